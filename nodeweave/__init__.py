@@ -1,0 +1,32 @@
+"""nodeweave: reactive, node-based dataflow for Python with real process isolation."""
+
+from .core import (
+    NO_VALUE,
+    Edge,
+    Input,
+    Library,
+    NodeContext,
+    NodeError,
+    NodeSpace,
+    NodeSpec,
+    Shelf,
+    Status,
+    node,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NO_VALUE",
+    "Edge",
+    "Input",
+    "Library",
+    "NodeContext",
+    "NodeError",
+    "NodeSpace",
+    "NodeSpec",
+    "Shelf",
+    "Status",
+    "__version__",
+    "node",
+]

@@ -1,0 +1,33 @@
+"""The pure core: nodes, library, the reactive nodespace, documents and previews.
+
+Nothing here opens files or sockets, reads the environment or starts processes on its own
+(the one exception is a process pool, created only when a node asks for ``executor="process"``
+and no pool was injected).
+"""
+
+from .context import NodeContext
+from .events import Edge, NodeError, Status
+from .library import Library, LibraryChange, Shelf
+from .nodespace import NodeSpace, NodeView
+from .schema import Input
+from .spec import InputSpec, NodeSpec, OutputSpec, node, spec_of
+from .values import NO_VALUE
+
+__all__ = [
+    "NO_VALUE",
+    "Edge",
+    "Input",
+    "InputSpec",
+    "Library",
+    "LibraryChange",
+    "NodeContext",
+    "NodeError",
+    "NodeSpace",
+    "NodeSpec",
+    "NodeView",
+    "OutputSpec",
+    "Shelf",
+    "Status",
+    "node",
+    "spec_of",
+]

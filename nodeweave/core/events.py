@@ -1,0 +1,180 @@
+"""What the scheduler says: events (for observers) and instructions (for the runner).
+
+All are small frozen slotted dataclasses so that a busy nodespace can produce many of them
+cheaply; ``to_dict`` gives the JSON shape a worker forwards (values stay raw Python objects: the
+worker turns them into previews).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any
+
+from .spec import NodeSpec
+
+
+class Status(enum.StrEnum):
+    IDLE = "idle"
+    WAITING = "waiting"
+    STALE = "stale"
+    RUNNING = "running"
+    DONE = "done"
+    ERROR = "error"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+UNSETTLED: frozenset[Status] = frozenset({Status.STALE, Status.RUNNING})
+"""A node in one of these states will still change: observers should wait for it."""
+
+BLOCKING: frozenset[Status] = frozenset({Status.ERROR, Status.BLOCKED, Status.CANCELLED})
+"""A parent in one of these states blocks its children (they do not run)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Edge:
+    src: str
+    src_io: str
+    dst: str
+    dst_io: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"src": self.src, "src_io": self.src_io, "dst": self.dst, "dst_io": self.dst_io}
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeError:
+    """A failed run, as data: what a UI shows and what blocks the node's descendants."""
+
+    message: str
+    type: str
+    traceback: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return {"message": self.message, "type": self.type, "traceback": self.traceback}
+
+
+# --- events -------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class StatusChanged:
+    uuid: str
+    status: Status
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ValueChanged:
+    """An output got a new value (``NO_VALUE`` when it was cleared)."""
+
+    uuid: str
+    io: str
+    value: Any
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ProgressReported:
+    uuid: str
+    fraction: float | None
+    message: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeFailed:
+    uuid: str
+    error: NodeError
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeAdded:
+    uuid: str
+    node_id: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeRemoved:
+    uuid: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EdgeAdded:
+    edge: Edge
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EdgeRemoved:
+    edge: Edge
+    reason: str = ""
+    """Empty for a plain disconnect; says why when the engine dropped the edge itself."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class InputChanged:
+    """A node's own value for an input was set (not a value arriving over an edge)."""
+
+    uuid: str
+    io: str
+    value: Any
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeUpdated:
+    uuid: str
+    properties: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeRebound:
+    """A node got new code (hot reload), lost it (placeholder) or found it again."""
+
+    uuid: str
+    node_id: str
+    placeholder: bool
+    dropped_inputs: tuple[str, ...] = ()
+    dropped_edges: tuple[Edge, ...] = ()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class GraphReplaced:
+    """The whole graph was replaced (a document was loaded): observers should resync."""
+
+
+Event = (
+    StatusChanged
+    | ValueChanged
+    | ProgressReported
+    | NodeFailed
+    | NodeAdded
+    | NodeRemoved
+    | EdgeAdded
+    | EdgeRemoved
+    | InputChanged
+    | NodeUpdated
+    | NodeRebound
+    | GraphReplaced
+)
+
+
+# --- instructions -------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Run:
+    """Call ``spec.func(**kwargs)`` and report back with this generation."""
+
+    uuid: str
+    generation: int
+    spec: NodeSpec
+    kwargs: dict[str, Any]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Cancel:
+    """The run of this generation is superseded: cancel it or discard its result."""
+
+    uuid: str
+    generation: int
+
+
+Instruction = Run | Cancel

@@ -1,0 +1,268 @@
+"""``NodeSpace``: the graph of one workflow, reactive, behind a small synchronous API.
+
+Edits (``add_node``, ``connect``, ``set_input`` …) are synchronous and return at once; the
+computation they cause runs on the event loop (sync nodes right in the next drain, so a burst of
+edits in one tick coalesces into one run). ``await settle()`` returns when nothing is stale or
+running. Observers ``subscribe`` to the event stream.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import logging
+import uuid as uuid_mod
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from . import document
+from .events import Edge, Event, NodeError, NodeRebound, Status
+from .executors import Executors
+from .library import Library, LibraryChange
+from .runner import Runner
+from .scheduler import Scheduler
+from .values import NO_VALUE
+
+log = logging.getLogger("nodeweave.core")
+
+Subscriber = Callable[[Event], None]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NodeView:
+    """A read-only snapshot of one node (values are the live Python objects)."""
+
+    uuid: str
+    node_id: str
+    name: str
+    status: Status
+    placeholder: bool
+    inputs: dict[str, Any]
+    """Every input's current value (``NO_VALUE`` when it has none)."""
+    own_values: dict[str, Any]
+    """The values set on the node itself (what a document stores)."""
+    connected: frozenset[str]
+    outputs: dict[str, Any]
+    properties: dict[str, Any]
+    error: NodeError | None
+
+
+def _new_uuid() -> str:
+    return uuid_mod.uuid4().hex
+
+
+class NodeSpace:
+    """One reactive graph. See the module docstring and ARCHITECTURE section 2."""
+
+    def __init__(
+        self,
+        library: Library | None = None,
+        *,
+        executors: Mapping[str, concurrent.futures.Executor] | None = None,
+        new_uuid: Callable[[], str] = _new_uuid,
+        drain_budget: float = 0.02,
+    ) -> None:
+        self.library = library if library is not None else Library()
+        self._scheduler = Scheduler()
+        self._executors = Executors(executors)
+        self._subscribers: list[Subscriber] = []
+        self._runner = Runner(self._scheduler, self._executors, self._dispatch, budget=drain_budget)
+        self._new_uuid = new_uuid
+        self._unsubscribe_library = self.library.subscribe(self._library_changed)
+
+    # --- the fixed surface ---------------------------------------------------------------
+
+    def add_node(
+        self,
+        node_id: str,
+        *,
+        uuid: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Add a node of library type ``node_id``; returns its uuid."""
+        spec = self.library.get(node_id)
+        node_uuid = uuid if uuid is not None else self._new_uuid()
+        self._scheduler.add_node(node_uuid, node_id, spec, inputs, properties)
+        self._edited()
+        return node_uuid
+
+    def remove_node(self, uuid: str) -> None:
+        self._scheduler.remove_node(uuid)
+        self._edited()
+
+    def connect(
+        self, src: str, src_io: str, dst: str, dst_io: str, *, replace: bool = False
+    ) -> Edge:
+        """Connect output ``src_io`` of ``src`` to input ``dst_io`` of ``dst``.
+
+        Refused (with the reason) for a cycle, incompatible types, an unknown port, or an input
+        that already has a connection (unless ``replace``). The current upstream value flows at
+        once.
+        """
+        edge = self._scheduler.connect(src, src_io, dst, dst_io, replace=replace)
+        self._edited()
+        return edge
+
+    def disconnect(self, src: str, src_io: str, dst: str, dst_io: str) -> None:
+        """Remove an edge; the input falls back to its own value or default."""
+        self._scheduler.disconnect(src, src_io, dst, dst_io)
+        self._edited()
+
+    def set_input(self, uuid: str, io: str, value: Any) -> bool:
+        """Set an input's own value (validated against its type). False when nothing changed."""
+        changed = self._scheduler.set_input(uuid, io, value)
+        self._edited()
+        return changed
+
+    def get_value(self, uuid: str, io: str, default: Any = None) -> Any:
+        """The current value of output ``io`` (``default`` while it has none)."""
+        node = self._scheduler.node(uuid)
+        if node.spec is not None and io not in node.spec.output_map:
+            from .errors import NotFoundError
+
+            raise NotFoundError(
+                f"node {uuid!r} ({node.node_id}) has no output {io!r}",
+                details={"uuid": uuid, "io": io},
+            )
+        value = node.outputs.get(io, NO_VALUE)
+        return default if value is NO_VALUE else value
+
+    async def settle(self) -> None:
+        """Return when no node is stale, pending or running (bound it with ``asyncio.timeout``)."""
+        await self._runner.wait_idle()
+
+    # --- more of what a worker needs -----------------------------------------------------
+
+    def get_input(self, uuid: str, io: str) -> Any:
+        """The input's current value (from its edge, its own value or its default)."""
+        node = self._scheduler.node(uuid)
+        return self._scheduler.input_value(node, io)
+
+    def status(self, uuid: str) -> Status:
+        return self._scheduler.node(uuid).status
+
+    def error(self, uuid: str) -> NodeError | None:
+        return self._scheduler.node(uuid).error
+
+    def node(self, uuid: str) -> NodeView:
+        n = self._scheduler.node(uuid)
+        sched = self._scheduler
+        names = list(n.spec.input_map) if n.spec is not None else list(n.values)
+        return NodeView(
+            uuid=n.uuid,
+            node_id=n.node_id,
+            name=str(n.props.get("name") or (n.spec.name if n.spec else n.node_id)),
+            status=n.status,
+            placeholder=n.spec is None,
+            inputs={io: sched.input_value(n, io) for io in names},
+            own_values=dict(n.values),
+            connected=frozenset(n.conn),
+            outputs=dict(n.outputs),
+            properties=dict(n.props),
+            error=n.error,
+        )
+
+    def nodes(self) -> list[NodeView]:
+        return [self.node(u) for u in self._scheduler.nodes]
+
+    def node_uuids(self) -> list[str]:
+        return list(self._scheduler.nodes)
+
+    def edges(self) -> list[Edge]:
+        return self._scheduler.edges()
+
+    def __len__(self) -> int:
+        return len(self._scheduler.nodes)
+
+    def __contains__(self, uuid: object) -> bool:
+        return uuid in self._scheduler.nodes
+
+    def set_properties(
+        self, uuid: str, properties: Mapping[str, Any], *, merge: bool = True
+    ) -> None:
+        """Update a node's free JSON properties (canvas position, display name, …)."""
+        self._scheduler.set_properties(uuid, properties, merge=merge)
+        self._edited()
+
+    def trigger(self, uuid: str) -> None:
+        """Re-run a node even though its inputs did not change."""
+        self._scheduler.trigger(uuid)
+        self._edited()
+
+    def cancel(self) -> list[str]:
+        """Cancel everything running or about to run; returns the uuids hit."""
+        hit = self._scheduler.cancel_all()
+        self._edited()
+        return hit
+
+    def to_document(self) -> dict[str, Any]:
+        """The graph as a plain, JSON-ready dict (see :mod:`nodeweave.core.document`)."""
+        return document.dump(self._scheduler)
+
+    def load_document(self, doc: Any) -> document.LoadReport:
+        """Replace the graph by a document's; an invalid document raises and changes nothing."""
+        report = document.load(self._scheduler, self.library, doc)
+        self._edited()
+        return report
+
+    @classmethod
+    def from_document(cls, doc: Any, library: Library | None = None) -> NodeSpace:
+        ns = cls(library)
+        ns.load_document(doc)
+        return ns
+
+    @property
+    def busy(self) -> bool:
+        return self._runner.busy
+
+    def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
+        """Receive every event; returns a function that unsubscribes."""
+        self._subscribers.append(subscriber)
+        self._scheduler.observed = True
+
+        def unsubscribe() -> None:
+            if subscriber in self._subscribers:
+                self._subscribers.remove(subscriber)
+            self._scheduler.observed = bool(self._subscribers)
+
+        return unsubscribe
+
+    async def aclose(self) -> None:
+        """Cancel running nodes, wait for them, and shut down the pools this space created."""
+        self._scheduler.cancel_all()
+        self._runner.drain()
+        await self._runner.aclose()
+        self._executors.shutdown()
+        self._unsubscribe_library()
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        self._runner.flush()
+        self._runner.kick()
+
+    def _dispatch(self, event: Event) -> None:
+        for subscriber in list(self._subscribers):
+            try:
+                subscriber(event)
+            except Exception:
+                log.exception("event subscriber %r failed on %r", subscriber, event)
+
+    def _library_changed(self, change: LibraryChange) -> None:
+        """Rebind nodes to new code; nodes whose type vanished become placeholders."""
+        sched = self._scheduler
+        by_id: dict[str, list[str]] = {}
+        for n in sched.nodes.values():
+            by_id.setdefault(n.node_id, []).append(n.uuid)
+        results: list[NodeRebound] = []
+        for spec in (*change.added, *change.replaced):
+            for node_uuid in by_id.get(spec.id, ()):
+                results.append(sched.rebind(node_uuid, spec))
+        for spec in change.removed:
+            if spec.id in self.library:
+                continue
+            for node_uuid in by_id.get(spec.id, ()):
+                results.append(sched.rebind(node_uuid, None))
+        if results:
+            self._edited()

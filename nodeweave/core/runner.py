@@ -1,0 +1,272 @@
+"""The thin async layer that carries out the scheduler's instructions.
+
+Inline (sync) nodes are called right inside :meth:`Runner.drain`, which loops until nothing is
+ready — the fast path, one Python call per node and no task. Async, thread and process nodes run
+as named asyncio tasks that the runner owns (never fire-and-forget); when one ends it reports to
+the scheduler and drains again. A long drain yields to the event loop after ``budget`` seconds so
+that RPC and new changes (which supersede work) are never starved by a big graph.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+import traceback
+from collections.abc import Callable
+
+from .context import NodeContext
+from .events import Cancel, Event, Instruction, NodeError, Run
+from .executors import Executors
+from .scheduler import Scheduler
+
+log = logging.getLogger("nodeweave.core")
+
+
+def error_from(exc: BaseException) -> NodeError:
+    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    message = str(exc) or type(exc).__name__
+    return NodeError(message=message, type=type(exc).__name__, traceback=tb)
+
+
+class Runner:
+    def __init__(
+        self,
+        scheduler: Scheduler,
+        executors: Executors,
+        dispatch: Callable[[Event], None],
+        *,
+        budget: float = 0.02,
+    ) -> None:
+        self.scheduler = scheduler
+        self.executors = executors
+        self.dispatch = dispatch
+        self.budget = budget
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._draining = False
+        self._flushing = False
+        self._scheduled = False
+        self._tasks: dict[str, tuple[int, asyncio.Task[None]]] = {}
+        self._all_tasks: set[asyncio.Task[None]] = set()
+        self._cancelling: set[asyncio.Task[None]] = set()
+        self._idle_waiters: list[asyncio.Future[None]] = []
+        self._thread_progress: dict[str, tuple[int, float | None, str]] = {}
+        self._progress_flush_scheduled = False
+
+    # --- scheduling drains ---------------------------------------------------------------
+
+    def kick(self) -> None:
+        """Ask for a drain on the next loop iteration (coalescing bursts of changes)."""
+        if self._scheduled or self._draining:
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return  # no loop yet: the next settle() drains
+        self._loop = loop
+        self._scheduled = True
+        loop.call_soon(self._scheduled_drain)
+
+    def _scheduled_drain(self) -> None:
+        self._scheduled = False
+        self.drain()
+
+    @property
+    def busy(self) -> bool:
+        """Work is left: a node is stale or running, or a cancelled task is still unwinding."""
+        s = self.scheduler
+        return bool(s.unsettled or s.outbox or s.ready or self._cancelling)
+
+    def flush(self) -> None:
+        """Hand out what an edit produced — events and cancellations — right away.
+
+        Edits never produce runs (only a drain does), so observers see an edit's events before
+        the edit returns, in order, while the computation it causes still waits for the drain.
+        """
+        sched = self.scheduler
+        if self._draining or self._flushing or not sched.outbox:
+            return
+        self._flushing = True  # an observer that edits again appends; the loop below sends it
+        runs: list[Instruction | Event] = []
+        try:
+            while sched.outbox:
+                out, sched.outbox = sched.outbox, []
+                for item in out:
+                    kind = type(item)
+                    if kind is Run:
+                        runs.append(item)
+                    elif kind is Cancel:
+                        self._cancel(item)  # type: ignore[arg-type]
+                    else:
+                        self.dispatch(item)  # type: ignore[arg-type]
+        finally:
+            sched.outbox[:0] = runs
+            self._flushing = False
+
+    def _maybe_idle(self) -> None:
+        if self.busy:
+            return
+        waiters, self._idle_waiters = self._idle_waiters, []
+        for fut in waiters:
+            if not fut.done():
+                fut.set_result(None)
+
+    def drain(self) -> None:
+        """Carry out instructions until nothing is ready (or the time budget is spent)."""
+        if self._draining:
+            return
+        self._draining = True
+        sched = self.scheduler
+        try:
+            deadline = time.perf_counter() + self.budget
+            while True:
+                sched.pump()
+                out = sched.outbox
+                if not out:
+                    break
+                sched.outbox = []
+                for item in out:
+                    kind = type(item)
+                    if kind is Run:
+                        self._run(item)  # type: ignore[arg-type]
+                    elif kind is Cancel:
+                        self._cancel(item)  # type: ignore[arg-type]
+                    else:
+                        self.dispatch(item)  # type: ignore[arg-type]
+                if (sched.ready or sched.outbox) and time.perf_counter() > deadline:
+                    self._draining = False
+                    self.kick()
+                    return
+        finally:
+            self._draining = False
+        self._maybe_idle()
+
+    async def wait_idle(self) -> None:
+        """Return when no node is stale or running."""
+        loop = asyncio.get_running_loop()
+        self._loop = loop
+        self.drain()
+        while self.busy:
+            fut: asyncio.Future[None] = loop.create_future()
+            self._idle_waiters.append(fut)
+            if not self._draining and not self._scheduled:
+                self.kick()
+            await fut
+
+    # --- running nodes -------------------------------------------------------------------
+
+    def _run(self, run: Run) -> None:
+        spec = run.spec
+        sched = self.scheduler
+        if spec.executor == "inline":
+            kwargs = run.kwargs
+            if spec.context_param is not None:
+                kwargs = {**kwargs}  # run.kwargs is the scheduler's record of the inputs
+                kwargs[spec.context_param] = self._context(run, threaded=False)
+            try:
+                result = spec.func(**kwargs)
+            except asyncio.CancelledError:
+                sched.run_cancelled(run.uuid, run.generation)
+            except (KeyboardInterrupt, GeneratorExit):
+                raise
+            except BaseException as exc:  # noqa: BLE001 - SystemExit in node code is the node's error
+                sched.run_failed(run.uuid, run.generation, error_from(exc))
+            else:
+                sched.run_finished(run.uuid, run.generation, result)
+            return
+        loop = self._loop or asyncio.get_running_loop()
+        self._loop = loop
+        task = loop.create_task(self._run_task(run), name=f"nodeweave node {run.uuid}")
+        self._tasks[run.uuid] = (run.generation, task)
+        self._all_tasks.add(task)
+        task.add_done_callback(functools.partial(self._task_done, run.uuid))
+
+    async def _run_task(self, run: Run) -> None:
+        spec = run.spec
+        sched = self.scheduler
+        kwargs = dict(run.kwargs)  # run.kwargs is the scheduler's record of the inputs
+        try:
+            if spec.executor == "async":
+                if spec.context_param is not None:
+                    kwargs[spec.context_param] = self._context(run, threaded=False)
+                result = await spec.func(**kwargs)
+            else:
+                if spec.context_param is not None:
+                    kwargs[spec.context_param] = self._context(run, threaded=True)
+                loop = asyncio.get_running_loop()
+                call = functools.partial(spec.func, **kwargs)
+                result = await loop.run_in_executor(self.executors.get(spec.executor), call)
+        except asyncio.CancelledError:
+            # Superseded runs were already moved on by the scheduler; this only acts when the
+            # cancellation came from elsewhere (the node itself, or shutdown).
+            if sched.run_cancelled(run.uuid, run.generation):
+                self.kick()
+            raise
+        except (KeyboardInterrupt, GeneratorExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any failure of node code is data
+            sched.run_failed(run.uuid, run.generation, error_from(exc))
+        else:
+            sched.run_finished(run.uuid, run.generation, result)
+        self.drain()
+
+    def _task_done(self, uuid: str, task: asyncio.Task[None]) -> None:
+        self._all_tasks.discard(task)
+        if task in self._cancelling:
+            self._cancelling.discard(task)
+            self._maybe_idle()
+        current = self._tasks.get(uuid)
+        if current is not None and current[1] is task:
+            del self._tasks[uuid]
+        if not task.cancelled() and task.exception() is not None:
+            log.error("node task %s failed inside the runner", uuid, exc_info=task.exception())
+
+    def _cancel(self, cancel: Cancel) -> None:
+        current = self._tasks.get(cancel.uuid)
+        if current is not None and current[0] == cancel.generation and not current[1].done():
+            current[1].cancel()
+            self._cancelling.add(current[1])
+
+    # --- progress ------------------------------------------------------------------------
+
+    def _context(self, run: Run, *, threaded: bool) -> NodeContext:
+        uuid, generation = run.uuid, run.generation
+        if not threaded:
+
+            def report(fraction: float | None, message: str) -> None:
+                self.scheduler.progress(uuid, generation, fraction, message)
+                self.kick()
+
+            return NodeContext(uuid, report)
+        loop = self._loop or asyncio.get_running_loop()
+
+        def report_threaded(fraction: float | None, message: str) -> None:
+            # Keep only the latest report per node; one loop callback per burst.
+            self._thread_progress[uuid] = (generation, fraction, message)
+            if not self._progress_flush_scheduled:
+                self._progress_flush_scheduled = True
+                loop.call_soon_threadsafe(self._flush_progress)
+
+        return NodeContext(uuid, report_threaded)
+
+    def _flush_progress(self) -> None:
+        self._progress_flush_scheduled = False
+        pending, self._thread_progress = self._thread_progress, {}
+        for uuid, (generation, fraction, message) in pending.items():
+            self.scheduler.progress(uuid, generation, fraction, message)
+        self.kick()
+
+    # --- shutdown ------------------------------------------------------------------------
+
+    async def aclose(self) -> None:
+        """Cancel every running node task and wait for them to end."""
+        tasks = list(self._all_tasks)
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
+        for fut in self._idle_waiters:
+            if not fut.done():
+                fut.cancel()
+        self._idle_waiters.clear()

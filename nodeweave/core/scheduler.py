@@ -1,0 +1,565 @@
+"""The reactive scheduler: a sans-IO state machine.
+
+Stimuli are method calls (``set_input``, ``connect``, ``run_finished`` …); what the scheduler wants
+done lands in ``outbox`` as instructions (:class:`Run`, :class:`Cancel`) and events. It never calls
+node code, awaits, sleeps or reads a clock, so every rule below is testable as a plain table.
+
+The rules (ARCHITECTURE section 2):
+
+* **Glitch-free.** A change marks its node and every descendant *stale* (the *cone*). Each stale node
+  counts its unsettled parents (``pending``) and becomes ready only at zero, so it never runs on a
+  mix of old and new values, and runs once per change, diamonds included.
+* **Concurrent where independent.** Every ready node is handed out at once; the runner overlaps the
+  ones that are not inline.
+* **Latest wins.** A running node that goes stale again is cancelled (``Cancel``; its generation
+  moves on, so a late result is discarded) and runs again once its parents settle.
+* **Readiness.** A required input without a value leaves the node *waiting*.
+* **Errors are data.** A failed node records a :class:`NodeError`; its descendants are *blocked*.
+* **No work for nothing.** An equal value changes nothing; a node whose inputs did not change
+  (its parents re-ran but produced equal outputs) settles without running.
+* **Observable.** Every transition and output is an event (only produced while ``observed``).
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import (
+    CycleError,
+    DuplicateError,
+    GraphError,
+    InputConnectedError,
+    NotFoundError,
+    TypeMismatchError,
+)
+from .events import (
+    BLOCKING,
+    UNSETTLED,
+    Cancel,
+    Edge,
+    EdgeAdded,
+    EdgeRemoved,
+    Event,
+    InputChanged,
+    Instruction,
+    NodeAdded,
+    NodeError,
+    NodeFailed,
+    NodeRebound,
+    NodeRemoved,
+    NodeUpdated,
+    ProgressReported,
+    Run,
+    Status,
+    StatusChanged,
+    ValueChanged,
+)
+from .graph import Node, cone, find_path
+from .schema import compatible
+from .spec import NodeSpec
+from .values import NO_VALUE, values_equal
+
+STALE = Status.STALE
+RUNNING = Status.RUNNING
+DONE = Status.DONE
+
+
+class PlaceholderError(GraphError):
+    code = "placeholder"
+
+
+class Scheduler:
+    def __init__(self) -> None:
+        self.nodes: dict[str, Node] = {}
+        self.outbox: list[Instruction | Event] = []
+        self.ready: deque[Node] = deque()
+        self.unsettled = 0
+        self.observed = False
+        """Produce events; off while nobody listens (instructions are always produced)."""
+
+    # --- lookups -------------------------------------------------------------------------
+
+    def node(self, uuid: str) -> Node:
+        try:
+            return self.nodes[uuid]
+        except KeyError:
+            raise NotFoundError(f"no node {uuid!r}", details={"uuid": uuid}) from None
+
+    def _spec(self, node: Node) -> NodeSpec:
+        if node.spec is None:
+            raise PlaceholderError(
+                f"node {node.uuid!r} is a placeholder: its type {node.node_id!r} is not in the "
+                "library",
+                details={"uuid": node.uuid, "node_id": node.node_id},
+            )
+        return node.spec
+
+    def edges(self) -> list[Edge]:
+        return [e for n in self.nodes.values() for e in n.conn.values()]
+
+    def input_value(self, node: Node, io: str) -> Any:
+        """The value the input has now: from its edge if connected, else own/default."""
+        edge = node.conn.get(io)
+        if edge is not None:
+            return self.nodes[edge.src].outputs.get(edge.src_io, NO_VALUE)
+        return node.own_value(io)
+
+    # --- graph stimuli -------------------------------------------------------------------
+
+    def add_node(
+        self,
+        uuid: str,
+        node_id: str,
+        spec: NodeSpec | None,
+        values: Mapping[str, Any] | None = None,
+        props: Mapping[str, Any] | None = None,
+        *,
+        validate: bool = True,
+    ) -> Node:
+        """Add a node (``spec=None`` for a placeholder) and schedule its first evaluation."""
+        if uuid in self.nodes:
+            raise DuplicateError(f"a node {uuid!r} already exists", details={"uuid": uuid})
+        own: dict[str, Any] = {}
+        if values:
+            if spec is None or not validate:
+                own = dict(values)
+            else:
+                for io, value in values.items():
+                    ispec = spec.input_map.get(io)
+                    if ispec is None:
+                        raise NotFoundError(
+                            f"node {node_id!r} has no input {io!r}",
+                            details={"node_id": node_id, "io": io},
+                        )
+                    own[io] = ispec.validate(value)
+        node = Node(uuid, node_id, spec, own, dict(props) if props else {})
+        self.nodes[uuid] = node
+        if self.observed:
+            self.outbox.append(NodeAdded(uuid, node_id))
+        self._mark_stale((node,))
+        return node
+
+    def remove_node(self, uuid: str) -> None:
+        node = self.node(uuid)
+        for edge in list(node.conn.values()):
+            self._drop_edge(edge, "")
+        for edge in list(node.out_edges):
+            old = self.input_value(self.nodes[edge.dst], edge.dst_io)
+            self._drop_edge(edge, "")
+            self._input_source_changed(self.nodes[edge.dst], edge.dst_io, old)
+        if node.status is RUNNING:
+            self.outbox.append(Cancel(uuid, node.generation))
+        if node.status in UNSETTLED:
+            self.unsettled -= 1
+        node.generation += 1
+        node.status = Status.IDLE
+        del self.nodes[uuid]
+        if self.observed:
+            self.outbox.append(NodeRemoved(uuid))
+
+    def connect(
+        self,
+        src: str,
+        src_io: str,
+        dst: str,
+        dst_io: str,
+        *,
+        replace: bool = False,
+        check_types: bool = True,
+    ) -> Edge:
+        s, d = self.node(src), self.node(dst)
+        out_spec = in_spec = None
+        if s.spec is not None:
+            out_spec = s.spec.output_map.get(src_io)
+            if out_spec is None:
+                raise NotFoundError(
+                    f"node {src!r} ({s.node_id}) has no output {src_io!r}",
+                    details={"uuid": src, "io": src_io},
+                )
+        if d.spec is not None:
+            in_spec = d.spec.input_map.get(dst_io)
+            if in_spec is None:
+                raise NotFoundError(
+                    f"node {dst!r} ({d.node_id}) has no input {dst_io!r}",
+                    details={"uuid": dst, "io": dst_io},
+                )
+        edge = Edge(src, src_io, dst, dst_io)
+        existing = d.conn.get(dst_io)
+        if existing == edge:
+            raise DuplicateError(
+                f"{_edge_text(edge)} is already connected", details={"edge": edge.to_dict()}
+            )
+        if existing is not None and not replace:
+            raise InputConnectedError(
+                f"input {dst_io!r} of node {dst!r} is already driven by "
+                f"{existing.src}.{existing.src_io}; an input takes one connection",
+                details={"edge": existing.to_dict()},
+            )
+        path = find_path(self.nodes, dst, src)
+        if path is not None:
+            names = " → ".join(self._label(u) for u in [*path, dst])
+            raise CycleError(
+                f"connecting {_edge_text(edge)} would close a cycle: {names}",
+                details={"path": [*path, dst]},
+            )
+        if (
+            check_types
+            and out_spec is not None
+            and in_spec is not None
+            and not compatible(out_spec.annotation, in_spec.annotation)
+        ):
+            raise TypeMismatchError(
+                f"output {src_io!r} ({out_spec.type_name}) cannot feed input {dst_io!r} "
+                f"({in_spec.type_name})",
+                details={"src_type": out_spec.type_name, "dst_type": in_spec.type_name},
+            )
+        old = self.input_value(d, dst_io)
+        if existing is not None:
+            self._drop_edge(existing, "")
+        self._add_edge(edge)
+        self._input_source_changed(d, dst_io, old)
+        return edge
+
+    def disconnect(self, src: str, src_io: str, dst: str, dst_io: str) -> None:
+        d = self.node(dst)
+        edge = Edge(src, src_io, dst, dst_io)
+        if d.conn.get(dst_io) != edge:
+            raise NotFoundError(
+                f"there is no edge {_edge_text(edge)}", details={"edge": edge.to_dict()}
+            )
+        old = self.input_value(d, dst_io)
+        self._drop_edge(edge, "")
+        self._input_source_changed(d, dst_io, old)
+
+    def set_input(self, uuid: str, io: str, value: Any) -> bool:
+        """Set a node's own input value; False (and nothing happens) when it is equal."""
+        node = self.node(uuid)
+        ispec = self._spec(node).input_map.get(io)
+        if ispec is None:
+            raise NotFoundError(
+                f"node {uuid!r} ({node.node_id}) has no input {io!r}",
+                details={"uuid": uuid, "io": io},
+            )
+        if io in node.conn:
+            edge = node.conn[io]
+            raise InputConnectedError(
+                f"input {io!r} of node {uuid!r} is driven by {edge.src}.{edge.src_io}; "
+                "disconnect it to set a value",
+                details={"edge": edge.to_dict()},
+            )
+        value = ispec.validate(value)
+        if values_equal(node.own_value(io), value):
+            return False
+        node.values[io] = value
+        if self.observed:
+            self.outbox.append(InputChanged(uuid, io, value))
+        self._mark_stale((node,))
+        return True
+
+    def set_properties(self, uuid: str, props: Mapping[str, Any], *, merge: bool = True) -> None:
+        node = self.node(uuid)
+        node.props = {**node.props, **props} if merge else dict(props)
+        if self.observed:
+            self.outbox.append(NodeUpdated(uuid, dict(node.props)))
+
+    def trigger(self, uuid: str) -> None:
+        """Run a node again (and whatever its new outputs affect), even with unchanged inputs."""
+        node = self.node(uuid)
+        node.last_inputs = None
+        self._mark_stale((node,))
+
+    def cancel_all(self) -> list[str]:
+        """Stop everything running or about to run; those nodes become *cancelled*."""
+        hit = [n for n in self.nodes.values() if n.status in UNSETTLED]
+        for node in hit:
+            if node.status is RUNNING:
+                self.outbox.append(Cancel(node.uuid, node.generation))
+            node.generation += 1
+            node.last_inputs = None
+            self._clear_outputs(node)
+            self._set_status(node, Status.CANCELLED)
+        for node in self.ready:
+            node.queued = False
+        self.ready.clear()
+        return [n.uuid for n in hit]
+
+    def rebind(self, uuid: str, spec: NodeSpec | None) -> NodeRebound:
+        """Give a node new code (or none: it becomes a placeholder), keeping what still fits."""
+        node = self.node(uuid)
+        dropped_inputs: list[str] = []
+        dropped_edges: list[Edge] = []
+        if spec is not None:
+            for io in list(node.values):
+                ispec = spec.input_map.get(io)
+                try:
+                    if ispec is None:
+                        raise KeyError(io)
+                    node.values[io] = ispec.validate(node.values[io])
+                except Exception:  # noqa: BLE001 - a value the new code rejects is dropped
+                    del node.values[io]
+                    dropped_inputs.append(io)
+            for edge in list(node.conn.values()):
+                if edge.dst_io not in spec.input_map:
+                    self._drop_edge(edge, f"node {node.node_id} has no input {edge.dst_io!r} now")
+                    dropped_edges.append(edge)
+            for edge in list(node.out_edges):
+                if edge.src_io not in spec.output_map:
+                    child = self.nodes[edge.dst]
+                    old = self.input_value(child, edge.dst_io)
+                    self._drop_edge(edge, f"node {node.node_id} has no output {edge.src_io!r} now")
+                    dropped_edges.append(edge)
+                    self._input_source_changed(child, edge.dst_io, old)
+        node.spec = spec
+        node.last_inputs = None
+        event = NodeRebound(
+            uuid, node.node_id, spec is None, tuple(dropped_inputs), tuple(dropped_edges)
+        )
+        if self.observed:
+            self.outbox.append(event)
+        self._mark_stale((node,))
+        return event
+
+    # --- run stimuli (from the runner) ---------------------------------------------------
+
+    def run_finished(self, uuid: str, generation: int, result: Any) -> bool:
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation or node.status is not RUNNING:
+            return False  # superseded: discard
+        outs = node.spec.outputs if node.spec is not None else ()
+        if len(outs) == 1:
+            new = {outs[0].name: result}
+        elif not outs:
+            new = {}
+        else:
+            unpacked = _unpack(result, [o.name for o in outs])
+            if isinstance(unpacked, str):
+                return self.run_failed(uuid, generation, NodeError(unpacked, "OutputError"))
+            new = unpacked
+        old = node.outputs
+        changed = [io for io, v in new.items() if not values_equal(old.get(io, NO_VALUE), v)]
+        node.outputs = new
+        node.error = None
+        node.outcome = DONE
+        node.last_inputs = node.running_inputs
+        if self.observed:
+            for io in changed:
+                self.outbox.append(ValueChanged(uuid, io, new[io]))
+        self._set_status(node, DONE)
+        self._settle_children(node, changed)
+        return True
+
+    def run_failed(self, uuid: str, generation: int, error: NodeError) -> bool:
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation or node.status is not RUNNING:
+            return False
+        node.error = error
+        node.outcome = Status.ERROR
+        node.last_inputs = node.running_inputs
+        if self.observed:
+            self.outbox.append(NodeFailed(uuid, error))
+        changed = self._clear_outputs(node)
+        self._set_status(node, Status.ERROR)
+        self._settle_children(node, changed)
+        return True
+
+    def run_cancelled(self, uuid: str, generation: int) -> bool:
+        """The run ended by cancellation that the scheduler did not ask for."""
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation or node.status is not RUNNING:
+            return False
+        node.last_inputs = None
+        changed = self._clear_outputs(node)
+        self._set_status(node, Status.CANCELLED)
+        self._settle_children(node, changed)
+        return True
+
+    def progress(self, uuid: str, generation: int, fraction: float | None, message: str) -> None:
+        node = self.nodes.get(uuid)
+        if (
+            self.observed
+            and node is not None
+            and node.generation == generation
+            and node.status is RUNNING
+        ):
+            self.outbox.append(ProgressReported(uuid, fraction, message))
+
+    # --- the ready queue -----------------------------------------------------------------
+
+    def pump(self) -> None:
+        """Decide every ready node: run it, or settle it as blocked / waiting / unchanged."""
+        ready = self.ready
+        while ready:
+            node = ready.popleft()
+            node.queued = False
+            if node.status is STALE and node.pending == 0 and node.uuid in self.nodes:
+                self._evaluate(node)
+
+    def _evaluate(self, node: Node) -> None:
+        nodes = self.nodes
+        spec = node.spec
+        if spec is None:
+            node.error = NodeError(
+                f"node type {node.node_id!r} is not in the library", "MissingNode"
+            )
+            node.outcome = Status.ERROR
+            node.last_inputs = None
+            self._set_status(node, Status.ERROR)
+            self._settle_children(node, self._clear_outputs(node))
+            return
+        for parent in node.parents:
+            if nodes[parent].status in BLOCKING:
+                node.last_inputs = None
+                changed = self._clear_outputs(node)
+                self._set_status(node, Status.BLOCKED)
+                self._settle_children(node, changed)
+                return
+        kwargs: dict[str, Any] = {}
+        conn = node.conn
+        values = node.values
+        for ispec in spec.inputs:
+            name = ispec.name
+            edge = conn.get(name)
+            if edge is not None:
+                value = nodes[edge.src].outputs.get(edge.src_io, NO_VALUE)
+            else:
+                value = values.get(name, ispec.default)
+            if value is NO_VALUE:
+                node.last_inputs = None
+                changed = self._clear_outputs(node)
+                self._set_status(node, Status.WAITING)
+                self._settle_children(node, changed)
+                return
+            kwargs[name] = value
+        last = node.last_inputs
+        if last is not None and _same_inputs(last, kwargs):
+            # Nothing it depends on changed (or it changed back): keep the last outcome.
+            self._set_status(node, node.outcome)
+            self._settle_children(node, ())
+            return
+        node.generation += 1
+        node.running_inputs = kwargs
+        self._set_status(node, RUNNING)
+        self.outbox.append(Run(node.uuid, node.generation, spec, kwargs))
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _set_status(self, node: Node, status: Status) -> None:
+        old = node.status
+        if old is status:
+            return
+        was = old is STALE or old is RUNNING
+        now = status is STALE or status is RUNNING
+        if was is not now:
+            self.unsettled += 1 if now else -1
+        node.status = status
+        if self.observed:
+            self.outbox.append(StatusChanged(node.uuid, status))
+
+    def _mark_stale(self, roots: tuple[Node, ...] | list[Node]) -> None:
+        affected = cone(self.nodes, roots) if any(r.children for r in roots) else list(roots)
+        outbox = self.outbox
+        for node in affected:
+            status = node.status
+            if status is RUNNING:
+                # The superseded run never wrote outputs, so last_inputs still describes them.
+                outbox.append(Cancel(node.uuid, node.generation))
+                node.generation += 1
+                self._set_status(node, STALE)
+            elif status is not STALE:
+                self._set_status(node, STALE)
+        for node in affected:
+            self._recount(node)
+
+    def _recount(self, node: Node) -> None:
+        nodes = self.nodes
+        pending = 0
+        for parent in node.parents:
+            status = nodes[parent].status
+            if status is STALE or status is RUNNING:
+                pending += 1
+        node.pending = pending
+        if pending == 0 and not node.queued:
+            node.queued = True
+            self.ready.append(node)
+
+    def _settle_children(self, node: Node, changed: list[str] | tuple[str, ...]) -> None:
+        nodes = self.nodes
+        for child_id in node.children:
+            child = nodes[child_id]
+            if child.status is STALE:
+                child.pending -= 1
+                if child.pending <= 0 and not child.queued:
+                    child.queued = True
+                    self.ready.append(child)
+
+    def _clear_outputs(self, node: Node) -> list[str]:
+        if not node.outputs:
+            return []
+        cleared = list(node.outputs)
+        node.outputs = {}
+        if self.observed:
+            for io in cleared:
+                self.outbox.append(ValueChanged(node.uuid, io, NO_VALUE))
+        return cleared
+
+    def _add_edge(self, edge: Edge) -> None:
+        s, d = self.nodes[edge.src], self.nodes[edge.dst]
+        d.conn[edge.dst_io] = edge
+        s.out_edges.append(edge)
+        s.children[edge.dst] = s.children.get(edge.dst, 0) + 1
+        d.parents[edge.src] = d.parents.get(edge.src, 0) + 1
+        if self.observed:
+            self.outbox.append(EdgeAdded(edge))
+
+    def _drop_edge(self, edge: Edge, reason: str) -> None:
+        s, d = self.nodes[edge.src], self.nodes[edge.dst]
+        del d.conn[edge.dst_io]
+        s.out_edges.remove(edge)
+        for table, key in ((s.children, edge.dst), (d.parents, edge.src)):
+            left = table[key] - 1
+            if left:
+                table[key] = left
+            else:
+                del table[key]
+        if self.observed:
+            self.outbox.append(EdgeRemoved(edge, reason))
+
+    def _input_source_changed(self, node: Node, io: str, old: Any) -> None:
+        """After an edge into ``node.io`` appeared or vanished: re-run it if the value moved."""
+        edge = node.conn.get(io)
+        upstream_busy = edge is not None and self.nodes[edge.src].status in UNSETTLED
+        if upstream_busy or not values_equal(old, self.input_value(node, io)):
+            self._mark_stale((node,))
+        elif node.status is STALE:
+            self._recount(node)
+
+    def _label(self, uuid: str) -> str:
+        node = self.nodes[uuid]
+        name = node.props.get("name") or (node.spec.name if node.spec else node.node_id)
+        return f"{name} ({uuid})"
+
+
+def _same_inputs(last: dict[str, Any], now: dict[str, Any]) -> bool:
+    if len(last) != len(now):
+        return False
+    return all(values_equal(last.get(name, NO_VALUE), value) for name, value in now.items())
+
+
+def _unpack(result: Any, names: list[str]) -> dict[str, Any] | str:
+    """Outputs from a multi-output node's return value, or a message saying why not."""
+    if isinstance(result, Mapping):
+        missing = [n for n in names if n not in result]
+        if missing:
+            return f"the returned mapping lacks the outputs {missing}"
+        return {n: result[n] for n in names}
+    if isinstance(result, tuple | list):
+        if len(result) != len(names):
+            return f"returned {len(result)} values for the {len(names)} outputs {names}"
+        return dict(zip(names, result, strict=True))
+    return f"returned a {type(result).__name__}, expected a tuple of the outputs {names}"
+
+
+def _edge_text(edge: Edge) -> str:
+    return f"{edge.src}.{edge.src_io} → {edge.dst}.{edge.dst_io}"

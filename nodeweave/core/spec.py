@@ -1,0 +1,336 @@
+"""Node specifications and the ``@node`` decorator that builds them from typed functions."""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import keyword
+import re
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar, get_args, get_origin, overload
+
+import orjson
+
+from .context import NodeContext
+from .errors import DefinitionError, InvalidValueError
+from .schema import describe, split_meta
+from .values import NO_VALUE
+
+Executor = Literal["inline", "async", "thread", "process"]
+_EXECUTORS: frozenset[str] = frozenset({"inline", "thread", "process"})
+_ID_RE = re.compile(r"^[A-Za-z_][\w.:\-]*$")
+SPEC_ATTR = "__nodeweave_spec__"
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class InputSpec:
+    name: str
+    type_name: str
+    annotation: Any
+    schema: dict[str, Any]
+    default: Any
+    """``NO_VALUE`` when the input has no default."""
+    validate: Callable[[Any], Any]
+    description: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is NO_VALUE
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "name": self.name,
+            "type": self.type_name,
+            "schema": self.schema,
+            "required": self.required,
+        }
+        if self.default is not NO_VALUE:
+            try:
+                orjson.dumps(self.default)
+                out["default"] = self.default
+            except TypeError:
+                out["default_repr"] = repr(self.default)
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+@dataclasses.dataclass(frozen=True, slots=True, eq=False)
+class OutputSpec:
+    name: str
+    type_name: str
+    annotation: Any
+    schema: dict[str, Any]
+    description: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"name": self.name, "type": self.type_name, "schema": self.schema}
+        if self.description:
+            out["description"] = self.description
+        return out
+
+
+@dataclasses.dataclass(frozen=True, eq=False)
+class NodeSpec:
+    """Everything the engine needs to know about a kind of node."""
+
+    id: str
+    name: str
+    description: str
+    func: Callable[..., Any]
+    inputs: tuple[InputSpec, ...]
+    outputs: tuple[OutputSpec, ...]
+    executor: Executor
+    context_param: str | None = None
+    module: str = ""
+    input_map: Mapping[str, InputSpec] = dataclasses.field(init=False, repr=False)
+    output_map: Mapping[str, OutputSpec] = dataclasses.field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "input_map", {i.name: i for i in self.inputs})
+        object.__setattr__(self, "output_map", {o.name: o for o in self.outputs})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "description": self.description,
+            "inputs": [i.to_dict() for i in self.inputs],
+            "outputs": [o.to_dict() for o in self.outputs],
+            "executor": self.executor,
+            "module": self.module,
+        }
+
+
+@overload
+def node(func: F, /) -> F: ...
+
+
+@overload
+def node(
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    outputs: list[str] | tuple[str, ...] | None = None,
+    executor: Literal["inline", "thread", "process"] | None = None,
+) -> Callable[[F], F]: ...
+
+
+def node(
+    func: Callable[..., Any] | None = None,
+    /,
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    outputs: list[str] | tuple[str, ...] | None = None,
+    executor: Literal["inline", "thread", "process"] | None = None,
+) -> Any:
+    """Turn a typed function into a node.
+
+    Parameters become inputs (their annotations give types and JSON Schemas, defaults make them
+    optional); the return value becomes the output ``out``, or several outputs named by
+    ``outputs=[...]`` for a tuple return. ``async def`` functions are awaited on the worker's event
+    loop; ``executor="thread"`` or ``"process"`` runs a sync function off it. A parameter annotated
+    :class:`NodeContext` is not an input: it receives the run's context (progress reports).
+
+    The function is returned unchanged (still callable and picklable), with its spec attached.
+    """
+
+    def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
+        spec = build_spec(
+            fn, id=id, name=name, description=description, outputs=outputs, executor=executor
+        )
+        try:
+            setattr(fn, SPEC_ATTR, spec)
+        except (AttributeError, TypeError) as exc:
+            raise DefinitionError(f"@node cannot annotate {fn!r}: {exc}") from exc
+        return fn
+
+    if func is not None:
+        return wrap(func)
+    return wrap
+
+
+def spec_of(obj: Any) -> NodeSpec:
+    """The spec of a ``@node`` function (or a spec itself)."""
+    if isinstance(obj, NodeSpec):
+        return obj
+    spec = getattr(obj, SPEC_ATTR, None)
+    if isinstance(spec, NodeSpec):
+        return spec
+    raise DefinitionError(f"{obj!r} is not a node: decorate it with @node")
+
+
+def is_node(obj: Any) -> bool:
+    return isinstance(obj, NodeSpec) or isinstance(getattr(obj, SPEC_ATTR, None), NodeSpec)
+
+
+def build_spec(
+    fn: Callable[..., Any],
+    *,
+    id: str | None = None,
+    name: str | None = None,
+    description: str | None = None,
+    outputs: list[str] | tuple[str, ...] | None = None,
+    executor: Literal["inline", "thread", "process"] | None = None,
+) -> NodeSpec:
+    if not callable(fn):
+        raise DefinitionError(f"@node needs a function, got {fn!r}")
+    fn_name = getattr(fn, "__qualname__", getattr(fn, "__name__", repr(fn)))
+    module = getattr(fn, "__module__", None) or ""
+    if id is None:
+        # Functions defined inside functions have "<locals>" in their qualname: not id material.
+        derived = fn_name.replace("<locals>.", "").replace("<", "").replace(">", "")
+        node_id = f"{module}.{derived}" if module else derived
+    else:
+        node_id = id
+    where = f"@node {node_id!r}"
+    if not isinstance(node_id, str) or not _ID_RE.match(node_id):
+        raise DefinitionError(
+            f"{where}: the id must start with a letter or _ and contain only letters, digits, "
+            "'_', '.', ':' and '-'"
+        )
+    if inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn):
+        raise DefinitionError(f"{where}: generator functions cannot be nodes (return a value)")
+    is_async = inspect.iscoroutinefunction(fn)
+    if executor is not None and executor not in _EXECUTORS:
+        raise DefinitionError(
+            f"{where}: executor must be one of {sorted(_EXECUTORS)}, got {executor!r}"
+        )
+    if is_async and executor not in (None, "inline"):
+        raise DefinitionError(
+            f"{where}: async functions run on the event loop; executor={executor!r} is for sync "
+            "functions"
+        )
+    run_in: Executor = "async" if is_async else (executor or "inline")
+
+    try:
+        hints = typing.get_type_hints(fn, include_extras=True)
+    except Exception as exc:  # NameError for unresolved forward references, and friends
+        raise DefinitionError(f"{where}: cannot resolve the type annotations: {exc}") from exc
+    try:
+        sig = inspect.signature(fn)
+    except (TypeError, ValueError) as exc:
+        raise DefinitionError(f"{where}: cannot read the signature: {exc}") from exc
+
+    inputs: list[InputSpec] = []
+    context_param: str | None = None
+    for param in sig.parameters.values():
+        pwhere = f"{where}, parameter {param.name!r}"
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise DefinitionError(f"{pwhere}: *args and **kwargs cannot be inputs")
+        if param.kind is param.POSITIONAL_ONLY:
+            raise DefinitionError(f"{pwhere}: positional-only parameters are not supported")
+        annotation = hints.get(param.name, Any)
+        if split_meta(annotation)[0] is NodeContext:
+            if context_param is not None:
+                raise DefinitionError(f"{pwhere}: only one NodeContext parameter is allowed")
+            if run_in == "process":
+                raise DefinitionError(
+                    f"{pwhere}: a NodeContext cannot cross into executor='process'"
+                )
+            context_param = param.name
+            continue
+        info = describe(annotation, where=pwhere)
+        default = NO_VALUE if param.default is param.empty else param.default
+        if default is not NO_VALUE:
+            try:
+                default = info.validate(default)
+            except InvalidValueError as exc:
+                raise DefinitionError(
+                    f"{pwhere}: the default {default!r} does not fit the type {info.name} "
+                    f"({exc.message}); annotate it as {info.name} | None if None is meant"
+                    if default is None
+                    else f"{pwhere}: the default {default!r} does not fit the type {info.name} "
+                    f"({exc.message})"
+                ) from exc
+        desc = info.meta.description if info.meta else None
+        if desc is None:
+            desc = info.schema.get("description")
+        inputs.append(
+            InputSpec(
+                name=param.name,
+                type_name=info.name,
+                annotation=info.annotation,
+                schema=info.schema,
+                default=default,
+                validate=info.validate,
+                description=desc,
+            )
+        )
+
+    out_specs = _outputs(where, hints.get("return", Any), "return" in hints, outputs)
+    doc = inspect.getdoc(fn) or ""
+    return NodeSpec(
+        id=node_id,
+        name=name or _title(getattr(fn, "__name__", node_id)),
+        description=description if description is not None else doc.split("\n\n")[0].strip(),
+        func=fn,
+        inputs=tuple(inputs),
+        outputs=tuple(out_specs),
+        executor=run_in,
+        context_param=context_param,
+        module=module,
+    )
+
+
+def _outputs(
+    where: str,
+    ret: Any,
+    annotated: bool,
+    names: list[str] | tuple[str, ...] | None,
+) -> list[OutputSpec]:
+    if names is not None:
+        if isinstance(names, str) or not all(isinstance(n, str) for n in names):
+            raise DefinitionError(f"{where}: outputs must be a list of names, got {names!r}")
+        names = list(names)
+        for n in names:
+            if not n.isidentifier() or keyword.iskeyword(n):
+                raise DefinitionError(f"{where}: output name {n!r} is not a valid identifier")
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise DefinitionError(f"{where}: duplicate output names {dupes}")
+        if not names:
+            raise DefinitionError(f"{where}: outputs=[] — use a '-> None' return for no outputs")
+    base, _meta = split_meta(ret)
+    if annotated and (base is None or base is type(None)):
+        if names:
+            raise DefinitionError(f"{where}: returns None but names outputs {names}")
+        return []
+    if names is None or len(names) == 1:
+        out_name = names[0] if names else "out"
+        info = describe(ret, where=f"{where}, output {out_name!r}")
+        return [OutputSpec(out_name, info.name, info.annotation, info.schema)]
+    # Several outputs: the annotation, if any, must be a tuple of the same length.
+    if not annotated or base is Any:
+        element_types: list[Any] = [Any] * len(names)
+    else:
+        if get_origin(base) is not tuple:
+            raise DefinitionError(
+                f"{where}: {len(names)} outputs need a tuple return annotation, got {base!r}"
+            )
+        args = list(get_args(base))
+        if len(args) == 2 and args[1] is Ellipsis:
+            element_types = [args[0]] * len(names)
+        elif len(args) != len(names):
+            raise DefinitionError(
+                f"{where}: outputs {names} name {len(names)} values but the return annotation "
+                f"has {len(args)}"
+            )
+        else:
+            element_types = args
+    specs = []
+    for out_name, tp in zip(names, element_types, strict=True):
+        info = describe(tp, where=f"{where}, output {out_name!r}")
+        specs.append(OutputSpec(out_name, info.name, info.annotation, info.schema))
+    return specs
+
+
+def _title(name: str) -> str:
+    words = name.strip("_").replace("_", " ").split()
+    return " ".join(w[:1].upper() + w[1:] for w in words) or name
