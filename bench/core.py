@@ -1,0 +1,245 @@
+"""Benchmark of the reactive core: prints figures (median [min, max] over repeated runs).
+
+    python bench/core.py            # all figures
+    python bench/core.py --json     # the same, as JSON
+
+Sync ``a + 1`` / ``a + b`` nodes, as in the predecessor's measurements (shared/reference).
+Timing is wall clock around ``set_input`` → ``await settle()`` (or add + connect for the build);
+every run checks its result, so a fast wrong answer cannot pass. RSS is measured in a fresh
+process that only imports nodeweave and builds a 1000-node chain.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nodeweave import NodeSpace, Shelf, node
+
+EXECUTIONS = [0]
+
+
+@node(id="bench.add1")
+def add1(a: int) -> int:
+    EXECUTIONS[0] += 1
+    return a + 1
+
+
+@node(id="bench.add2")
+def add2(a: int, b: int) -> int:
+    EXECUTIONS[0] += 1
+    return a + b
+
+
+def new_space() -> NodeSpace:
+    ns = NodeSpace()
+    ns.library.add_shelf(Shelf(name="bench", nodes=[add1, add2]))
+    return ns
+
+
+def build_chain(ns: NodeSpace, n: int) -> list[str]:
+    ids = [ns.add_node("bench.add1")]
+    for _ in range(n - 1):
+        u = ns.add_node("bench.add1")
+        ns.connect(ids[-1], "out", u, "a")
+        ids.append(u)
+    return ids
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+async def timed_changes(
+    ns: NodeSpace, root: str, runs: int, check: Callable[[int], None]
+) -> list[float]:
+    """Time set_input(root) → settle() for ``runs`` distinct values, after one warm-up."""
+    samples = []
+    for i in range(runs + 1):
+        gc.collect()
+        t0 = time.perf_counter()
+        ns.set_input(root, "a", i + 1)
+        await ns.settle()
+        dt = time.perf_counter() - t0
+        check(i + 1)
+        if i:
+            samples.append(dt * 1e3)
+    return samples
+
+
+async def chain(runs: int, observed: bool = False) -> dict[str, float]:
+    ns = new_space()
+    events: list[object] = []
+    if observed:  # as a worker does: every status and value event reaches a subscriber
+        ns.subscribe(events.append)
+    ids = build_chain(ns, 1000)
+    ns.set_input(ids[0], "a", 0)
+    await ns.settle()
+
+    def check(v: int) -> None:
+        assert ns.get_value(ids[-1], "out") == v + 1000
+        events.clear()
+
+    return summary(await timed_changes(ns, ids[0], runs, check))
+
+
+async def fanout(runs: int) -> dict[str, float]:
+    ns = new_space()
+    root = ns.add_node("bench.add1", inputs={"a": 0})
+    leaves = []
+    for _ in range(1000):
+        u = ns.add_node("bench.add1")
+        ns.connect(root, "out", u, "a")
+        leaves.append(u)
+    await ns.settle()
+
+    def check(v: int) -> None:
+        assert all(ns.get_value(u, "out") == v + 2 for u in leaves)
+
+    return summary(await timed_changes(ns, root, runs, check))
+
+
+async def diamond(runs: int) -> tuple[dict[str, float], list[int]]:
+    """20 layers × 50 nodes after one root: 1001 nodes, 2000 edges."""
+    ns = new_space()
+    root = ns.add_node("bench.add1", inputs={"a": 0})
+    prev = [root] * 50
+    for _ in range(20):
+        layer = []
+        for i in range(50):
+            u = ns.add_node("bench.add2")
+            ns.connect(prev[i], "out", u, "a")
+            ns.connect(prev[(i + 1) % 50], "out", u, "b")
+            layer.append(u)
+        prev = layer
+    assert len(ns) == 1001 and len(ns.edges()) == 2000
+    await ns.settle()
+    executions: list[int] = []
+    last = prev[0]
+
+    def check(v: int) -> None:
+        assert ns.get_value(last, "out") == (v + 1) * 2**20
+        executions.append(EXECUTIONS[0] - before[0])
+        before[0] = EXECUTIONS[0]
+
+    before = [EXECUTIONS[0]]
+    samples = await timed_changes(ns, root, runs, check)
+    return summary(samples), executions[1:]
+
+
+async def build(runs: int) -> dict[str, float]:
+    samples = []
+    for _ in range(runs + 1):
+        ns = new_space()
+        gc.collect()
+        t0 = time.perf_counter()
+        ids = build_chain(ns, 1000)
+        samples.append((time.perf_counter() - t0) * 1e3)
+        assert len(ids) == 1000 and len(ns.edges()) == 999
+    return summary(samples[1:])
+
+
+def rss_child() -> None:
+    """In a fresh process: import, build and compute a 1000-node chain, print RSS in MB."""
+    ns = new_space()
+    ids = build_chain(ns, 1000)
+    ns.set_input(ids[0], "a", 0)
+    asyncio.run(ns.settle())
+    assert ns.get_value(ids[-1], "out") == 1000
+    status = Path("/proc/self/status").read_text()
+    rss_kb = int(status.split("VmRSS:")[1].split()[0])
+    hwm_kb = int(status.split("VmHWM:")[1].split()[0])
+    print(json.dumps({"rss_mb": rss_kb / 1024, "peak_rss_mb": hwm_kb / 1024}))
+
+
+def rss(runs: int) -> dict[str, float]:
+    values, peaks = [], []
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, __file__, "--rss-child"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        ).stdout
+        data = json.loads(out)
+        values.append(data["rss_mb"])
+        peaks.append(data["peak_rss_mb"])
+    result = summary(values)
+    result["peak_median"] = statistics.median(peaks)
+    return result
+
+
+FIGURES: list[tuple[str, str, str, str]] = [
+    (
+        "chain",
+        "chain of 1000: set_input on the first → settle()",
+        "≤ 15 ms",
+        "111 ms (debounce 0), 10.7 s (default)",
+    ),
+    ("chain_observed", "the same chain with an event subscriber attached", "—", "—"),
+    ("fanout", "fan-out 1 → 1000: change → settled", "≤ 15 ms", "90 ms"),
+    ("diamond", "diamond 20 × 50 (1001 nodes, 2000 edges): change → settled", "≤ 25 ms", "265 ms"),
+    ("build", "build the 1000-node chain (add + connect)", "≤ 60 ms", "0.76 s"),
+    ("rss", "RSS after building 1000 nodes (fresh process)", "≤ 45 MB", "52–59 MB"),
+]
+
+
+def fmt(s: dict[str, float], unit: str) -> str:
+    return f"{s['median']:.2f} {unit} [{s['min']:.2f}, {s['max']:.2f}] ({int(s['runs'])} runs)"
+
+
+async def main_async(runs: int, as_json: bool) -> int:
+    results: dict[str, object] = {}
+    results["chain"] = await chain(runs)
+    results["chain_observed"] = await chain(runs, observed=True)
+    results["fanout"] = await fanout(runs)
+    diamond_summary, executions = await diamond(runs)
+    results["diamond"] = diamond_summary
+    results["diamond_executions"] = sorted(set(executions))
+    results["build"] = await build(max(5, runs // 2))
+    results["rss"] = rss(5)
+    if as_json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(f"nodeweave core benchmark — Python {sys.version.split()[0]}, median [min, max]")
+    for key, label, target, predecessor in FIGURES:
+        unit = "MB" if key == "rss" else "ms"
+        line = fmt(results[key], unit)  # type: ignore[arg-type]
+        print(f"  {label:<62} {line:<36} target {target:<8} predecessor {predecessor}")
+    print(
+        f"  {'executions per change in the diamond':<62} {results['diamond_executions']}"
+        f"{'':<29} target exactly [1001]"
+    )
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed runs per figure")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--rss-child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.rss_child:
+        rss_child()
+        return 0
+    return asyncio.run(main_async(args.runs, args.json))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

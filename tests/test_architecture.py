@@ -1,0 +1,96 @@
+"""The dependency direction of ARCHITECTURE section 1, checked on the source."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "nodeweave"
+
+# What each part of the package must not import (prefix match on the module name).
+FORBIDDEN: dict[str, tuple[str, ...]] = {
+    "core": (
+        "nodeweave.worker",
+        "nodeweave.workermanager",
+        "nodeweave.protocol",
+        "nodeweave.cli",
+        "nodeweave.shelves",
+        "aiohttp",
+        "watchfiles",
+        "subprocess",
+        "socket",
+        "os",
+        "pathlib",
+        "shutil",
+        "tempfile",
+        "http",
+        "urllib",
+        "requests",
+        "virtualenv",
+    ),
+    "shelves": (
+        "nodeweave.worker",
+        "nodeweave.workermanager",
+        "nodeweave.cli",
+        "aiohttp",
+        "subprocess",
+        "socket",
+    ),
+    "protocol": (
+        "nodeweave.worker",
+        "nodeweave.workermanager",
+        "nodeweave.cli",
+        "aiohttp",
+        "subprocess",
+        "socket",
+    ),
+    "workermanager": ("nodeweave.core", "nodeweave.worker", "nodeweave.cli"),
+    "worker": ("nodeweave.workermanager", "nodeweave.cli"),
+}
+
+
+def imports_of(path: Path, package: Path) -> list[tuple[int, str]]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    module_parts = path.relative_to(package.parent).with_suffix("").parts
+    found: list[tuple[int, str]] = []
+    for stmt in ast.walk(tree):
+        if isinstance(stmt, ast.Import):
+            found += [(stmt.lineno, alias.name) for alias in stmt.names]
+        elif isinstance(stmt, ast.ImportFrom):
+            if stmt.level:  # resolve "from ..x import y" against the file's package
+                base = list(module_parts[: len(module_parts) - stmt.level])
+                name = ".".join([*base, stmt.module] if stmt.module else base)
+            else:
+                name = stmt.module or ""
+            found.append((stmt.lineno, name))
+            found += [(stmt.lineno, f"{name}.{alias.name}") for alias in stmt.names]
+    return found
+
+
+def violations(part: str, package: Path = PACKAGE) -> list[str]:
+    out = []
+    for path in sorted((package / part).rglob("*.py")):
+        for line, name in imports_of(path, package):
+            for banned in FORBIDDEN[part]:
+                if name == banned or name.startswith(banned + "."):
+                    out.append(f"{path.relative_to(package.parent)}:{line} imports {name}")
+    return out
+
+
+@pytest.mark.parametrize("part", sorted(FORBIDDEN))
+def test_imports_follow_the_dependency_direction(part: str) -> None:
+    if not (PACKAGE / part).is_dir():
+        pytest.skip(f"nodeweave/{part} does not exist yet")
+    assert violations(part) == []
+
+
+def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
+    core = tmp_path / "nodeweave" / "core"
+    core.mkdir(parents=True)
+    (core / "probe.py").write_text("import aiohttp\nfrom ..worker import app\nimport orjson\n")
+    found = violations("core", tmp_path / "nodeweave")
+    assert any("imports aiohttp" in v for v in found)
+    assert any("imports nodeweave.worker" in v for v in found)
+    assert not any("orjson" in v for v in found)
