@@ -604,3 +604,22 @@ async def test_aclose_cancels_running_tasks() -> None:
     await asyncio.sleep(0)
     await ns.aclose()
     assert cancelled == [9]
+
+
+async def test_process_pool_processes_are_gone_after_aclose() -> None:
+    import multiprocessing
+
+    from .helpers import process_pid
+
+    ns = space(process_pid)
+    u = ns.add_node("proc.pid", inputs={"x": 1})
+    async with asyncio.timeout(30):
+        await ns.settle()
+    pool = ns._executors.get("process")
+    workers = list(pool._processes.values())  # type: ignore[attr-defined]
+    assert workers and all(p.is_alive() for p in workers)
+    _, pid = ns.get_value(u, "out")
+    assert pid in {p.pid for p in workers}
+    await ns.aclose()
+    assert not any(p.is_alive() for p in workers)
+    assert not [c for c in multiprocessing.active_children() if c.pid == pid]

@@ -7,9 +7,12 @@ created on first use only, so a nodespace that never runs a thread or process no
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import multiprocessing
+import time
 from collections.abc import Mapping
+from typing import Any
 
 
 class Executors:
@@ -40,8 +43,33 @@ class Executors:
             )
         raise ValueError(f"unknown executor kind {kind!r}")
 
-    def shutdown(self) -> None:
-        """Shut down the pools this object created (never the ones it was given)."""
+    async def aclose(self, grace: float = 2.0) -> None:
+        """Shut down the pools this object created (never the ones it was given).
+
+        Queued work is cancelled. A thread cannot be stopped, so a still-running thread node
+        finishes on its own; the processes of a process pool are terminated if they do not
+        exit within ``grace`` seconds (a superseded computation may still be running in one).
+        """
         for kind in list(self._owned):
-            self._pools.pop(kind).shutdown(wait=False, cancel_futures=True)
+            pool = self._pools.pop(kind)
+            # ProcessPoolExecutor keeps its processes in a private dict; there is no public way
+            # to stop a busy one before Python 3.14's terminate_workers().
+            table = getattr(pool, "_processes", None)
+            processes = list(table.values()) if isinstance(table, dict) else []
+            pool.shutdown(wait=False, cancel_futures=True)
+            if processes:
+                await asyncio.to_thread(_stop_processes, processes, grace)
         self._owned.clear()
+
+
+def _stop_processes(processes: list[Any], grace: float) -> None:
+    deadline = time.monotonic() + grace
+    for proc in processes:
+        proc.join(max(0.0, deadline - time.monotonic()))
+    for proc in processes:
+        if proc.is_alive():
+            proc.terminate()
+            proc.join(1.0)
+        if proc.is_alive():
+            proc.kill()
+            proc.join(1.0)

@@ -233,7 +233,7 @@ class NodeSpace:
         self._scheduler.cancel_all()
         self._runner.drain()
         await self._runner.aclose()
-        self._executors.shutdown()
+        await self._executors.aclose()
         self._unsubscribe_library()
 
     # --- internals -----------------------------------------------------------------------

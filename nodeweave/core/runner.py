@@ -26,7 +26,10 @@ log = logging.getLogger("nodeweave.core")
 
 def error_from(exc: BaseException) -> NodeError:
     tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
-    message = str(exc) or type(exc).__name__
+    if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
+        message = exc.args[0]  # str(KeyError) would wrap a whole sentence in quotes
+    else:
+        message = str(exc) or type(exc).__name__
     return NodeError(message=message, type=type(exc).__name__, traceback=tb)
 
 

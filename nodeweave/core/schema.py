@@ -143,7 +143,7 @@ def describe(annotation: Any, *, where: str) -> TypeInfo:
             raise DefinitionError(
                 f"{where}: type {type_name(base)} cannot be described: {exc}"
             ) from exc
-        validate = _validator(adapter, type_name(base))
+        validate = _validator(adapter, type_name(base), base)
     if meta is not None:
         schema = _apply_meta(schema, meta)
         if meta.options is not None:
@@ -177,8 +177,12 @@ def _apply_meta(schema: dict[str, Any], meta: Input) -> dict[str, Any]:
     return out
 
 
-def _validator(adapter: TypeAdapter[Any], name: str) -> Callable[[Any], Any]:
+def _validator(adapter: TypeAdapter[Any], name: str, base: Any) -> Callable[[Any], Any]:
+    ints_are_floats = base is float  # PEP 484: an int is acceptable where a float is expected
+
     def validate(value: Any) -> Any:
+        if ints_are_floats and type(value) is int:
+            return value
         try:
             return adapter.validate_python(value)
         except ValidationError as exc:

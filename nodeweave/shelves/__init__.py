@@ -1,0 +1,28 @@
+"""The built-in shelves: a small standard library of nodes for exploring data without code.
+
+Each module defines its nodes and a ``NODE_SHELF``; :func:`builtin_shelves` hands out fresh
+:class:`~nodeweave.core.library.Shelf` objects for them (the node specs themselves are shared).
+"""
+
+from __future__ import annotations
+
+from nodeweave.core.library import Shelf
+
+from . import collections, json, logic, numbers, text, time
+
+_MODULES = (numbers, text, logic, collections, json, time)
+
+
+def builtin_shelves() -> list[Shelf]:
+    """Fresh top-level shelves: numbers, text, logic, collections, json and time."""
+    return [
+        Shelf(
+            name=module.NODE_SHELF.name,
+            description=module.NODE_SHELF.description,
+            nodes=list(module.NODE_SHELF.nodes),
+        )
+        for module in _MODULES
+    ]
+
+
+__all__ = ["builtin_shelves"]
