@@ -623,3 +623,18 @@ async def test_process_pool_processes_are_gone_after_aclose() -> None:
     await ns.aclose()
     assert not any(p.is_alive() for p in workers)
     assert not [c for c in multiprocessing.active_children() if c.pid == pid]
+
+
+def test_a_nodespace_serves_successive_event_loops() -> None:
+    @node(id="x.async_double")
+    async def double(x: int) -> int:
+        await asyncio.sleep(0)
+        return 2 * x
+
+    ns = space(double)
+    u = ns.add_node("x.async_double", inputs={"x": 1})  # no loop yet: computed on settle
+    asyncio.run(ns.settle())
+    assert ns.get_value(u, "out") == 2
+    ns.set_input(u, "x", 5)
+    asyncio.run(ns.settle())  # a new loop: runs must be scheduled on it, not the closed one
+    assert ns.get_value(u, "out") == 10

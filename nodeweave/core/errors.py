@@ -11,7 +11,8 @@ puts on the wire unchanged, a human message, and optional structured ``details``
     │   ├── CycleError         code "cycle"               the edge would close a cycle
     │   ├── TypeMismatchError  code "type_mismatch"       output type cannot feed the input type
     │   ├── InputConnectedError code "input_connected"    input already driven by an edge
-    │   └── DuplicateError     code "duplicate"           uuid or edge already exists
+    │   ├── DuplicateError     code "duplicate"           uuid or edge already exists
+    │   └── PlaceholderError   code "placeholder"         editing a node whose type is missing
     ├── InvalidValueError      code "invalid_value"       a value the input's type rejects
     └── DocumentError          code "invalid_document" / "unsupported_schema_version"
 """
@@ -68,6 +69,10 @@ class InputConnectedError(GraphError):
 
 class DuplicateError(GraphError):
     code = "duplicate"
+
+
+class PlaceholderError(GraphError):
+    code = "placeholder"
 
 
 class InvalidValueError(NodeweaveError, ValueError):

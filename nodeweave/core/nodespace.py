@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import document
+from .errors import NotFoundError
 from .events import Edge, Event, NodeError, NodeRebound, Status
 from .executors import Executors
 from .library import Library, LibraryChange
@@ -119,8 +120,6 @@ class NodeSpace:
         """The current value of output ``io`` (``default`` while it has none)."""
         node = self._scheduler.node(uuid)
         if node.spec is not None and io not in node.spec.output_map:
-            from .errors import NotFoundError
-
             raise NotFoundError(
                 f"node {uuid!r} ({node.node_id}) has no output {io!r}",
                 details={"uuid": uuid, "io": io},

@@ -46,7 +46,6 @@ class Runner:
         self.executors = executors
         self.dispatch = dispatch
         self.budget = budget
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._draining = False
         self._flushing = False
         self._scheduled = False
@@ -67,7 +66,6 @@ class Runner:
             loop = asyncio.get_running_loop()
         except RuntimeError:
             return  # no loop yet: the next settle() drains
-        self._loop = loop
         self._scheduled = True
         loop.call_soon(self._scheduled_drain)
 
@@ -148,7 +146,6 @@ class Runner:
     async def wait_idle(self) -> None:
         """Return when no node is stale or running."""
         loop = asyncio.get_running_loop()
-        self._loop = loop
         self.drain()
         while self.busy:
             fut: asyncio.Future[None] = loop.create_future()
@@ -178,9 +175,10 @@ class Runner:
             else:
                 sched.run_finished(run.uuid, run.generation, result)
             return
-        loop = self._loop or asyncio.get_running_loop()
-        self._loop = loop
-        task = loop.create_task(self._run_task(run), name=f"nodeweave node {run.uuid}")
+        # Always the running loop: a nodespace may outlive one asyncio.run() and serve the next.
+        task = asyncio.get_running_loop().create_task(
+            self._run_task(run), name=f"nodeweave node {run.uuid}"
+        )
         self._tasks[run.uuid] = (run.generation, task)
         self._all_tasks.add(task)
         task.add_done_callback(functools.partial(self._task_done, run.uuid))
@@ -242,7 +240,7 @@ class Runner:
                 self.kick()
 
             return NodeContext(uuid, report)
-        loop = self._loop or asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
 
         def report_threaded(fraction: float | None, message: str) -> None:
             # Keep only the latest report per node; one loop callback per burst.

@@ -29,9 +29,9 @@ from typing import Any
 from .errors import (
     CycleError,
     DuplicateError,
-    GraphError,
     InputConnectedError,
     NotFoundError,
+    PlaceholderError,
     TypeMismatchError,
 )
 from .events import (
@@ -64,10 +64,6 @@ from .values import NO_VALUE, values_equal
 STALE = Status.STALE
 RUNNING = Status.RUNNING
 DONE = Status.DONE
-
-
-class PlaceholderError(GraphError):
-    code = "placeholder"
 
 
 class Scheduler:
