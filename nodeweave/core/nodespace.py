@@ -17,7 +17,7 @@ from typing import Any
 
 from . import document
 from .errors import NotFoundError
-from .events import Edge, Event, NodeError, NodeRebound, Status
+from .events import Edge, Event, NodeError, Status
 from .executors import Executors
 from .library import Library, LibraryChange
 from .runner import Runner
@@ -254,14 +254,16 @@ class NodeSpace:
         by_id: dict[str, list[str]] = {}
         for n in sched.nodes.values():
             by_id.setdefault(n.node_id, []).append(n.uuid)
-        results: list[NodeRebound] = []
+        rebound = False
         for spec in (*change.added, *change.replaced):
             for node_uuid in by_id.get(spec.id, ()):
-                results.append(sched.rebind(node_uuid, spec))
+                sched.rebind(node_uuid, spec)
+                rebound = True
         for spec in change.removed:
             if spec.id in self.library:
                 continue
             for node_uuid in by_id.get(spec.id, ()):
-                results.append(sched.rebind(node_uuid, None))
-        if results:
+                sched.rebind(node_uuid, None)
+                rebound = True
+        if rebound:
             self._edited()

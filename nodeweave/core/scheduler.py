@@ -333,17 +333,17 @@ class Scheduler:
             if isinstance(unpacked, str):
                 return self.run_failed(uuid, generation, NodeError(unpacked, "OutputError"))
             new = unpacked
-        old = node.outputs
-        changed = [io for io, v in new.items() if not values_equal(old.get(io, NO_VALUE), v)]
+        if self.observed:
+            old = node.outputs
+            for io, v in new.items():
+                if not values_equal(old.get(io, NO_VALUE), v):
+                    self.outbox.append(ValueChanged(uuid, io, v))
         node.outputs = new
         node.error = None
         node.outcome = DONE
         node.last_inputs = node.running_inputs
-        if self.observed:
-            for io in changed:
-                self.outbox.append(ValueChanged(uuid, io, new[io]))
         self._set_status(node, DONE)
-        self._settle_children(node, changed)
+        self._settle_children(node)
         return True
 
     def run_failed(self, uuid: str, generation: int, error: NodeError) -> bool:
@@ -355,9 +355,9 @@ class Scheduler:
         node.last_inputs = node.running_inputs
         if self.observed:
             self.outbox.append(NodeFailed(uuid, error))
-        changed = self._clear_outputs(node)
+        self._clear_outputs(node)
         self._set_status(node, Status.ERROR)
-        self._settle_children(node, changed)
+        self._settle_children(node)
         return True
 
     def run_cancelled(self, uuid: str, generation: int) -> bool:
@@ -366,9 +366,9 @@ class Scheduler:
         if node is None or node.generation != generation or node.status is not RUNNING:
             return False
         node.last_inputs = None
-        changed = self._clear_outputs(node)
+        self._clear_outputs(node)
         self._set_status(node, Status.CANCELLED)
-        self._settle_children(node, changed)
+        self._settle_children(node)
         return True
 
     def progress(self, uuid: str, generation: int, fraction: float | None, message: str) -> None:
@@ -402,14 +402,15 @@ class Scheduler:
             node.outcome = Status.ERROR
             node.last_inputs = None
             self._set_status(node, Status.ERROR)
-            self._settle_children(node, self._clear_outputs(node))
+            self._clear_outputs(node)
+            self._settle_children(node)
             return
         for parent in node.parents:
             if nodes[parent].status in BLOCKING:
                 node.last_inputs = None
-                changed = self._clear_outputs(node)
+                self._clear_outputs(node)
                 self._set_status(node, Status.BLOCKED)
-                self._settle_children(node, changed)
+                self._settle_children(node)
                 return
         kwargs: dict[str, Any] = {}
         conn = node.conn
@@ -423,16 +424,16 @@ class Scheduler:
                 value = values.get(name, ispec.default)
             if value is NO_VALUE:
                 node.last_inputs = None
-                changed = self._clear_outputs(node)
+                self._clear_outputs(node)
                 self._set_status(node, Status.WAITING)
-                self._settle_children(node, changed)
+                self._settle_children(node)
                 return
             kwargs[name] = value
         last = node.last_inputs
         if last is not None and _same_inputs(last, kwargs):
             # Nothing it depends on changed (or it changed back): keep the last outcome.
             self._set_status(node, node.outcome)
-            self._settle_children(node, ())
+            self._settle_children(node)
             return
         node.generation += 1
         node.running_inputs = kwargs
@@ -480,7 +481,8 @@ class Scheduler:
             node.queued = True
             self.ready.append(node)
 
-    def _settle_children(self, node: Node, changed: list[str] | tuple[str, ...]) -> None:
+    def _settle_children(self, node: Node) -> None:
+        """The node settled: its stale children have one unsettled parent less."""
         nodes = self.nodes
         for child_id in node.children:
             child = nodes[child_id]
@@ -490,15 +492,13 @@ class Scheduler:
                     child.queued = True
                     self.ready.append(child)
 
-    def _clear_outputs(self, node: Node) -> list[str]:
+    def _clear_outputs(self, node: Node) -> None:
         if not node.outputs:
-            return []
-        cleared = list(node.outputs)
-        node.outputs = {}
+            return
         if self.observed:
-            for io in cleared:
+            for io in node.outputs:
                 self.outbox.append(ValueChanged(node.uuid, io, NO_VALUE))
-        return cleared
+        node.outputs = {}
 
     def _add_edge(self, edge: Edge) -> None:
         s, d = self.nodes[edge.src], self.nodes[edge.dst]

@@ -242,12 +242,14 @@ def build_spec(
             try:
                 default = info.validate(default)
             except InvalidValueError as exc:
+                hint = (
+                    f"; annotate it as {info.name} | None if None is meant"
+                    if default is None
+                    else ""
+                )
                 raise DefinitionError(
                     f"{pwhere}: the default {default!r} does not fit the type {info.name} "
-                    f"({exc.message}); annotate it as {info.name} | None if None is meant"
-                    if default is None
-                    else f"{pwhere}: the default {default!r} does not fit the type {info.name} "
-                    f"({exc.message})"
+                    f"({exc.message}){hint}"
                 ) from exc
         desc = info.meta.description if info.meta else None
         if desc is None:
