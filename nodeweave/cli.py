@@ -40,6 +40,38 @@ def _cmd_up(args: argparse.Namespace) -> int:
     return 1
 
 
+def _cmd_worker_run(args: argparse.Namespace) -> int:
+    from .state import InvalidWorkerIdError, ensure_token, state_dir
+    from .worker.config import config_from_env
+    from .worker.main import run
+
+    try:
+        token = ensure_token(state_dir())
+        config = config_from_env(args.id, port=args.port, host=args.host, token=token)
+    except InvalidWorkerIdError as exc:
+        print(f"nodeweave worker run: {exc}", file=sys.stderr)
+        return 2
+    return run(config)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    import asyncio
+    import logging
+    from pathlib import Path
+
+    from .worker.headless import run_workflow
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    return asyncio.run(
+        run_workflow(
+            Path(args.workflow),
+            args.set,
+            module_dirs=[Path(m) for m in args.modules],
+            settle_within=args.timeout,
+        )
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="nodeweave", description="Reactive, node-based dataflow for Python."
@@ -56,6 +88,36 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--port", type=int, default=9380)
     up.add_argument("--no-browser", action="store_true")
     up.set_defaults(func=_cmd_up)
+
+    worker = sub.add_parser("worker", help="workers: run one in the foreground")
+    wsub = worker.add_subparsers(dest="worker_command", metavar="COMMAND", required=True)
+    wrun = wsub.add_parser(
+        "run", help="run worker ID of the state directory in the foreground (what the hub spawns)"
+    )
+    wrun.add_argument("id", help="the worker's id (its folder under workers/)")
+    wrun.add_argument("--port", type=int, default=0, help="default: a free port the OS picks")
+    wrun.add_argument("--host", default="127.0.0.1")
+    wrun.set_defaults(func=_cmd_worker_run)
+
+    run = sub.add_parser(
+        "run",
+        help="compute a workflow headless and print its outputs as JSON",
+        description="Exit 0 on success, 1 if a node failed, 2 for an invalid workflow or "
+        "arguments.",
+    )
+    run.add_argument("workflow", help="a workflow document (export_workflow, nodespace.json)")
+    run.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NODE.INPUT=JSON",
+        help="set an input before computing (NODE: uuid, node name or node type id)",
+    )
+    run.add_argument(
+        "--modules", action="append", default=[], metavar="DIR", help="also load modules here"
+    )
+    run.add_argument("--timeout", type=float, default=None, help="give up after this many s")
+    run.set_defaults(func=_cmd_run)
     return parser
 
 

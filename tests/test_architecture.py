@@ -46,6 +46,14 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "subprocess",
         "socket",
     ),
+    "state": (
+        "nodeweave.core",
+        "nodeweave.protocol",
+        "nodeweave.worker",
+        "nodeweave.workermanager",
+        "nodeweave.cli",
+        "aiohttp",
+    ),
     "workermanager": ("nodeweave.core", "nodeweave.worker", "nodeweave.cli"),
     "worker": ("nodeweave.workermanager", "nodeweave.cli"),
 }

@@ -1,0 +1,177 @@
+"""A small asyncio client for the nodeweave WebSocket RPC (hub or worker).
+
+    async with await Client.connect("ws://127.0.0.1:PORT/ws", token) as client:
+        node = await client.call("add_node", node_id="numbers.add")
+        event = await client.next_event("value")
+
+Requests may be pipelined (``call`` from several tasks, or :meth:`Client.send` many and gather
+the futures). Events are kept in order in :attr:`Client.events` (an asyncio queue) with gap
+detection (:attr:`Client.gaps`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Callable
+from types import TracebackType
+from typing import Any
+
+import aiohttp
+import orjson
+
+
+class RpcError(Exception):
+    """An ``error`` reply: ``code`` is stable, ``message`` is for people."""
+
+    def __init__(self, code: str, message: str, details: dict[str, Any] | None = None) -> None:
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+class Client:
+    def __init__(self, session: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self._session = session
+        self._ws = ws
+        self._ids = itertools.count(1)
+        self._pending: dict[Any, asyncio.Future[Any]] = {}
+        self.events: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.last_seq = 0
+        self.gaps = 0
+        self.unmatched: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        """Replies whose id matches no request of ours (e.g. errors for malformed frames)."""
+        self._reader = asyncio.create_task(self._read(), name="nodeweave-client-reader")
+
+    @classmethod
+    async def connect(
+        cls,
+        url: str,
+        token: str | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+        max_msg_size: int = 64 * 2**20,
+    ) -> Client:
+        session = aiohttp.ClientSession()
+        hdrs = dict(headers or {})
+        if token is not None:
+            hdrs["Authorization"] = f"Bearer {token}"
+        try:
+            ws = await session.ws_connect(
+                url, headers=hdrs, max_msg_size=max_msg_size, compress=0, autoping=True
+            )
+        except BaseException:
+            await session.close()
+            raise
+        return cls(session, ws)
+
+    async def __aenter__(self) -> Client:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._ws.closed
+
+    async def send(self, cmd: str, /, **kwargs: Any) -> asyncio.Future[Any]:
+        """Send a request; the returned future resolves to its result (or raises RpcError).
+
+        Awaiting only the send lets a caller pipeline many requests before any reply.
+        """
+        rid = next(self._ids)
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._pending[rid] = fut
+        frame = orjson.dumps({"type": "cmd", "id": rid, "cmd": cmd, "kwargs": kwargs})
+        try:
+            await self._ws.send_str(frame.decode())
+        except BaseException:
+            self._pending.pop(rid, None)
+            raise
+        return fut
+
+    async def call(self, cmd: str, /, **kwargs: Any) -> Any:
+        return await (await self.send(cmd, **kwargs))
+
+    async def send_raw(self, frame: str | bytes) -> None:
+        """Send a frame as it is (for tests of malformed input)."""
+        if isinstance(frame, bytes):
+            await self._ws.send_bytes(frame)
+        else:
+            await self._ws.send_str(frame)
+
+    async def next_event(
+        self,
+        name: str | None = None,
+        where: Callable[[dict[str, Any]], bool] | None = None,
+        wait: float = 10.0,
+    ) -> dict[str, Any]:
+        """The next event (named ``name``, matching ``where``) within ``wait`` seconds; others
+        before it are skipped."""
+        async with asyncio.timeout(wait):
+            while True:
+                msg = await self.events.get()
+                if (name is None or msg["event"] == name) and (where is None or where(msg["data"])):
+                    return msg
+
+    def drain_events(self) -> list[dict[str, Any]]:
+        out = []
+        while not self.events.empty():
+            out.append(self.events.get_nowait())
+        return out
+
+    @property
+    def close_code(self) -> int | None:
+        return self._ws.close_code
+
+    async def wait_closed(self) -> None:
+        """Return when the server has closed the connection."""
+        await asyncio.shield(self._reader)
+
+    async def close(self) -> None:
+        await self._ws.close()
+        self._reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self._reader
+        await self._session.close()
+
+    async def _read(self) -> None:
+        try:
+            async for msg in self._ws:
+                if msg.type is not aiohttp.WSMsgType.TEXT:
+                    continue
+                data = orjson.loads(msg.data)
+                kind = data.get("type")
+                if kind == "event":
+                    seq = data.get("seq", 0)
+                    if seq != self.last_seq + 1:
+                        self.gaps += 1
+                    self.last_seq = seq
+                    self.events.put_nowait(data)
+                    continue
+                fut = self._pending.pop(data.get("id"), None)
+                if fut is None:
+                    self.unmatched.put_nowait(data)
+                elif fut.done():
+                    continue
+                elif kind == "result":
+                    fut.set_result(data.get("result"))
+                else:
+                    err = data.get("error") or {}
+                    fut.set_exception(
+                        RpcError(err.get("code", "?"), err.get("message", ""), err.get("details"))
+                    )
+        finally:
+            closed = ConnectionError("the connection closed before the reply")
+            for fut in self._pending.values():
+                if not fut.done():
+                    fut.set_exception(closed)
+            self._pending.clear()

@@ -1,0 +1,135 @@
+"""Commands as data: a table from command name to argument model, result model and handler.
+
+The protocol declares every command once (:class:`CommandSpec`); a server binds handlers to them
+in a :class:`Dispatcher`, which refuses to start with a command missing or left over. Dispatching
+never raises: every request frame gets exactly one reply frame, whatever is wrong with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ValidationError
+
+from .envelope import (
+    ErrorCode,
+    ProtocolError,
+    RequestId,
+    encode_error,
+    encode_result,
+    parse_request,
+)
+
+log = logging.getLogger("nodeweave.protocol")
+
+Handler = Callable[[Any], Any | Awaitable[Any]]
+"""Takes the validated argument model, returns JSON data (or an awaitable of it)."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CommandSpec:
+    name: str
+    args: type[BaseModel]
+    result: type[BaseModel]
+    doc: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class EventSpec:
+    name: str
+    data: type[BaseModel]
+    doc: str
+
+
+@runtime_checkable
+class CodedError(Protocol):
+    """Any exception with a stable ``code`` and a ``message`` (the engine's errors are)."""
+
+    code: str
+    message: str
+
+
+def commands(*specs: CommandSpec) -> dict[str, CommandSpec]:
+    table = {s.name: s for s in specs}
+    if len(table) != len(specs):
+        raise ValueError("duplicate command names")
+    return table
+
+
+def events(*specs: EventSpec) -> dict[str, EventSpec]:
+    table = {s.name: s for s in specs}
+    if len(table) != len(specs):
+        raise ValueError("duplicate event names")
+    return table
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """One readable line per problem: ``uuid: field required``."""
+    parts = []
+    for err in exc.errors(include_url=False):
+        where = ".".join(str(p) for p in err.get("loc", ())) or "kwargs"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+class Dispatcher:
+    """Validates requests and routes them to handlers; turns every failure into an error reply."""
+
+    def __init__(self, specs: Mapping[str, CommandSpec], handlers: Mapping[str, Handler]) -> None:
+        missing = set(specs) - set(handlers)
+        extra = set(handlers) - set(specs)
+        if missing or extra:
+            raise ValueError(
+                f"handlers do not match the protocol: missing {sorted(missing)}, "
+                f"undeclared {sorted(extra)}"
+            )
+        self.specs = dict(specs)
+        self._table: dict[str, tuple[type[BaseModel], Handler, bool]] = {
+            name: (spec.args, handlers[name], inspect.iscoroutinefunction(handlers[name]))
+            for name, spec in specs.items()
+        }
+
+    async def handle(self, frame: str | bytes) -> bytes:
+        """The reply frame for one request frame. Never raises (except cancellation)."""
+        rid: RequestId | None = None
+        try:
+            rid, cmd, kwargs = parse_request(frame)
+            entry = self._table.get(cmd)
+            if entry is None:
+                raise ProtocolError(
+                    ErrorCode.UNKNOWN_COMMAND,
+                    f"unknown command {cmd!r}",
+                    {"known": sorted(self._table)},
+                )
+            model, handler, is_async = entry
+            try:
+                args = model.model_validate(kwargs)
+            except ValidationError as exc:
+                raise ProtocolError(
+                    ErrorCode.INVALID_ARGUMENTS,
+                    f"{cmd}: {describe_validation_error(exc)}",
+                ) from None
+            result = await handler(args) if is_async else handler(args)
+            if inspect.isawaitable(result):
+                result = await result
+            return encode_result(rid, result)
+        except ProtocolError as exc:
+            if rid is None:
+                rid = exc.details.pop("id", None)
+            return encode_error(rid, exc.code, exc.message, exc.details)
+        except Exception as exc:
+            if isinstance(exc, CodedError):
+                details = getattr(exc, "details", None)
+                return encode_error(
+                    rid, exc.code, exc.message, details if isinstance(details, dict) else None
+                )
+            log.exception("command failed: %r", frame[:200])
+            return encode_error(
+                rid,
+                ErrorCode.INTERNAL_ERROR,
+                f"internal error: {type(exc).__name__}: {exc}",
+            )

@@ -1,0 +1,88 @@
+"""The hub's commands and events: workers as records."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, RootModel
+
+from .dispatch import CommandSpec, EventSpec, commands, events
+from .worker import Args, Data, NoArgs, Ok, Pong
+
+WorkerStatus = Literal["stopped", "starting", "running", "stopping", "failed"]
+Autostart = Literal["never", "always"]
+
+
+class WorkerRecord(Data):
+    id: str
+    name: str
+    status: WorkerStatus
+    pid: int | None = None
+    port: int | None = None
+    url: str | None = Field(default=None, description="The worker's ws://…/ws when running.")
+    requirements: list[str] = Field(default_factory=list)
+    venv: bool = False
+    autostart: Autostart = "never"
+    created: str | None = Field(default=None, description="ISO 8601 time of creation.")
+    error: str | None = Field(default=None, description="Why it failed, when it did.")
+    log_tail: list[str] | None = None
+
+
+class WorkerList(RootModel[list[WorkerRecord]]):
+    pass
+
+
+class CreateWorkerArgs(Args):
+    name: str = Field(min_length=1, max_length=200)
+    requirements: list[str] = Field(default_factory=list)
+    venv: bool | None = Field(
+        default=None, description="Own virtualenv; default: yes when requirements are given."
+    )
+    autostart: Autostart = "never"
+
+
+class WorkerIdArgs(Args):
+    id: str
+
+
+class WorkerLogsArgs(Args):
+    id: str
+    lines: int = Field(default=200, ge=1, le=100_000)
+
+
+class WorkerLogs(Data):
+    id: str
+    lines: list[str]
+
+
+class UpdateWorkerArgs(Args):
+    id: str
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    requirements: list[str] | None = None
+    autostart: Autostart | None = None
+
+
+class EnvProgressData(Data):
+    id: str
+    stage: str
+    message: str
+    fraction: float | None = None
+
+
+HUB_COMMANDS: dict[str, CommandSpec] = commands(
+    CommandSpec("ping", NoArgs, Pong, "Answer at once."),
+    CommandSpec("list_workers", NoArgs, WorkerList, "Every registered worker."),
+    CommandSpec("get_worker", WorkerIdArgs, WorkerRecord, "One worker."),
+    CommandSpec("create_worker", CreateWorkerArgs, WorkerRecord, "Register a new worker."),
+    CommandSpec("update_worker", UpdateWorkerArgs, WorkerRecord, "Rename, re-sync requirements."),
+    CommandSpec("start_worker", WorkerIdArgs, WorkerRecord, "Start it; returns once running."),
+    CommandSpec("stop_worker", WorkerIdArgs, WorkerRecord, "Stop it (it saves first)."),
+    CommandSpec("restart_worker", WorkerIdArgs, WorkerRecord, "Stop, then start."),
+    CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),
+    CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
+)
+
+HUB_EVENTS: dict[str, EventSpec] = events(
+    EventSpec("worker_status", WorkerRecord, "A worker's record changed."),
+    EventSpec("env_progress", EnvProgressData, "Progress while an environment is built."),
+)

@@ -1,0 +1,197 @@
+"""The protocol as JSON Schema and as a Markdown reference page, both generated from the models.
+
+One schema document holds every model under ``$defs``; ``commands``/``events`` map each name to
+the ``$ref`` of its arguments/result/data, so code generators (the UI's TypeScript types) and
+people read the same source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from .dispatch import CommandSpec, EventSpec
+from .envelope import (
+    ERROR_DESCRIPTIONS,
+    PROTOCOL_VERSION,
+    ErrorCode,
+    ErrorReply,
+    Event,
+    Request,
+    Result,
+)
+from .hub import HUB_COMMANDS, HUB_EVENTS
+from .worker import WORKER_COMMANDS, WORKER_EVENTS
+
+_REF = "#/$defs/{model}"
+_SIDES: dict[str, tuple[Mapping[str, CommandSpec], Mapping[str, EventSpec]]] = {
+    "worker": (WORKER_COMMANDS, WORKER_EVENTS),
+    "hub": (HUB_COMMANDS, HUB_EVENTS),
+}
+_ENVELOPE: tuple[type[BaseModel], ...] = (Request, Result, ErrorReply, Event)
+
+
+def _all_models() -> list[type[BaseModel]]:
+    seen: dict[type[BaseModel], None] = dict.fromkeys(_ENVELOPE)
+    for cmds, evts in _SIDES.values():
+        for c in cmds.values():
+            seen.setdefault(c.args)
+            seen.setdefault(c.result)
+        for e in evts.values():
+            seen.setdefault(e.data)
+    return list(seen)
+
+
+def json_schema() -> dict[str, Any]:
+    """The whole protocol as one JSON Schema document (deterministic: keys sorted on dump)."""
+    models = _all_models()
+    refs, top = models_json_schema(
+        [(m, "serialization" if m not in _ENVELOPE else "validation") for m in models],
+        ref_template=_REF,
+    )
+
+    def ref(model: type[BaseModel]) -> str:
+        mode: Literal["validation", "serialization"] = (
+            "serialization" if model not in _ENVELOPE else "validation"
+        )
+        return str(refs[(model, mode)]["$ref"])
+
+    sides: dict[str, Any] = {}
+    for side, (cmds, evts) in _SIDES.items():
+        sides[side] = {
+            "commands": {
+                name: {
+                    "doc": c.doc,
+                    "args": {"$ref": ref(c.args)},
+                    "result": {"$ref": ref(c.result)},
+                }
+                for name, c in cmds.items()
+            },
+            "events": {
+                name: {"doc": e.doc, "data": {"$ref": ref(e.data)}} for name, e in evts.items()
+            },
+        }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "nodeweave protocol",
+        "protocol_version": PROTOCOL_VERSION,
+        "envelope": {m.__name__: {"$ref": ref(m)} for m in _ENVELOPE},
+        "error_codes": {str(c): ERROR_DESCRIPTIONS.get(c, "") for c in ErrorCode},
+        **sides,
+        "$defs": top.get("$defs", {}),
+    }
+
+
+# --- the reference page ----------------------------------------------------------------------
+
+
+def _type_text(prop: Mapping[str, Any]) -> str:
+    if "$ref" in prop:
+        return str(prop["$ref"]).rsplit("/", 1)[-1]
+    if "anyOf" in prop:
+        return " \\| ".join(_type_text(p) for p in prop["anyOf"])
+    if "enum" in prop:
+        return " \\| ".join(f"`{v!r}`".replace("'", '"') for v in prop["enum"])
+    if "const" in prop:
+        return f"`{prop['const']!r}`".replace("'", '"')
+    kind = prop.get("type")
+    if kind == "array":
+        return f"[{_type_text(prop.get('items', {}))}]"
+    if kind == "object" and "additionalProperties" in prop:
+        inner = prop["additionalProperties"]
+        return f"{{str: {_type_text(inner) if isinstance(inner, dict) else 'any'}}}"
+    return str(kind) if kind else "any"
+
+
+def _fields(schema: Mapping[str, Any], defs: Mapping[str, Any]) -> list[str]:
+    if "$ref" in schema:
+        schema = defs[str(schema["$ref"]).rsplit("/", 1)[-1]]
+    props: Mapping[str, Any] = schema.get("properties", {})
+    if not props:
+        return [
+            f"`{_type_text(schema)}`"
+            + (f" — {schema['description']}" if "description" in schema else "")
+        ]
+    required = set(schema.get("required", ()))
+    lines = ["| field | type | required | description |", "|---|---|---|---|"]
+    for name, prop in props.items():
+        desc = str(prop.get("description", "")).replace("\n", " ")
+        if "default" in prop and name not in required:
+            desc = (desc + f" Default `{_default_text(prop['default'])}`.").strip()
+        lines.append(
+            f"| `{name}` | {_type_text(prop)} | {'yes' if name in required else 'no'} | {desc} |"
+        )
+    return lines
+
+
+def _default_text(value: Any) -> str:
+    import orjson
+
+    return orjson.dumps(value).decode()
+
+
+def markdown() -> str:
+    """``docs/protocol.md``."""
+    schema = json_schema()
+    defs: Mapping[str, Any] = schema["$defs"]
+    out = [
+        "# The nodeweave protocol",
+        "",
+        "<!-- Generated by `python -m nodeweave.protocol` from nodeweave/protocol/. Do not edit. -->",
+        "",
+        f"Protocol version **{PROTOCOL_VERSION}**. JSON text frames over a WebSocket at `/ws`, "
+        "the same envelope for the hub and every worker. The token is required "
+        "(`Authorization: Bearer <token>` or `?token=<token>`), and a handshake from a foreign "
+        "`Origin` is refused. The machine-readable form of this page is "
+        "[`protocol.schema.json`](protocol.schema.json).",
+        "",
+        "## Envelope",
+        "",
+        "```",
+        'request  {"type": "cmd", "id": "<client id>", "cmd": "<name>", "kwargs": {...}}',
+        'result   {"type": "result", "id": "<same id>", "result": <any>}',
+        'error    {"type": "error", "id": "<same id or null>", "error": {"code": "<snake_case>", '
+        '"message": "<text>", "details": {...}}}',
+        'event    {"type": "event", "event": "<name>", "seq": <int>, "data": {...}}',
+        "```",
+        "",
+        "- Every request gets exactly one reply, `result` or `error`, in any order relative to "
+        "other replies and events; match them by `id` (a string or an integer).",
+        "- Malformed frames get an `error` with `id` null (or the id, when it could be read).",
+        "- `seq` counts the events of one connection from 1 without gaps. A gap means the "
+        "server dropped events for a client that fell behind: call `get_state` to resync.",
+        "- `value` events for the same node output are coalesced for a client that lags: it "
+        "always gets the latest value, maybe not every intermediate one.",
+        "",
+        "## Error codes",
+        "",
+        "| code | meaning |",
+        "|---|---|",
+    ]
+    out += [f"| `{code}` | {desc} |" for code, desc in schema["error_codes"].items()]
+    for side, title in (("worker", "Worker"), ("hub", "Hub")):
+        out += ["", f"## {title} commands", ""]
+        for name, c in schema[side]["commands"].items():
+            out += [f"### `{name}`", "", c["doc"], "", "Arguments:", ""]
+            out += _fields(c["args"], defs)
+            out += ["", "Result:", ""]
+            out += _fields(c["result"], defs)
+            out.append("")
+        out += [f"## {title} events", ""]
+        for name, e in schema[side]["events"].items():
+            out += [f"### `{name}`", "", e["doc"], ""]
+            out += _fields(e["data"], defs)
+            out.append("")
+    out += ["## Shared shapes", ""]
+    for name, model in defs.items():
+        if not model.get("properties"):
+            continue
+        out += [f"### {name}", ""]
+        if model.get("description"):
+            out += [str(model["description"]).strip(), ""]
+        out += _fields(model, defs)
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,363 @@
+"""The worker's commands and events: one model per argument set, result and event body."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, RootModel
+
+from .dispatch import CommandSpec, EventSpec, commands, events
+
+NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "blocked", "cancelled"]
+
+
+class Args(BaseModel):
+    """Arguments: unknown keys are refused, so a typo is an error, not a silent no-op."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Data(BaseModel):
+    """Results and event bodies (documented shapes; extra keys may be added later)."""
+
+    model_config = ConfigDict(extra="allow")
+
+
+Preview = dict[str, Any]
+"""A bounded preview of a value: ``{"kind": …, "type": …, …}`` (see docs/core.md)."""
+
+Uuid = str
+
+
+# --- shared shapes --------------------------------------------------------------------------
+
+
+class EdgeInfo(Data):
+    src: Uuid
+    src_io: str
+    dst: Uuid
+    dst_io: str
+
+
+class NodeErrorInfo(Data):
+    message: str
+    type: str
+    traceback: str = ""
+
+
+class InputInfo(Data):
+    name: str
+    type: str = Field(description="The annotation, readable (e.g. 'int', 'list[str]').")
+    schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema of the input.")
+    required: bool
+    connected: bool = Field(description="Driven by an edge (its own value is then ignored).")
+    preview: Preview = Field(description="Preview of the current value (edge, own or default).")
+    value: Any = Field(
+        default=None,
+        description="The node's own value when it is JSON data (what a widget edits).",
+    )
+    has_value: bool = Field(description="Whether the node has an own value for this input.")
+
+
+class OutputInfo(Data):
+    name: str
+    type: str
+    schema_: dict[str, Any] = Field(alias="schema")
+    preview: Preview
+
+
+class NodeInfo(Data):
+    uuid: Uuid
+    node_id: str
+    name: str
+    status: NodeStatus
+    placeholder: bool = Field(description="The node's type is missing from the library.")
+    inputs: list[InputInfo]
+    outputs: list[OutputInfo]
+    properties: dict[str, Any] = Field(description="Free JSON: canvas position, name, …")
+    error: NodeErrorInfo | None = None
+    description: str = ""
+
+
+class ModuleInfo(Data):
+    name: str
+    origin: Literal["builtin", "entry_point", "file"]
+    path: str | None = None
+    status: Literal["loaded", "failed"] = Field(
+        description="failed: the last import failed; an earlier version's nodes keep serving."
+    )
+    node_ids: list[str]
+    shelves: list[str]
+    import_name: str | None = None
+    error: str = ""
+    traceback: str = ""
+
+
+class ModuleEventData(Data):
+    kind: Literal["loaded", "reloaded", "failed", "removed"]
+    module: str
+    origin: Literal["builtin", "entry_point", "file"]
+    path: str | None = None
+    node_ids: list[str]
+    message: str = ""
+    traceback: str = ""
+
+
+# --- commands -------------------------------------------------------------------------------
+
+
+class NoArgs(Args):
+    pass
+
+
+class Ok(RootModel[None]):
+    """``null``."""
+
+
+class HelloResult(Data):
+    protocol_version: int
+    worker_id: str
+    pid: int
+    version: str = Field(description="nodeweave's version.")
+    problems: list[str] = Field(
+        default_factory=list, description="What went wrong restoring state or loading modules."
+    )
+
+
+class Pong(Data):
+    pong: Literal[True] = True
+
+
+class StateResult(Data):
+    nodes: list[NodeInfo]
+    edges: list[EdgeInfo]
+
+
+class LibraryResult(Data):
+    shelves: list[dict[str, Any]] = Field(
+        description="Shelves: {name, description, nodes: [spec], subshelves: [shelf]}."
+    )
+
+
+class AddNodeArgs(Args):
+    node_id: str = Field(min_length=1, description="The node type (library id).")
+    uuid: Uuid | None = Field(default=None, min_length=1, max_length=200)
+    inputs: dict[str, Any] = Field(default_factory=dict, description="Own input values.")
+    properties: dict[str, Any] = Field(default_factory=dict)
+
+
+class UuidArgs(Args):
+    uuid: Uuid
+
+
+class UpdateNodeArgs(Args):
+    uuid: Uuid
+    properties: dict[str, Any]
+    merge: bool = Field(default=True, description="Merge into the existing properties.")
+
+
+class ConnectArgs(Args):
+    src: Uuid
+    src_io: str
+    dst: Uuid
+    dst_io: str
+    replace: bool = Field(
+        default=False, description="Replace an edge that already drives the input."
+    )
+
+
+class DisconnectArgs(Args):
+    src: Uuid
+    src_io: str
+    dst: Uuid
+    dst_io: str
+
+
+class SetInputArgs(Args):
+    uuid: Uuid
+    io: str
+    value: Any
+
+
+class SetInputResult(Data):
+    changed: bool = Field(description="False when the value equalled the current one.")
+
+
+class IoArgs(Args):
+    uuid: Uuid
+    io: str
+
+
+class PreviewResult(RootModel[dict[str, Any]]):
+    """A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``."""
+
+
+class CancelArgs(Args):
+    pass
+
+
+class CancelResult(Data):
+    cancelled: list[Uuid]
+
+
+class ModulesResult(RootModel[list[ModuleInfo]]):
+    pass
+
+
+class ReloadResult(RootModel[list[ModuleEventData]]):
+    pass
+
+
+class WorkflowResult(RootModel[dict[str, Any]]):
+    """A workflow document: ``{"schema_version": 1, "nodes": [...], "edges": [...]}``."""
+
+
+class ImportWorkflowArgs(Args):
+    document: dict[str, Any] = Field(description="A workflow document (as export_workflow gives).")
+
+
+class LoadReportData(Data):
+    placeholders: list[dict[str, Any]] = Field(description="Nodes whose type is missing.")
+    dropped_inputs: list[dict[str, Any]]
+    dropped_edges: list[dict[str, Any]]
+
+
+class SaveResult(Data):
+    path: str
+    saved: bool = Field(description="False when there was nothing new to write.")
+
+
+WORKER_COMMANDS: dict[str, CommandSpec] = commands(
+    CommandSpec("hello", NoArgs, HelloResult, "The protocol version and who this worker is."),
+    CommandSpec("ping", NoArgs, Pong, "Answer at once (liveness, round-trip timing)."),
+    CommandSpec("get_state", NoArgs, StateResult, "The whole graph: every node and edge."),
+    CommandSpec("get_library", NoArgs, LibraryResult, "The shelves and node types."),
+    CommandSpec("add_node", AddNodeArgs, NodeInfo, "Add a node of a library type."),
+    CommandSpec("remove_node", UuidArgs, Ok, "Remove a node and its edges."),
+    CommandSpec("get_node", UuidArgs, NodeInfo, "One node."),
+    CommandSpec(
+        "update_node", UpdateNodeArgs, NodeInfo, "Change a node's properties (position, name …)."
+    ),
+    CommandSpec(
+        "connect", ConnectArgs, EdgeInfo, "Connect an output to an input (refused with a reason)."
+    ),
+    CommandSpec("disconnect", DisconnectArgs, Ok, "Remove an edge."),
+    CommandSpec("set_input", SetInputArgs, SetInputResult, "Set an input's own value."),
+    CommandSpec("get_value", IoArgs, PreviewResult, "Preview of an output's current value."),
+    CommandSpec("trigger", UuidArgs, Ok, "Run a node again although its inputs did not change."),
+    CommandSpec("cancel", CancelArgs, CancelResult, "Cancel everything running or about to run."),
+    CommandSpec("list_modules", NoArgs, ModulesResult, "The node modules and their state."),
+    CommandSpec(
+        "reload_modules", NoArgs, ReloadResult, "Re-scan the module folders and reload changes."
+    ),
+    CommandSpec("export_workflow", NoArgs, WorkflowResult, "The graph as a workflow document."),
+    CommandSpec(
+        "import_workflow",
+        ImportWorkflowArgs,
+        LoadReportData,
+        "Replace the graph by a workflow document (an invalid one changes nothing).",
+    ),
+    CommandSpec("save", NoArgs, SaveResult, "Write nodespace.json now."),
+    CommandSpec("shutdown", NoArgs, Ok, "Save, close every connection and exit."),
+)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class NodeStatusData(Data):
+    uuid: Uuid
+    status: NodeStatus
+
+
+class ValueData(Data):
+    uuid: Uuid
+    io: str
+    preview: Preview
+
+
+class ProgressData(Data):
+    uuid: Uuid
+    fraction: float | None = Field(description="0…1, or null when unknown.")
+    message: str
+
+
+class NodeErrorData(Data):
+    uuid: Uuid
+    message: str
+    type: str
+    traceback: str
+
+
+class NodeRemovedData(Data):
+    uuid: Uuid
+
+
+class EdgeRemovedData(EdgeInfo):
+    reason: str = Field(default="", description="Why the engine dropped it (empty: disconnect).")
+
+
+class InputChangedData(Data):
+    uuid: Uuid
+    io: str
+    preview: Preview
+    value: Any = None
+    has_value: bool
+
+
+class NodeUpdatedData(Data):
+    uuid: Uuid
+    properties: dict[str, Any]
+
+
+class NodeReboundData(Data):
+    uuid: Uuid
+    node_id: str
+    placeholder: bool
+    dropped_inputs: list[str]
+    dropped_edges: list[EdgeInfo]
+    node: NodeInfo
+
+
+class GraphReplacedData(Data):
+    """The whole graph changed (a workflow was imported): fetch it again with get_state."""
+
+
+class LibraryChangedData(Data):
+    added: list[str]
+    removed: list[str]
+    replaced: list[str]
+
+
+class ProblemData(Data):
+    message: str
+
+
+class ShuttingDownData(Data):
+    reason: str
+
+
+WORKER_EVENTS: dict[str, EventSpec] = events(
+    EventSpec("hello", HelloResult, "First event on every connection (seq 1)."),
+    EventSpec("node_status", NodeStatusData, "A node changed state."),
+    EventSpec("value", ValueData, "An output has a new value (coalesced per client)."),
+    EventSpec("progress", ProgressData, "A running node reported progress."),
+    EventSpec("node_error", NodeErrorData, "A node's run failed."),
+    EventSpec("node_added", NodeInfo, "A node was added."),
+    EventSpec("node_removed", NodeRemovedData, "A node was removed (its edges first)."),
+    EventSpec("edge_added", EdgeInfo, "An edge was added."),
+    EventSpec("edge_removed", EdgeRemovedData, "An edge was removed."),
+    EventSpec("input_changed", InputChangedData, "A node's own input value was set."),
+    EventSpec("node_updated", NodeUpdatedData, "A node's properties changed."),
+    EventSpec(
+        "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
+    ),
+    EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
+    EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
+    EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
+    EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),
+    EventSpec("module_failed", ModuleEventData, "A node module failed to import."),
+    EventSpec("module_removed", ModuleEventData, "A node module's file was deleted."),
+    EventSpec("problem", ProblemData, "Something the user should know (e.g. a corrupt save)."),
+    EventSpec("shutting_down", ShuttingDownData, "The worker is stopping."),
+)

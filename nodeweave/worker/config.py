@@ -1,0 +1,102 @@
+"""Everything a worker is told from outside, in one frozen object (no globals, no env reads)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Mapping
+from pathlib import Path
+
+from nodeweave.state import (
+    FILES_DIR,
+    MODULES_DIR,
+    NODESPACE_FILE,
+    RUNTIME_FILE,
+    state_dir,
+    worker_dir,
+)
+
+DEFAULT_HUB_PORT = 9380
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class WorkerConfig:
+    worker_id: str
+    directory: Path
+    """``<state>/workers/<id>``: nodespace.json, modules/, files/, the lock."""
+    token: str | None
+    """Required on every endpoint except /health; ``None`` only for in-process tests."""
+    host: str = "127.0.0.1"
+    port: int = 0
+    """0: the OS picks a free port (reported in the handshake)."""
+    module_paths: tuple[Path, ...] = ()
+    """Extra module folders (``NODEWEAVE_MODULES_PATH``)."""
+    entry_points: bool = True
+    builtins: bool = True
+    watch: bool = True
+    """Hot-reload the local module files."""
+    allowed_origins: frozenset[str] = frozenset()
+    """Origins (``scheme://host:port``) whose browsers may open the WebSocket, besides the
+    worker's own. Clients that send no Origin (scripts) are not browsers and are let through."""
+    autosave_delay: float = 0.1
+    autosave_max_delay: float = 0.5
+    """A continuous stream of edits (a dragged slider) is still saved at least this often."""
+    max_frame_bytes: int = 16 * 2**20
+    max_upload_bytes: int = 1024 * 2**20
+    max_request_bytes: int = 16 * 2**20
+    client_queue: int = 4096
+    """Outbound events a lagging client may have waiting before they are dropped (it resyncs)."""
+    preview_budget: int = 65536
+    debounce_ms: int = 30
+
+    @property
+    def nodespace_path(self) -> Path:
+        return self.directory / NODESPACE_FILE
+
+    @property
+    def runtime_path(self) -> Path:
+        return self.directory / RUNTIME_FILE
+
+    @property
+    def modules_dir(self) -> Path:
+        return self.directory / MODULES_DIR
+
+    @property
+    def files_dir(self) -> Path:
+        return self.directory / FILES_DIR
+
+
+def default_origins(hub_port: int = DEFAULT_HUB_PORT) -> frozenset[str]:
+    """The hub's UI, where the browser pages that drive workers come from."""
+    return frozenset(f"http://{host}:{hub_port}" for host in ("127.0.0.1", "localhost", "[::1]"))
+
+
+def config_from_env(
+    worker_id: str,
+    *,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    environ: Mapping[str, str] | None = None,
+    token: str | None = None,
+) -> WorkerConfig:
+    """The config of ``nodeweave worker run``: state dir, modules path and origins from the env.
+
+    ``NODEWEAVE_ALLOWED_ORIGINS`` (comma-separated) adds origins; ``NODEWEAVE_HUB_PORT`` says
+    where the hub's UI is served.
+    """
+    env = os.environ if environ is None else environ
+    state = state_dir(env)
+    paths = tuple(
+        Path(p).expanduser() for p in env.get("NODEWEAVE_MODULES_PATH", "").split(os.pathsep) if p
+    )
+    hub_port = int(env.get("NODEWEAVE_HUB_PORT", "") or DEFAULT_HUB_PORT)
+    extra = {o.strip().rstrip("/") for o in env.get("NODEWEAVE_ALLOWED_ORIGINS", "").split(",")}
+    return WorkerConfig(
+        worker_id=worker_id,
+        directory=worker_dir(state, worker_id),
+        token=token,
+        host=host,
+        port=port,
+        module_paths=paths,
+        allowed_origins=default_origins(hub_port) | {o for o in extra if o},
+    )

@@ -1,0 +1,685 @@
+"""Node modules: find them, import them, put their shelves in the library, reload and drop them.
+
+A worker's nodes come from, in this order: the built-in shelves; installed packages declaring
+the entry-point group ``nodeweave.modules``; every ``.py`` file in the worker's ``modules/``
+folder; every ``.py`` file in the folders named by ``NODEWEAVE_MODULES_PATH``. A module exposes
+``NODE_SHELF`` (a :class:`Shelf`), or else every ``@node`` function *defined in it* is collected
+into a shelf named after the module. A module that fails (syntax error, exception or
+``sys.exit()`` at import, a ``NODE_SHELF`` that is not a Shelf, an invalid ``@node``, a node id
+or shelf name another module already provides) is reported as a :class:`ModuleEvent` and logged
+with its traceback; the others load. Loading a module runs its code: loading is trusting.
+
+Module names, and therefore node ids
+------------------------------------
+A bare ``@node`` derives its id from ``func.__module__`` and the function name, and
+``nodespace.json`` stores those ids, so the name a file is imported under must be the same on
+every reload and every worker start, and should read well. A file ``<folder>/<stem>.py`` is
+imported under the first of these names that is free:
+
+1. ``<stem>`` — ids read ``mymod.add``. Free when the stem is an identifier, no other file of this
+   loader has it, and nothing else answers to it: no other entry in ``sys.modules`` and nothing
+   importable under it (``importlib.util.find_spec``), so a file called ``json.py`` never shadows
+   the standard library, nor ``numpy.py`` an installed numpy;
+2. ``nodeweave_modules.<stem>`` — the same file name taken elsewhere;
+3. ``nodeweave_modules.<stem>_<8 hex digits of the folder path>`` — the same stem in two folders.
+
+The choice depends only on the file's name, the importable modules of the environment and the
+folder order, so it is stable across reloads and restarts; moving the folder does not change it
+(only the rare third form contains the path). A loader keeps the name it gave a path for its
+whole life, even while the file is deleted, so a re-created file gets its old ids back. Files
+are compiled from their source on every import (no ``__pycache__`` is read or written): a
+bytecode cache keyed by second-resolution mtimes would serve stale code after a quick edit.
+
+Process nodes
+-------------
+``executor="process"`` functions are pickled by reference (module name + function name), so
+the pool's processes must be able to import the module by name. The module folders are
+appended to ``sys.path`` (appended: they never shadow installed modules), which the process
+pool's children inherit; a file imported as ``<stem>`` therefore works. Limitations: files
+under a ``nodeweave_modules.*`` name cannot run process nodes (the child cannot import that
+name), and a pool process that already imported a module keeps its old code after a reload
+until the pool is restarted.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.machinery
+import importlib.metadata
+import importlib.util
+import logging
+import os
+import sys
+import traceback
+import types
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Literal
+
+from nodeweave.core.library import Library, Shelf
+from nodeweave.core.spec import NodeSpec, is_node, spec_of
+from nodeweave.shelves import builtin_shelves
+
+logger = logging.getLogger("nodeweave.worker")
+
+ENTRY_POINT_GROUP = "nodeweave.modules"
+MODULES_PATH_ENV = "NODEWEAVE_MODULES_PATH"
+SYNTHETIC_PACKAGE = "nodeweave_modules"
+
+EventKind = Literal["loaded", "reloaded", "failed", "removed"]
+Origin = Literal["builtin", "entry_point", "file"]
+
+
+@dataclasses.dataclass(frozen=True)
+class ModuleEvent:
+    """Something that happened to one node module.
+
+    ``node_ids`` are the ids the module provides in the library after the event: the new ones
+    for ``loaded``/``reloaded``, the ones still served by the previous code for ``failed`` (none
+    when it never loaded), the ones that went away for ``removed``.
+    """
+
+    kind: EventKind
+    module: str
+    origin: Origin
+    path: str | None
+    node_ids: tuple[str, ...]
+    message: str = ""
+    traceback: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["node_ids"] = list(self.node_ids)
+        return out
+
+
+@dataclasses.dataclass(frozen=True)
+class ModuleInfo:
+    """One known module, as ``list_modules`` shows it.
+
+    A module whose last import failed has ``status="failed"`` with the error; if an earlier
+    version had loaded, its nodes (``node_ids``, ``shelves``) keep serving.
+    """
+
+    name: str
+    origin: Origin
+    path: str | None
+    status: Literal["loaded", "failed"]
+    node_ids: tuple[str, ...]
+    shelves: tuple[str, ...]
+    import_name: str | None = None
+    error: str = ""
+    traceback: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        out = dataclasses.asdict(self)
+        out["node_ids"] = list(self.node_ids)
+        out["shelves"] = list(self.shelves)
+        return out
+
+
+def modules_path_from_env(environ: Mapping[str, str]) -> list[Path]:
+    """The folders of ``NODEWEAVE_MODULES_PATH`` (``os.pathsep``-separated), in order, once each."""
+    seen: set[Path] = set()
+    out: list[Path] = []
+    for part in environ.get(MODULES_PATH_ENV, "").split(os.pathsep):
+        part = part.strip()
+        if not part:
+            continue
+        folder = Path(part).expanduser()
+        if folder not in seen:
+            seen.add(folder)
+            out.append(folder)
+    return out
+
+
+def is_module_file(path: Path) -> bool:
+    """A ``.py`` file name that is a node module (``_helpers.py``, ``.#x.py`` and such are not)."""
+    return path.suffix == ".py" and not path.name.startswith(("_", "."))
+
+
+class _ModuleError(Exception):
+    """A module that imported but cannot go into the library (a clash, a bad NODE_SHELF)."""
+
+
+@dataclasses.dataclass
+class _Record:
+    key: str
+    name: str
+    origin: Origin
+    path: Path | None = None
+    import_name: str | None = None
+    # What the library holds for this module right now (the last version that loaded).
+    shelves: tuple[str, ...] = ()
+    node_ids: tuple[str, ...] = ()
+    # The last import attempt, successful or not.
+    digest: str | None = None
+    error: str = ""
+    traceback: str = ""
+
+    @property
+    def serving(self) -> bool:
+        return bool(self.shelves)
+
+    def info(self) -> ModuleInfo:
+        return ModuleInfo(
+            name=self.name,
+            origin=self.origin,
+            path=str(self.path) if self.path is not None else None,
+            status="failed" if self.error else "loaded",
+            node_ids=self.node_ids,
+            shelves=self.shelves,
+            import_name=self.import_name,
+            error=self.error,
+            traceback=self.traceback,
+        )
+
+
+class ModuleLoader:
+    """Loads node modules into a library and keeps them current (see the module docstring).
+
+    Everything is synchronous: importing is. Process-wide effects (``sys.modules`` entries for
+    file modules, ``sys.path`` entries for the module folders) are undone by :meth:`close`.
+    """
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        module_dirs: Sequence[Path] = (),
+        entry_points: bool = True,
+        builtins: bool = True,
+        on_event: Callable[[ModuleEvent], None] | None = None,
+    ) -> None:
+        self.library = library
+        self.module_dirs: tuple[Path, ...] = tuple(
+            dict.fromkeys(Path(os.path.realpath(d)) for d in module_dirs)
+        )
+        self._entry_points = entry_points
+        self._builtins = builtins
+        self._on_event = on_event
+        self._records: dict[str, _Record] = {}
+        self._import_names: dict[Path, str] = {}  # kept for life: a re-created file keeps its ids
+        self._added_sys_path: list[str] = []
+        self._started = False
+
+    # --- public API ----------------------------------------------------------------------
+
+    def load_all(self) -> list[ModuleEvent]:
+        """Load builtins, entry points and the module folders' files (once; later: reload_all)."""
+        events: list[ModuleEvent] = []
+        if not self._started:
+            self._started = True
+            for folder in self.module_dirs:
+                entry = str(folder)
+                if entry not in sys.path:
+                    sys.path.append(entry)
+                    self._added_sys_path.append(entry)
+            if self._builtins:
+                events += self._load_builtins()
+            if self._entry_points:
+                events += self._load_entry_points()
+        events += self.reload_all()
+        return events
+
+    def reload_file(self, path: Path) -> ModuleEvent:
+        """(Re-)import one file: its new shelf replaces the old one, or the old one keeps serving.
+
+        Nodes of the module's ids in a nodespace on this library are rebound to the new code by
+        the nodespace itself. A file that no longer exists is removed.
+        """
+        path = _norm(path)
+        record = self._records.get(str(path))
+        if record is None:
+            record = _Record(key=str(path), name=path.stem, origin="file", path=path)
+        try:
+            source = path.read_bytes()
+        except FileNotFoundError:
+            removed = self.remove_file(path)
+            if removed is not None:
+                return removed
+            return self._fail(record, FileNotFoundError(f"no such file: {path}"), tb=False)
+        except OSError as exc:
+            return self._fail(record, exc, tb=False)
+        self._records[record.key] = record
+        record.digest = _digest(source)
+        was_serving = record.serving
+        import_name = self._import_name(path)
+        record.import_name = import_name
+        previous = sys.modules.get(import_name)
+        try:
+            module = _exec_source(import_name, path, source)
+            shelf = _module_shelf(module)
+            if shelf is None:
+                shelf = Shelf(
+                    name=self._derived_shelf_name(record, path),
+                    description=_first_line(module.__doc__),
+                    nodes=_defined_nodes(module),
+                )
+            self._install(record, [shelf])
+        except BaseException as exc:  # noqa: BLE001 - see _exec_source: the module's own doing
+            # The previous module object (if any) stays the one its serving specs live in.
+            if previous is not None:
+                sys.modules[import_name] = previous
+            else:
+                sys.modules.pop(import_name, None)
+            return self._fail(record, exc)
+        kind: EventKind = "reloaded" if was_serving else "loaded"
+        return self._succeed(record, kind)
+
+    def remove_file(self, path: Path) -> ModuleEvent | None:
+        """The file is gone: its shelf leaves the library (nodes of its ids become placeholders).
+
+        Returns None for a file this loader never saw.
+        """
+        path = _norm(path)
+        record = self._records.pop(str(path), None)
+        if record is None:
+            return None
+        removed_ids = record.node_ids
+        for name in record.shelves:
+            if self._has_shelf(name):
+                self.library.remove_shelf(name)
+        if record.import_name is not None:
+            module = sys.modules.get(record.import_name)
+            if module is not None and _same_file(module, path):
+                del sys.modules[record.import_name]
+        event = ModuleEvent("removed", record.name, "file", str(path), removed_ids)
+        logger.info("node module %s removed (%s)", record.name, path)
+        self._emit(event)
+        return event
+
+    def reload_all(self, *, force: bool = False) -> list[ModuleEvent]:
+        """Re-scan: load new files, reload changed (and previously failed) ones, drop deleted ones.
+
+        ``force`` reloads every file, changed or not.
+        """
+        events: list[ModuleEvent] = []
+        present: dict[str, Path] = {}
+        for path in self.scan():
+            present.setdefault(str(path), path)
+        # Files loaded by an explicit reload_file outside the module folders still count.
+        for known in self._records.values():
+            if known.origin == "file" and known.path is not None and known.path.is_file():
+                present.setdefault(known.key, known.path)
+        for key in [k for k, r in self._records.items() if r.origin == "file"]:
+            if key not in present:
+                removed = self.remove_file(Path(key))
+                if removed is not None:
+                    events.append(removed)
+        for key, path in present.items():
+            record = self._records.get(key)
+            if force or record is None or record.error or self.changed(path):
+                events.append(self.reload_file(path))
+        return events
+
+    def changed(self, path: Path) -> bool:
+        """Whether the file's content differs from the last import attempt (True if never seen)."""
+        record = self._records.get(str(_norm(path)))
+        if record is None or record.digest is None:
+            return True
+        try:
+            return _digest(path.read_bytes()) != record.digest
+        except OSError:
+            return True
+
+    def scan(self) -> list[Path]:
+        """The module files in the module folders now, folder by folder, by name."""
+        found: list[Path] = []
+        for folder in self.module_dirs:
+            try:
+                entries = sorted(folder.iterdir())
+            except (FileNotFoundError, NotADirectoryError):
+                logger.debug("module folder %s does not exist", folder)
+                continue
+            found += [_norm(p) for p in entries if is_module_file(p) and p.is_file()]
+        return found
+
+    def modules(self) -> list[ModuleInfo]:
+        """Every known module: loaded, failed, or failed on reload with older code serving."""
+        return [r.info() for r in self._records.values()]
+
+    def close(self) -> None:
+        """Undo the process-wide effects: this loader's sys.modules and sys.path entries.
+
+        The library keeps its shelves.
+        """
+        for record in self._records.values():
+            if record.import_name is not None and record.path is not None:
+                module = sys.modules.get(record.import_name)
+                if module is not None and _same_file(module, record.path):
+                    del sys.modules[record.import_name]
+        for entry in self._added_sys_path:
+            if entry in sys.path:
+                sys.path.remove(entry)
+            sys.path_importer_cache.pop(entry, None)
+        self._added_sys_path.clear()
+
+    def __enter__(self) -> ModuleLoader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # --- builtins and entry points -------------------------------------------------------
+
+    def _load_builtins(self) -> list[ModuleEvent]:
+        events: list[ModuleEvent] = []
+        for shelf in builtin_shelves():
+            record = _Record(key=f"builtin:{shelf.name}", name=shelf.name, origin="builtin")
+            self._records[record.key] = record
+            try:
+                self._install(record, [shelf])
+            except Exception as exc:  # noqa: BLE001 - reported as a failed module
+                events.append(self._fail(record, exc))
+            else:
+                events.append(self._succeed(record, "loaded"))
+        return events
+
+    def _load_entry_points(self) -> list[ModuleEvent]:
+        events: list[ModuleEvent] = []
+        try:
+            found = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
+        except Exception:  # broken package metadata must not stop the worker
+            logger.exception("cannot list the %r entry points", ENTRY_POINT_GROUP)
+            return events
+        for ep in found:
+            key = f"entry_point:{ep.name}:{ep.value}"
+            if key in self._records:
+                continue  # the same distribution seen twice on sys.path
+            record = _Record(key=key, name=ep.name, origin="entry_point")
+            self._records[key] = record
+            try:
+                self._install(record, _entry_point_shelves(ep.name, ep.load()))
+            except BaseException as exc:  # noqa: BLE001 - see _exec_source
+                events.append(self._fail(record, exc))
+            else:
+                events.append(self._succeed(record, "loaded"))
+        return events
+
+    # --- the library ---------------------------------------------------------------------
+
+    def _install(self, record: _Record, shelves: list[Shelf]) -> None:
+        """Swap the module's shelves in the library, refusing anything owned by someone else."""
+        specs: dict[str, NodeSpec] = {}
+        names: list[str] = []
+        for shelf in shelves:
+            if shelf.name in names:
+                raise _ModuleError(f"two shelves named {shelf.name!r}")
+            names.append(shelf.name)
+            if shelf.name not in record.shelves and self._has_shelf(shelf.name):
+                raise _ModuleError(
+                    f"shelf name {shelf.name!r} is already used by {self._shelf_owner(shelf.name)}"
+                )
+            for spec in shelf.specs():
+                seen = specs.get(spec.id)
+                if seen is not None and seen is not spec:
+                    raise _ModuleError(f"two different nodes have the id {spec.id!r}")
+                if spec.id not in record.node_ids and spec.id in self.library:
+                    raise _ModuleError(
+                        f"node id {spec.id!r} is already provided by {self._id_owner(spec.id)}"
+                    )
+                specs[spec.id] = spec
+        try:
+            # A renamed shelf goes first, so that its ids are free for the new one.
+            for name in record.shelves:
+                if name not in names and self._has_shelf(name):
+                    self.library.remove_shelf(name)
+            for shelf in shelves:
+                self.library.add_shelf(shelf, replace=True)
+        finally:
+            # Whatever happened (a library listener may raise), record what is really there;
+            # the checks above made every name in `names` this module's own.
+            owned = [n for n in dict.fromkeys((*names, *record.shelves)) if self._has_shelf(n)]
+            record.shelves = tuple(owned)
+            record.node_ids = tuple(
+                dict.fromkeys(s.id for n in owned for s in self.library.shelf(n).specs())
+            )
+
+    def _has_shelf(self, name: str) -> bool:
+        return any(s.name == name for s in self.library.shelves())
+
+    def _shelf_owner(self, name: str) -> str:
+        for record in self._records.values():
+            if name in record.shelves:
+                return _describe(record)
+        return "another shelf in the library"
+
+    def _id_owner(self, spec_id: str) -> str:
+        for record in self._records.values():
+            if spec_id in record.node_ids:
+                return _describe(record)
+        for shelf in self.library.shelves():
+            if any(s.id == spec_id for s in shelf.specs()):
+                return f"shelf {shelf.name!r}"
+        return "another shelf"
+
+    def _derived_shelf_name(self, record: _Record, path: Path) -> str:
+        """The stem, or the stem and its folder when another module already has that shelf.
+
+        A module keeps the name it has, so that a reload never renames its shelf.
+        """
+        candidates = (path.stem, f"{path.stem} ({path.parent.name})")
+        for candidate in candidates:
+            if candidate in record.shelves:
+                return candidate
+        for candidate in candidates:
+            if not self._has_shelf(candidate):
+                return candidate
+        return path.stem  # _install reports the clash
+
+    # --- names ---------------------------------------------------------------------------
+
+    def _import_name(self, path: Path) -> str:
+        name = self._import_names.get(path)
+        if name is None:
+            name = next(n for n in _name_candidates(path) if self._name_free(n, path))
+            self._import_names[path] = name
+        return name
+
+    def _name_free(self, name: str, path: Path) -> bool:
+        if any(n == name and p != path for p, n in self._import_names.items()):
+            return False
+        module = sys.modules.get(name)
+        if module is not None:
+            return _same_file(module, path)
+        if "." in name:
+            return True  # a nodeweave_modules.* name: nothing real lives there
+        try:
+            found = importlib.util.find_spec(name)
+        except Exception:  # noqa: BLE001 - a finder that chokes on the name: keep off it
+            return False
+        return found is None or (found.origin is not None and _norm(Path(found.origin)) == path)
+
+    # --- reporting -----------------------------------------------------------------------
+
+    def _succeed(self, record: _Record, kind: EventKind) -> ModuleEvent:
+        record.error = record.traceback = ""
+        path = str(record.path) if record.path is not None else None
+        event = ModuleEvent(kind, record.name, record.origin, path, record.node_ids)
+        logger.info(
+            "node module %s %s (%d nodes)%s",
+            record.name,
+            kind,
+            len(record.node_ids),
+            f" from {path}" if path else "",
+        )
+        self._emit(event)
+        return event
+
+    def _fail(self, record: _Record, exc: BaseException, *, tb: bool = True) -> ModuleEvent:
+        record.error = _message(exc)
+        record.traceback = _traceback(exc, record.path) if tb else ""
+        path = str(record.path) if record.path is not None else None
+        event = ModuleEvent(
+            "failed",
+            record.name,
+            record.origin,
+            path,
+            record.node_ids,
+            message=record.error,
+            traceback=record.traceback,
+        )
+        logger.error(
+            "node module %s%s failed to load%s: %s\n%s",
+            record.name,
+            f" ({path})" if path else "",
+            "; its previous version keeps serving" if record.serving else "",
+            record.error,
+            record.traceback,
+        )
+        self._emit(event)
+        return event
+
+    def _emit(self, event: ModuleEvent) -> None:
+        if self._on_event is None:
+            return
+        try:
+            self._on_event(event)
+        except Exception:
+            logger.exception("a module event listener failed on %s", event)
+
+
+# --- importing ---------------------------------------------------------------------------
+
+
+class _SourceLoader(importlib.machinery.SourceFileLoader):
+    """Compiles the given source bytes: no bytecode cache is read or written."""
+
+    def __init__(self, fullname: str, path: str, source: bytes) -> None:
+        super().__init__(fullname, path)
+        self._source = source
+
+    def get_code(self, fullname: str) -> types.CodeType:
+        return self.source_to_code(self._source, self.get_filename(fullname))
+
+
+def _exec_source(import_name: str, path: Path, source: bytes) -> types.ModuleType:
+    """A fresh module object for the file, registered in ``sys.modules`` while its code runs.
+
+    The registration lets dataclasses, pickling and ``typing.get_type_hints`` find the module.
+    Callers catch BaseException around this: importing is synchronous, so a SystemExit,
+    KeyboardInterrupt or CancelledError raised here comes from the module's own code and must
+    fail that module, not stop the worker.
+    """
+    loader = _SourceLoader(import_name, str(path), source)
+    spec = importlib.util.spec_from_file_location(import_name, path, loader=loader)
+    if spec is None:  # pragma: no cover - only for paths importlib cannot handle at all
+        raise ImportError(f"cannot import {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[import_name] = module
+    loader.exec_module(module)
+    return module
+
+
+def _module_shelf(module: types.ModuleType) -> Shelf | None:
+    if not hasattr(module, "NODE_SHELF"):
+        return None
+    shelf = module.NODE_SHELF
+    if not isinstance(shelf, Shelf):
+        raise _ModuleError(f"NODE_SHELF must be a nodeweave Shelf, got {type(shelf).__name__}")
+    return shelf
+
+
+def _defined_nodes(module: types.ModuleType) -> list[NodeSpec]:
+    """The @node functions defined in the module itself (not the ones it imported)."""
+    specs: dict[int, NodeSpec] = {}
+    for value in vars(module).values():
+        if is_node(value):
+            spec = spec_of(value)
+            if spec.module == module.__name__:
+                specs.setdefault(id(spec), spec)
+    return list(specs.values())
+
+
+def _entry_point_shelves(name: str, obj: Any) -> list[Shelf]:
+    """An entry point may name a module, a Shelf, a list of them, or a callable returning either."""
+    if isinstance(obj, types.ModuleType):
+        shelf = _module_shelf(obj)
+        if shelf is None:
+            shelf = Shelf(
+                name=name, description=_first_line(obj.__doc__), nodes=_defined_nodes(obj)
+            )
+        return [shelf]
+    if callable(obj) and not isinstance(obj, Shelf):
+        obj = obj()
+    if isinstance(obj, Shelf):
+        return [obj]
+    if isinstance(obj, list | tuple) and obj and all(isinstance(s, Shelf) for s in obj):
+        return list(obj)
+    raise _ModuleError(
+        f"entry point {name!r} must give a module, a Shelf, a list of Shelf, or a callable "
+        f"returning a Shelf or a list of Shelf; got {type(obj).__name__}"
+    )
+
+
+def _name_candidates(path: Path) -> Iterator[str]:
+    stem = path.stem
+    ident = "".join(c if c.isalnum() or c == "_" else "_" for c in stem)
+    if not ident or ident[0].isdigit():
+        ident = f"_{ident}"
+    if stem.isidentifier():
+        yield stem
+    yield f"{SYNTHETIC_PACKAGE}.{ident}"
+    folder_hash = hashlib.sha1(str(path.parent).encode(), usedforsecurity=False).hexdigest()[:8]
+    yield f"{SYNTHETIC_PACKAGE}.{ident}_{folder_hash}"
+
+
+# --- small helpers -----------------------------------------------------------------------
+
+
+def _norm(path: Path) -> Path:
+    """Absolute, with the folders' symlinks resolved (the file's own name is kept as given)."""
+    path = Path(path)
+    return Path(os.path.realpath(path.parent)) / path.name
+
+
+def _same_file(module: types.ModuleType, path: Path) -> bool:
+    filename = getattr(module, "__file__", None)
+    return filename is not None and _norm(Path(filename)) == path
+
+
+def _digest(source: bytes) -> str:
+    return hashlib.sha256(source).hexdigest()
+
+
+def _first_line(doc: str | None) -> str:
+    return (doc or "").strip().split("\n", 1)[0].strip()
+
+
+def _describe(record: _Record) -> str:
+    where = f" ({record.path})" if record.path is not None else ""
+    return f"{record.origin.replace('_', ' ')} module {record.name!r}{where}"
+
+
+def _message(exc: BaseException) -> str:
+    if isinstance(exc, SystemExit):
+        return f"the module called sys.exit({exc.code!r}) while importing"
+    text = str(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def _traceback(exc: BaseException, path: Path | None) -> str:
+    """The traceback from the module's own first frame on (the loader's frames say nothing)."""
+    tb = exc.__traceback__
+    if path is not None:
+        start = tb
+        # The code was compiled with str(path) as its file name (see _exec_source).
+        while start is not None and start.tb_frame.f_code.co_filename != str(path):
+            start = start.tb_next
+        if start is None:
+            return "".join(traceback.format_exception_only(exc))
+        tb = start
+    return "".join(traceback.format_exception(type(exc), exc, tb))
+
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "MODULES_PATH_ENV",
+    "ModuleEvent",
+    "ModuleInfo",
+    "ModuleLoader",
+    "is_module_file",
+    "modules_path_from_env",
+]

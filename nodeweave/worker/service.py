@@ -1,0 +1,243 @@
+"""The worker itself: one nodespace, its modules and saves, and the commands that drive it.
+
+Transport-free: the aiohttp app (``app.py``) feeds request frames to :attr:`Worker.dispatcher`
+and registers each connection's :class:`~nodeweave.protocol.outbox.Outbox` in
+:attr:`Worker.clients`; everything the engine does is broadcast to them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Any
+
+from nodeweave import __version__
+from nodeweave.core import events as ev
+from nodeweave.core.errors import NotFoundError
+from nodeweave.core.library import Library, LibraryChange
+from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.preview import make_preview
+from nodeweave.core.values import NO_VALUE
+from nodeweave.protocol import PROTOCOL_VERSION, WORKER_COMMANDS, Dispatcher, Handler
+from nodeweave.protocol import worker as p
+from nodeweave.protocol.outbox import Outbox
+
+from .config import WorkerConfig
+from .modules import ModuleEvent, ModuleLoader
+from .persistence import Autosaver, load_nodespace
+from .views import MUTATIONS, Views
+
+log = logging.getLogger("nodeweave.worker")
+
+
+class Worker:
+    def __init__(self, config: WorkerConfig) -> None:
+        self.config = config
+        self.library = Library()
+        self.ns = NodeSpace(self.library)
+        self.views = Views(self.ns, config.preview_budget)
+        self.loader = ModuleLoader(
+            self.library,
+            module_dirs=[config.modules_dir, *config.module_paths],
+            entry_points=config.entry_points,
+            builtins=config.builtins,
+            on_event=self._module_event,
+        )
+        self.autosaver = Autosaver(
+            config.nodespace_path,
+            self.ns.to_document,
+            delay=config.autosave_delay,
+            max_delay=config.autosave_max_delay,
+            on_error=self._save_failed,
+        )
+        self.clients: set[Outbox] = set()
+        self.restore_problems: list[str] = []
+        self.stop_requested = asyncio.Event()
+        self.stopping = False
+        self._unsubscribe = [
+            self.ns.subscribe(self._engine_event),
+            self.library.subscribe(self._library_changed),
+        ]
+        handlers: dict[str, Handler] = {
+            "hello": lambda _: self.hello(),
+            "ping": lambda _: {"pong": True},
+            "get_state": lambda _: self.views.state(),
+            "get_library": lambda _: self.library.to_dict(),
+            "add_node": self._add_node,
+            "remove_node": self._remove_node,
+            "get_node": lambda a: self.views.node(self._known(a.uuid)),
+            "update_node": self._update_node,
+            "connect": self._connect,
+            "disconnect": self._disconnect,
+            "set_input": self._set_input,
+            "get_value": self._get_value,
+            "trigger": self._trigger,
+            "cancel": lambda _: {"cancelled": self.ns.cancel()},
+            "list_modules": lambda _: [m.to_dict() for m in self.loader.modules()],
+            "reload_modules": lambda _: [e.to_dict() for e in self.loader.reload_all(force=True)],
+            "export_workflow": lambda _: self.ns.to_document(),
+            "import_workflow": self._import_workflow,
+            "save": self._save,
+            "shutdown": self._shutdown,
+        }
+        self.dispatcher = Dispatcher(WORKER_COMMANDS, handlers)
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Load the modules, then restore the saved graph (which starts computing it)."""
+        for folder in (self.config.directory, self.config.modules_dir, self.config.files_dir):
+            folder.mkdir(parents=True, exist_ok=True)
+        self.loader.load_all()
+        outcome = load_nodespace(self.config.nodespace_path)
+        for problem in outcome.problems:
+            self._problem(problem)
+        if outcome.document is not None:
+            try:
+                report = self.ns.load_document(outcome.document)
+            except Exception as exc:  # validated already; a bug must not stop the worker
+                log.exception("restoring %s failed", self.config.nodespace_path)
+                self._problem(f"the saved graph could not be restored: {exc}")
+            else:
+                for text in _report_lines(report.to_dict()):
+                    self._problem(text)
+                if outcome.source == "backup":
+                    self.autosaver.mark_dirty()  # put the good copy back in place
+        log.info(
+            "worker %s: %d nodes restored (%s)",
+            self.config.worker_id,
+            len(self.ns),
+            outcome.source,
+        )
+
+    async def aclose(self) -> None:
+        """Save, stop computing, release the engine."""
+        self.stopping = True
+        await self.autosaver.aclose()
+        for unsubscribe in self._unsubscribe:
+            unsubscribe()
+        await self.ns.aclose()
+        self.loader.close()
+
+    def hello(self) -> dict[str, Any]:
+        return {
+            "protocol_version": PROTOCOL_VERSION,
+            "worker_id": self.config.worker_id,
+            "pid": os.getpid(),
+            "version": __version__,
+            "problems": [
+                *self.restore_problems,
+                *(
+                    f"module {m.name}: {m.error}"
+                    for m in self.loader.modules()
+                    if m.status == "failed"
+                ),
+            ],
+        }
+
+    def broadcast(self, name: str, data: Any, key: Any = None, lag_only: bool = False) -> None:
+        for client in self.clients:
+            client.event(name, data, key, lag_only=lag_only)
+
+    # --- engine, library and module events ---------------------------------------------
+
+    def _engine_event(self, event: ev.Event) -> None:
+        if isinstance(event, MUTATIONS):
+            self.autosaver.mark_dirty()
+        if self.clients:
+            wire = self.views.event(event)
+            if wire is not None:
+                self.broadcast(*wire)
+
+    def _library_changed(self, change: LibraryChange) -> None:
+        if self.clients:
+            self.broadcast(
+                "library_changed",
+                {
+                    "added": [s.id for s in change.added],
+                    "removed": [s.id for s in change.removed],
+                    "replaced": [s.id for s in change.replaced],
+                },
+            )
+
+    def _module_event(self, event: ModuleEvent) -> None:
+        if event.kind == "failed":
+            log.error(
+                "module %s failed to load:\n%s", event.module, event.traceback or event.message
+            )
+        else:
+            log.info("module %s %s (%d nodes)", event.module, event.kind, len(event.node_ids))
+        self.broadcast(f"module_{event.kind}", event.to_dict())
+
+    def _problem(self, message: str) -> None:
+        log.warning("%s", message)
+        self.restore_problems.append(message)
+        self.broadcast("problem", {"message": message})
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.broadcast("problem", {"message": f"saving {self.config.nodespace_path} failed: {exc}"})
+
+    # --- commands -----------------------------------------------------------------------
+
+    def _known(self, uuid: str) -> str:
+        if uuid not in self.ns:
+            raise NotFoundError(f"no node {uuid!r}", details={"uuid": uuid})
+        return uuid
+
+    def _add_node(self, a: p.AddNodeArgs) -> dict[str, Any]:
+        uuid = self.ns.add_node(a.node_id, uuid=a.uuid, inputs=a.inputs, properties=a.properties)
+        return self.views.node(uuid)
+
+    def _remove_node(self, a: p.UuidArgs) -> None:
+        self.ns.remove_node(self._known(a.uuid))
+
+    def _update_node(self, a: p.UpdateNodeArgs) -> dict[str, Any]:
+        self.ns.set_properties(self._known(a.uuid), a.properties, merge=a.merge)
+        return self.views.node(a.uuid)
+
+    def _connect(self, a: p.ConnectArgs) -> dict[str, str]:
+        return self.ns.connect(a.src, a.src_io, a.dst, a.dst_io, replace=a.replace).to_dict()
+
+    def _disconnect(self, a: p.DisconnectArgs) -> None:
+        self.ns.disconnect(a.src, a.src_io, a.dst, a.dst_io)
+
+    def _set_input(self, a: p.SetInputArgs) -> dict[str, bool]:
+        return {"changed": self.ns.set_input(a.uuid, a.io, a.value)}
+
+    def _get_value(self, a: p.IoArgs) -> dict[str, Any]:
+        view = self.ns.node(a.uuid)
+        if a.io in view.outputs or (view.placeholder is False and a.io not in view.inputs):
+            value = self.ns.get_value(a.uuid, a.io, NO_VALUE)  # raises not_found for a bad io
+        else:
+            value = view.inputs.get(a.io, NO_VALUE)
+        return make_preview(value, self.config.preview_budget)
+
+    def _trigger(self, a: p.UuidArgs) -> None:
+        self.ns.trigger(self._known(a.uuid))
+
+    def _import_workflow(self, a: p.ImportWorkflowArgs) -> dict[str, Any]:
+        return self.ns.load_document(a.document).to_dict()
+
+    async def _save(self, _: p.NoArgs) -> dict[str, Any]:
+        self.autosaver.mark_dirty()
+        await self.autosaver.flush()
+        if self.autosaver.dirty:  # the write failed; the reason was reported
+            raise OSError(
+                f"could not write {self.config.nodespace_path}: {self.autosaver.last_error}"
+            )
+        return {"path": str(self.config.nodespace_path), "saved": True}
+
+    def _shutdown(self, _: p.NoArgs) -> None:
+        log.info("shutdown requested over the protocol")
+        self.stop_requested.set()
+
+
+def _report_lines(report: dict[str, Any]) -> list[str]:
+    lines = [
+        f"node {d.get('uuid')} ({d.get('node_id')}) keeps its data but its type is missing"
+        for d in report.get("placeholders", ())
+    ]
+    lines += [f"dropped input value: {d}" for d in report.get("dropped_inputs", ())]
+    lines += [f"dropped edge: {d}" for d in report.get("dropped_edges", ())]
+    return lines

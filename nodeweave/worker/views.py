@@ -1,0 +1,191 @@
+"""The engine's objects as wire data: nodes, edges and events, with previews for values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import orjson
+
+from nodeweave.core import events as ev
+from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.preview import make_preview
+from nodeweave.core.values import NO_VALUE
+from nodeweave.protocol.outbox import Lazy
+
+WireEvent = tuple[str, Any, Hashable, bool]
+"""(event name, data, coalescing key, coalesce only when lagging)."""
+
+
+def json_value(value: Any) -> tuple[bool, Any]:
+    """``(True, value)`` when JSON can hold ``value`` as it is, else ``(False, None)``."""
+    if value is NO_VALUE:
+        return False, None
+    if value is None or isinstance(value, bool | int | float | str):
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53 - 1:
+            return False, None
+        if isinstance(value, float) and value != value:  # NaN
+            return False, None
+        return True, value
+    try:
+        return True, orjson.loads(orjson.dumps(value))
+    except (TypeError, orjson.JSONDecodeError):
+        return False, None
+
+
+class Views:
+    """Renders nodes and events of one nodespace."""
+
+    def __init__(self, ns: NodeSpace, preview_budget: int) -> None:
+        self.ns = ns
+        self.budget = preview_budget
+
+    def preview(self, value: Any) -> dict[str, Any]:
+        return make_preview(value, self.budget)
+
+    def node(self, uuid: str) -> dict[str, Any]:
+        view = self.ns.node(uuid)
+        spec = None if view.placeholder else self.ns.library.find(view.node_id)
+        inputs = []
+        if spec is not None:
+            for i in spec.inputs:
+                own = view.own_values.get(i.name, NO_VALUE)
+                ok, value = json_value(own)
+                inputs.append(
+                    {
+                        "name": i.name,
+                        "type": i.type_name,
+                        "schema": i.schema,
+                        "required": i.required,
+                        "connected": i.name in view.connected,
+                        "preview": self.preview(view.inputs.get(i.name, NO_VALUE)),
+                        "value": value if ok else None,
+                        "has_value": own is not NO_VALUE,
+                        **({"description": i.description} if i.description else {}),
+                    }
+                )
+            outputs = [
+                {
+                    "name": o.name,
+                    "type": o.type_name,
+                    "schema": o.schema,
+                    "preview": self.preview(view.outputs.get(o.name, NO_VALUE)),
+                }
+                for o in spec.outputs
+            ]
+        else:  # a placeholder: show what it keeps
+            for name, own in view.own_values.items():
+                ok, value = json_value(own)
+                inputs.append(
+                    {
+                        "name": name,
+                        "type": "?",
+                        "schema": {},
+                        "required": False,
+                        "connected": name in view.connected,
+                        "preview": self.preview(own),
+                        "value": value if ok else None,
+                        "has_value": True,
+                    }
+                )
+            outputs = []
+        return {
+            "uuid": view.uuid,
+            "node_id": view.node_id,
+            "name": view.name,
+            "status": str(view.status),
+            "placeholder": view.placeholder,
+            "inputs": inputs,
+            "outputs": outputs,
+            "properties": view.properties,
+            "error": view.error.to_dict() if view.error is not None else None,
+            "description": spec.description if spec is not None else "",
+        }
+
+    def state(self) -> dict[str, Any]:
+        return {
+            "nodes": [self.node(u) for u in self.ns.node_uuids()],
+            "edges": [e.to_dict() for e in self.ns.edges()],
+        }
+
+    def event(self, event: ev.Event) -> WireEvent | None:
+        """The wire form of an engine event (``None`` for those clients do not need)."""
+        match event:
+            case ev.StatusChanged(uuid, status):
+                return "node_status", {"uuid": uuid, "status": str(status)}, ("s", uuid), True
+            case ev.ValueChanged(uuid, io, value):
+                budget = self.budget
+                return (
+                    "value",
+                    Lazy(lambda: {"uuid": uuid, "io": io, "preview": make_preview(value, budget)}),
+                    ("v", uuid, io),
+                    False,
+                )
+            case ev.ProgressReported(uuid, fraction, message):
+                progress = {"uuid": uuid, "fraction": fraction, "message": message}
+                return "progress", progress, ("p", uuid), False
+            case ev.NodeFailed(uuid, error):
+                return "node_error", {"uuid": uuid, **error.to_dict()}, None, False
+            case ev.NodeAdded(uuid, _):
+                return "node_added", self._node_lazy(uuid), None, False
+            case ev.NodeRemoved(uuid):
+                return "node_removed", {"uuid": uuid}, None, False
+            case ev.EdgeAdded(edge):
+                return "edge_added", edge.to_dict(), None, False
+            case ev.EdgeRemoved(edge, reason):
+                return "edge_removed", {**edge.to_dict(), "reason": reason}, None, False
+            case ev.InputChanged(uuid, io, value):
+                ok, plain = json_value(value)
+                budget = self.budget
+                return (
+                    "input_changed",
+                    Lazy(
+                        lambda: {
+                            "uuid": uuid,
+                            "io": io,
+                            "preview": make_preview(value, budget),
+                            "value": plain if ok else None,
+                            "has_value": value is not NO_VALUE,
+                        }
+                    ),
+                    ("i", uuid, io),
+                    False,
+                )
+            case ev.NodeUpdated(uuid, properties):
+                return "node_updated", {"uuid": uuid, "properties": properties}, ("u", uuid), False
+            case ev.NodeRebound(uuid, node_id, placeholder, dropped_inputs, dropped_edges):
+                data: dict[str, Any] = {
+                    "uuid": uuid,
+                    "node_id": node_id,
+                    "placeholder": placeholder,
+                    "dropped_inputs": list(dropped_inputs),
+                    "dropped_edges": [e.to_dict() for e in dropped_edges],
+                    "node": self._node_now(uuid),
+                }
+                return "node_rebound", data, None, False
+            case ev.GraphReplaced():
+                return "graph_replaced", {}, None, False
+        return None
+
+    def _node_now(self, uuid: str) -> dict[str, Any] | None:
+        return self.node(uuid) if uuid in self.ns else None
+
+    def _node_lazy(self, uuid: str) -> Any:
+        # Rendered now: the node may change (or go) before the event is sent, and a client must
+        # see it as it was added, followed by the events that changed it.
+        return self._node_now(uuid)
+
+
+MUTATIONS: tuple[type[Any], ...] = (
+    ev.NodeAdded,
+    ev.NodeRemoved,
+    ev.EdgeAdded,
+    ev.EdgeRemoved,
+    ev.InputChanged,
+    ev.NodeUpdated,
+    ev.NodeRebound,
+    ev.GraphReplaced,
+)
+"""Events that change what nodespace.json holds: each marks the autosave dirty."""
+
+Translate = Callable[[ev.Event], WireEvent | None]

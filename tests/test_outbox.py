@@ -1,0 +1,157 @@
+"""The per-connection outbox: order, coalescing, drops with seq gaps, backpressure."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import orjson
+
+from nodeweave.protocol.outbox import Lazy, Outbox
+
+
+class Sink:
+    def __init__(self) -> None:
+        self.frames: list[dict[str, Any]] = []
+        self.gate = asyncio.Event()
+        self.gate.set()
+
+    async def send(self, frame: bytes) -> None:
+        await self.gate.wait()
+        self.frames.append(orjson.loads(frame))
+
+    def events(self) -> list[tuple[str, Any]]:
+        return [(f["event"], f["data"]) for f in self.frames if f["type"] == "event"]
+
+
+async def drain(box: Outbox) -> None:
+    box.close()
+    await asyncio.wait_for(box.run(), 5)
+
+
+async def test_events_are_numbered_from_1_in_order() -> None:
+    sink = Sink()
+    box = Outbox(sink.send)
+    for i in range(5):
+        box.event("e", {"i": i})
+    await drain(box)
+    assert [f["seq"] for f in sink.frames] == [1, 2, 3, 4, 5]
+    assert [d["i"] for _, d in sink.events()] == [0, 1, 2, 3, 4]
+
+
+async def test_keyed_events_coalesce_to_the_latest_at_the_latest_place() -> None:
+    sink = Sink()
+    box = Outbox(sink.send)
+    box.event("value", {"v": 1}, ("v", "a"))
+    box.event("status", {"s": "running"})
+    box.event("value", {"v": 2}, ("v", "a"))
+    box.event("value", {"w": 1}, ("v", "b"))
+    await drain(box)
+    assert sink.events() == [("status", {"s": "running"}), ("value", {"v": 2}), ("value", {"w": 1})]
+    assert [f["seq"] for f in sink.frames] == [1, 2, 3]
+    assert box.coalesced == 1
+
+
+async def test_lag_only_keys_coalesce_only_when_the_queue_is_long() -> None:
+    sink = Sink()
+    box = Outbox(sink.send, lag_threshold=3)
+    box.event("status", "stale", "s", lag_only=True)
+    box.event("status", "running", "s", lag_only=True)
+    box.event("status", "done", "s", lag_only=True)
+    box.event("other", 1)
+    box.event("status", "stale", "s", lag_only=True)  # 4 queued > 3: coalesces
+    await drain(box)
+    assert [d for n, d in sink.events() if n == "status"] == ["stale", "running", "stale"]
+
+
+async def test_overflow_drops_events_and_the_next_seq_shows_the_gap() -> None:
+    sink = Sink()
+    box = Outbox(sink.send, max_events=3)
+    for i in range(5):
+        box.event("e", i)
+    box.reply(b'{"type": "result", "id": 1, "result": null}')
+    await asyncio.sleep(0)
+    await drain(box)
+    assert box.dropped == 2
+    seqs = [f["seq"] for f in sink.frames if f["type"] == "event"]
+    assert seqs == [1, 2, 3]  # the dropped ones came after these
+    box2 = Outbox(sink.send, max_events=2)
+    sink.frames.clear()
+    box2.event("e", 0)
+    box2.event("e", 1)
+    box2.event("e", 2)  # dropped
+    task = asyncio.create_task(box2.run())
+    await asyncio.sleep(0.01)
+    box2.event("e", 3)
+    await drain_task(box2, task)
+    assert [f["seq"] for f in sink.frames] == [1, 2, 4]  # the gap tells the client to resync
+
+
+async def drain_task(box: Outbox, task: asyncio.Task[None]) -> None:
+    box.close()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_replies_are_never_dropped_and_keep_their_order() -> None:
+    sink = Sink()
+    box = Outbox(sink.send, max_events=1, max_replies=4)
+    for i in range(10):
+        box.reply(orjson.dumps({"type": "result", "id": i, "result": None}))
+        box.event("e", i)
+    await drain(box)
+    assert [f["id"] for f in sink.frames if f["type"] == "result"] == list(range(10))
+
+
+async def test_a_reader_waits_while_too_many_replies_are_queued() -> None:
+    sink = Sink()
+    sink.gate.clear()  # the peer does not read
+    box = Outbox(sink.send, max_replies=4)
+    writer = asyncio.create_task(box.run())
+    for i in range(5):
+        box.reply(orjson.dumps({"type": "result", "id": i, "result": None}))
+    waiter = asyncio.create_task(box.wait_room())
+    await asyncio.sleep(0.01)
+    assert not waiter.done()
+    sink.gate.set()
+    await asyncio.wait_for(waiter, 5)
+    await drain_task(box, writer)
+    assert len(sink.frames) == 5
+
+
+async def test_lazy_data_is_computed_once_for_all_connections() -> None:
+    calls: list[int] = []
+
+    def make() -> dict[str, int]:
+        calls.append(1)
+        return {"x": 1}
+
+    lazy = Lazy(make)
+    sinks = [Sink(), Sink()]
+    boxes = [Outbox(s.send) for s in sinks]
+    for box in boxes:
+        box.event("value", lazy, "k")
+    for box in boxes:
+        await drain(box)
+    assert calls == [1]
+    assert all(s.events() == [("value", {"x": 1})] for s in sinks)
+
+
+async def test_a_superseded_lazy_value_is_never_computed() -> None:
+    calls: list[str] = []
+    sink = Sink()
+    box = Outbox(sink.send)
+    box.event("value", Lazy(lambda: calls.append("old")), "k")
+    box.event("value", Lazy(lambda: calls.append("new") or "new"), "k")
+    await drain(box)
+    assert calls == ["new"]
+
+
+async def test_a_broken_connection_ends_the_writer() -> None:
+    async def send(frame: bytes) -> None:
+        raise ConnectionResetError("gone")
+
+    box = Outbox(send)
+    box.event("e", 1)
+    await asyncio.wait_for(box.run(), 5)
+    assert box.closed
+    box.event("e", 2)  # ignored, no error

@@ -1,0 +1,58 @@
+"""A slow client gets the latest values, never a backlog, and never holds up a fast one."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+from aiohttp.test_utils import TestClient
+
+from nodeweave.client import Client
+from nodeweave.worker.app import WORKER_KEY, create_app
+
+from .worker_helpers import TOKEN, config
+
+CHANGES = 200
+BASE = 60_000  # characters: each value event is a ~60 kB preview
+
+
+async def test_a_slow_client_does_not_delay_a_fast_one(aiohttp_client: Any, tmp_path: Path) -> None:
+    http: TestClient[Any, Any] = await aiohttp_client(create_app(config(tmp_path)))
+    url = str(http.make_url("/ws"))
+    session = aiohttp.ClientSession()
+    # The slow client: connects and then does not read, so its socket buffers fill up.
+    slow = await session.ws_connect(url, headers={"Authorization": f"Bearer {TOKEN}"})
+    fast = await Client.connect(url, TOKEN)
+    try:
+        node = (await fast.call("add_node", node_id="t.text", inputs={"n": BASE}))["uuid"]
+        await fast.next_event("value", lambda d: d["uuid"] == node)
+        for i in range(1, CHANGES + 1):
+            await fast.call("set_input", uuid=node, io="n", value=BASE + i)
+            # The fast client sees every value promptly, whatever the slow one does.
+            event = await fast.next_event("value", lambda d: d["uuid"] == node, wait=5)
+            assert event["data"]["preview"]["length"] == BASE + i
+        worker = http.app[WORKER_KEY]
+        assert sum(o.coalesced for o in worker.clients) > 0  # the slow client's queue coalesced
+
+        # Now the slow client reads: it gets far fewer value events, the last one the latest.
+        lengths: list[int] = []
+        seqs: list[int] = []
+        async with asyncio.timeout(20):
+            while not lengths or lengths[-1] != BASE + CHANGES:
+                msg = await slow.receive()
+                data = orjson.loads(msg.data)
+                if data.get("type") == "event":
+                    seqs.append(data["seq"])
+                    if data["event"] == "value" and data["data"]["uuid"] == node:
+                        lengths.append(data["data"]["preview"]["length"])
+        assert lengths[-1] == BASE + CHANGES
+        assert len(lengths) < CHANGES
+        assert lengths == sorted(lengths)  # never an older value after a newer one
+        assert seqs == list(range(1, len(seqs) + 1))  # coalescing leaves no seq gaps
+    finally:
+        await fast.close()
+        await slow.close()
+        await session.close()
