@@ -751,3 +751,32 @@ async def test_process_nodes_from_a_module_file_run_in_the_pool(
         assert ns.get_value(uuid, "pid") != os.getpid()
     finally:
         await ns.aclose()
+
+
+async def test_process_nodes_run_the_new_code_after_a_reload(
+    make_loader: MakeLoader, mods: Path
+) -> None:
+    source = """
+        from nodeweave import node
+
+        @node(executor="process")
+        def scaled(x: int) -> int:
+            return x * FACTOR
+
+        FACTOR = {factor}
+        """
+    write(mods, "nwt_proc2.py", source.format(factor=3))
+    ns = NodeSpace()
+    try:
+        loader, _ = make_loader(mods, library=ns.library)
+        loader.load_all()
+        uuid = ns.add_node("nwt_proc2.scaled", inputs={"x": 2})
+        await asyncio.wait_for(ns.settle(), 30)
+        assert ns.get_value(uuid, "out") == 6
+        path = write(mods, "nwt_proc2.py", source.format(factor=5))
+        assert loader.reload_file(path).kind == "reloaded"
+        await asyncio.wait_for(ns.settle(), 30)
+        assert ns.error(uuid) is None
+        assert ns.get_value(uuid, "out") == 10  # not the pool's cached old module
+    finally:
+        await ns.aclose()

@@ -43,6 +43,17 @@ class Executors:
             )
         raise ValueError(f"unknown executor kind {kind!r}")
 
+    def retire(self, kind: str) -> None:
+        """Let the next run of ``kind`` start a fresh pool (this object's own pools only).
+
+        After a module reload the processes of a process pool still hold the old code; runs
+        already in them finish (their results are discarded as superseded) and the processes
+        then exit.
+        """
+        if kind in self._owned:
+            self._owned.discard(kind)
+            self._pools.pop(kind).shutdown(wait=False, cancel_futures=False)
+
     async def aclose(self, grace: float = 2.0) -> None:
         """Shut down the pools this object created (never the ones it was given).
 

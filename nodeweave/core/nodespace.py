@@ -254,6 +254,8 @@ class NodeSpace:
         by_id: dict[str, list[str]] = {}
         for n in sched.nodes.values():
             by_id.setdefault(n.node_id, []).append(n.uuid)
+        if any(spec.executor == "process" for spec in change.replaced):
+            self._executors.retire("process")  # its processes imported the old code
         rebound = False
         for spec in (*change.added, *change.replaced):
             for node_uuid in by_id.get(spec.id, ()):

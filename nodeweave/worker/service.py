@@ -162,12 +162,7 @@ class Worker:
             )
 
     def _module_event(self, event: ModuleEvent) -> None:
-        if event.kind == "failed":
-            log.error(
-                "module %s failed to load:\n%s", event.module, event.traceback or event.message
-            )
-        else:
-            log.info("module %s %s (%d nodes)", event.module, event.kind, len(event.node_ids))
+        # The loader logs (with the traceback); clients hear it here.
         self.broadcast(f"module_{event.kind}", event.to_dict())
 
     def _problem(self, message: str) -> None:
