@@ -6,8 +6,9 @@ from pathlib import Path
 
 import orjson
 
-from nodeweave.protocol import HUB_COMMANDS, WORKER_COMMANDS, WORKER_EVENTS
+from nodeweave.protocol import WORKER_COMMANDS, WORKER_EVENTS
 from nodeweave.protocol.__main__ import DEFAULT_OUT, generated, main
+from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.schema import json_schema
 
 

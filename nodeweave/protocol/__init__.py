@@ -1,6 +1,7 @@
 """The wire contract shared by hub, workers, the UI and scripts: envelope, models, error codes.
 
-Pure: pydantic models and orjson, no sockets. ``python -m nodeweave.protocol`` writes the JSON
+Pure: pydantic models and orjson, no sockets. The hub's models are in ``nodeweave.protocol.hub``
+(not imported here, so a worker does not load them). ``python -m nodeweave.protocol`` writes the JSON
 Schema (``docs/protocol.schema.json``) and the reference page (``docs/protocol.md``).
 """
 
@@ -16,12 +17,9 @@ from .envelope import (
     encode_result,
     parse_request,
 )
-from .hub import HUB_COMMANDS, HUB_EVENTS
 from .worker import WORKER_COMMANDS, WORKER_EVENTS
 
 __all__ = [
-    "HUB_COMMANDS",
-    "HUB_EVENTS",
     "PROTOCOL_VERSION",
     "WORKER_COMMANDS",
     "WORKER_EVENTS",

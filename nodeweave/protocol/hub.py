@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field, RootModel
+from pydantic import ConfigDict, Field, RootModel
 
 from .dispatch import CommandSpec, EventSpec, commands, events
 from .worker import Args, Data, NoArgs, Ok, Pong
@@ -29,7 +29,7 @@ class WorkerRecord(Data):
 
 
 class WorkerList(RootModel[list[WorkerRecord]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 class CreateWorkerArgs(Args):

@@ -14,13 +14,17 @@ NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "bl
 class Args(BaseModel):
     """Arguments: unknown keys are refused, so a typo is an error, not a silent no-op."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Data(BaseModel):
-    """Results and event bodies (documented shapes; extra keys may be added later)."""
+    """Results and event bodies (documented shapes; extra keys may be added later).
 
-    model_config = ConfigDict(extra="allow")
+    Servers build these as plain dicts; the models describe them for the schema, the docs and
+    the tests, so their validators are only built when first used.
+    """
+
+    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 Preview = dict[str, Any]
@@ -113,6 +117,8 @@ class NoArgs(Args):
 class Ok(RootModel[None]):
     """``null``."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class HelloResult(Data):
     protocol_version: int
@@ -191,6 +197,8 @@ class IoArgs(Args):
 class PreviewResult(RootModel[dict[str, Any]]):
     """A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``."""
 
+    model_config = ConfigDict(defer_build=True)
+
 
 class CancelArgs(Args):
     pass
@@ -201,15 +209,17 @@ class CancelResult(Data):
 
 
 class ModulesResult(RootModel[list[ModuleInfo]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 class ReloadResult(RootModel[list[ModuleEventData]]):
-    pass
+    model_config = ConfigDict(defer_build=True)
 
 
 class WorkflowResult(RootModel[dict[str, Any]]):
     """A workflow document: ``{"schema_version": 1, "nodes": [...], "edges": [...]}``."""
+
+    model_config = ConfigDict(defer_build=True)
 
 
 class ImportWorkflowArgs(Args):

@@ -74,9 +74,15 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
         watcher.add_done_callback(_log_crash)
         # Bounded: an edit made after the worker is ready must be seen, but a watcher that
         # cannot start must not keep the worker from serving.
-        done, _ = await asyncio.wait({watcher, asyncio.ensure_future(ready.wait())}, timeout=2)
+        waiting = asyncio.ensure_future(ready.wait())
+        done, _ = await asyncio.wait(
+            {watcher, waiting}, timeout=2, return_when=asyncio.FIRST_COMPLETED
+        )
+        waiting.cancel()
         if watcher in done:
             log.error("the module watcher stopped at once; hot reload is off")
+        elif not done:
+            log.warning("the module watcher is slow to start; edits right now may be missed")
     try:
         yield
     finally:

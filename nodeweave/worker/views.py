@@ -112,7 +112,9 @@ class Views:
         """The wire form of an engine event (``None`` for those clients do not need)."""
         match event:
             case ev.StatusChanged(uuid, status):
-                return "node_status", {"uuid": uuid, "status": str(status)}, ("s", uuid), True
+                # Latest wins while unsent: a client sees each node's current state, and a
+                # chain of inline nodes costs one status frame a node, not three.
+                return "node_status", {"uuid": uuid, "status": str(status)}, ("s", uuid), False
             case ev.ValueChanged(uuid, io, value):
                 budget = self.budget
                 return (

@@ -1,0 +1,861 @@
+"""Benchmark of the worker process: prints figures (median [min, max] over repeated runs).
+
+    python bench/worker.py                  # all figures (about 2 minutes)
+    python bench/worker.py --quick          # fewer runs: a smoke test
+    python bench/worker.py --json           # the same, as JSON
+    python bench/worker.py --only rtt chain # some figures (names: see --help)
+
+Every figure runs real ``python -m nodeweave worker run bench`` processes, each in a fresh
+temporary state directory (``FUNCNODES_CONFIG_DIR`` is set in the child's environment only),
+bound to 127.0.0.1, stopped by pid (SIGTERM, SIGKILL after a timeout, always reaped); nothing is
+left on disk. Every run checks its result, so a fast wrong answer cannot pass: the ping replies,
+the chain's last value, the reloaded node's value, the edit in the saved ``nodespace.json``.
+
+Clients: round trips and throughput are measured with a lean raw aiohttp loop (pre-encoded
+frames, one ``ws.receive()`` per reply, no futures or event queue), so that the server is what is
+measured; the same round trip through :class:`nodeweave.client.Client` is printed next to it, as
+are the same loops against a minimal aiohttp WebSocket server (``floor``: what the transport
+alone costs on this machine). The chain, reload and shutdown figures use
+:class:`nodeweave.client.Client`, whose per-event cost (one ``orjson.loads`` and a queue hop) is
+small next to the figures' targets.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gc
+import itertools
+import json
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from nodeweave.client import Client
+from nodeweave.state import read_token
+
+THIS_FILE = Path(__file__).resolve()
+ROOT = THIS_FILE.parent.parent
+
+READY = "NODEWEAVE_READY "
+BYTECODE_DIR = tempfile.TemporaryDirectory(prefix="nodeweave-bench-pycache-")
+WORKER_ID = "bench"
+CHAIN_LENGTH = 10
+
+CHAIN_MODULE = '''"""Nodes for bench/worker.py."""
+from nodeweave import node
+
+
+@node(id="bench.add1")
+def add1(a: int) -> int:
+    return a + 1
+'''
+
+RELOAD_MODULE = '''"""A node module that bench/worker.py rewrites."""
+from nodeweave import node
+
+
+@node(id="bench.f")
+def f(a: int) -> int:
+    return a + {k}
+'''
+
+
+class BenchError(AssertionError):
+    """A figure got a wrong result, or a process misbehaved."""
+
+
+# --- statistics and output -------------------------------------------------------------------
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+def percentile(samples: list[float], p: int) -> float:
+    """The p-th percentile (1…99), interpolated."""
+    return statistics.quantiles(samples, n=100, method="inclusive")[p - 1]
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str
+    target: float | None = None
+    higher_is_better: bool = False
+
+    def target_text(self) -> str:
+        if self.target is None:
+            return "—"
+        sign = "≥" if self.higher_is_better else "≤"
+        return f"{sign} {self.target:,g} {self.unit}"
+
+    def met(self, value: float) -> bool | None:
+        if self.target is None:
+            return None
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+
+FIGURES: list[Figure] = [
+    Figure("launch", "launch `worker run` → ready line read", "s", 0.8),
+    Figure("sigterm_stop", "SIGTERM → exit (empty nodespace)", "s"),
+    Figure("rtt_p50", "ping round trip p50 (raw loop, median of reps)", "ms", 0.25),
+    Figure("rtt_p99", "ping round trip p99 (raw loop, median of reps)", "ms", 1.0),
+    Figure("rtt_client_p50", "ping round trip p50 via nodeweave.client.Client", "ms"),
+    Figure("rtt_client_p99", "ping round trip p99 via nodeweave.client.Client", "ms"),
+    Figure("pipelined", "pipelined pings on one connection (raw loop)", "cmd/s", 20000, True),
+    Figure("chain", f"{CHAIN_LENGTH}-node chain: set_input → last value event", "ms", 2.0),
+    Figure("rss", "idle RSS, empty nodespace (ready + 0.5 s + 1 ping)", "MB", 50),
+    Figure("rss_anon", "  of which RssAnon (private; the rest is shared libraries)", "MB"),
+    Figure("reload", "save module file → value event of the new code", "s", 0.5),
+    Figure("shutdown", "`shutdown` command → process exit (after an edit)", "s", 0.3),
+    Figure("floor_rtt_p50", "floor: minimal aiohttp WS server, ping p50", "ms"),
+    Figure("floor_rtt_p99", "floor: minimal aiohttp WS server, ping p99", "ms"),
+    Figure("floor_pipelined", "floor: minimal aiohttp WS server, pipelined", "cmd/s", None, True),
+    Figure("floor_rss", "floor: minimal aiohttp WS server, idle RSS", "MB"),
+    Figure("floor_rss_anon", "floor: minimal aiohttp WS server, idle RssAnon", "MB"),
+]
+
+
+def fmt(s: dict[str, float], unit: str) -> str:
+    if unit == "cmd/s":
+        return (
+            f"{s['median']:,.0f} {unit} [{s['min']:,.0f}, {s['max']:,.0f}] ({int(s['runs'])} runs)"
+        )
+    digits = 3 if unit in ("ms", "s") else 1
+    return (
+        f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}, {s['max']:.{digits}f}] "
+        f"({int(s['runs'])} runs)"
+    )
+
+
+# --- processes -------------------------------------------------------------------------------
+
+
+class Proc:
+    """A child that prints a ``NODEWEAVE_READY {json}`` line when it serves; always reaped."""
+
+    def __init__(self, proc: asyncio.subprocess.Process, log: Path, started: float) -> None:
+        self.proc = proc
+        self.log = log
+        self.started = started
+        self.info: dict[str, Any] = {}
+        self.ready_after = 0.0
+        """Seconds from just before the exec to the ready line read."""
+
+    @classmethod
+    async def start(cls, argv: list[str], *, log: Path, cwd: Path, env: dict[str, str]) -> Proc:
+        full_env = {**os.environ, **env}
+        # Run workers as an installed nodeweave runs (pip compiles bytecode at install): with a
+        # bytecode cache, kept in a temporary folder of this run, not next to the sources.
+        full_env.pop("PYTHONDONTWRITEBYTECODE", None)
+        full_env["PYTHONPYCACHEPREFIX"] = BYTECODE_DIR.name
+        # This checkout's code, whatever is installed (as bench/core.py does for itself).
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+        )
+        with log.open("ab") as err:
+            started = time.perf_counter()
+            proc = await asyncio.create_subprocess_exec(
+                *argv,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=err,
+                env=full_env,
+                cwd=cwd,
+            )
+        return cls(proc, log, started)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    @property
+    def url(self) -> str:
+        return str(self.info["url"])
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    async def ready(self, wait: float = 30.0) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        try:
+            async with asyncio.timeout(wait):
+                while True:
+                    line = await self.proc.stdout.readline()
+                    if not line:
+                        await self.proc.wait()
+                        raise BenchError(
+                            f"pid {self.pid} exited ({self.proc.returncode}) before ready:\n"
+                            + self.log_tail()
+                        )
+                    text = line.decode()
+                    if text.startswith(READY):
+                        self.ready_after = time.perf_counter() - self.started
+                        self.info = orjson.loads(text[len(READY) :])
+                        break
+        except TimeoutError:
+            raise BenchError(f"pid {self.pid} not ready in {wait} s:\n{self.log_tail()}") from None
+        if self.info.get("pid") != self.pid:
+            raise BenchError(f"handshake pid {self.info.get('pid')} is not the child {self.pid}")
+        return self.info
+
+    async def wait_exit(self, wait: float = 10.0) -> int:
+        async with asyncio.timeout(wait):
+            return await self.proc.wait()
+
+    async def stop(self, wait: float = 10.0) -> None:
+        """SIGTERM, then SIGKILL if it is still there after ``wait`` seconds; always reaped."""
+        if self.proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGTERM)
+            try:
+                await self.wait_exit(wait)
+            except TimeoutError:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(self.pid, signal.SIGKILL)
+        await self.proc.wait()
+
+
+@dataclass
+class RunningWorker:
+    proc: Proc
+    state: Path
+    token: str
+
+    @property
+    def directory(self) -> Path:
+        return self.state / "workers" / WORKER_ID
+
+    @property
+    def url(self) -> str:
+        return self.proc.url
+
+
+async def start_worker(root: Path, modules: dict[str, str] | None = None) -> RunningWorker:
+    """``python -m nodeweave worker run bench`` on the state dir ``root/state``; ready."""
+    state = root / "state"
+    mdir = state / "workers" / WORKER_ID / "modules"
+    mdir.mkdir(parents=True, exist_ok=True)
+    for name, text in (modules or {}).items():
+        (mdir / name).write_text(text)
+    argv = [sys.executable, "-m", "nodeweave", "worker", "run", WORKER_ID, "--host", "127.0.0.1"]
+    proc = await Proc.start(
+        argv, log=root / "worker.log", cwd=root, env={"FUNCNODES_CONFIG_DIR": str(state)}
+    )
+    try:
+        await proc.ready()
+        token = read_token(state)
+        if token is None:
+            raise BenchError(f"the worker wrote no token into {state}")
+    except BaseException:
+        await proc.stop()
+        raise
+    return RunningWorker(proc, state, token)
+
+
+@contextlib.asynccontextmanager
+async def worker(modules: dict[str, str] | None = None) -> AsyncIterator[RunningWorker]:
+    """A ready worker in a fresh temporary state dir; stopped and removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
+        w = await start_worker(Path(tmp), modules)
+        try:
+            yield w
+        finally:
+            await w.proc.stop()
+
+
+# The floor: an aiohttp WebSocket server that answers every frame at once, as the worker answers
+# ``ping`` — parse, reply — without dispatch, validation or an outbox. Run with ``python -c`` so
+# that it imports only asyncio, aiohttp and orjson (not nodeweave): its RSS is the floor too.
+FLOOR_SERVER = """
+import asyncio, json, os, signal
+import orjson
+from aiohttp import WSMsgType, web
+
+async def ws_handler(request):
+    ws = web.WebSocketResponse(compress=False, autoping=True)
+    await ws.prepare(request)
+    async for msg in ws:
+        if msg.type is WSMsgType.TEXT:
+            rid = orjson.loads(msg.data)["id"]
+            reply = orjson.dumps({"type": "result", "id": rid, "result": {"pong": True}})
+            await ws.send_frame(reply, WSMsgType.TEXT)
+    return ws
+
+async def serve():
+    app = web.Application()
+    app.router.add_get("/ws", ws_handler)
+    runner = web.AppRunner(app, handle_signals=False, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    port = int(runner.addresses[0][1])
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    info = {"pid": os.getpid(), "port": port, "url": f"ws://127.0.0.1:{port}/ws"}
+    print("NODEWEAVE_READY " + json.dumps(info), flush=True)
+    await stop.wait()
+    await runner.cleanup()
+
+asyncio.run(serve())
+"""
+
+
+@contextlib.asynccontextmanager
+async def floor_server() -> AsyncIterator[Proc]:
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-floor-") as tmp:
+        root = Path(tmp)
+        proc = await Proc.start(
+            [sys.executable, "-c", FLOOR_SERVER], log=root / "floor.log", cwd=root, env={}
+        )
+        try:
+            await proc.ready()
+            yield proc
+        finally:
+            await proc.stop()
+
+
+# --- a lean raw client -----------------------------------------------------------------------
+
+
+class Raw:
+    """A bare aiohttp WebSocket: pre-encoded frames, replies read in line, events skipped."""
+
+    def __init__(self, session: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
+        self.session = session
+        self.ws = ws
+        self.next_id = 1
+
+    @classmethod
+    async def connect(cls, url: str, token: str | None) -> Raw:
+        session = aiohttp.ClientSession()
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            ws = await session.ws_connect(url, headers=headers, compress=0, autoping=True)
+        except BaseException:
+            await session.close()
+            raise
+        return cls(session, ws)
+
+    async def close(self) -> None:
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(5):
+                await self.ws.close()
+        await self.session.close()
+
+    def ping_frames(self, n: int) -> tuple[int, list[str]]:
+        first = self.next_id
+        self.next_id += n
+        return first, [
+            orjson.dumps({"type": "cmd", "id": first + i, "cmd": "ping", "kwargs": {}}).decode()
+            for i in range(n)
+        ]
+
+    async def reply(self) -> dict[str, Any]:
+        """The next reply frame (events before it are skipped)."""
+        while True:
+            msg = await self.ws.receive()
+            if msg.type is not aiohttp.WSMsgType.TEXT:
+                raise BenchError(f"expected a text frame, got {msg.type!r} ({msg.data!r})")
+            data: dict[str, Any] = orjson.loads(msg.data)
+            if data.get("type") != "event":
+                return data
+
+
+def check_pong(reply: dict[str, Any], rid: int) -> None:
+    if reply.get("type") != "result" or reply.get("id") != rid or reply["result"] != {"pong": True}:
+        raise BenchError(f"ping {rid}: unexpected reply {reply!r}")
+
+
+async def raw_round_trips(raw: Raw, n: int) -> list[float]:
+    """``n`` sequential pings; the round trip of each, in ms."""
+    first, frames = raw.ping_frames(n)
+    samples = [0.0] * n
+    send, reply, clock = raw.ws.send_str, raw.reply, time.perf_counter
+    replies: list[dict[str, Any]] = [{}] * n
+    for i, frame in enumerate(frames):
+        t0 = clock()
+        await send(frame)
+        replies[i] = await reply()
+        samples[i] = clock() - t0
+    for i, r in enumerate(replies):
+        check_pong(r, first + i)
+    return [s * 1e3 for s in samples]
+
+
+async def client_round_trips(client: Client, n: int) -> list[float]:
+    samples = [0.0] * n
+    clock = time.perf_counter
+    for i in range(n):
+        t0 = clock()
+        result = await client.call("ping")
+        samples[i] = clock() - t0
+        if result != {"pong": True}:
+            raise BenchError(f"ping: unexpected result {result!r}")
+    return [s * 1e3 for s in samples]
+
+
+async def raw_pipelined(raw: Raw, n: int) -> float:
+    """Send ``n`` pings without waiting, read all replies; commands per second.
+
+    A reader task runs while the frames are sent: the worker stops reading a client that lets
+    too many replies queue up (backpressure), so a client that only sent would deadlock.
+    """
+    first, frames = raw.ping_frames(n)
+
+    async def read_all() -> float:
+        ids = 0
+        for _ in range(n):
+            r = await raw.reply()
+            if r.get("type") != "result" or r["result"] != {"pong": True}:
+                raise BenchError(f"pipelined ping: unexpected reply {r!r}")
+            ids += r["id"]
+        if ids != sum(range(first, first + n)):
+            raise BenchError("pipelined pings: the reply ids do not match the requests")
+        return time.perf_counter()
+
+    send = raw.ws.send_str
+    t0 = time.perf_counter()
+    reader = asyncio.create_task(read_all())
+    try:
+        for frame in frames:
+            await send(frame)
+        async with asyncio.timeout(120):
+            t_end = await reader
+    finally:
+        reader.cancel()
+    return n / (t_end - t0)
+
+
+# --- the figures -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Plan:
+    launches: int = 15
+    rtt_reps: int = 5
+    rtt_calls: int = 5000
+    client_reps: int = 3
+    pipelined_reps: int = 5
+    pipelined_n: int = 20000
+    chain_changes: int = 300
+    rss_runs: int = 5
+    reloads: int = 20
+    shutdowns: int = 10
+
+
+QUICK = Plan(
+    launches=3,
+    rtt_reps=2,
+    rtt_calls=1000,
+    client_reps=1,
+    pipelined_reps=2,
+    pipelined_n=20000,
+    chain_changes=50,
+    rss_runs=2,
+    reloads=5,
+    shutdowns=3,
+)
+
+Results = dict[str, dict[str, float]]
+
+
+async def fig_launch(plan: Plan) -> Results:
+    """A fresh process and state dir per run; one warm-up run (disk cache) not counted."""
+    launch, stop = [], []
+    for i in range(plan.launches + 1):
+        with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
+            w = await start_worker(Path(tmp))
+            try:
+                # The handshake promises it answers at once.
+                raw = await Raw.connect(w.url, w.token)
+                try:
+                    first, (frame,) = raw.ping_frames(1)
+                    await raw.ws.send_str(frame)
+                    check_pong(await raw.reply(), first)
+                finally:
+                    await raw.close()
+                t0 = time.perf_counter()
+                os.kill(w.proc.pid, signal.SIGTERM)
+                code = await w.proc.wait_exit()
+                stopped = time.perf_counter() - t0
+                if code != 0:
+                    raise BenchError(f"SIGTERM: exit code {code}:\n{w.proc.log_tail()}")
+            finally:
+                await w.proc.stop()
+        if i:
+            launch.append(w.proc.ready_after)
+            stop.append(stopped)
+    return {"launch": summary(launch), "sigterm_stop": summary(stop)}
+
+
+def rtt_results(prefix: str, reps: list[list[float]]) -> Results:
+    pooled = [s for rep in reps for s in rep]
+    out = {
+        f"{prefix}_p50": summary([statistics.median(r) for r in reps]),
+        f"{prefix}_p99": summary([percentile(r, 99) for r in reps]),
+    }
+    out[f"{prefix}_p50"]["pooled"] = statistics.median(pooled)
+    out[f"{prefix}_p99"]["pooled"] = percentile(pooled, 99)
+    out[f"{prefix}_p50"]["calls_per_rep"] = len(reps[0])
+    return out
+
+
+async def measure_rtt(url: str, token: str | None, plan: Plan, prefix: str) -> Results:
+    raw = await Raw.connect(url, token)
+    try:
+        await raw_round_trips(raw, 500)  # warm-up
+        reps = []
+        for _ in range(plan.rtt_reps):
+            gc.collect()
+            reps.append(await raw_round_trips(raw, plan.rtt_calls))
+    finally:
+        await raw.close()
+    return rtt_results(prefix, reps)
+
+
+async def measure_pipelined(url: str, token: str | None, plan: Plan, key: str) -> Results:
+    raw = await Raw.connect(url, token)
+    try:
+        await raw_pipelined(raw, 2000)  # warm-up
+        rates = []
+        for _ in range(plan.pipelined_reps):
+            gc.collect()
+            rates.append(await raw_pipelined(raw, plan.pipelined_n))
+    finally:
+        await raw.close()
+    result = summary(rates)
+    result["n"] = plan.pipelined_n
+    return {key: result}
+
+
+async def fig_rtt(plan: Plan) -> Results:
+    async with worker() as w:
+        results = await measure_rtt(w.url, w.token, plan, "rtt")
+        async with await Client.connect(w.url, w.token) as client:
+            await client_round_trips(client, 500)
+            reps = []
+            for _ in range(plan.client_reps):
+                gc.collect()
+                reps.append(await client_round_trips(client, plan.rtt_calls))
+        results.update(rtt_results("rtt_client", reps))
+    return results
+
+
+async def fig_pipelined(plan: Plan) -> Results:
+    async with worker() as w:
+        return await measure_pipelined(w.url, w.token, plan, "pipelined")
+
+
+async def fig_floor(plan: Plan) -> Results:
+    memory: list[dict[str, float]] = []
+    for _ in range(plan.rss_runs):
+        async with floor_server() as proc:
+            memory.append(await idle_memory(proc.url, None, proc.pid))
+    async with floor_server() as proc:
+        results = await measure_rtt(proc.url, None, plan, "floor_rtt")
+        results.update(await measure_pipelined(proc.url, None, plan, "floor_pipelined"))
+    results["floor_rss"] = summary([m["VmRSS"] for m in memory])
+    results["floor_rss_anon"] = summary([m["RssAnon"] for m in memory])
+    return results
+
+
+async def value_event(
+    client: Client, uuid: str, accept: Callable[[Any], bool], wait: float = 10.0
+) -> Any:
+    """The value of the next ``value`` event of (uuid, out) that ``accept``s it."""
+    try:
+        event = await client.next_event(
+            "value",
+            lambda d: d["uuid"] == uuid and d["io"] == "out" and accept(d["preview"].get("value")),
+            wait=wait,
+        )
+    except TimeoutError:
+        raise BenchError(f"no accepted value event for {uuid} within {wait} s") from None
+    return event["data"]["preview"].get("value")
+
+
+async def output_value(client: Client, uuid: str, expected: int) -> None:
+    """Wait until (uuid, out) holds ``expected`` (it may be computed already)."""
+    preview = await client.call("get_value", uuid=uuid, io="out")
+    if preview.get("value") != expected:
+        await value_event(client, uuid, lambda v: v == expected)
+
+
+async def fig_chain(plan: Plan) -> Results:
+    """set_input on the first node → the last node's value event with the expected value.
+
+    Each change is a new value; events left over from the previous change are drained first,
+    and the first value event of the last node after the send must carry the new result.
+    """
+    async with (
+        worker({"benchchain.py": CHAIN_MODULE}) as w,
+        await Client.connect(w.url, w.token) as client,
+    ):
+        ids: list[str] = []
+        for i in range(CHAIN_LENGTH):
+            node = await client.call(
+                "add_node", node_id="bench.add1", inputs={"a": 0} if not i else {}
+            )
+            ids.append(node["uuid"])
+        for src, dst in itertools.pairwise(ids):
+            await client.call("connect", src=src, src_io="out", dst=dst, dst_io="a")
+        first, last = ids[0], ids[-1]
+        await output_value(client, last, CHAIN_LENGTH)
+        warmup = 20
+        samples = []
+        events = []
+        clock = time.perf_counter
+        for i in range(1, warmup + plan.chain_changes + 1):
+            await asyncio.sleep(0.002)  # let the previous change's trailing events arrive
+            client.drain_events()
+            seq = client.last_seq
+            t0 = clock()
+            reply = await client.send("set_input", uuid=first, io="a", value=i)
+            got = await value_event(client, last, lambda _v: True)
+            dt = clock() - t0
+            events.append(client.last_seq - seq)
+            if got != i + CHAIN_LENGTH:
+                raise BenchError(f"chain: last value {got!r}, expected {i + CHAIN_LENGTH}")
+            if (await reply) != {"changed": True}:
+                raise BenchError("chain: set_input did not report a change")
+            if i > warmup:
+                samples.append(dt * 1e3)
+        if client.gaps:
+            raise BenchError(f"chain: {client.gaps} event gaps (events dropped)")
+    result = summary(samples)
+    result["p90"] = percentile(samples, 90)
+    # Event frames the client had received when the last value arrived (statuses, values, …).
+    result["events_per_change"] = statistics.median(events[warmup:])
+    return {"chain": result}
+
+
+def memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and its split: RssAnon (private to the process) and RssFile (mapped files, mostly
+    shared libraries, whose pages every worker on the machine shares)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return {
+        key: int(status.split(f"{key}:")[1].split()[0]) / 1024
+        for key in ("VmRSS", "RssAnon", "RssFile")
+    }
+
+
+async def idle_memory(url: str, token: str | None, pid: int) -> dict[str, float]:
+    """Memory after a short settle and one ping."""
+    await asyncio.sleep(0.5)
+    raw = await Raw.connect(url, token)
+    try:
+        first, (frame,) = raw.ping_frames(1)
+        await raw.ws.send_str(frame)
+        check_pong(await raw.reply(), first)
+        return memory_mb(pid)
+    finally:
+        await raw.close()
+
+
+async def fig_rss(plan: Plan) -> Results:
+    samples: list[dict[str, float]] = []
+    for _ in range(plan.rss_runs):
+        async with worker() as w:
+            samples.append(await idle_memory(w.url, w.token, w.proc.pid))
+            async with await Client.connect(w.url, w.token) as client:
+                state = await client.call("get_state")
+                if state["nodes"]:
+                    raise BenchError(f"rss: the nodespace is not empty: {state}")
+    return {
+        "rss": summary([m["VmRSS"] for m in samples]),
+        "rss_anon": summary([m["RssAnon"] for m in samples]),
+    }
+
+
+def write_like_an_editor(path: Path, text: str) -> None:
+    """Write a temp file next to it, then rename it over the original (what editors do)."""
+    tmp = path.with_name(f".{path.name}.bench-tmp")
+    tmp.write_text(text)
+    os.replace(tmp, path)
+
+
+async def fig_reload(plan: Plan) -> Results:
+    """Rewrite benchmod.py with a new K; time from the write to the value event of a + K."""
+    a = 1
+    samples = []
+    async with (
+        worker({"benchmod.py": RELOAD_MODULE.format(k=0)}) as w,
+        await Client.connect(w.url, w.token) as client,
+    ):
+        path = w.directory / "modules" / "benchmod.py"
+        node = await client.call("add_node", node_id="bench.f", inputs={"a": a})
+        uuid = node["uuid"]
+        await output_value(client, uuid, a)
+        for run in range(plan.reloads + 1):
+            k = 100 + run
+            # Let the watcher finish with the last edit, so each edit is a batch of its own.
+            await asyncio.sleep(0.2)
+            client.drain_events()
+            t0 = time.perf_counter()
+            write_like_an_editor(path, RELOAD_MODULE.format(k=k))
+            got = await value_event(client, uuid, lambda _v: True)
+            dt = time.perf_counter() - t0
+            if got != a + k:
+                raise BenchError(f"reload: value {got!r}, expected {a + k}:\n{w.proc.log_tail()}")
+            if run:  # the first reload imports more for the first time: a warm-up
+                samples.append(dt)
+        preview = await client.call("get_value", uuid=uuid, io="out")
+        if preview.get("value") != a + k:
+            raise BenchError(f"reload: get_value says {preview!r}, expected {a + k}")
+    return {"reload": summary(samples)}
+
+
+async def fig_shutdown(plan: Plan) -> Results:
+    """A fresh worker per run: add a node, set an input, then ``shutdown`` at once (before the
+    autosave's debounce), and time until the process has exited; the file must hold the edit."""
+    samples = []
+    for run in range(plan.shutdowns + 1):
+        value = 1000 + run
+        async with worker({"benchchain.py": CHAIN_MODULE}) as w:
+            client = await Client.connect(w.url, w.token)
+            try:
+                node = await client.call("add_node", node_id="bench.add1", inputs={"a": 0})
+                uuid = node["uuid"]
+                await output_value(client, uuid, 1)
+                if await client.call("set_input", uuid=uuid, io="a", value=value) != {
+                    "changed": True
+                }:
+                    raise BenchError("shutdown: set_input did not report a change")
+                t0 = time.perf_counter()
+                reply = await client.send("shutdown")
+                code = await w.proc.wait_exit()
+                dt = time.perf_counter() - t0
+                try:
+                    async with asyncio.timeout(1):
+                        if await reply is not None:
+                            raise BenchError("shutdown: the reply is not null")
+                except (ConnectionError, TimeoutError):
+                    raise BenchError("shutdown: no reply before the connection closed") from None
+            finally:
+                await client.close()
+            if code != 0:
+                raise BenchError(f"shutdown: exit code {code}:\n{w.proc.log_tail()}")
+            doc = orjson.loads((w.directory / "nodespace.json").read_bytes())
+            saved = {n["uuid"]: n for n in doc["nodes"]}
+            if uuid not in saved or saved[uuid].get("inputs", {}).get("a") != value:
+                raise BenchError(f"shutdown: nodespace.json lacks the edit a={value}: {doc}")
+            if (w.directory / "runtime.json").exists():
+                raise BenchError("shutdown: runtime.json is still there")
+        if run:
+            samples.append(dt)
+    return {"shutdown": summary(samples)}
+
+
+RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
+    "launch": fig_launch,
+    "rtt": fig_rtt,
+    "pipelined": fig_pipelined,
+    "chain": fig_chain,
+    "rss": fig_rss,
+    "reload": fig_reload,
+    "shutdown": fig_shutdown,
+    "floor": fig_floor,
+}
+
+
+async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
+    results: dict[str, Any] = {}
+    started = time.perf_counter()
+    for name in only:
+        if not as_json:
+            print(f"  … {name}", file=sys.stderr, flush=True)
+        results.update(await RUNNERS[name](plan))
+    elapsed = time.perf_counter() - started
+    header = {
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "aiohttp": aiohttp.__version__,
+        "seconds": round(elapsed, 1),
+        "bytecode_cache": "workers use one, in a temporary folder",
+    }
+    misses = [
+        f.key for f in FIGURES if f.key in results and f.met(results[f.key]["median"]) is False
+    ]
+    if as_json:
+        out = {
+            "header": header,
+            "figures": {
+                f.key: {
+                    **results[f.key],
+                    "unit": f.unit,
+                    "target": f.target,
+                    "higher_is_better": f.higher_is_better,
+                    "met": f.met(results[f.key]["median"]),
+                }
+                for f in FIGURES
+                if f.key in results
+            },
+        }
+        print(json.dumps(out, indent=2))
+        return 0
+    print(
+        f"nodeweave worker benchmark — Python {header['python']}, {header['cpus']} CPUs, "
+        f"aiohttp {header['aiohttp']}; median [min, max] ({elapsed:.0f} s)"
+    )
+    print("  (workers run with a bytecode cache, as an installed nodeweave does)")
+    for f in FIGURES:
+        if f.key not in results:
+            continue
+        s = results[f.key]
+        met = f.met(s["median"])
+        mark = "" if met is None else ("ok" if met else "MISS")
+        extra = ""
+        if "pooled" in s:
+            extra = f"  (pooled {s['pooled']:.3f})"
+        elif "p90" in s:
+            extra = f"  (p90 {s['p90']:.3f}; {s['events_per_change']:.0f} event frames a change)"
+        print(f"  {f.label:<56} {fmt(s, f.unit):<42} target {f.target_text():<14} {mark}{extra}")
+    if "rtt_p50" in results:
+        print(f"  (round trips: {int(results['rtt_p50']['calls_per_rep'])} sequential calls a rep)")
+    if "pipelined" in results:
+        print(f"  (pipelined: {int(results['pipelined']['n'])} pings a run)")
+    if misses:
+        print(f"  missed: {', '.join(misses)}")
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer runs (a smoke test)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--only", nargs="+", choices=list(RUNNERS), metavar="NAME", help=f"of {', '.join(RUNNERS)}"
+    )
+    args = parser.parse_args()
+    plan = QUICK if args.quick else Plan()
+    try:
+        return asyncio.run(main_async(plan, args.only or list(RUNNERS), args.json))
+    finally:
+        BYTECODE_DIR.cleanup()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
