@@ -133,6 +133,7 @@ FIGURES: list[Figure] = [
     Figure("floor_pipelined", "floor: minimal aiohttp WS server, pipelined", "cmd/s", None, True),
     Figure("floor_rss", "floor: minimal aiohttp WS server, idle RSS", "MB"),
     Figure("floor_rss_anon", "floor: minimal aiohttp WS server, idle RssAnon", "MB"),
+    Figure("floor_libs_rss", "floor: the same + pydantic, watchfiles in use, idle RSS", "MB"),
 ]
 
 
@@ -323,12 +324,27 @@ asyncio.run(serve())
 """
 
 
+# The worker's other libraries, in use: what any worker built on them pays before its own code.
+LIBRARIES_PRELUDE = """
+import argparse, importlib.metadata, watchfiles
+from pydantic import BaseModel, TypeAdapter
+
+class Model(BaseModel):
+    a: int
+
+TypeAdapter(list[int]).json_schema()
+"""
+
+
 @contextlib.asynccontextmanager
-async def floor_server() -> AsyncIterator[Proc]:
+async def floor_server(libraries: bool = False) -> AsyncIterator[Proc]:
     with tempfile.TemporaryDirectory(prefix="nodeweave-bench-floor-") as tmp:
         root = Path(tmp)
         proc = await Proc.start(
-            [sys.executable, "-c", FLOOR_SERVER], log=root / "floor.log", cwd=root, env={}
+            [sys.executable, "-c", (LIBRARIES_PRELUDE if libraries else "") + FLOOR_SERVER],
+            log=root / "floor.log",
+            cwd=root,
+            env={},
         )
         try:
             await proc.ready()
@@ -579,6 +595,11 @@ async def fig_floor(plan: Plan) -> Results:
         results.update(await measure_pipelined(proc.url, None, plan, "floor_pipelined"))
     results["floor_rss"] = summary([m["VmRSS"] for m in memory])
     results["floor_rss_anon"] = summary([m["RssAnon"] for m in memory])
+    with_libraries: list[dict[str, float]] = []
+    for _ in range(plan.rss_runs):
+        async with floor_server(libraries=True) as proc:
+            with_libraries.append(await idle_memory(proc.url, None, proc.pid))
+    results["floor_libs_rss"] = summary([m["VmRSS"] for m in with_libraries])
     return results
 
 
@@ -677,6 +698,8 @@ async def idle_memory(url: str, token: str | None, pid: int) -> dict[str, float]
 
 async def fig_rss(plan: Plan) -> Results:
     samples: list[dict[str, float]] = []
+    async with worker():
+        pass  # warm-up, not counted: the first start of a run fills the bytecode cache
     for _ in range(plan.rss_runs):
         async with worker() as w:
             samples.append(await idle_memory(w.url, w.token, w.proc.pid))

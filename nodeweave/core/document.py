@@ -33,7 +33,7 @@ log = logging.getLogger("nodeweave.core")
 
 
 class _NodeDoc(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     uuid: str = Field(min_length=1)
     node_id: str = Field(min_length=1)
     inputs: dict[str, Any] = Field(default_factory=dict)
@@ -41,7 +41,7 @@ class _NodeDoc(BaseModel):
 
 
 class _EdgeDoc(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     src: str
     src_io: str
     dst: str
@@ -49,7 +49,7 @@ class _EdgeDoc(BaseModel):
 
 
 class _Document(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
     schema_version: int
     nodes: list[_NodeDoc] = Field(default_factory=list)
     edges: list[_EdgeDoc] = Field(default_factory=list)

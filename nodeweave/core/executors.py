@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import multiprocessing
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -37,6 +36,9 @@ class Executors:
         if kind == "thread":
             return concurrent.futures.ThreadPoolExecutor(thread_name_prefix="nodeweave-node")
         if kind == "process":
+            # Imported here: most workers never start a process pool (and it costs memory).
+            import multiprocessing
+
             # forkserver: forking a process that runs an event loop and threads is unsafe.
             return concurrent.futures.ProcessPoolExecutor(
                 mp_context=multiprocessing.get_context("forkserver")

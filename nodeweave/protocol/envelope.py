@@ -106,7 +106,7 @@ class ProtocolError(Exception):
 
 
 class _Frame(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class Request(_Frame):
