@@ -54,6 +54,7 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
         "nodeweave.cli",
         "aiohttp",
     ),
+    "web": ("nodeweave.core", "nodeweave.worker", "nodeweave.workermanager", "nodeweave.cli"),
     "workermanager": ("nodeweave.core", "nodeweave.worker", "nodeweave.cli"),
     "worker": ("nodeweave.workermanager", "nodeweave.cli"),
 }

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
-from aiohttp import BodyPartReader, WSMsgType, web
-from aiohttp.typedefs import Handler, Middleware
+from aiohttp import BodyPartReader, web
 
 from nodeweave.core.errors import NodeweaveError
 from nodeweave.core.fullvalue import encode_full
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, ErrorCode
-from nodeweave.protocol.outbox import Outbox
+from nodeweave.web import RpcEndpoint, error_response, security_middleware
 
 from .config import WorkerConfig
 from .reload import watch_modules
@@ -31,21 +29,26 @@ from .service import Worker
 log = logging.getLogger("nodeweave.worker")
 
 WORKER_KEY = web.AppKey("worker", Worker)
-CONNECTIONS_KEY = web.AppKey("connections", set[web.WebSocketResponse[bool]])
-TOKEN_COOKIE = "nodeweave_token"
-_LOOPBACK = frozenset({"127.0.0.1", "localhost", "[::1]", "::1"})
-_CLOSE_DRAIN = 0.25  # seconds a closing connection gets to send what is queued
+RPC_KEY = web.AppKey("rpc", RpcEndpoint)
 
 
 def create_app(config: WorkerConfig) -> web.Application:
     app = web.Application(
-        client_max_size=config.max_request_bytes, middlewares=[_security_middleware(config)]
+        client_max_size=config.max_request_bytes,
+        middlewares=[security_middleware(config.token, config.allowed_origins, config.host)],
     )
     worker = Worker(config)
+    rpc = RpcEndpoint(
+        worker.dispatcher,
+        hello=worker.hello,
+        max_frame_bytes=config.max_frame_bytes,
+        client_queue=config.client_queue,
+        clients=worker.clients,
+    )
     app[WORKER_KEY] = worker
-    app[CONNECTIONS_KEY] = set()
+    app[RPC_KEY] = rpc
     app.router.add_get("/health", _health)
-    app.router.add_get("/ws", _websocket)
+    app.router.add_get("/ws", rpc.handle)
     app.router.add_get("/values/{uuid}/{io}", _values)
     app.router.add_post("/files", _upload)
     app.cleanup_ctx.append(_worker_ctx)
@@ -99,69 +102,6 @@ def _log_crash(task: asyncio.Task[None]) -> None:
         log.error("background task %s failed", task.get_name(), exc_info=task.exception())
 
 
-# --- security ------------------------------------------------------------------------------
-
-
-def _error(status: int, code: str, message: str) -> web.Response:
-    return web.json_response({"error": {"code": code, "message": message}}, status=status)
-
-
-def _security_middleware(config: WorkerConfig) -> Middleware:
-    @web.middleware
-    async def security(request: web.Request, handler: Handler) -> web.StreamResponse:
-        if request.path == "/health":
-            return await handler(request)
-        origin = request.headers.get("Origin")
-        allowed = origin is None or origin_allowed(origin, request, config)
-        if request.method == "OPTIONS":  # CORS preflight from the hub's UI
-            if origin is None or not allowed:
-                return _error(403, ErrorCode.FORBIDDEN_ORIGIN, "origin not allowed")
-            return web.Response(status=204, headers=_cors(origin, preflight=True))
-        if not allowed:
-            return _error(
-                403, ErrorCode.FORBIDDEN_ORIGIN, f"requests from origin {origin!r} are refused"
-            )
-        if config.token is not None and not token_ok(request, config.token):
-            return _error(401, ErrorCode.UNAUTHORIZED, "a valid token is required")
-        response = await handler(request)
-        if origin is not None and not isinstance(response, web.WebSocketResponse):
-            response.headers.update(_cors(origin))
-        return response
-
-    return security
-
-
-def token_ok(request: web.Request, token: str) -> bool:
-    auth = request.headers.get("Authorization", "")
-    given = auth[7:].strip() if auth[:7].lower() == "bearer " else None
-    if given is None:
-        given = request.query.get("token") or request.cookies.get(TOKEN_COOKIE)
-    return given is not None and hmac.compare_digest(given.encode(), token.encode())
-
-
-def origin_allowed(origin: str, request: web.Request, config: WorkerConfig) -> bool:
-    """The hub's UI and this worker's own pages; never a foreign site (nor DNS rebinding)."""
-    origin = origin.rstrip("/")
-    if origin in config.allowed_origins:
-        return True
-    host = request.host
-    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
-    return origin == f"http://{host}" and (name in _LOOPBACK or name == config.host)
-
-
-def _cors(origin: str, *, preflight: bool = False) -> dict[str, str]:
-    headers = {
-        "Access-Control-Allow-Origin": origin,
-        "Access-Control-Expose-Headers": "X-Total-Count",
-        "Vary": "Origin",
-    }
-    if preflight:
-        headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type"
-        headers["Access-Control-Max-Age"] = "600"
-    return headers
-
-
 # --- endpoints ---------------------------------------------------------------------------
 
 
@@ -177,57 +117,9 @@ async def _health(request: web.Request) -> web.Response:
     )
 
 
-async def _websocket(request: web.Request) -> web.WebSocketResponse:
-    worker = request.app[WORKER_KEY]
-    ws = web.WebSocketResponse(
-        max_msg_size=worker.config.max_frame_bytes, compress=False, autoping=True
-    )
-    await ws.prepare(request)
-
-    async def send(frame: bytes) -> None:
-        await ws.send_frame(frame, WSMsgType.TEXT)
-
-    outbox = Outbox(send, max_events=worker.config.client_queue)
-    outbox.event("hello", worker.hello())
-    connections = request.app[CONNECTIONS_KEY]
-    connections.add(ws)
-    worker.clients.add(outbox)
-    writer = asyncio.create_task(outbox.run(), name="ws-writer")
-    handle = worker.dispatcher.handle
-    try:
-        async for msg in ws:
-            if msg.type is WSMsgType.TEXT or msg.type is WSMsgType.BINARY:
-                if worker.stopping:
-                    break
-                await outbox.wait_room()
-                outbox.reply(await handle(msg.data))
-            elif msg.type is WSMsgType.ERROR:
-                log.info("connection closed: %s", ws.exception())
-                break
-    finally:
-        worker.clients.discard(outbox)
-        outbox.close()
-        with contextlib.suppress(TimeoutError):  # wait_for cancels a writer that is stuck
-            await asyncio.wait_for(writer, _CLOSE_DRAIN)
-        connections.discard(ws)
-        await ws.close()
-    return ws
-
-
 async def _close_connections(app: web.Application) -> None:
-    """Tell every client the worker stops, let queued replies go out, then close."""
-    worker = app[WORKER_KEY]
-    worker.stopping = True
-    worker.broadcast("shutting_down", {"reason": "the worker is stopping"})
-    for outbox in list(worker.clients):
-        outbox.close()
-    connections = app[CONNECTIONS_KEY]
-    conns = list(connections)
-    if conns:
-        await asyncio.gather(
-            *(ws.close(code=1001, message=b"worker stopping") for ws in conns),
-            return_exceptions=True,
-        )
+    app[WORKER_KEY].stopping = True
+    await app[RPC_KEY].close_all("the worker is stopping")
 
 
 async def _values(request: web.Request) -> web.Response:
@@ -238,14 +130,16 @@ async def _values(request: web.Request) -> web.Response:
         limit = _int_param(request, "limit")
         value = worker.ns.get_value(uuid, io, NO_VALUE) if uuid in worker.ns else None
         if uuid not in worker.ns:
-            return _error(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
+            return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
         if value is NO_VALUE:
-            return _error(404, ErrorCode.NOT_FOUND, f"output {io!r} of {uuid!r} has no value")
+            return error_response(
+                404, ErrorCode.NOT_FOUND, f"output {io!r} of {uuid!r} has no value"
+            )
         # Encoding a big table or array can take a while: not on the event loop.
         full = await asyncio.to_thread(encode_full, value, offset=offset, limit=limit)
     except NodeweaveError as exc:
         status = 404 if exc.code == ErrorCode.NOT_FOUND else 400
-        return _error(status, exc.code, exc.message)
+        return error_response(status, exc.code, exc.message)
     headers = {"Content-Type": full.mime, "Cache-Control": "no-store"}
     if full.total is not None:
         headers["X-Total-Count"] = str(full.total)
@@ -288,7 +182,7 @@ async def _upload(request: web.Request) -> web.Response:
             ):
                 part = await reader.next()
             if part is None or not isinstance(part, BodyPartReader):
-                return _error(
+                return error_response(
                     400, ErrorCode.INVALID_ARGUMENTS, "multipart upload needs a 'file' field"
                 )
             name = request.query.get("name") or part.filename or ""
@@ -298,9 +192,11 @@ async def _upload(request: web.Request) -> web.Response:
             target = safe_path(root, request.query.get("name", ""))
             size = await _write_stream(target, request.content.readany, limit)
     except _PathError as exc:
-        return _error(400, ErrorCode.INVALID_PATH, str(exc))
+        return error_response(400, ErrorCode.INVALID_PATH, str(exc))
     except _TooLarge:
-        return _error(413, ErrorCode.PAYLOAD_TOO_LARGE, f"uploads are limited to {limit} bytes")
+        return error_response(
+            413, ErrorCode.PAYLOAD_TOO_LARGE, f"uploads are limited to {limit} bytes"
+        )
     rel = target.relative_to(root.resolve()).as_posix()
     return web.json_response({"path": rel, "size": size}, status=201)
 

@@ -1,0 +1,89 @@
+"""The RPC socket of a hub or a worker: one reader, one outbox, one writer task per connection."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+from nodeweave.protocol import Dispatcher
+from nodeweave.protocol.outbox import Outbox
+
+log = logging.getLogger("nodeweave.web")
+
+_CLOSE_DRAIN = 0.25  # seconds a closing connection gets to send what is queued
+
+
+class RpcEndpoint:
+    """Serves ``/ws``: requests go to the dispatcher, events to every connection's outbox."""
+
+    def __init__(
+        self,
+        dispatcher: Dispatcher,
+        *,
+        hello: Callable[[], dict[str, Any]],
+        max_frame_bytes: int,
+        client_queue: int,
+        clients: set[Outbox] | None = None,
+    ) -> None:
+        self.dispatcher = dispatcher
+        self._hello = hello
+        self._max_frame = max_frame_bytes
+        self._queue = client_queue
+        self.clients: set[Outbox] = clients if clients is not None else set()
+        """Every open connection's outbox (may be shared with whoever emits the events)."""
+        self._sockets: set[web.WebSocketResponse[bool]] = set()
+        self.stopping = False
+
+    def broadcast(self, name: str, data: Any, key: Any = None, *, lag_only: bool = False) -> None:
+        for client in self.clients:
+            client.event(name, data, key, lag_only=lag_only)
+
+    async def handle(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(max_msg_size=self._max_frame, compress=False, autoping=True)
+        await ws.prepare(request)
+
+        async def send(frame: bytes) -> None:
+            await ws.send_frame(frame, WSMsgType.TEXT)
+
+        outbox = Outbox(send, max_events=self._queue)
+        outbox.event("hello", self._hello())
+        self._sockets.add(ws)
+        self.clients.add(outbox)
+        writer = asyncio.create_task(outbox.run(), name="ws-writer")
+        handle = self.dispatcher.handle
+        try:
+            async for msg in ws:
+                if msg.type is WSMsgType.TEXT or msg.type is WSMsgType.BINARY:
+                    if self.stopping:
+                        break
+                    await outbox.wait_room()
+                    outbox.reply(await handle(msg.data))
+                elif msg.type is WSMsgType.ERROR:
+                    log.info("connection closed: %s", ws.exception())
+                    break
+        finally:
+            self.clients.discard(outbox)
+            outbox.close()
+            with contextlib.suppress(TimeoutError):  # wait_for cancels a writer that is stuck
+                await asyncio.wait_for(writer, _CLOSE_DRAIN)
+            self._sockets.discard(ws)
+            await ws.close()
+        return ws
+
+    async def close_all(self, reason: str) -> None:
+        """Tell every client the server stops, let queued replies go out, then close."""
+        self.stopping = True
+        self.broadcast("shutting_down", {"reason": reason})
+        for outbox in list(self.clients):
+            outbox.close()
+        sockets = list(self._sockets)
+        if sockets:
+            await asyncio.gather(
+                *(ws.close(code=1001, message=b"server stopping") for ws in sockets),
+                return_exceptions=True,
+            )
