@@ -32,12 +32,82 @@ def _cmd_library(args: argparse.Namespace) -> int:
 
 
 def _cmd_up(args: argparse.Namespace) -> int:
-    print(
-        "nodeweave up: the workermanager hub is not part of this version yet; the reactive "
-        "core and its built-in library are (see 'nodeweave library').",
-        file=sys.stderr,
-    )
-    return 1
+    from .state import ensure_token, state_dir
+    from .workermanager.config import HubConfig
+    from .workermanager.main import run
+
+    state = state_dir()
+    config = HubConfig(state=state, token=ensure_token(state), host=args.host, port=args.port)
+    return run(config, open_browser=not args.no_browser)
+
+
+def _hub_call(cmd: str, **kwargs: object) -> object:
+    """One command to the running hub of the state directory (exit 1 with a reason if none)."""
+    import asyncio
+
+    import aiohttp
+
+    from .client import Client, RpcError
+    from .state import read_token, state_dir
+    from .workermanager.main import hub_info
+
+    state = state_dir()
+    info = hub_info(state)
+    if info is None:
+        raise _CliError(f"no hub is running for {state}; start one with: nodeweave up")
+
+    async def call() -> object:
+        async with await Client.connect(str(info["ws"]), read_token(state)) as client:
+            return await client.call(cmd, **kwargs)
+
+    try:
+        return asyncio.run(call())
+    except (OSError, aiohttp.ClientError) as exc:
+        raise _CliError(f"the hub at {info.get('url')} does not answer ({exc})") from None
+    except RpcError as exc:
+        raise _CliError(f"{exc.code}: {exc.message}") from None
+
+
+class _CliError(Exception):
+    pass
+
+
+def _print_record(record: dict[str, object]) -> None:
+    where = f"  {record['url']}" if record.get("url") else ""
+    pid = f"  pid {record['pid']}" if record.get("pid") else ""
+    print(f"{record['id']:<24} {record['status']:<9} {record['name']}{pid}{where}")
+    if record.get("error"):
+        print(f"{'':<24} {record['error']}")
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    cmd = args.worker_command
+    try:
+        if cmd == "new":
+            kwargs: dict[str, object] = {"name": args.name, "requirements": args.requirement}
+            if args.no_venv:
+                kwargs["venv"] = False
+            _print_record(_hub_call("create_worker", **kwargs))  # type: ignore[arg-type]
+        elif cmd == "list":
+            records = _hub_call("list_workers")
+            if args.json:
+                sys.stdout.buffer.write(orjson.dumps(records, option=orjson.OPT_INDENT_2) + b"\n")
+            else:
+                for record in records:  # type: ignore[attr-defined]
+                    _print_record(record)
+        elif cmd == "logs":
+            result = _hub_call("worker_logs", id=args.id, lines=args.lines)
+            for line in result["lines"]:  # type: ignore[index]
+                print(line)
+        elif cmd == "delete":
+            _hub_call("delete_worker", id=args.id)
+            print(f"deleted {args.id}")
+        else:
+            _print_record(_hub_call(f"{cmd}_worker", id=args.id))  # type: ignore[arg-type]
+    except _CliError as exc:
+        print(f"nodeweave worker {cmd}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _cmd_worker_run(args: argparse.Namespace) -> int:
@@ -89,8 +159,31 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--no-browser", action="store_true")
     up.set_defaults(func=_cmd_up)
 
-    worker = sub.add_parser("worker", help="workers: run one in the foreground")
+    worker = sub.add_parser("worker", help="workers: manage them through the hub, or run one")
     wsub = worker.add_subparsers(dest="worker_command", metavar="COMMAND", required=True)
+    wnew = wsub.add_parser("new", help="create a worker")
+    wnew.add_argument("name")
+    wnew.add_argument(
+        "--requirement", "-r", action="append", default=[], help="a package to install in its env"
+    )
+    wnew.add_argument("--no-venv", action="store_true", help="run it in the hub's environment")
+    wnew.set_defaults(func=_cmd_worker)
+    wlist = wsub.add_parser("list", help="list the workers and their status")
+    wlist.add_argument("--json", action="store_true")
+    wlist.set_defaults(func=_cmd_worker)
+    for name, text in (
+        ("start", "start a worker"),
+        ("stop", "stop a worker (it saves first)"),
+        ("restart", "stop, then start a worker"),
+        ("delete", "stop a worker and delete its folder"),
+    ):
+        p = wsub.add_parser(name, help=text)
+        p.add_argument("id")
+        p.set_defaults(func=_cmd_worker)
+    wlogs = wsub.add_parser("logs", help="the last lines of a worker's log")
+    wlogs.add_argument("id")
+    wlogs.add_argument("--lines", "-n", type=int, default=100)
+    wlogs.set_defaults(func=_cmd_worker)
     wrun = wsub.add_parser(
         "run", help="run worker ID of the state directory in the foreground (what the hub spawns)"
     )

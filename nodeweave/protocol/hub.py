@@ -24,7 +24,13 @@ class WorkerRecord(Data):
     venv: bool = False
     autostart: Autostart = "never"
     created: str | None = Field(default=None, description="ISO 8601 time of creation.")
-    error: str | None = Field(default=None, description="Why it failed, when it did.")
+    error: str | None = Field(
+        default=None,
+        description="Why it failed (or what its last crash was, while it restarts).",
+    )
+    env_error: str | None = Field(
+        default=None, description="The installer's output when its environment failed to build."
+    )
     log_tail: list[str] | None = None
 
 
@@ -62,6 +68,10 @@ class UpdateWorkerArgs(Args):
     autostart: Autostart | None = None
 
 
+class WorkerDeletedData(Data):
+    id: str
+
+
 class EnvProgressData(Data):
     id: str
     stage: str
@@ -84,5 +94,6 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
 
 HUB_EVENTS: dict[str, EventSpec] = events(
     EventSpec("worker_status", WorkerRecord, "A worker's record changed."),
+    EventSpec("worker_deleted", WorkerDeletedData, "A worker and its folder are gone."),
     EventSpec("env_progress", EnvProgressData, "Progress while an environment is built."),
 )

@@ -29,7 +29,11 @@ class RpcEndpoint:
         max_frame_bytes: int,
         client_queue: int,
         clients: set[Outbox] | None = None,
+        concurrent: bool = False,
     ) -> None:
+        """``concurrent``: answer a connection's requests concurrently (their replies may come in
+        any order). A hub wants it: one client's slow ``create_worker`` must not hold up its
+        ``list_workers``; a worker does not: a client's edits must apply in the order sent."""
         self.dispatcher = dispatcher
         self._hello = hello
         self._max_frame = max_frame_bytes
@@ -38,6 +42,8 @@ class RpcEndpoint:
         """Every open connection's outbox (may be shared with whoever emits the events)."""
         self._sockets: set[web.WebSocketResponse[bool]] = set()
         self.stopping = False
+        self._concurrent = concurrent
+        self._requests: set[asyncio.Task[None]] = set()
 
     def broadcast(self, name: str, data: Any, key: Any = None, *, lag_only: bool = False) -> None:
         for client in self.clients:
@@ -62,7 +68,12 @@ class RpcEndpoint:
                     if self.stopping:
                         break
                     await outbox.wait_room()
-                    outbox.reply(await handle(msg.data))
+                    if self._concurrent:
+                        task = asyncio.create_task(self._answer(outbox, msg.data))
+                        self._requests.add(task)
+                        task.add_done_callback(self._requests.discard)
+                    else:
+                        outbox.reply(await handle(msg.data))
                 elif msg.type is WSMsgType.ERROR:
                     log.info("connection closed: %s", ws.exception())
                     break
@@ -75,10 +86,17 @@ class RpcEndpoint:
             await ws.close()
         return ws
 
+    async def _answer(self, outbox: Outbox, frame: str | bytes) -> None:
+        outbox.reply(await self.dispatcher.handle(frame))
+
     async def close_all(self, reason: str) -> None:
         """Tell every client the server stops, let queued replies go out, then close."""
         self.stopping = True
         self.broadcast("shutting_down", {"reason": reason})
+        for task in list(self._requests):
+            task.cancel()
+        if self._requests:
+            await asyncio.gather(*self._requests, return_exceptions=True)
         for outbox in list(self.clients):
             outbox.close()
         sockets = list(self._sockets)

@@ -1,0 +1,288 @@
+"""One worker process as the hub sees it: spawned (its child) or adopted (left by an earlier hub).
+
+Shaped like jupyter_client's provisioner: ``spawn``/``adopt``, ``wait``, ``signal``, plus the
+ready handshake. Exits are noticed at once: a child through ``waitpid`` (asyncio's child
+watcher), an adopted process through a pidfd the event loop watches — never by polling.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import logging
+import os
+import signal
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+log = logging.getLogger("nodeweave.workermanager")
+
+READY_PREFIX = b"NODEWEAVE_READY "
+LOG_ROTATE_BYTES = 5 * 2**20
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ExitInfo:
+    code: int | None
+    """The exit status; negative: killed by that signal; None: unknown (an adopted process)."""
+    oom: bool = False
+
+    def describe(self) -> str:
+        if self.code is None:
+            return "exited (exit status unknown: the process was adopted)"
+        if self.code < 0:
+            try:
+                name = signal.Signals(-self.code).name
+            except ValueError:
+                name = f"signal {-self.code}"
+            text = f"killed by {name}"
+            if self.oom:
+                text += " (out of memory)"
+            return text
+        return f"exited with status {self.code}"
+
+
+class StartError(Exception):
+    """The worker did not become ready: ``reason`` says why, ``log_tail`` shows its last words."""
+
+    def __init__(self, reason: str, log_tail: list[str]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.log_tail = log_tail
+
+
+def log_tail(path: Path, lines: int = 40) -> list[str]:
+    """The last ``lines`` lines of a log, reading only its end."""
+    try:
+        with path.open("rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - 64 * 1024 * max(1, lines // 200 + 1)))
+            data = fh.read()
+    except FileNotFoundError:
+        return []
+    return data.decode("utf-8", "replace").splitlines()[-lines:]
+
+
+def rotate(path: Path, keep_bytes: int = LOG_ROTATE_BYTES) -> None:
+    """Keep one previous log (``worker.log.1``) once the log grows past ``keep_bytes``."""
+    with contextlib.suppress(FileNotFoundError):
+        if path.stat().st_size > keep_bytes:
+            os.replace(path, path.with_name(path.name + ".1"))
+
+
+def oom_kills() -> int | None:
+    """The cgroup's count of out-of-memory kills (cgroup v2), when this system exposes it."""
+    try:
+        text = Path("/sys/fs/cgroup/memory.events").read_text()
+    except OSError:
+        return None
+    for line in text.splitlines():
+        key, _, value = line.partition(" ")
+        if key == "oom_kill":
+            return int(value)
+    return None
+
+
+class WorkerProcess:
+    def __init__(
+        self,
+        pid: int,
+        info: dict[str, Any],
+        proc: asyncio.subprocess.Process | None,
+    ) -> None:
+        self.pid = pid
+        self.info = info
+        self._proc = proc
+        self._oom_at_start = oom_kills()
+        self._exit: asyncio.Future[ExitInfo] = asyncio.get_running_loop().create_future()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._pidfd: int | None = None
+        if proc is not None:
+            self._own(self._reap_child(proc), "reap")
+        else:
+            self._watch_pidfd()
+
+    @property
+    def adopted(self) -> bool:
+        return self._proc is None
+
+    @property
+    def port(self) -> int:
+        return int(self.info["port"])
+
+    @property
+    def url(self) -> str:
+        return str(self.info["url"])
+
+    @property
+    def exited(self) -> bool:
+        return self._exit.done()
+
+    # --- creation -----------------------------------------------------------------------
+
+    @classmethod
+    async def spawn(
+        cls,
+        python: Path | str,
+        worker_id: str,
+        *,
+        log_path: Path,
+        env: Mapping[str, str],
+        ready_timeout: float,
+        cwd: Path | None = None,
+    ) -> WorkerProcess:
+        """Start ``nodeweave worker run ID`` in its own process group; return once it is ready."""
+        rotate(log_path)
+        with log_path.open("ab") as log_file:
+            proc = await asyncio.create_subprocess_exec(
+                str(python),
+                "-m",
+                "nodeweave",
+                "worker",
+                "run",
+                worker_id,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=log_file,
+                env=dict(env),
+                cwd=cwd,
+                start_new_session=True,  # its own process group: signals to the hub's group
+                # (Ctrl-C in the terminal) do not reach it, and it outlives the hub
+            )
+        assert proc.stdout is not None
+        try:
+            async with asyncio.timeout(ready_timeout):
+                info = await _read_handshake(proc.stdout, log_path)
+        except TimeoutError:
+            _kill_group(proc.pid)
+            await proc.wait()
+            raise StartError(
+                f"not ready within {ready_timeout:g} s (killed)", log_tail(log_path)
+            ) from None
+        except EOFError:
+            code = await proc.wait()
+            raise StartError(
+                f"exited before it was ready: {ExitInfo(code).describe()}", log_tail(log_path)
+            ) from None
+        except BaseException:
+            _kill_group(proc.pid)
+            await proc.wait()
+            raise
+        return cls(proc.pid, info, proc)
+
+    @classmethod
+    def adopt(cls, pid: int, info: dict[str, Any]) -> WorkerProcess:
+        """Take over a worker that an earlier hub started and left running."""
+        return cls(pid, info, None)
+
+    # --- control ------------------------------------------------------------------------
+
+    async def wait(self) -> ExitInfo:
+        return await asyncio.shield(self._exit)
+
+    def signal(self, sig: int) -> None:
+        """Signal the worker's process group (it leads it), if it is still there."""
+        if not self._exit.done():
+            _signal_group(self.pid, sig)
+
+    async def aclose(self) -> None:
+        """Stop watching (the process itself is left alone)."""
+        if self._pidfd is not None:
+            asyncio.get_running_loop().remove_reader(self._pidfd)
+            os.close(self._pidfd)
+            self._pidfd = None
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _own(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=f"worker-{self.pid}-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _reap_child(self, proc: asyncio.subprocess.Process) -> None:
+        drain = asyncio.create_task(_drain(proc.stdout), name=f"worker-{self.pid}-stdout")
+        try:
+            code = await proc.wait()
+        finally:
+            drain.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await drain
+        self._finish(code)
+
+    def _watch_pidfd(self) -> None:
+        loop = asyncio.get_running_loop()
+        try:
+            fd = os.pidfd_open(self.pid)
+        except ProcessLookupError:
+            self._finish(None)
+            return
+
+        def gone() -> None:
+            loop.remove_reader(fd)
+            os.close(fd)
+            self._pidfd = None
+            self._finish(None)
+
+        loop.add_reader(fd, gone)
+        self._pidfd = fd
+
+    def _finish(self, code: int | None) -> None:
+        if self._exit.done():
+            return
+        oom = False
+        if code == -signal.SIGKILL:
+            now = oom_kills()
+            oom = now is not None and self._oom_at_start is not None and now > self._oom_at_start
+        self._exit.set_result(ExitInfo(code, oom))
+
+
+async def _read_handshake(stream: asyncio.StreamReader, log_path: Path) -> dict[str, Any]:
+    while True:
+        line = await stream.readline()
+        if not line:
+            raise EOFError
+        if line.startswith(READY_PREFIX):
+            info: dict[str, Any] = orjson.loads(line[len(READY_PREFIX) :])
+            return info
+        with log_path.open("ab") as fh:  # anything else printed before ready: keep it
+            fh.write(line)
+
+
+async def _drain(stream: asyncio.StreamReader | None) -> None:
+    # The worker prints nothing after the handshake; reading keeps the pipe from ever filling.
+    if stream is not None:
+        while await stream.read(65536):
+            pass
+
+
+def _signal_group(pid: int, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pid, sig)
+
+
+def _kill_group(pid: int) -> None:
+    _signal_group(pid, signal.SIGKILL)
+
+
+def worker_env(state: Path, hub_port: int, extra: Mapping[str, str]) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    env["FUNCNODES_CONFIG_DIR"] = str(state)
+    env["NODEWEAVE_HUB_PORT"] = str(hub_port)
+    env.setdefault("PYTHONUNBUFFERED", "1")
+    return env
+
+
+def default_python() -> str:
+    return sys.executable

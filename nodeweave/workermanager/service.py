@@ -1,0 +1,295 @@
+"""The hub itself: the registry, one supervisor per worker, environments, and the commands.
+
+Transport-free like the worker's service: the aiohttp app feeds it request frames and
+registers connections in :attr:`Hub.clients`; every change of a worker is broadcast as a
+``worker_status`` event.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import orjson
+
+from nodeweave import __version__
+from nodeweave.protocol import PROTOCOL_VERSION, Dispatcher, ErrorCode, Handler, ProtocolError
+from nodeweave.protocol import hub as h
+from nodeweave.protocol.hub import HUB_COMMANDS
+from nodeweave.protocol.outbox import Outbox
+from nodeweave.state import LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
+
+from .config import HubConfig
+from .process import WorkerProcess, log_tail, worker_env
+from .provision import (
+    EnvProgress,
+    ProvisionError,
+    cleanup_leftovers,
+    env_exists,
+    env_python,
+    provision,
+    requirements_changed,
+)
+from .registry import Registry, WorkerEntry
+from .supervisor import Supervisor
+
+log = logging.getLogger("nodeweave.workermanager")
+
+VENV_DIR = ".venv"
+
+
+class Hub:
+    def __init__(self, config: HubConfig) -> None:
+        self.config = config
+        self.registry = Registry(config.state)
+        self.supervisors: dict[str, Supervisor] = {}
+        self.clients: set[Outbox] = set()
+        self.env_errors: dict[str, str] = {}
+        self._env_locks: dict[str, asyncio.Lock] = {}
+        self._http: aiohttp.ClientSession | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        # Starting a worker is mostly its imports: CPU. Past a few at a time they only compete
+        # with each other — and with the hub, whose answers would lag.
+        self._launching = asyncio.Semaphore(2 * (os.cpu_count() or 2))
+        handlers: dict[str, Handler] = {
+            "ping": lambda _: {"pong": True},
+            "list_workers": lambda _: [self.record(i) for i in self.registry.ids()],
+            "get_worker": lambda a: self.record(a.id),
+            "create_worker": self._create,
+            "update_worker": self._update,
+            "start_worker": self._start,
+            "stop_worker": self._stop,
+            "restart_worker": self._restart,
+            "delete_worker": self._delete,
+            "worker_logs": self._logs,
+        }
+        self.dispatcher = Dispatcher(HUB_COMMANDS, handlers)
+
+    # --- life cycle -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Sweep crash leftovers, re-adopt running workers, apply the autostart policies."""
+        self._http = aiohttp.ClientSession()
+        self.registry.sweep()
+        to_start: list[str] = []
+        for entry in self.registry.entries():
+            sup = self.supervisor(entry.id)
+            folder = self.registry.folder(entry.id)
+            cleanup_leftovers(folder / VENV_DIR)
+            if not self.config.autostart:
+                continue
+            pid = lock_holder(folder / LOCK_FILE)
+            if pid is not None:
+                info = _runtime(folder)
+                if info is not None and info.get("pid") == pid:
+                    sup.adopt(WorkerProcess.adopt(pid, info))
+                    continue
+                log.warning("worker %s runs (pid %d) but says nowhere where", entry.id, pid)
+            if entry.autostart == "always":
+                to_start.append(entry.id)
+        for worker_id in to_start:
+            self._own(self._autostart(worker_id), f"autostart-{worker_id}")
+
+    async def aclose(self, *, stop_workers: bool = True) -> None:
+        """Stop the workers (saved, gracefully, all at once) unless told to leave them running."""
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        sups = list(self.supervisors.values())
+        if stop_workers:
+            results = await asyncio.gather(*(s.stop() for s in sups), return_exceptions=True)
+            for sup, result in zip(sups, results, strict=True):
+                if isinstance(result, BaseException):
+                    log.error("stopping worker %s failed: %s", sup.worker_id, result)
+        await asyncio.gather(*(s.aclose() for s in sups), return_exceptions=True)
+        if self._http is not None:
+            await self._http.close()
+
+    def hello(self) -> dict[str, Any]:
+        return {"protocol_version": PROTOCOL_VERSION, "version": __version__, "pid": os.getpid()}
+
+    # --- records and events ---------------------------------------------------------------
+
+    def supervisor(self, worker_id: str) -> Supervisor:
+        sup = self.supervisors.get(worker_id)
+        if sup is None:
+            folder = self.registry.folder(worker_id)
+            sup = Supervisor(
+                worker_id,
+                launch=lambda: self._launch(worker_id),
+                token=self.config.token or "",
+                policy=self.config.policy,
+                on_change=self._changed,
+                http=self._session,
+                tail=lambda: log_tail(folder / LOG_FILE),
+            )
+            self.supervisors[worker_id] = sup
+        return sup
+
+    def record(self, worker_id: str) -> dict[str, Any]:
+        entry = self.registry.get(worker_id)
+        return {
+            "id": entry.id,
+            "name": entry.name,
+            "requirements": entry.requirements,
+            "venv": entry.venv,
+            "autostart": entry.autostart,
+            "created": entry.created or None,
+            "env_error": self.env_errors.get(worker_id),
+            **self.supervisor(worker_id).view(),
+        }
+
+    def broadcast(self, name: str, data: Any, key: Any = None) -> None:
+        for client in self.clients:
+            client.event(name, data, key)
+
+    def _changed(self, sup: Supervisor) -> None:
+        with contextlib.suppress(ProtocolError):  # deleted meanwhile
+            self.broadcast("worker_status", self.record(sup.worker_id))
+
+    def _session(self) -> aiohttp.ClientSession:
+        if self._http is None or self._http.closed:
+            self._http = aiohttp.ClientSession()
+        return self._http
+
+    # --- launching ----------------------------------------------------------------------
+
+    async def _launch(self, worker_id: str) -> WorkerProcess:
+        entry = self.registry.get(worker_id)
+        folder = self.registry.folder(worker_id)
+        python: str | Path = self.config.python or sys.executable
+        if entry.venv:
+            env_dir = folder / VENV_DIR
+            if not env_exists(env_dir):
+                await self._provision(entry)
+            python = env_python(env_dir)
+        async with self._launching:
+            return await WorkerProcess.spawn(
+                python,
+                worker_id,
+                log_path=folder / LOG_FILE,
+                env=worker_env(self.config.state, self.config.port, entry.env),
+                ready_timeout=self.config.policy.ready_timeout,
+                cwd=folder,
+            )
+
+    async def _autostart(self, worker_id: str) -> None:
+        with contextlib.suppress(ProtocolError):  # reported through the worker's status
+            await self.supervisor(worker_id).start()
+
+    async def _provision(self, entry: WorkerEntry) -> None:
+        lock = self._env_locks.setdefault(entry.id, asyncio.Lock())
+        async with lock:
+            env_dir = self.registry.folder(entry.id) / VENV_DIR
+
+            def progress(p: EnvProgress) -> None:
+                self.broadcast(
+                    "env_progress",
+                    {
+                        "id": entry.id,
+                        "stage": p.stage,
+                        "message": p.message,
+                        "fraction": p.fraction,
+                    },
+                )
+
+            try:
+                await provision(env_dir, entry.requirements, progress=progress)
+            except ProvisionError as exc:
+                self.env_errors[entry.id] = exc.output or str(exc)
+                self._changed(self.supervisor(entry.id))
+                raise ProtocolError(
+                    ErrorCode.ENVIRONMENT_FAILED,
+                    f"the environment of worker {entry.id} could not be built: {exc}",
+                    {"output": exc.output[-8000:]},
+                ) from None
+            self.env_errors.pop(entry.id, None)
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def _create(self, a: h.CreateWorkerArgs) -> dict[str, Any]:
+        venv = bool(a.requirements) if a.venv is None else a.venv
+        if a.requirements and not venv:
+            raise ProtocolError(
+                ErrorCode.INVALID_ARGUMENTS,
+                "requirements need the worker's own environment (venv: true)",
+            )
+        entry = self.registry.create(
+            a.name, requirements=list(a.requirements), venv=venv, autostart=a.autostart
+        )
+        self._changed(self.supervisor(entry.id))
+        if venv:
+            await self._provision(entry)
+            self._changed(self.supervisor(entry.id))
+        return self.record(entry.id)
+
+    async def _update(self, a: h.UpdateWorkerArgs) -> dict[str, Any]:
+        entry = self.registry.get(a.id)
+        changes: dict[str, Any] = {}
+        if a.name is not None:
+            changes["name"] = a.name
+        if a.autostart is not None:
+            changes["autostart"] = a.autostart
+        if a.requirements is not None and requirements_changed(entry.requirements, a.requirements):
+            candidate = entry.model_copy(
+                update={"requirements": list(a.requirements), "venv": True}
+            )
+            # The environment first: if it fails, worker.json keeps describing the old one.
+            await self._provision(candidate)
+            changes.update(requirements=list(a.requirements), venv=True)
+        if changes:
+            self.registry.update(entry.model_copy(update=changes))
+            self._changed(self.supervisor(a.id))
+        if "requirements" in changes and self.supervisor(a.id).status == "running":
+            # Its old environment is gone (swapped out): run it on the new one.
+            await self.supervisor(a.id).restart()
+        return self.record(a.id)
+
+    async def _start(self, a: h.WorkerIdArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        await self.supervisor(a.id).start()
+        return self.record(a.id)
+
+    async def _stop(self, a: h.WorkerIdArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        await self.supervisor(a.id).stop()
+        return self.record(a.id)
+
+    async def _restart(self, a: h.WorkerIdArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        await self.supervisor(a.id).restart()
+        return self.record(a.id)
+
+    async def _delete(self, a: h.WorkerIdArgs) -> None:
+        self.registry.get(a.id)
+        sup = self.supervisor(a.id)
+        await sup.stop()
+        await sup.aclose()
+        self.supervisors.pop(a.id, None)
+        self.env_errors.pop(a.id, None)
+        self.registry.delete(a.id)
+        self.broadcast("worker_deleted", {"id": a.id})
+
+    def _logs(self, a: h.WorkerLogsArgs) -> dict[str, Any]:
+        folder = self.registry.folder(a.id)
+        self.registry.get(a.id)
+        return {"id": a.id, "lines": log_tail(folder / LOG_FILE, a.lines)}
+
+    def _own(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+
+def _runtime(folder: Path) -> dict[str, Any] | None:
+    try:
+        info = orjson.loads((folder / RUNTIME_FILE).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return info if isinstance(info, dict) and "url" in info and "port" in info else None

@@ -1,0 +1,296 @@
+"""Keeps one worker in the state the user asked for: running (restarted after crashes, with
+backoff and a crash-loop limit; killed and restarted when it hangs) or stopped (by a ladder:
+the ``shutdown`` command, then SIGTERM, then SIGKILL, each with a time budget).
+
+Every transition goes through one lock, so concurrent ``start`` calls start one process, and
+any start/stop/restart in any state ends in a clear state or a clear error.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import dataclasses
+import logging
+import signal
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any, Literal
+
+import aiohttp
+
+from nodeweave.client import Client
+from nodeweave.protocol import ErrorCode, ProtocolError
+
+from .process import ExitInfo, StartError, WorkerProcess
+
+log = logging.getLogger("nodeweave.workermanager")
+
+Status = Literal["stopped", "starting", "running", "stopping", "failed"]
+Launcher = Callable[[], Awaitable[WorkerProcess]]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Policy:
+    ready_timeout: float = 30.0
+    polite_budget: float = 1.5
+    """``shutdown`` over the protocol → exit (the worker saves)."""
+    term_budget: float = 1.0
+    kill_budget: float = 2.0
+    max_crashes: int = 5
+    """More crashes than this within ``crash_window`` seconds: the worker is marked failed."""
+    crash_window: float = 60.0
+    backoff_base: float = 0.1
+    backoff_max: float = 10.0
+    ping_interval: float = 2.0
+    ping_timeout: float = 2.0
+    pings_missed: int = 3
+    """Consecutive unanswered health checks after which a worker counts as hung."""
+
+
+class Supervisor:
+    def __init__(
+        self,
+        worker_id: str,
+        *,
+        launch: Launcher,
+        token: str,
+        policy: Policy,
+        on_change: Callable[[Supervisor], None],
+        http: Callable[[], aiohttp.ClientSession],
+        tail: Callable[[], list[str]],
+    ) -> None:
+        self.worker_id = worker_id
+        self.status: Status = "stopped"
+        self.error: str | None = None
+        self.log_tail: list[str] | None = None
+        self.last_stop_rung: str | None = None
+        self._launch_process = launch
+        self._token = token
+        self._policy = policy
+        self._on_change = on_change
+        self._http = http
+        self._tail = tail
+        self._proc: WorkerProcess | None = None
+        self._wanted = False
+        self._lock = asyncio.Lock()
+        self._crashes: collections.deque[float] = collections.deque()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._restarter: asyncio.Task[None] | None = None
+        self._pinger: asyncio.Task[None] | None = None
+        self._hung = False
+
+    # --- what clients see -----------------------------------------------------------------
+
+    @property
+    def process(self) -> WorkerProcess | None:
+        return self._proc
+
+    def view(self) -> dict[str, Any]:
+        proc = self._proc if self.status == "running" else None
+        out: dict[str, Any] = {
+            "status": self.status,
+            "pid": proc.pid if proc else None,
+            "port": proc.port if proc else None,
+            "url": proc.url if proc else None,
+            "error": self.error,
+        }
+        if self.status == "failed" and self.log_tail:
+            out["log_tail"] = self.log_tail
+        return out
+
+    # --- commands -----------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Start the worker (no-op when it runs); raises ``start_failed`` when it cannot."""
+        self._wanted = True
+        self._cancel_restart()
+        async with self._lock:
+            if self._proc is not None and not self._proc.exited:
+                return
+            self._crashes.clear()  # a start by hand gives a failed worker a fresh chance
+            await self._launch()
+
+    async def stop(self) -> None:
+        """Stop the worker (no-op when it is stopped); a failed worker becomes stopped."""
+        self._wanted = False
+        self._cancel_restart()
+        async with self._lock:
+            proc = self._proc
+            if proc is None:
+                if self.status != "stopped":
+                    self._set("stopped", error=None)
+                return
+            self._set("stopping")
+            rung = await self._ladder(proc)
+            self.last_stop_rung = rung
+            await self._forget(proc)
+            self._set("stopped", error=None)
+
+    async def restart(self) -> None:
+        await self.stop()
+        await self.start()
+
+    def adopt(self, proc: WorkerProcess) -> None:
+        """Supervise a worker that was already running when the hub started."""
+        self._wanted = True
+        self._attach(proc)
+        log.info("worker %s: adopted (pid %d, %s)", self.worker_id, proc.pid, proc.url)
+        self._set("running", error=None)
+
+    async def aclose(self) -> None:
+        """Stop supervising; a running worker is left running (the next hub adopts it)."""
+        self._wanted = False
+        self._cancel_restart()
+        for task in [*self._tasks, *(t for t in (self._pinger,) if t)]:
+            task.cancel()
+        for task in [*self._tasks, *(t for t in (self._pinger,) if t)]:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        if self._proc is not None:
+            await self._proc.aclose()
+
+    # --- internals ----------------------------------------------------------------------
+
+    def _set(self, status: Status, **fields: Any) -> None:
+        self.status = status
+        for key, value in fields.items():
+            setattr(self, key, value)
+        if status != "failed":
+            self.log_tail = None
+        self._on_change(self)
+
+    async def _launch(self) -> None:
+        """Under the lock: spawn, wait for the handshake, watch."""
+        self._set("starting")
+        try:
+            proc = await self._launch_process()
+        except StartError as exc:
+            log.error("worker %s did not start: %s", self.worker_id, exc.reason)
+            self._wanted = False
+            self._set("failed", error=exc.reason, log_tail=exc.log_tail)
+            raise ProtocolError(
+                ErrorCode.START_FAILED,
+                f"worker {self.worker_id} did not start: {exc.reason}",
+                {"log_tail": exc.log_tail},
+            ) from None
+        except BaseException:
+            self._set("stopped")
+            raise
+        self._attach(proc)
+        log.info("worker %s running (pid %d, %s)", self.worker_id, proc.pid, proc.url)
+        self._set("running", error=None)
+
+    def _attach(self, proc: WorkerProcess) -> None:
+        self._proc = proc
+        self._hung = False
+        self._own(self._watch(proc), "watch")
+        self._pinger = asyncio.create_task(self._ping(proc), name=f"ping-{self.worker_id}")
+
+    async def _forget(self, proc: WorkerProcess) -> None:
+        if self._proc is proc:
+            self._proc = None
+        if self._pinger is not None:
+            self._pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._pinger
+            self._pinger = None
+        await proc.aclose()
+
+    async def _ladder(self, proc: WorkerProcess) -> str:
+        """Ask, then SIGTERM, then SIGKILL; returns the rung that ended it."""
+        p = self._policy
+        with contextlib.suppress(TimeoutError, OSError, aiohttp.ClientError, ConnectionError):
+            async with asyncio.timeout(p.polite_budget):
+                client = await Client.connect(proc.url, self._token)
+                try:
+                    await client.call("shutdown")
+                finally:
+                    await client.close()
+                await proc.wait()
+        if proc.exited:
+            return "shutdown command"
+        log.warning("worker %s: no exit after the shutdown command; SIGTERM", self.worker_id)
+        proc.signal(signal.SIGTERM)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(p.term_budget):
+                await proc.wait()
+                return "SIGTERM"
+        log.warning("worker %s ignored SIGTERM; SIGKILL", self.worker_id)
+        proc.signal(signal.SIGKILL)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(p.kill_budget):
+                await proc.wait()
+                return "SIGKILL"
+        log.error("worker %s (pid %d) survived SIGKILL", self.worker_id, proc.pid)
+        return "unkillable"
+
+    async def _watch(self, proc: WorkerProcess) -> None:
+        info = await proc.wait()
+        if self._proc is not proc or not self._wanted:
+            return  # a stop we asked for, or a process we already replaced
+        await self._crashed(proc, info)
+
+    async def _crashed(self, proc: WorkerProcess, info: ExitInfo) -> None:
+        reason = "hung (no answer to health checks); killed" if self._hung else info.describe()
+        folder_tail = self._tail()
+        log.error("worker %s (pid %d) %s", self.worker_id, proc.pid, reason)
+        await self._forget(proc)
+        now = time.monotonic()
+        self._crashes.append(now)
+        while self._crashes and now - self._crashes[0] > self._policy.crash_window:
+            self._crashes.popleft()
+        if len(self._crashes) > self._policy.max_crashes:
+            self._wanted = False
+            self._set(
+                "failed",
+                error=f"crashed {len(self._crashes)} times within "
+                f"{self._policy.crash_window:g} s; last: {reason}",
+                log_tail=folder_tail,
+            )
+            return
+        delay = min(
+            self._policy.backoff_max, self._policy.backoff_base * 2 ** (len(self._crashes) - 1)
+        )
+        self._set("starting", error=f"restarting after: {reason}")
+        self._restarter = asyncio.create_task(
+            self._restart_after(delay), name=f"restart-{self.worker_id}"
+        )
+
+    async def _restart_after(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        async with self._lock:
+            if not self._wanted or self._proc is not None:
+                return
+            with contextlib.suppress(ProtocolError):  # reported as status "failed"
+                await self._launch()
+
+    def _cancel_restart(self) -> None:
+        if self._restarter is not None and not self._restarter.done():
+            self._restarter.cancel()
+        self._restarter = None
+
+    async def _ping(self, proc: WorkerProcess) -> None:
+        """Health checks; a worker that stops answering (its loop is stuck) is killed."""
+        p = self._policy
+        missed = 0
+        url = f"http://127.0.0.1:{proc.port}/health"
+        while not proc.exited:
+            await asyncio.sleep(p.ping_interval)
+            try:
+                async with asyncio.timeout(p.ping_timeout), self._http().get(url) as resp:
+                    await resp.read()
+                    missed = 0 if resp.status == 200 else missed + 1
+            except (TimeoutError, aiohttp.ClientError, OSError):
+                missed += 1
+            if missed >= p.pings_missed and not proc.exited:
+                log.error("worker %s does not answer; killing it", self.worker_id)
+                self._hung = True
+                proc.signal(signal.SIGKILL)
+                return
+
+    def _own(self, coro: Any, name: str) -> None:
+        task = asyncio.create_task(coro, name=f"{name}-{self.worker_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
