@@ -15,7 +15,7 @@ import dataclasses
 import logging
 import signal
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 import aiohttp
@@ -28,7 +28,7 @@ from .process import ExitInfo, StartError, WorkerProcess
 log = logging.getLogger("nodeweave.workermanager")
 
 Status = Literal["stopped", "starting", "running", "stopping", "failed"]
-Launcher = Callable[[], Awaitable[WorkerProcess]]
+Launcher = Callable[[], Coroutine[Any, Any, WorkerProcess]]
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -78,6 +78,8 @@ class Supervisor:
         self._crashes: collections.deque[float] = collections.deque()
         self._tasks: set[asyncio.Task[None]] = set()
         self._restarter: asyncio.Task[None] | None = None
+        self._spawning: asyncio.Task[WorkerProcess] | None = None
+        self._stopping: set[WorkerProcess] = set()
         self._pinger: asyncio.Task[None] | None = None
         self._hung = False
 
@@ -113,9 +115,14 @@ class Supervisor:
             await self._launch()
 
     async def stop(self) -> None:
-        """Stop the worker (no-op when it is stopped); a failed worker becomes stopped."""
+        """Stop the worker (no-op when it is stopped); a failed worker becomes stopped.
+
+        A start in progress is cancelled (its process killed) rather than waited for.
+        """
         self._wanted = False
         self._cancel_restart()
+        if self._spawning is not None:
+            self._spawning.cancel()
         async with self._lock:
             proc = self._proc
             if proc is None:
@@ -123,8 +130,20 @@ class Supervisor:
                     self._set("stopped", error=None)
                 return
             self._set("stopping")
-            rung = await self._ladder(proc)
+            started = time.monotonic()
+            # Its exit is ours, not a crash — even if a start() is already waiting to run.
+            self._stopping.add(proc)
+            try:
+                rung = await self._ladder(proc)
+            finally:
+                self._stopping.discard(proc)
             self.last_stop_rung = rung
+            log.info(
+                "worker %s stopped by %s in %.0f ms",
+                self.worker_id,
+                rung,
+                1e3 * (time.monotonic() - started),
+            )
             await self._forget(proc)
             self._set("stopped", error=None)
 
@@ -164,8 +183,23 @@ class Supervisor:
     async def _launch(self) -> None:
         """Under the lock: spawn, wait for the handshake, watch."""
         self._set("starting")
+        spawning = asyncio.create_task(self._launch_process(), name=f"spawn-{self.worker_id}")
+        self._spawning = spawning
         try:
-            proc = await self._launch_process()
+            await asyncio.wait({spawning})
+        finally:
+            if not spawning.done():  # we were cancelled: so is the start
+                spawning.cancel()
+                with contextlib.suppress(BaseException):
+                    await spawning
+            self._spawning = None
+        try:
+            if spawning.cancelled():
+                raise ProtocolError(
+                    ErrorCode.INVALID_STATE,
+                    f"the start of worker {self.worker_id} was cancelled by a stop",
+                )
+            proc = spawning.result()
         except StartError as exc:
             log.error("worker %s did not start: %s", self.worker_id, exc.reason)
             self._wanted = False
@@ -176,7 +210,7 @@ class Supervisor:
                 {"log_tail": exc.log_tail},
             ) from None
         except BaseException:
-            self._set("stopped")
+            self._set("stopped", error=None)
             raise
         self._attach(proc)
         log.info("worker %s running (pid %d, %s)", self.worker_id, proc.pid, proc.url)
@@ -228,7 +262,7 @@ class Supervisor:
 
     async def _watch(self, proc: WorkerProcess) -> None:
         info = await proc.wait()
-        if self._proc is not proc or not self._wanted:
+        if self._proc is not proc or not self._wanted or proc in self._stopping:
             return  # a stop we asked for, or a process we already replaced
         await self._crashed(proc, info)
 
@@ -237,6 +271,8 @@ class Supervisor:
         folder_tail = self._tail()
         log.error("worker %s (pid %d) %s", self.worker_id, proc.pid, reason)
         await self._forget(proc)
+        if not self._wanted:
+            return  # a stop arrived meanwhile and has set the status
         now = time.monotonic()
         self._crashes.append(now)
         while self._crashes and now - self._crashes[0] > self._policy.crash_window:
