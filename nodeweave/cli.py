@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -116,7 +117,8 @@ def _cmd_worker_run(args: argparse.Namespace) -> int:
     from .worker.main import run
 
     try:
-        token = ensure_token(state_dir())
+        # A hub passes its token; run by hand, the worker uses (or creates) the state's.
+        token = os.environ.get("NODEWEAVE_TOKEN") or ensure_token(state_dir())
         config = config_from_env(args.id, port=args.port, host=args.host, token=token)
     except InvalidWorkerIdError as exc:
         print(f"nodeweave worker run: {exc}", file=sys.stderr)

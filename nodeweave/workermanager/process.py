@@ -275,11 +275,15 @@ def _kill_group(pid: int) -> None:
     _signal_group(pid, signal.SIGKILL)
 
 
-def worker_env(state: Path, hub_port: int, extra: Mapping[str, str]) -> dict[str, str]:
+def worker_env(
+    state: Path, hub_port: int, extra: Mapping[str, str], token: str | None = None
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(extra)
     env["FUNCNODES_CONFIG_DIR"] = str(state)
     env["NODEWEAVE_HUB_PORT"] = str(hub_port)
+    if token is not None:
+        env["NODEWEAVE_TOKEN"] = token  # the hub's: its clients reach the workers with it
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 

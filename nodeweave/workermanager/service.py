@@ -174,7 +174,7 @@ class Hub:
                 python,
                 worker_id,
                 log_path=folder / LOG_FILE,
-                env=worker_env(self.config.state, self.config.port, entry.env),
+                env=worker_env(self.config.state, self.config.port, entry.env, self.config.token),
                 ready_timeout=self.config.policy.ready_timeout,
                 cwd=folder,
             )
@@ -200,7 +200,12 @@ class Hub:
                 )
 
             try:
-                await provision(env_dir, entry.requirements, progress=progress)
+                await provision(
+                    env_dir,
+                    entry.requirements,
+                    progress=progress,
+                    app_data=self.config.state / "cache" / "virtualenv",
+                )
             except ProvisionError as exc:
                 self.env_errors[entry.id] = exc.output or str(exc)
                 self._changed(self.supervisor(entry.id))
