@@ -50,7 +50,7 @@ def _hub_call(cmd: str, **kwargs: object) -> object:
 
     from .client import Client, RpcError
     from .state import read_token, state_dir
-    from .workermanager.main import hub_info
+    from .workermanager.hubfile import hub_info
 
     state = state_dir()
     info = hub_info(state)

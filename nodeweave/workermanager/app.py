@@ -67,11 +67,7 @@ async def _hub_ctx(app: web.Application) -> AsyncIterator[None]:
     try:
         yield
     finally:
-        await hub.aclose(stop_workers=app.get(STOP_WORKERS_KEY, True))
-
-
-STOP_WORKERS_KEY = web.AppKey("stop_workers", bool)
-"""Set to False before cleanup to leave the workers running (tests of re-adoption)."""
+        await hub.aclose(stop_workers=hub.stop_workers_on_close)
 
 
 async def _close_connections(app: web.Application) -> None:

@@ -11,11 +11,10 @@ import contextlib
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 import webbrowser
-from pathlib import Path
-from typing import Any
 
 import orjson
 from aiohttp import web
@@ -24,20 +23,9 @@ from nodeweave.state import FileLock, LockHeldError, atomic_write
 
 from .app import create_app
 from .config import HubConfig
+from .hubfile import HUB_FILE, HUB_LOCK, hub_info
 
 log = logging.getLogger("nodeweave.workermanager")
-
-HUB_LOCK = "hub.lock"
-HUB_FILE = "hub.json"
-
-
-def hub_info(state: Path) -> dict[str, Any] | None:
-    """What the running hub of ``state`` wrote about itself (None when none runs)."""
-    try:
-        info = orjson.loads((state / HUB_FILE).read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
-    return info if isinstance(info, dict) else None
 
 
 def ui_url(host: str, port: int, token: str | None) -> str:
@@ -65,17 +53,19 @@ async def serve(config: HubConfig, *, open_browser: bool) -> int:
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     try:
-        app = create_app(config)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
-        await runner.setup()
+        # The port first: an `up` that cannot listen must not adopt, start or stop any worker.
         try:
-            await web.TCPSite(runner, config.host, config.port).start()
+            sock = _listen(config.host, config.port)
         except OSError as exc:
             print(
                 f"nodeweave up: cannot listen on {config.host}:{config.port}: {exc}",
                 file=sys.stderr,
             )
             return 1
+        app = create_app(config)
+        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
+        await runner.setup()
+        await web.SockSite(runner, sock).start()
         url = ui_url(config.host, config.port, config.token)
         info = {
             "pid": os.getpid(),
@@ -102,6 +92,20 @@ async def serve(config: HubConfig, *, open_browser: bool) -> int:
             await runner.cleanup()
         (config.state / HUB_FILE).unlink(missing_ok=True)
         lock.release()
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        raise
+    return sock
 
 
 def run(config: HubConfig, *, open_browser: bool) -> int:

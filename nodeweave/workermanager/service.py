@@ -51,6 +51,9 @@ class Hub:
         self.supervisors: dict[str, Supervisor] = {}
         self.clients: set[Outbox] = set()
         self.env_errors: dict[str, str] = {}
+        self.stop_workers_on_close = True
+        """False leaves the workers running when the hub closes (as if it died; they are
+        re-adopted by the next hub)."""
         self._env_locks: dict[str, asyncio.Lock] = {}
         self._http: aiohttp.ClientSession | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -84,13 +87,10 @@ class Hub:
             cleanup_leftovers(folder / VENV_DIR)
             if not self.config.autostart:
                 continue
-            pid = lock_holder(folder / LOCK_FILE)
-            if pid is not None:
-                info = _runtime(folder)
-                if info is not None and info.get("pid") == pid:
-                    sup.adopt(WorkerProcess.adopt(pid, info))
-                    continue
-                log.warning("worker %s runs (pid %d) but says nowhere where", entry.id, pid)
+            running = self._running_by_itself(folder)
+            if running is not None:
+                sup.adopt(running)
+                continue
             if entry.autostart == "always":
                 to_start.append(entry.id)
         for worker_id in to_start:
@@ -163,6 +163,10 @@ class Hub:
     async def _launch(self, worker_id: str) -> WorkerProcess:
         entry = self.registry.get(worker_id)
         folder = self.registry.folder(worker_id)
+        running = self._running_by_itself(folder)
+        if running is not None:  # started by hand, or left by a hub: take it over
+            log.info("worker %s is already running (pid %d): adopting it", worker_id, running.pid)
+            return running
         python: str | Path = self.config.python or sys.executable
         if entry.venv:
             env_dir = folder / VENV_DIR
@@ -178,6 +182,17 @@ class Hub:
                 ready_timeout=self.config.policy.ready_timeout,
                 cwd=folder,
             )
+
+    def _running_by_itself(self, folder: Path) -> WorkerProcess | None:
+        """The worker process that holds this folder's lock, if one does and says where."""
+        pid = lock_holder(folder / LOCK_FILE)
+        if pid is None:
+            return None
+        info = _runtime(folder)
+        if info is None or info.get("pid") != pid:
+            log.warning("%s: pid %d holds the lock but says nowhere where", folder.name, pid)
+            return None
+        return WorkerProcess.adopt(pid, info)
 
     async def _autostart(self, worker_id: str) -> None:
         with contextlib.suppress(ProtocolError):  # reported through the worker's status

@@ -80,6 +80,8 @@ class Supervisor:
         self._restarter: asyncio.Task[None] | None = None
         self._spawning: asyncio.Task[WorkerProcess] | None = None
         self._stopping: set[WorkerProcess] = set()
+        self.closed = False
+        """Set by :meth:`aclose`: no start any more (the worker is being deleted)."""
         self._pinger: asyncio.Task[None] | None = None
         self._hung = False
 
@@ -106,9 +108,15 @@ class Supervisor:
 
     async def start(self) -> None:
         """Start the worker (no-op when it runs); raises ``start_failed`` when it cannot."""
+        if self.closed:
+            raise ProtocolError(ErrorCode.NOT_FOUND, f"worker {self.worker_id} is being deleted")
         self._wanted = True
         self._cancel_restart()
         async with self._lock:
+            if self.closed:
+                raise ProtocolError(
+                    ErrorCode.NOT_FOUND, f"worker {self.worker_id} is being deleted"
+                )
             if self._proc is not None and not self._proc.exited:
                 return
             self._crashes.clear()  # a start by hand gives a failed worker a fresh chance
@@ -130,6 +138,8 @@ class Supervisor:
                     self._set("stopped", error=None)
                 return
             self._set("stopping")
+            # No health checks while it stops: it closes its port first, then saves.
+            await self._stop_pinger()
             started = time.monotonic()
             # Its exit is ours, not a crash — even if a start() is already waiting to run.
             self._stopping.add(proc)
@@ -160,6 +170,7 @@ class Supervisor:
 
     async def aclose(self) -> None:
         """Stop supervising; a running worker is left running (the next hub adopts it)."""
+        self.closed = True
         self._wanted = False
         self._cancel_restart()
         for task in [*self._tasks, *(t for t in (self._pinger,) if t)]:
@@ -225,12 +236,15 @@ class Supervisor:
     async def _forget(self, proc: WorkerProcess) -> None:
         if self._proc is proc:
             self._proc = None
-        if self._pinger is not None:
-            self._pinger.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._pinger
-            self._pinger = None
+        await self._stop_pinger()
         await proc.aclose()
+
+    async def _stop_pinger(self) -> None:
+        pinger, self._pinger = self._pinger, None
+        if pinger is not None:
+            pinger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await pinger
 
     async def _ladder(self, proc: WorkerProcess) -> str:
         """Ask, then SIGTERM, then SIGKILL; returns the rung that ended it."""
