@@ -95,8 +95,10 @@ class WorkerProcess:
         pid: int,
         info: dict[str, Any],
         proc: asyncio.subprocess.Process | None,
+        log_path: Path | None = None,
     ) -> None:
         self.pid = pid
+        self._log_path = log_path if log_path is not None else Path(os.devnull)
         self.info = info
         self._proc = proc
         self._oom_at_start = oom_kills()
@@ -174,7 +176,7 @@ class WorkerProcess:
             _kill_group(proc.pid)
             await proc.wait()
             raise
-        return cls(proc.pid, info, proc)
+        return cls(proc.pid, info, proc, log_path)
 
     @classmethod
     def adopt(cls, pid: int, info: dict[str, Any]) -> WorkerProcess:
@@ -211,7 +213,9 @@ class WorkerProcess:
         task.add_done_callback(self._tasks.discard)
 
     async def _reap_child(self, proc: asyncio.subprocess.Process) -> None:
-        drain = asyncio.create_task(_drain(proc.stdout), name=f"worker-{self.pid}-stdout")
+        drain = asyncio.create_task(
+            _drain(proc.stdout, self._log_path), name=f"worker-{self.pid}-stdout"
+        )
         try:
             code = await proc.wait()
         finally:
@@ -259,11 +263,14 @@ async def _read_handshake(stream: asyncio.StreamReader, log_path: Path) -> dict[
             fh.write(line)
 
 
-async def _drain(stream: asyncio.StreamReader | None) -> None:
-    # The worker prints nothing after the handshake; reading keeps the pipe from ever filling.
-    if stream is not None:
-        while await stream.read(65536):
-            pass
+async def _drain(stream: asyncio.StreamReader | None, log_path: Path) -> None:
+    """Whatever reaches the worker's stdout after the handshake (its Python output goes to
+    stderr; this is for native code writing to fd 1) goes to its log too."""
+    if stream is None:
+        return
+    while chunk := await stream.read(65536):
+        with log_path.open("ab") as fh:
+            fh.write(chunk)
 
 
 def _signal_group(pid: int, sig: int) -> None:
