@@ -1,0 +1,655 @@
+/* eslint-disable */
+// GENERATED FILE — do not edit by hand.
+// Source: docs/protocol.schema.json. Regenerate with `npm run gen:types`;
+// `npm run gen:types -- --check` fails when this file drifts from the schema.
+
+export type ModulesResult = ModuleInfo[];
+/**
+ * ``null``.
+ */
+export type Ok = null;
+export type ReloadResult = ModuleEventData[];
+export type WorkerList = WorkerRecord[];
+
+export interface AddNodeArgs {
+  /**
+   * Own input values.
+   */
+  inputs?: {
+    [k: string]: unknown;
+  };
+  /**
+   * The node type (library id).
+   */
+  node_id: string;
+  properties?: {
+    [k: string]: unknown;
+  };
+  uuid?: string | null;
+}
+export interface CancelArgs {}
+export interface CancelResult {
+  cancelled: string[];
+  [k: string]: unknown;
+}
+export interface ConnectArgs {
+  dst: string;
+  dst_io: string;
+  /**
+   * Replace an edge that already drives the input.
+   */
+  replace?: boolean;
+  src: string;
+  src_io: string;
+}
+export interface CreateWorkerArgs {
+  autostart?: 'never' | 'always';
+  name: string;
+  requirements?: string[];
+  /**
+   * Own virtualenv; default: yes when requirements are given.
+   */
+  venv?: boolean | null;
+}
+export interface DisconnectArgs {
+  dst: string;
+  dst_io: string;
+  src: string;
+  src_io: string;
+}
+export interface EdgeInfo {
+  dst: string;
+  dst_io: string;
+  src: string;
+  src_io: string;
+  [k: string]: unknown;
+}
+export interface EdgeRemovedData {
+  dst: string;
+  dst_io: string;
+  /**
+   * Why the engine dropped it (empty: disconnect).
+   */
+  reason?: string;
+  src: string;
+  src_io: string;
+  [k: string]: unknown;
+}
+export interface EnvProgressData {
+  fraction?: number | null;
+  id: string;
+  message: string;
+  stage: string;
+  [k: string]: unknown;
+}
+export interface ErrorBody {
+  /**
+   * A stable snake_case code (see the error code table).
+   */
+  code: string;
+  /**
+   * Structured extras (e.g. the cycle's path).
+   */
+  details?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * What went wrong, for a person.
+   */
+  message: string;
+}
+export interface ErrorReply {
+  error: ErrorBody;
+  /**
+   * The request's id, null when it had none.
+   */
+  id: string | number | null;
+  type: 'error';
+}
+export interface Event {
+  data: {
+    [k: string]: unknown;
+  };
+  event: string;
+  /**
+   * Per connection, counting from 1 without gaps; a gap means events were dropped: resync with get_state.
+   */
+  seq: number;
+  type: 'event';
+}
+/**
+ * The whole graph changed (a workflow was imported): fetch it again with get_state.
+ */
+export interface GraphReplacedData {
+  [k: string]: unknown;
+}
+export interface HelloResult {
+  pid: number;
+  /**
+   * What went wrong restoring state or loading modules.
+   */
+  problems?: string[];
+  protocol_version: number;
+  /**
+   * nodeweave's version.
+   */
+  version: string;
+  worker_id: string;
+  [k: string]: unknown;
+}
+export interface ImportWorkflowArgs {
+  /**
+   * A workflow document (as export_workflow gives).
+   */
+  document: {
+    [k: string]: unknown;
+  };
+}
+export interface InputChangedData {
+  has_value: boolean;
+  io: string;
+  preview: {
+    [k: string]: unknown;
+  };
+  uuid: string;
+  value?: unknown;
+  [k: string]: unknown;
+}
+export interface InputInfo {
+  /**
+   * Driven by an edge (its own value is then ignored).
+   */
+  connected: boolean;
+  /**
+   * Whether the node has an own value for this input.
+   */
+  has_value: boolean;
+  name: string;
+  /**
+   * Preview of the current value (edge, own or default).
+   */
+  preview: {
+    [k: string]: unknown;
+  };
+  required: boolean;
+  /**
+   * JSON Schema of the input.
+   */
+  schema: {
+    [k: string]: unknown;
+  };
+  /**
+   * The annotation, readable (e.g. 'int', 'list[str]').
+   */
+  type: string;
+  /**
+   * The node's own value when it is JSON data (what a widget edits).
+   */
+  value?: unknown;
+  [k: string]: unknown;
+}
+export interface IoArgs {
+  io: string;
+  uuid: string;
+}
+export interface LibraryChangedData {
+  added: string[];
+  removed: string[];
+  replaced: string[];
+  [k: string]: unknown;
+}
+export interface LibraryResult {
+  /**
+   * Shelves: {name, description, nodes: [spec], subshelves: [shelf]}.
+   */
+  shelves: {
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+export interface LoadReportData {
+  dropped_edges: {
+    [k: string]: unknown;
+  }[];
+  dropped_inputs: {
+    [k: string]: unknown;
+  }[];
+  /**
+   * Nodes whose type is missing.
+   */
+  placeholders: {
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
+export interface ModuleEventData {
+  kind: 'loaded' | 'reloaded' | 'failed' | 'removed';
+  message?: string;
+  module: string;
+  node_ids: string[];
+  origin: 'builtin' | 'entry_point' | 'file';
+  path?: string | null;
+  traceback?: string;
+  [k: string]: unknown;
+}
+export interface ModuleInfo {
+  error?: string;
+  import_name?: string | null;
+  name: string;
+  node_ids: string[];
+  origin: 'builtin' | 'entry_point' | 'file';
+  path?: string | null;
+  shelves: string[];
+  /**
+   * failed: the last import failed; an earlier version's nodes keep serving.
+   */
+  status: 'loaded' | 'failed';
+  traceback?: string;
+  [k: string]: unknown;
+}
+export interface NoArgs {}
+export interface NodeErrorData {
+  message: string;
+  traceback: string;
+  type: string;
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface NodeErrorInfo {
+  message: string;
+  traceback?: string;
+  type: string;
+  [k: string]: unknown;
+}
+export interface NodeInfo {
+  description?: string;
+  error?: NodeErrorInfo | null;
+  inputs: InputInfo[];
+  name: string;
+  node_id: string;
+  outputs: OutputInfo[];
+  /**
+   * The node's type is missing from the library.
+   */
+  placeholder: boolean;
+  /**
+   * Free JSON: canvas position, name, …
+   */
+  properties: {
+    [k: string]: unknown;
+  };
+  status: 'idle' | 'waiting' | 'stale' | 'running' | 'done' | 'error' | 'blocked' | 'cancelled';
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface OutputInfo {
+  name: string;
+  preview: {
+    [k: string]: unknown;
+  };
+  schema: {
+    [k: string]: unknown;
+  };
+  type: string;
+  [k: string]: unknown;
+}
+export interface NodeReboundData {
+  dropped_edges: EdgeInfo[];
+  dropped_inputs: string[];
+  node: NodeInfo;
+  node_id: string;
+  placeholder: boolean;
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface NodeRemovedData {
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface NodeStatusData {
+  status: 'idle' | 'waiting' | 'stale' | 'running' | 'done' | 'error' | 'blocked' | 'cancelled';
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface NodeUpdatedData {
+  properties: {
+    [k: string]: unknown;
+  };
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface Pong {
+  pong?: true;
+  [k: string]: unknown;
+}
+/**
+ * A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``.
+ */
+export interface PreviewResult {
+  [k: string]: unknown;
+}
+export interface ProblemData {
+  message: string;
+  [k: string]: unknown;
+}
+export interface ProgressData {
+  /**
+   * 0…1, or null when unknown.
+   */
+  fraction: number | null;
+  message: string;
+  uuid: string;
+  [k: string]: unknown;
+}
+/**
+ * A command from the client.
+ */
+export interface Request {
+  /**
+   * The command name.
+   */
+  cmd: string;
+  /**
+   * Chosen by the client; echoed in the reply.
+   */
+  id: string | number;
+  /**
+   * The command's arguments.
+   */
+  kwargs?: {
+    [k: string]: unknown;
+  };
+  type: 'cmd';
+}
+export interface Result {
+  id: string | number;
+  result: unknown;
+  type: 'result';
+}
+export interface SaveResult {
+  path: string;
+  /**
+   * False when there was nothing new to write.
+   */
+  saved: boolean;
+  [k: string]: unknown;
+}
+export interface SetInputArgs {
+  io: string;
+  uuid: string;
+  value: unknown;
+}
+export interface SetInputResult {
+  /**
+   * False when the value equalled the current one.
+   */
+  changed: boolean;
+  [k: string]: unknown;
+}
+export interface ShuttingDownData {
+  reason: string;
+  [k: string]: unknown;
+}
+export interface StateResult {
+  edges: EdgeInfo[];
+  nodes: NodeInfo[];
+  [k: string]: unknown;
+}
+export interface UpdateNodeArgs {
+  /**
+   * Merge into the existing properties.
+   */
+  merge?: boolean;
+  properties: {
+    [k: string]: unknown;
+  };
+  uuid: string;
+}
+export interface UpdateWorkerArgs {
+  autostart?: ('never' | 'always') | null;
+  id: string;
+  name?: string | null;
+  requirements?: string[] | null;
+}
+export interface UuidArgs {
+  uuid: string;
+}
+export interface ValueData {
+  io: string;
+  preview: {
+    [k: string]: unknown;
+  };
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface WorkerDeletedData {
+  id: string;
+  [k: string]: unknown;
+}
+export interface WorkerIdArgs {
+  id: string;
+}
+export interface WorkerRecord {
+  autostart?: 'never' | 'always';
+  /**
+   * ISO 8601 time of creation.
+   */
+  created?: string | null;
+  /**
+   * The installer's output when its environment failed to build.
+   */
+  env_error?: string | null;
+  /**
+   * Why it failed (or what its last crash was, while it restarts).
+   */
+  error?: string | null;
+  id: string;
+  log_tail?: string[] | null;
+  name: string;
+  pid?: number | null;
+  port?: number | null;
+  requirements?: string[];
+  status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+  /**
+   * The worker's ws://…/ws when running.
+   */
+  url?: string | null;
+  venv?: boolean;
+  [k: string]: unknown;
+}
+export interface WorkerLogs {
+  id: string;
+  lines: string[];
+  [k: string]: unknown;
+}
+export interface WorkerLogsArgs {
+  id: string;
+  lines?: number;
+}
+/**
+ * A workflow document: ``{"schema_version": 1, "nodes": [...], "edges": [...]}``.
+ */
+export interface WorkflowResult {
+  [k: string]: unknown;
+}
+
+/** Protocol version these types were generated from. */
+export const PROTOCOL_VERSION = 1 as const;
+
+/** Stable error codes (see docs/protocol.md). */
+export type ErrorCode =
+  | 'cycle'
+  | 'duplicate'
+  | 'environment_failed'
+  | 'forbidden_origin'
+  | 'graph_error'
+  | 'input_connected'
+  | 'internal_error'
+  | 'invalid_arguments'
+  | 'invalid_definition'
+  | 'invalid_document'
+  | 'invalid_json'
+  | 'invalid_path'
+  | 'invalid_request'
+  | 'invalid_state'
+  | 'invalid_value'
+  | 'library_error'
+  | 'not_found'
+  | 'payload_too_large'
+  | 'placeholder'
+  | 'shutting_down'
+  | 'start_failed'
+  | 'type_mismatch'
+  | 'unauthorized'
+  | 'unknown_command'
+  | 'unsupported_schema_version';
+
+export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
+  cycle: 'the edge would close a cycle (details name the path)',
+  duplicate: 'a node uuid or edge that already exists',
+  environment_failed: 'building a worker\'s environment failed',
+  forbidden_origin: 'HTTP: WebSocket handshake from a foreign Origin',
+  graph_error: 'a graph edit the engine refuses',
+  input_connected: 'the input already has an edge (pass replace)',
+  internal_error: 'a bug on the serving side; see its log',
+  invalid_arguments: 'kwargs missing, mistyped or unknown',
+  invalid_definition: 'a node function that cannot be a node',
+  invalid_document: 'a workflow document that is not valid',
+  invalid_json: 'the frame is not valid JSON text',
+  invalid_path: 'HTTP: a path outside its folder',
+  invalid_request: 'valid JSON, but not a request envelope',
+  invalid_state: 'the operation does not fit the current state',
+  invalid_value: 'a value the input\'s type rejects',
+  library_error: 'module or shelf bookkeeping failed',
+  not_found: 'unknown node, node type, port, worker …',
+  payload_too_large: 'frame or upload larger than the limit',
+  placeholder: 'the node\'s type is missing from the library',
+  shutting_down: 'the server is stopping and takes no more commands',
+  start_failed: 'a worker did not become ready',
+  type_mismatch: 'the output\'s type cannot feed the input',
+  unauthorized: 'HTTP: missing or wrong token',
+  unknown_command: 'no command of that name',
+  unsupported_schema_version: 'a document written by a newer nodeweave',
+};
+
+/** Worker commands: name → { args, result }. */
+export interface WorkerCommands {
+  /** Add a node of a library type. */
+  add_node: { args: AddNodeArgs; result: NodeInfo };
+  /** Cancel everything running or about to run. */
+  cancel: { args: CancelArgs; result: CancelResult };
+  /** Connect an output to an input (refused with a reason). */
+  connect: { args: ConnectArgs; result: EdgeInfo };
+  /** Remove an edge. */
+  disconnect: { args: DisconnectArgs; result: Ok };
+  /** The graph as a workflow document. */
+  export_workflow: { args: NoArgs; result: WorkflowResult };
+  /** The shelves and node types. */
+  get_library: { args: NoArgs; result: LibraryResult };
+  /** One node. */
+  get_node: { args: UuidArgs; result: NodeInfo };
+  /** The whole graph: every node and edge. */
+  get_state: { args: NoArgs; result: StateResult };
+  /** Preview of an output's current value. */
+  get_value: { args: IoArgs; result: PreviewResult };
+  /** The protocol version and who this worker is. */
+  hello: { args: NoArgs; result: HelloResult };
+  /** Replace the graph by a workflow document (an invalid one changes nothing). */
+  import_workflow: { args: ImportWorkflowArgs; result: LoadReportData };
+  /** The node modules and their state. */
+  list_modules: { args: NoArgs; result: ModulesResult };
+  /** Answer at once (liveness, round-trip timing). */
+  ping: { args: NoArgs; result: Pong };
+  /** Re-scan the module folders and reload changes. */
+  reload_modules: { args: NoArgs; result: ReloadResult };
+  /** Remove a node and its edges. */
+  remove_node: { args: UuidArgs; result: Ok };
+  /** Write nodespace.json now. */
+  save: { args: NoArgs; result: SaveResult };
+  /** Set an input's own value. */
+  set_input: { args: SetInputArgs; result: SetInputResult };
+  /** Save, close every connection and exit. */
+  shutdown: { args: NoArgs; result: Ok };
+  /** Run a node again although its inputs did not change. */
+  trigger: { args: UuidArgs; result: Ok };
+  /** Change a node's properties (position, name …). */
+  update_node: { args: UpdateNodeArgs; result: NodeInfo };
+}
+
+/** Worker events: name → data. */
+export interface WorkerEvents {
+  /** An edge was added. */
+  edge_added: EdgeInfo;
+  /** An edge was removed. */
+  edge_removed: EdgeRemovedData;
+  /** The graph was replaced: resync. */
+  graph_replaced: GraphReplacedData;
+  /** First event on every connection (seq 1). */
+  hello: HelloResult;
+  /** A node's own input value was set. */
+  input_changed: InputChangedData;
+  /** Node types were added/removed/replaced. */
+  library_changed: LibraryChangedData;
+  /** A node module failed to import. */
+  module_failed: ModuleEventData;
+  /** A node module was loaded. */
+  module_loaded: ModuleEventData;
+  /** A node module was reloaded after an edit. */
+  module_reloaded: ModuleEventData;
+  /** A node module's file was deleted. */
+  module_removed: ModuleEventData;
+  /** A node was added. */
+  node_added: NodeInfo;
+  /** A node's run failed. */
+  node_error: NodeErrorData;
+  /** A node got new code, lost its type or found it again. */
+  node_rebound: NodeReboundData;
+  /** A node was removed (its edges first). */
+  node_removed: NodeRemovedData;
+  /** A node changed state. */
+  node_status: NodeStatusData;
+  /** A node's properties changed. */
+  node_updated: NodeUpdatedData;
+  /** Something the user should know (e.g. a corrupt save). */
+  problem: ProblemData;
+  /** A running node reported progress. */
+  progress: ProgressData;
+  /** The worker is stopping. */
+  shutting_down: ShuttingDownData;
+  /** An output has a new value (coalesced per client). */
+  value: ValueData;
+}
+
+/** Hub commands: name → { args, result }. */
+export interface HubCommands {
+  /** Register a new worker. */
+  create_worker: { args: CreateWorkerArgs; result: WorkerRecord };
+  /** Stop it and delete its folder. */
+  delete_worker: { args: WorkerIdArgs; result: Ok };
+  /** One worker. */
+  get_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** Every registered worker. */
+  list_workers: { args: NoArgs; result: WorkerList };
+  /** Answer at once. */
+  ping: { args: NoArgs; result: Pong };
+  /** Stop, then start. */
+  restart_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** Start it; returns once running. */
+  start_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** Stop it (it saves first). */
+  stop_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** Rename, re-sync requirements. */
+  update_worker: { args: UpdateWorkerArgs; result: WorkerRecord };
+  /** The last lines of its log. */
+  worker_logs: { args: WorkerLogsArgs; result: WorkerLogs };
+}
+
+/** Hub events: name → data. */
+export interface HubEvents {
+  /** Progress while an environment is built. */
+  env_progress: EnvProgressData;
+  /** A worker and its folder are gone. */
+  worker_deleted: WorkerDeletedData;
+  /** A worker's record changed. */
+  worker_status: WorkerRecord;
+}

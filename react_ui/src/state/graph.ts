@@ -1,0 +1,287 @@
+// One worker's graph: a pure reducer over `get_state` results and worker events, keyed by
+// node uuid, plus conversion to React Flow nodes/edges.
+import type { Edge, Node } from '@xyflow/react';
+import type {
+  EdgeInfo,
+  InputInfo,
+  NodeInfo,
+  OutputInfo,
+  ProgressData,
+  StateResult,
+  WorkerEvents,
+} from '../protocol/generated';
+
+export interface GraphState {
+  /** Nodes by uuid. */
+  nodes: Readonly<Record<string, NodeInfo>>;
+  /** Node uuids in the order they appeared (stable default layout). */
+  order: readonly string[];
+  /** Edges by `edgeKey`. */
+  edges: Readonly<Record<string, EdgeInfo>>;
+  /** Latest progress of running nodes, by uuid. */
+  progress: Readonly<Record<string, ProgressData>>;
+  /** Set by `graph_replaced` or a resync request: call `get_state` and dispatch `state`. */
+  needsRefetch: boolean;
+  /** A `get_state` result has been applied at least once. */
+  loaded: boolean;
+}
+
+export type GraphEvent = {
+  [K in keyof WorkerEvents]: { type: 'event'; event: K; data: WorkerEvents[K] };
+}[keyof WorkerEvents];
+
+export type GraphAction =
+  | { type: 'state'; state: StateResult }
+  | { type: 'resync' }
+  | GraphEvent;
+
+export const initialGraphState: GraphState = {
+  nodes: {},
+  order: [],
+  edges: {},
+  progress: {},
+  needsRefetch: false,
+  loaded: false,
+};
+
+export function edgeKey(e: Pick<EdgeInfo, 'src' | 'src_io' | 'dst' | 'dst_io'>): string {
+  return `${e.src}:${e.src_io}->${e.dst}:${e.dst_io}`;
+}
+
+/** Build a graph action from a raw event (as delivered by the client's `onAny`). */
+export function eventAction(event: string, data: unknown): GraphAction {
+  return { type: 'event', event, data } as GraphAction;
+}
+
+function withoutKey<T>(rec: Readonly<Record<string, T>>, key: string): Record<string, T> {
+  if (!(key in rec)) return rec as Record<string, T>;
+  const { [key]: _removed, ...rest } = rec;
+  return rest;
+}
+
+function updateNode(state: GraphState, uuid: string, fn: (n: NodeInfo) => NodeInfo): GraphState {
+  const node = state.nodes[uuid];
+  if (!node) return state; // an event for a node we do not know (yet): ignore
+  return { ...state, nodes: { ...state.nodes, [uuid]: fn(node) } };
+}
+
+function updateInput(node: NodeInfo, io: string, fn: (i: InputInfo) => InputInfo): NodeInfo {
+  if (!node.inputs.some((i) => i.name === io)) return node;
+  return { ...node, inputs: node.inputs.map((i) => (i.name === io ? fn(i) : i)) };
+}
+
+function updateOutput(node: NodeInfo, io: string, fn: (o: OutputInfo) => OutputInfo): NodeInfo {
+  if (!node.outputs.some((o) => o.name === io)) return node;
+  return { ...node, outputs: node.outputs.map((o) => (o.name === io ? fn(o) : o)) };
+}
+
+function setConnected(state: GraphState, e: EdgeInfo, connected: boolean): GraphState {
+  return updateNode(state, e.dst, (n) => updateInput(n, e.dst_io, (i) => ({ ...i, connected })));
+}
+
+function removeEdge(state: GraphState, e: EdgeInfo): GraphState {
+  const key = edgeKey(e);
+  if (!(key in state.edges)) return state;
+  const next = { ...state, edges: withoutKey(state.edges, key) };
+  // An input has at most one edge: once it is gone the input is no longer driven.
+  return setConnected(next, e, false);
+}
+
+function addNode(state: GraphState, node: NodeInfo): GraphState {
+  const known = node.uuid in state.nodes;
+  return {
+    ...state,
+    nodes: { ...state.nodes, [node.uuid]: node },
+    order: known ? state.order : [...state.order, node.uuid],
+  };
+}
+
+export function graphReducer(state: GraphState, action: GraphAction): GraphState {
+  switch (action.type) {
+    case 'state': {
+      const nodes: Record<string, NodeInfo> = {};
+      const order: string[] = [];
+      for (const n of action.state.nodes) {
+        if (!(n.uuid in nodes)) order.push(n.uuid);
+        nodes[n.uuid] = n;
+      }
+      const edges: Record<string, EdgeInfo> = {};
+      for (const e of action.state.edges) edges[edgeKey(e)] = e;
+      // keep progress of nodes that are still running
+      const progress: Record<string, ProgressData> = {};
+      for (const [uuid, p] of Object.entries(state.progress)) {
+        if (nodes[uuid]?.status === 'running') progress[uuid] = p;
+      }
+      return { nodes, order, edges, progress, needsRefetch: false, loaded: true };
+    }
+    case 'resync':
+      return state.needsRefetch ? state : { ...state, needsRefetch: true };
+    case 'event':
+      return applyEvent(state, action);
+    default:
+      return state;
+  }
+}
+
+function applyEvent(state: GraphState, action: GraphEvent): GraphState {
+  switch (action.event) {
+    case 'node_added':
+      return addNode(state, action.data);
+    case 'node_removed': {
+      const uuid = action.data.uuid;
+      if (!(uuid in state.nodes)) return state;
+      let next: GraphState = state;
+      for (const e of Object.values(state.edges)) {
+        if (e.src === uuid || e.dst === uuid) next = removeEdge(next, e);
+      }
+      return {
+        ...next,
+        nodes: withoutKey(next.nodes, uuid),
+        order: next.order.filter((u) => u !== uuid),
+        progress: withoutKey(next.progress, uuid),
+      };
+    }
+    case 'edge_added': {
+      const { src, src_io, dst, dst_io } = action.data;
+      const e: EdgeInfo = { src, src_io, dst, dst_io };
+      const next = { ...state, edges: { ...state.edges, [edgeKey(e)]: e } };
+      return setConnected(next, e, true);
+    }
+    case 'edge_removed': {
+      const { src, src_io, dst, dst_io } = action.data;
+      return removeEdge(state, { src, src_io, dst, dst_io });
+    }
+    case 'node_status': {
+      const { uuid, status } = action.data;
+      let next = updateNode(state, uuid, (n) =>
+        n.status === status && !(status === 'running' && n.error)
+          ? n
+          : { ...n, status, error: status === 'running' || status === 'done' ? null : n.error },
+      );
+      if (status !== 'running' && uuid in next.progress) {
+        next = { ...next, progress: withoutKey(next.progress, uuid) };
+      }
+      return next;
+    }
+    case 'progress': {
+      if (!(action.data.uuid in state.nodes)) return state;
+      return { ...state, progress: { ...state.progress, [action.data.uuid]: action.data } };
+    }
+    case 'value': {
+      const { uuid, io, preview } = action.data;
+      // latest wins: a value event replaces the output's preview
+      return updateNode(state, uuid, (n) => updateOutput(n, io, (o) => ({ ...o, preview })));
+    }
+    case 'node_error': {
+      const { uuid, message, type, traceback } = action.data;
+      return updateNode(state, uuid, (n) => ({ ...n, error: { message, type, traceback } }));
+    }
+    case 'input_changed': {
+      const { uuid, io, preview, has_value } = action.data;
+      const value = action.data.value ?? null;
+      return updateNode(state, uuid, (n) =>
+        updateInput(n, io, (i) => ({ ...i, preview, has_value, value })),
+      );
+    }
+    case 'node_updated': {
+      // the event carries the node's whole properties
+      const { uuid, properties } = action.data;
+      return updateNode(state, uuid, (n) => ({ ...n, properties }));
+    }
+    case 'node_rebound': {
+      const { uuid, node, dropped_edges } = action.data;
+      let next = state;
+      for (const e of dropped_edges) next = removeEdge(next, e);
+      if (node && typeof node === 'object') {
+        next = addNode(next, node);
+      } else {
+        next = updateNode(next, uuid, (n) => ({
+          ...n,
+          node_id: action.data.node_id,
+          placeholder: action.data.placeholder,
+        }));
+      }
+      return next;
+    }
+    case 'graph_replaced':
+      return state.needsRefetch ? state : { ...state, needsRefetch: true };
+    default:
+      // hello, library_changed, module_*, problem, shutting_down: not graph state
+      return state;
+  }
+}
+
+// --- React Flow ---------------------------------------------------------------------------
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+/** `properties.position` when it is a finite {x, y}; else null. */
+export function nodePosition(node: NodeInfo): XY | null {
+  const p = node.properties?.position;
+  if (typeof p !== 'object' || p === null) return null;
+  const { x, y } = p as Record<string, unknown>;
+  if (typeof x !== 'number' || typeof y !== 'number' || !Number.isFinite(x) || !Number.isFinite(y)) {
+    return null;
+  }
+  return { x, y };
+}
+
+export interface LayoutOptions {
+  columns?: number;
+  dx?: number;
+  dy?: number;
+  origin?: XY;
+}
+
+/** Default grid slot `index` for a node without a position. */
+export function defaultPosition(index: number, options: LayoutOptions = {}): XY {
+  const columns = options.columns ?? 4;
+  const dx = options.dx ?? 260;
+  const dy = options.dy ?? 180;
+  const origin = options.origin ?? { x: 0, y: 0 };
+  return {
+    x: origin.x + (index % columns) * dx,
+    y: origin.y + Math.floor(index / columns) * dy,
+  };
+}
+
+export interface FlowNodeData extends Record<string, unknown> {
+  info: NodeInfo;
+  progress: ProgressData | null;
+}
+
+export type FlowNode = Node<FlowNodeData, 'nodeweave'>;
+
+/** React Flow nodes in insertion order; nodes without a position get grid slots. */
+export function toFlowNodes(state: GraphState, options: LayoutOptions = {}): FlowNode[] {
+  const out: FlowNode[] = [];
+  let slot = 0;
+  for (const uuid of state.order) {
+    const info = state.nodes[uuid];
+    if (!info) continue;
+    const position = nodePosition(info) ?? defaultPosition(slot++, options);
+    out.push({
+      id: uuid,
+      type: 'nodeweave',
+      position,
+      data: { info, progress: state.progress[uuid] ?? null },
+    });
+  }
+  return out;
+}
+
+/** React Flow edges (handles are the io names). */
+export function toFlowEdges(state: GraphState): Edge[] {
+  return Object.entries(state.edges)
+    .filter(([, e]) => e.src in state.nodes && e.dst in state.nodes)
+    .map(([id, e]) => ({
+      id,
+      source: e.src,
+      sourceHandle: e.src_io,
+      target: e.dst,
+      targetHandle: e.dst_io,
+    }));
+}
