@@ -7,7 +7,7 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -224,3 +224,29 @@ async def status_event(
     )
     record: dict[str, Any] = event["data"]
     return record
+
+
+OpenHub = Callable[..., Awaitable[RunningHub]]
+
+
+@contextlib.asynccontextmanager
+async def hub_opener(state: Path, **defaults: Any) -> AsyncIterator[OpenHub]:
+    """Opens hubs on ``state`` (``HubConfig`` fields: ``defaults``, overridden per call), closes
+    them all afterwards, and fails the test when a worker process outlives them."""
+    hubs: list[RunningHub] = []
+
+    async def open_(**overrides: Any) -> RunningHub:
+        config = HubConfig(state=state, token=TOKEN, **{**defaults, **overrides})
+        hub = await RunningHub(config).start()
+        hubs.append(hub)
+        return hub
+
+    try:
+        yield open_
+    finally:
+        try:
+            for hub in hubs:
+                await hub.close()
+        finally:
+            leftovers = kill_all(state)
+    assert not leftovers, f"processes left running: {leftovers}"

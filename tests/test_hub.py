@@ -8,7 +8,7 @@ import asyncio
 import dataclasses
 import os
 import signal
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -19,15 +19,17 @@ import pytest
 from nodeweave.client import Client
 from nodeweave.state import lock_holder
 from nodeweave.workermanager.app import NOT_BUILT
-from nodeweave.workermanager.config import STATIC_DIR, HubConfig
+from nodeweave.workermanager.config import STATIC_DIR
 
 from .hub_helpers import (
     FAST,
     TOKEN,
+    OpenHub,
     RunningHub,
     alive,
     call,
     error_of,
+    hub_opener,
     kill_all,
     make_state,
     status_event,
@@ -49,8 +51,6 @@ REAL = dataclasses.replace(
     pings_missed=3,
 )
 
-OpenHub = Callable[..., Awaitable[RunningHub]]
-
 
 @pytest.fixture
 def state(tmp_path: Path) -> Path:
@@ -59,21 +59,8 @@ def state(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def open_hub(state: Path) -> AsyncIterator[OpenHub]:
-    hubs: list[RunningHub] = []
-
-    async def open_(**overrides: Any) -> RunningHub:
-        config = HubConfig(state=state, token=TOKEN, policy=REAL, **overrides)
-        hub = await RunningHub(config).start()
-        hubs.append(hub)
-        return hub
-
-    yield open_
-    try:
-        for hub in hubs:
-            await hub.close()
-    finally:
-        leftovers = kill_all(state)
-    assert not leftovers, f"processes left running: {leftovers}"
+    async with hub_opener(state, policy=REAL) as open_:
+        yield open_
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -17,19 +17,20 @@ import aiohttp
 import pytest
 
 from nodeweave.client import Client, RpcError
-from nodeweave.workermanager.config import HubConfig
 from nodeweave.workermanager.process import WorkerProcess, worker_env
-from nodeweave.workermanager.supervisor import Policy, Supervisor
+from nodeweave.workermanager.supervisor import Supervisor
 
 from .hub_helpers import (
     FAST,
     TOKEN,
+    OpenHub,
     RunningHub,
     alive,
     call,
     error_of,
     fake_pids,
     fake_python,
+    hub_opener,
     kill_all,
     make_state,
     set_worker_env,
@@ -37,8 +38,6 @@ from .hub_helpers import (
     wait_gone,
     worker_folder,
 )
-
-OpenHub = Callable[..., Awaitable[RunningHub]]
 
 
 @pytest.fixture
@@ -48,21 +47,8 @@ def state(tmp_path: Path) -> Path:
 
 @pytest.fixture
 async def open_hub(tmp_path: Path, state: Path) -> AsyncIterator[OpenHub]:
-    hubs: list[RunningHub] = []
-
-    async def open_(policy: Policy = FAST) -> RunningHub:
-        config = HubConfig(state=state, token=TOKEN, policy=policy, python=fake_python(tmp_path))
-        hub = await RunningHub(config).start()
-        hubs.append(hub)
-        return hub
-
-    yield open_
-    try:
-        for hub in hubs:
-            await hub.close()
-    finally:
-        leftovers = kill_all(state)
-    assert not leftovers, f"processes left running: {leftovers}"
+    async with hub_opener(state, policy=FAST, python=fake_python(tmp_path)) as open_:
+        yield open_
 
 
 @pytest.fixture
@@ -116,7 +102,7 @@ async def test_crash_on_start_is_start_failed_with_exit_status_and_log_tail(
 async def test_never_ready_is_start_failed_and_the_process_is_killed(
     open_hub: OpenHub, state: Path
 ) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, ready_timeout=1.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=1.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "never_ready")
     err = await error_of(client, "start_worker", id=wid)
@@ -157,7 +143,7 @@ async def test_stop_ladder_ends_at_the_rung_that_worked(
 async def test_health_checks_do_not_kill_a_worker_that_is_saving_on_stop(
     open_hub: OpenHub, state: Path
 ) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, polite_budget=5.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, polite_budget=5.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "slow_save")
     record = await start_running(client, wid)
@@ -214,7 +200,7 @@ async def test_crash_loop_ends_failed_with_the_count_and_the_reason_until_a_star
 async def test_a_crash_restarts_after_backoff_and_start_cuts_the_backoff_short(
     open_hub: OpenHub, state: Path
 ) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, backoff_base=30.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, backoff_base=30.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "crash_after_ready")
     first = await start_running(client, wid)
@@ -229,7 +215,7 @@ async def test_a_crash_restarts_after_backoff_and_start_cuts_the_backoff_short(
 
 
 async def test_stop_during_the_backoff_cancels_the_restart(open_hub: OpenHub, state: Path) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, backoff_base=1.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, backoff_base=1.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "crash_after_ready")
     await start_running(client, wid)
@@ -306,7 +292,7 @@ async def test_restart_a_failed_worker_starts_it(client: Client, state: Path) ->
 
 async def test_stop_while_starting_cancels_the_start(open_hub: OpenHub, state: Path) -> None:
     # A long ready timeout: the stop must not wait it out.
-    hub = await open_hub(dataclasses.replace(FAST, ready_timeout=30.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "never_ready")
     start = asyncio.ensure_future(call(client, "start_worker", id=wid, wait=40.0))
@@ -329,7 +315,7 @@ async def test_stop_while_starting_cancels_the_start(open_hub: OpenHub, state: P
 async def test_hub_close_while_a_worker_starts_does_not_wait_out_the_ready_timeout(
     open_hub: OpenHub, state: Path
 ) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, ready_timeout=30.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "never_ready")
     start = asyncio.ensure_future(client.call("start_worker", id=wid))
@@ -347,7 +333,7 @@ async def test_hub_close_while_a_worker_starts_does_not_wait_out_the_ready_timeo
 
 
 async def test_delete_while_starting_cancels_the_start(open_hub: OpenHub, state: Path) -> None:
-    hub = await open_hub(dataclasses.replace(FAST, ready_timeout=30.0))
+    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "never_ready")
     start = asyncio.ensure_future(call(client, "start_worker", id=wid, wait=40.0))
