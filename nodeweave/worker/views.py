@@ -129,7 +129,9 @@ class Views:
             case ev.NodeFailed(uuid, error):
                 return "node_error", {"uuid": uuid, **error.to_dict()}, None, False
             case ev.NodeAdded(uuid, _):
-                return "node_added", self._node_lazy(uuid), None, False
+                # Rendered now, not when sent: a client must see the node as it was added,
+                # followed by the events that changed it (or removed it).
+                return "node_added", self._node_now(uuid), None, False
             case ev.NodeRemoved(uuid):
                 return "node_removed", {"uuid": uuid}, None, False
             case ev.EdgeAdded(edge):
@@ -171,11 +173,6 @@ class Views:
 
     def _node_now(self, uuid: str) -> dict[str, Any] | None:
         return self.node(uuid) if uuid in self.ns else None
-
-    def _node_lazy(self, uuid: str) -> Any:
-        # Rendered now: the node may change (or go) before the event is sent, and a client must
-        # see it as it was added, followed by the events that changed it.
-        return self._node_now(uuid)
 
 
 MUTATIONS: tuple[type[Any], ...] = (
