@@ -290,13 +290,21 @@ async def test_restart_a_failed_worker_starts_it(client: Client, state: Path) ->
     await call(client, "stop_worker", id=wid)
 
 
-async def test_stop_while_starting_cancels_the_start(open_hub: OpenHub, state: Path) -> None:
-    # A long ready timeout: the stop must not wait it out.
+async def pending_start(
+    open_hub: OpenHub, state: Path
+) -> tuple[RunningHub, Client, str, asyncio.Future[Any]]:
+    """A worker that never gets ready, its start in flight; the ready timeout is long (30 s)
+    so that whatever interrupts the start must not wait it out."""
     hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
     client = await hub.connect()
     wid = await new_worker(client, state, "never_ready")
     start = asyncio.ensure_future(call(client, "start_worker", id=wid, wait=40.0))
     await status_event(client, wid, "starting")
+    return hub, client, wid, start
+
+
+async def test_stop_while_starting_cancels_the_start(open_hub: OpenHub, state: Path) -> None:
+    _hub, client, wid, start = await pending_start(open_hub, state)
     try:
         stopped = await call(client, "stop_worker", id=wid, wait=5.0)
     except TimeoutError:
@@ -315,11 +323,7 @@ async def test_stop_while_starting_cancels_the_start(open_hub: OpenHub, state: P
 async def test_hub_close_while_a_worker_starts_does_not_wait_out_the_ready_timeout(
     open_hub: OpenHub, state: Path
 ) -> None:
-    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
-    client = await hub.connect()
-    wid = await new_worker(client, state, "never_ready")
-    start = asyncio.ensure_future(client.call("start_worker", id=wid))
-    await status_event(client, wid, "starting")
+    hub, _client, wid, start = await pending_start(open_hub, state)
     try:
         async with asyncio.timeout(5.0):
             await hub.close()
@@ -333,11 +337,7 @@ async def test_hub_close_while_a_worker_starts_does_not_wait_out_the_ready_timeo
 
 
 async def test_delete_while_starting_cancels_the_start(open_hub: OpenHub, state: Path) -> None:
-    hub = await open_hub(policy=dataclasses.replace(FAST, ready_timeout=30.0))
-    client = await hub.connect()
-    wid = await new_worker(client, state, "never_ready")
-    start = asyncio.ensure_future(call(client, "start_worker", id=wid, wait=40.0))
-    await status_event(client, wid, "starting")
+    _hub, client, wid, start = await pending_start(open_hub, state)
     try:
         assert await call(client, "delete_worker", id=wid, wait=5.0) is None
     except TimeoutError:

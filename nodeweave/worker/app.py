@@ -128,9 +128,9 @@ async def _values(request: web.Request) -> web.Response:
     try:
         offset = _int_param(request, "offset")
         limit = _int_param(request, "limit")
-        value = worker.ns.get_value(uuid, io, NO_VALUE) if uuid in worker.ns else None
         if uuid not in worker.ns:
             return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
+        value = worker.ns.get_value(uuid, io, NO_VALUE)  # not_found for an unknown output
         if value is NO_VALUE:
             return error_response(
                 404, ErrorCode.NOT_FOUND, f"output {io!r} of {uuid!r} has no value"
