@@ -1,83 +1,89 @@
-// Minimal first UI: connect to the hub and show the live worker list.
-import { useEffect, useMemo, useReducer, useState } from 'react';
-import { initToken, wsUrl } from './auth';
-import { createHubClient, RpcError, type HubClient } from './protocol/client';
-import { ReconnectingSocket, type ConnectionState } from './protocol/socket';
-import { initialWorkersState, workerList, workersReducer } from './state/workers';
+// The page: top bar, a sidebar (workers, and the open worker's library), and the open
+// worker's workspace (canvas + inspector). The open worker lives in the URL: #/w/<id>.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { initToken } from './auth';
+import { useHub } from './hooks/useHub';
+import { ToastProvider } from './ui/toast';
+import { WorkersPanel } from './workers/WorkersPanel';
+import { Workspace } from './Workspace';
 
-function useHub(): { client: HubClient; state: ConnectionState } {
-  const [state, setState] = useState<ConnectionState>('idle');
-  const { client, socket } = useMemo(() => {
-    const token = initToken();
-    const client = createHubClient({
-      onProtocolIssue: (issue) => console.warn('nodeweave protocol issue', issue),
-    });
-    const socket = new ReconnectingSocket(client, {
-      url: () => wsUrl('/ws', token),
-      onStateChange: setState,
-    });
-    return { client, socket };
-  }, []);
+const HASH_PREFIX = '#/w/';
+
+function workerFromHash(): string | null {
+  const h = window.location.hash;
+  return h.startsWith(HASH_PREFIX) ? decodeURIComponent(h.slice(HASH_PREFIX.length)) || null : null;
+}
+
+function useOpenWorker(): [string | null, (id: string | null) => void] {
+  const [id, setId] = useState<string | null>(workerFromHash);
   useEffect(() => {
-    socket.start();
-    return () => socket.stop();
-  }, [socket]);
-  return { client, state };
+    const onHash = () => setId(workerFromHash());
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
+  const open = useCallback((next: string | null) => {
+    const hash = next ? `${HASH_PREFIX}${encodeURIComponent(next)}` : '';
+    if (window.location.hash !== hash) {
+      window.history.pushState(null, '', `${window.location.pathname}${window.location.search}${hash}`);
+    }
+    setId(next);
+  }, []);
+  return [id, open];
 }
 
 export function App() {
-  const { client, state } = useHub();
-  const [workers, dispatch] = useReducer(workersReducer, initialWorkersState);
-  const [error, setError] = useState<string | null>(null);
+  const token = useMemo(() => initToken(), []);
+  return (
+    <ToastProvider>
+      <Shell token={token} />
+    </ToastProvider>
+  );
+}
 
-  useEffect(() => {
-    const offs = [
-      client.on('worker_status', (data) => dispatch({ type: 'event', event: 'worker_status', data })),
-      client.on('worker_deleted', (data) => dispatch({ type: 'event', event: 'worker_deleted', data })),
-      client.on('env_progress', (data) => dispatch({ type: 'event', event: 'env_progress', data })),
-      client.onResync(() => dispatch({ type: 'resync' })),
-    ];
-    return () => offs.forEach((off) => off());
-  }, [client]);
-
-  // (Re)fetch the list once connected, and whenever a resync was requested.
-  useEffect(() => {
-    if (state !== 'open' || (workers.loaded && !workers.needsRefetch)) return;
-    let cancelled = false;
-    client.call('list_workers').then(
-      (list) => {
-        if (!cancelled) {
-          setError(null);
-          dispatch({ type: 'list', workers: list });
-        }
-      },
-      (err: unknown) => {
-        if (!cancelled) setError(err instanceof RpcError ? `${err.code}: ${err.message}` : String(err));
-      },
-    );
-    return () => {
-      cancelled = true;
-    };
-  }, [client, state, workers.loaded, workers.needsRefetch]);
+function Shell({ token }: { token: string | null }) {
+  const hub = useHub(token);
+  const [openId, open] = useOpenWorker();
+  const [librarySlot, setLibrarySlot] = useState<HTMLDivElement | null>(null);
+  const record = openId ? (hub.workers.byId[openId] ?? null) : null;
 
   return (
-    <main>
-      <h1>nodeweave</h1>
-      <p>
-        hub: <span data-testid="connection-state">{state}</span>
-      </p>
-      {error && <p role="alert">{error}</p>}
-      <h2>Workers</h2>
-      {workers.loaded && workerList(workers).length === 0 && <p>No workers yet.</p>}
-      <ul>
-        {workerList(workers).map((w) => (
-          <li key={w.id}>
-            <strong>{w.name}</strong> ({w.id}) — {w.status}
-            {w.url ? ` — ${w.url}` : ''}
-            {w.error ? ` — ${w.error}` : ''}
-          </li>
-        ))}
-      </ul>
-    </main>
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">nodeweave</span>
+        {record && <span className="topbar-worker">{record.name}</span>}
+        <span className="spacer" />
+        <span className={`conn conn-${hub.state}`} data-testid="connection-state" data-state={hub.state}>
+          {hub.state === 'open' ? 'hub connected' : hub.state === 'waiting' ? 'hub: reconnecting…' : `hub: ${hub.state}`}
+        </span>
+      </header>
+      {hub.state !== 'open' && hub.workers.loaded && (
+        <div className="banner banner-warn" role="status" data-testid="hub-banner">
+          Connection to the hub lost — reconnecting…
+        </div>
+      )}
+      <div className="body">
+        <aside className="sidebar">
+          <WorkersPanel hub={hub} selectedId={openId} onOpen={open} />
+          <div className="library-slot" ref={setLibrarySlot} />
+        </aside>
+        <main className="main">
+          {openId === null ? (
+            <div className="empty-state">
+              <h2>No worker open</h2>
+              <p>Create a worker or open one from the list to start wiring nodes.</p>
+            </div>
+          ) : !hub.workers.loaded ? (
+            <div className="empty-state">Loading…</div>
+          ) : record === null ? (
+            <div className="empty-state" data-testid="worker-missing">
+              <h2>No worker “{openId}”</h2>
+              <p>It may have been deleted.</p>
+            </div>
+          ) : (
+            <Workspace key={record.id} hub={hub} record={record} token={token} librarySlot={librarySlot} />
+          )}
+        </main>
+      </div>
+    </div>
   );
 }

@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
+import './styles.css';
 
 const rootElement = document.getElementById('root');
 if (!rootElement) throw new Error('missing #root element');

@@ -1,0 +1,86 @@
+// One open worker: its connection, the canvas, the inspector, and its library (rendered into
+// the sidebar). Keyed by worker id, so switching workers starts from a clean state.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
+import { Canvas, type CanvasApi } from './canvas/Canvas';
+import type { HubConn } from './hooks/useHub';
+import { describeError } from './hooks/useHub';
+import { useWorker } from './hooks/useWorker';
+import { Inspector } from './inspector/Inspector';
+import { LibraryPanel } from './library/LibraryPanel';
+import type { WorkerRecord } from './protocol/generated';
+import { useToast } from './ui/toast';
+
+export interface WorkspaceProps {
+  hub: HubConn;
+  record: WorkerRecord;
+  token: string | null;
+  librarySlot: HTMLElement | null;
+}
+
+export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
+  const worker = useWorker(record, token);
+  const toast = useToast();
+  const [selected, setSelected] = useState<string | null>(null);
+  const canvasApi = useRef<CanvasApi | null>(null);
+  const onReady = useCallback((api: CanvasApi) => {
+    canvasApi.current = api;
+  }, []);
+  const addNode = useCallback((nodeId: string) => canvasApi.current?.addNode(nodeId), []);
+
+  useEffect(() => {
+    if (worker.error) {
+      toast.push(worker.error, 'error');
+      worker.clearError();
+    }
+  }, [worker, toast]);
+
+  // A selected node that was removed (here or in another tab) is no longer selected.
+  useEffect(() => {
+    if (selected && worker.graph.loaded && !(selected in worker.graph.nodes)) setSelected(null);
+  }, [selected, worker.graph]);
+
+  const running = record.status === 'running';
+  const lost = running && worker.state !== 'open' && worker.state !== 'idle';
+
+  return (
+    <div className="workspace" data-testid="worker-view" data-worker-id={record.id} data-state={worker.state}>
+      {!running && (
+        <div className="banner banner-info" data-testid="worker-not-running" data-status={record.status}>
+          <span>
+            “{record.name}” is {record.status}
+            {record.error ? `: ${record.error}` : ''}.
+          </span>
+          {(record.status === 'stopped' || record.status === 'failed') && (
+            <button
+              type="button"
+              className="button"
+              onClick={() => hub.client.call('start_worker', { id: record.id }).catch((e: unknown) => toast.push(describeError(e), 'error'))}
+            >
+              Start
+            </button>
+          )}
+        </div>
+      )}
+      {lost && (
+        <div className="banner banner-warn" role="status" data-testid="connection-banner">
+          Connection to the worker lost — reconnecting…
+        </div>
+      )}
+      {worker.hello?.problems && worker.hello.problems.length > 0 && (
+        <div className="banner banner-error" data-testid="worker-problems">
+          {worker.hello.problems.map((p, i) => (
+            <div key={i}>{p}</div>
+          ))}
+        </div>
+      )}
+      <div className="workspace-body">
+        <div className="canvas-area">
+          {running && <Canvas worker={worker} selected={selected} onSelect={setSelected} onReady={onReady} />}
+        </div>
+        {running && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
+      </div>
+      {librarySlot && running && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} />, librarySlot)}
+    </div>
+  );
+}

@@ -1,0 +1,128 @@
+// One worker's connection: graph state from `get_state` + events, the library, and a
+// latest-only input sender. Follows the worker's URL across restarts (new port). Mount it
+// under a component keyed by the worker id, so one worker's state never leaks into another's.
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { wsUrl } from '../auth';
+import type { HelloResult, LibraryResult, WorkerRecord } from '../protocol/generated';
+import { createWorkerClient, type WorkerClient } from '../protocol/client';
+import { ReconnectingSocket, type ConnectionState } from '../protocol/socket';
+import { eventAction, graphReducer, initialGraphState, type GraphState } from '../state/graph';
+import { inputKey, LatestSender } from '../state/latest';
+import { createWorkerHttp, type WorkerHttp } from './workerHttp';
+import { describeError } from './useHub';
+
+export interface WorkerConn {
+  client: WorkerClient;
+  state: ConnectionState;
+  graph: GraphState;
+  library: LibraryResult | null;
+  hello: HelloResult | null;
+  /** Full values over HTTP; null until the worker has a URL. */
+  http: WorkerHttp | null;
+  /** Set an input's own value (latest-only per input: no stale queue while dragging). */
+  setInput(uuid: string, io: string, value: unknown): void;
+  /** A `set_input` for this input is in flight: its echoes are older than what the user sees. */
+  inputBusy(uuid: string, io: string): boolean;
+  /** Last failure of a background command (refetch, set_input). */
+  error: string | null;
+  clearError(): void;
+}
+
+export function useWorker(record: WorkerRecord | null, token: string | null): WorkerConn {
+  const url = record?.status === 'running' ? (record.url ?? null) : null;
+  const urlRef = useRef(url);
+  urlRef.current = url;
+  const [state, setState] = useState<ConnectionState>('idle');
+  const [graph, dispatch] = useReducer(graphReducer, initialGraphState);
+  const [library, setLibrary] = useState<LibraryResult | null>(null);
+  const [hello, setHello] = useState<HelloResult | null>(null);
+  const [libraryStale, setLibraryStale] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+
+  const { client, sender } = useMemo(() => {
+    const client = createWorkerClient({
+      onProtocolIssue: (issue) => console.warn('nodeweave: worker protocol issue', issue),
+    });
+    const sender = new LatestSender<{ uuid: string; io: string; value: unknown }>(
+      (_key, { uuid, io, value }) => client.call('set_input', { uuid, io, value }),
+      (_key, err) => setError(describeError(err)),
+    );
+    return { client, sender };
+  }, []);
+
+  // Connect while the worker runs; the URL is read again on every reconnect attempt.
+  const running = url !== null;
+  useEffect(() => {
+    if (!running) {
+      setState('idle');
+      return;
+    }
+    const socket = new ReconnectingSocket(client, {
+      url: () => wsUrl(urlRef.current ?? 'ws://127.0.0.1:9/ws', token),
+      onStateChange: setState,
+      maxDelayMs: 3000,
+    });
+    const offs = [
+      client.onAny((data, env) => dispatch(eventAction(env.event, data))),
+      client.on('hello', (data) => setHello(data)),
+      client.on('library_changed', () => setLibraryStale(true)),
+      client.onResync(() => {
+        sender.clear();
+        dispatch({ type: 'resync' });
+        setLibraryStale(true);
+      }),
+    ];
+    dispatch({ type: 'resync' });
+    setLibraryStale(true);
+    socket.start();
+    return () => {
+      offs.forEach((off) => off());
+      socket.stop();
+    };
+  }, [client, sender, running, token]);
+
+  // Fetch the graph when connected and whenever events were lost or the graph was replaced.
+  useEffect(() => {
+    if (state !== 'open' || (graph.loaded && !graph.needsRefetch)) return;
+    let cancelled = false;
+    client.call('get_state').then(
+      (result) => {
+        if (!cancelled) dispatch({ type: 'state', state: result });
+      },
+      (err: unknown) => {
+        if (!cancelled) setError(describeError(err));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, state, graph.loaded, graph.needsRefetch]);
+
+  useEffect(() => {
+    if (state !== 'open' || !libraryStale) return;
+    let cancelled = false;
+    client.call('get_library').then(
+      (result) => {
+        if (cancelled) return;
+        setLibrary(result);
+        setLibraryStale(false);
+      },
+      (err: unknown) => {
+        if (!cancelled) setError(describeError(err));
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [client, state, libraryStale]);
+
+  const http = useMemo(() => (url ? createWorkerHttp(url, token) : null), [url, token]);
+  const setInput = useCallback(
+    (uuid: string, io: string, value: unknown) => sender.submit(inputKey(uuid, io), { uuid, io, value }),
+    [sender],
+  );
+  const inputBusy = useCallback((uuid: string, io: string) => sender.busy(inputKey(uuid, io)), [sender]);
+  const clearError = useCallback(() => setError(null), []);
+
+  return { client, state, graph, library, hello, http, setInput, inputBusy, error, clearError };
+}
