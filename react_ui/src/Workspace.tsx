@@ -44,7 +44,13 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
   const lost = running && worker.state !== 'open' && worker.state !== 'idle';
 
   return (
-    <div className="workspace" data-testid="worker-view" data-worker-id={record.id} data-state={worker.state}>
+    <div
+      className="workspace"
+      data-testid="worker-view"
+      data-worker-id={record.id}
+      data-state={worker.state}
+      data-loaded={worker.graph.loaded && !worker.graph.needsRefetch ? 'true' : 'false'}
+    >
       {!running && (
         <div className="banner banner-info" data-testid="worker-not-running" data-status={record.status}>
           <span>

@@ -1,5 +1,53 @@
-// STUB — replaced by the canvas.
+// The graph canvas (React Flow): node cards, wires, and every edit of the graph.
+//
+// The canvas never edits the graph itself: it sends commands (add_node, connect, …) and the
+// worker's events come back through the graph reducer, so every tab on one worker shows the
+// same graph. Locally it keeps only what React Flow needs between events: measured sizes,
+// selection, positions during a drag, and saved positions the worker has not echoed yet.
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
+import type { DragEvent as ReactDragEvent, MouseEvent as ReactMouseEvent } from 'react';
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  BackgroundVariant,
+  Controls,
+  MiniMap,
+  ReactFlow,
+  ReactFlowProvider,
+  useNodesInitialized,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type NodeTypes,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
 import type { WorkerConn } from '../hooks/useWorker';
+import { describeError } from '../hooks/useHub';
+import { NODE_DRAG_TYPE } from '../library/LibraryPanel';
+import { nodePosition, type FlowNode, type XY } from '../state/graph';
+import { useToast } from '../ui/toast';
+import { displayName } from './card';
+import { CardWorkerContext, IncomingContext, stableWorker } from './context';
+import { IncomingStore } from './incoming';
+import { ContextMenu, type MenuItem } from './ContextMenu';
+import {
+  centredAt,
+  edgeInto,
+  finishedMoves,
+  freeSpot,
+  roundPosition,
+  samePosition,
+  settledPins,
+  syncFlowEdges,
+  syncFlowNodes,
+  type FlowEdge,
+} from './flow';
+import { isDeleteKey, isWidgetTarget } from './keys';
+import { NodeCard } from './NodeCard';
+import './canvas.css';
 
 /** What the workspace can ask of the canvas. */
 export interface CanvasApi {
@@ -17,6 +65,327 @@ export interface CanvasProps {
   onReady(api: CanvasApi): void;
 }
 
-export function Canvas({ worker }: CanvasProps) {
-  return <div data-testid="canvas">{worker.graph.order.length} nodes</div>;
+const nodeTypes: NodeTypes = { nodeweave: NodeCard };
+const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 } as const;
+const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
+
+type MenuState = {
+  kind: 'node' | 'edge';
+  id: string;
+  x: number;
+  y: number;
+  bounds: { width: number; height: number };
+};
+
+export function Canvas(props: CanvasProps) {
+  return (
+    <ReactFlowProvider>
+      <CanvasView {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
+  const toast = useToast();
+  const flow = useReactFlow<FlowNode, FlowEdge>();
+  const wrapper = useRef<HTMLDivElement>(null);
+  const { graph } = worker;
+
+  // Cards read the connection through a stable object: a new WorkerConn per event must not
+  // re-render 200 cards.
+  const workerRef = useRef(worker);
+  useLayoutEffect(() => {
+    workerRef.current = worker;
+  });
+  const cardWorker = useMemo(() => stableWorker(() => workerRef.current), []);
+  const client = worker.client;
+
+  const fail = useCallback((err: unknown) => toast.push(describeError(err), 'error'), [toast]);
+
+  // --- nodes: the graph merged into React Flow's local state -----------------------------
+  const pins = useRef(new Map<string, XY>());
+  const nodesRef = useRef<FlowNode[]>([]);
+  const [nodesTick, touchNodes] = useReducer((n: number) => n + 1, 0);
+  const nodes = useMemo(() => {
+    for (const uuid of settledPins(pins.current, graph.nodes)) pins.current.delete(uuid);
+    nodesRef.current = syncFlowNodes(
+      nodesRef.current,
+      { order: graph.order, nodes: graph.nodes, progress: graph.progress, inspected: selected },
+      pins.current,
+    );
+    return nodesRef.current;
+    // nodesTick: React Flow changed the local nodes (drag, measure, select)
+  }, [graph.order, graph.nodes, graph.progress, selected, nodesTick]);
+
+  const savePositions = useCallback(
+    (moves: Map<string, XY>) => {
+      const known = workerRef.current.graph.nodes;
+      for (const [uuid, position] of moves) {
+        const info = known[uuid];
+        if (!info) continue;
+        const saved = nodePosition(info);
+        if (saved && samePosition(saved, position)) continue;
+        pins.current.set(uuid, position);
+        client.call('update_node', { uuid, properties: { position }, merge: true }).catch((err: unknown) => {
+          if (pins.current.get(uuid) === position) pins.current.delete(uuid);
+          touchNodes();
+          fail(err);
+        });
+      }
+    },
+    [client, fail],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      const moves = finishedMoves(changes);
+      nodesRef.current = applyNodeChanges(changes, nodesRef.current);
+      if (moves.size > 0) savePositions(moves);
+      touchNodes();
+    },
+    [savePositions],
+  );
+
+  // --- edges --------------------------------------------------------------------------------
+  const edgesRef = useRef<FlowEdge[]>([]);
+  const [edgesTick, touchEdges] = useReducer((n: number) => n + 1, 0);
+  const edges = useMemo(() => {
+    edgesRef.current = syncFlowEdges(edgesRef.current, { edges: graph.edges, nodes: graph.nodes });
+    return edgesRef.current;
+  }, [graph.edges, graph.nodes, edgesTick]);
+  const onEdgesChange = useCallback((changes: EdgeChange<FlowEdge>[]) => {
+    edgesRef.current = applyEdgeChanges(changes, edgesRef.current);
+    touchEdges();
+  }, []);
+
+  // what flows into driven inputs: rows subscribe to their own input
+  const incoming = useMemo(() => new IncomingStore(), []);
+  useLayoutEffect(() => incoming.update(graph.edges, graph.nodes), [incoming, graph.edges, graph.nodes]);
+
+  // --- connect ------------------------------------------------------------------------------
+  const onConnect = useCallback(
+    (c: Connection) => {
+      if (!c.sourceHandle || !c.targetHandle) return;
+      const driving = edgeInto(workerRef.current.graph.edges, c.target, c.targetHandle);
+      if (driving && driving.src === c.source && driving.src_io === c.sourceHandle) return;
+      client
+        .call('connect', {
+          src: c.source,
+          src_io: c.sourceHandle,
+          dst: c.target,
+          dst_io: c.targetHandle,
+          // the user's new wire wins over the one that drives the input now
+          ...(driving ? { replace: true } : {}),
+        })
+        .catch(fail);
+    },
+    [client, fail],
+  );
+  // output→output is ruled out by React Flow; the worker judges types and cycles (with a reason)
+  const isValidConnection = useCallback<IsValidConnection<FlowEdge>>((c) => c.source !== c.target, []);
+
+  // --- add ----------------------------------------------------------------------------------
+  const pendingAdds = useRef<XY[]>([]);
+  const addAt = useCallback(
+    (nodeId: string, position: XY) => {
+      pendingAdds.current.push(position);
+      client
+        .call('add_node', { node_id: nodeId, properties: { position } })
+        .catch(fail)
+        .finally(() => {
+          pendingAdds.current = pendingAdds.current.filter((p) => p !== position);
+        });
+    },
+    [client, fail],
+  );
+
+  const api = useMemo<CanvasApi>(
+    () => ({
+      addNode(nodeId) {
+        const box = wrapper.current?.getBoundingClientRect();
+        const centre = box
+          ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
+          : { x: 0, y: 0 };
+        const taken = [...nodesRef.current.map((n) => n.position), ...pendingAdds.current];
+        addAt(nodeId, freeSpot(centredAt(centre), taken));
+      },
+      fitView() {
+        void flow.fitView({ ...FIT_OPTIONS, duration: 250 });
+      },
+    }),
+    [flow, addAt],
+  );
+  const announced = useRef(false);
+  useEffect(() => {
+    if (announced.current) return;
+    announced.current = true;
+    onReady(api);
+  }, [api, onReady]);
+
+  const onDragOver = useCallback((e: ReactDragEvent) => {
+    if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+  }, []);
+  const onDrop = useCallback(
+    (e: ReactDragEvent) => {
+      const nodeId = e.dataTransfer.getData(NODE_DRAG_TYPE);
+      if (!nodeId) return;
+      e.preventDefault();
+      addAt(nodeId, roundPosition(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })));
+    },
+    [flow, addAt],
+  );
+
+  // --- fit the first graph into view --------------------------------------------------------
+  const initialized = useNodesInitialized();
+  const fitDone = useRef(false);
+  useEffect(() => {
+    if (fitDone.current || !graph.loaded) return;
+    if (graph.order.length === 0) {
+      fitDone.current = true; // an empty graph: keep the view where it is as nodes arrive
+      return;
+    }
+    if (!initialized) return;
+    fitDone.current = true;
+    void flow.fitView(FIT_OPTIONS);
+  }, [graph.loaded, graph.order.length, initialized, flow]);
+
+  // --- delete -------------------------------------------------------------------------------
+  const removeNodes = useCallback(
+    (uuids: Iterable<string>) => {
+      for (const uuid of uuids) client.call('remove_node', { uuid }).catch(fail);
+    },
+    [client, fail],
+  );
+  const disconnect = useCallback(
+    (edgeIds: Iterable<string>) => {
+      for (const id of edgeIds) {
+        const e = workerRef.current.graph.edges[id];
+        if (e) client.call('disconnect', { src: e.src, src_io: e.src_io, dst: e.dst, dst_io: e.dst_io }).catch(fail);
+      }
+    },
+    [client, fail],
+  );
+  const deleteSelection = useCallback((): boolean => {
+    const uuids = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
+    const gone = new Set(uuids);
+    // a removed node takes its edges along
+    const edgeIds = edgesRef.current
+      .filter((e) => e.selected && !gone.has(e.source) && !gone.has(e.target))
+      .map((e) => e.id);
+    removeNodes(uuids);
+    disconnect(edgeIds);
+    return uuids.length + edgeIds.length > 0;
+  }, [removeNodes, disconnect]);
+
+  // --- context menu ---------------------------------------------------------------------------
+  const [menu, setMenu] = useState<MenuState | null>(null);
+  const closeMenu = useCallback(() => setMenu(null), []);
+  const openMenu = useCallback((kind: MenuState['kind'], id: string, e: ReactMouseEvent) => {
+    e.preventDefault();
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!box) return;
+    setMenu({ kind, id, x: e.clientX - box.left, y: e.clientY - box.top, bounds: { width: box.width, height: box.height } });
+  }, []);
+  const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: FlowNode) => openMenu('node', node.id, e), [openMenu]);
+  const onEdgeContextMenu = useCallback((e: ReactMouseEvent, edge: FlowEdge) => openMenu('edge', edge.id, e), [openMenu]);
+
+  const menuItems = useMemo((): { label: string; items: MenuItem[] } | null => {
+    if (!menu) return null;
+    if (menu.kind === 'node') {
+      const info = graph.nodes[menu.id];
+      return {
+        label: info ? `Node ${displayName(info)}` : 'Node',
+        items: [
+          { testId: 'menu-inspect', label: 'Inspect', run: () => onSelect(menu.id) },
+          { testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) },
+        ],
+      };
+    }
+    return {
+      label: 'Edge',
+      items: [{ testId: 'menu-disconnect', label: 'Disconnect', danger: true, run: () => disconnect([menu.id]) }],
+    };
+  }, [menu, graph.nodes, onSelect, removeNodes, disconnect]);
+
+  // what the menu points at vanished (here or in another tab): close it
+  useEffect(() => {
+    if (menu && !(menu.kind === 'node' ? menu.id in graph.nodes : menu.id in graph.edges)) setMenu(null);
+  }, [menu, graph.nodes, graph.edges]);
+
+  // --- keyboard -----------------------------------------------------------------------------
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape' && menu) {
+        setMenu(null);
+        return;
+      }
+      if (!isDeleteKey(e)) return;
+      const target = e.target;
+      const here = target === document.body || (target instanceof globalThis.Node && wrapper.current?.contains(target));
+      if (here && deleteSelection()) e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [menu, deleteSelection]);
+
+  // --- selection ----------------------------------------------------------------------------
+  const onNodeClick = useCallback(
+    (e: ReactMouseEvent, node: FlowNode) => {
+      // a click on a card's widget edits the value; it does not open the inspector
+      if (isWidgetTarget(e.target)) return;
+      if (e.shiftKey || e.metaKey || e.ctrlKey) return; // growing a multi-selection
+      onSelect(node.id);
+    },
+    [onSelect],
+  );
+  const onPaneClick = useCallback(() => {
+    setMenu(null);
+    onSelect(null);
+  }, [onSelect]);
+
+  const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
+
+  return (
+    <div className="nw-canvas" data-testid="canvas" ref={wrapper}>
+      <CardWorkerContext.Provider value={cardWorker}>
+        <IncomingContext.Provider value={incoming}>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onNodeClick={onNodeClick}
+          onPaneClick={onPaneClick}
+          onNodeContextMenu={onNodeContextMenu}
+          onEdgeContextMenu={onEdgeContextMenu}
+          onPaneContextMenu={closeMenu}
+          onMoveStart={closeMenu}
+          onNodeDragStart={closeMenu}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          colorMode="dark"
+          deleteKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          minZoom={0.1}
+          maxZoom={2}
+          connectionRadius={24}
+          aria-label="Graph canvas"
+        >
+          <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+          <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
+          <Controls showInteractive={false} />
+        </ReactFlow>
+        </IncomingContext.Provider>
+      </CardWorkerContext.Provider>
+      {menu && menuItems && (
+        <ContextMenu x={menu.x} y={menu.y} bounds={menu.bounds} label={menuItems.label} items={menuItems.items} onClose={closeMenu} />
+      )}
+    </div>
+  );
 }

@@ -1,6 +1,31 @@
-// STUB — replaced by the input widgets.
+// The widget that edits one input's own value, chosen from its JSON Schema (schema.ts).
+//
+// Values go out through `worker.setInput` (latest-only per input). The worker echoes every
+// accepted value as an `input_changed` event; while the user is interacting, or while a
+// `set_input` of this input is still in flight (`inputBusy`), the widget shows its local
+// value, because those echoes are older than what the user sees.
+import { memo, useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from 'react';
+import type { ChangeEvent, KeyboardEvent } from 'react';
 import type { WorkerConn } from '../hooks/useWorker';
 import type { InputInfo } from '../protocol/generated';
+import { incomingPreview } from '../canvas/incoming';
+import { PreviewView } from '../previews/PreviewView';
+import { widgetForInput, type WidgetSpec } from './schema';
+import {
+  formatJson,
+  formatNumber,
+  formatText,
+  optionIndex,
+  optionLabel,
+  parseJsonText,
+  parseNumberText,
+  shownValue,
+  withSchemaStep,
+  sliderPosition,
+  sliderValue,
+  stepDecimals,
+} from './values';
+import './widgets.css';
 
 export interface InputWidgetProps {
   worker: WorkerConn;
@@ -10,6 +35,401 @@ export interface InputWidgetProps {
   compact?: boolean;
 }
 
-export function InputWidget({ input }: InputWidgetProps) {
-  return <span data-testid="input-widget">{input.name}</span>;
+/** What every editor gets. */
+interface EditorProps {
+  spec: WidgetSpec;
+  /** The value to show when the user is not editing. */
+  value: unknown;
+  send(value: unknown): void;
+  /** A `set_input` of this input is in flight or waiting. */
+  busy(): boolean;
+  label: string;
+  compact: boolean;
+  /** `x-widget: "textarea"`: a text of several lines. */
+  multiline: boolean;
+}
+
+export const InputWidget = memo(function InputWidget({ worker, uuid, input, compact = false }: InputWidgetProps) {
+  const { schema, connected } = input;
+  const spec = useMemo(() => withSchemaStep(widgetForInput({ schema, connected }).widget, schema), [schema, connected]);
+  const io = input.name;
+  const { setInput, inputBusy } = worker;
+  const send = useCallback((value: unknown) => setInput(uuid, io, value), [setInput, uuid, io]);
+  const busy = useCallback(() => inputBusy(uuid, io), [inputBusy, uuid, io]);
+  const cls = `nw-w${compact ? ' nw-w-compact' : ''}`;
+
+  if (connected) {
+    const preview = incomingPreview(worker.graph.edges, worker.graph.nodes, uuid, io) ?? input.preview;
+    return (
+      <div className={`${cls} nw-w-connected`} data-testid="input-widget" data-kind="connected" title="Driven by an edge">
+        <span className="nw-w-driven" aria-hidden={compact}>
+          ←{compact ? '' : ' driven by edge'}
+        </span>
+        {compact && <span className="nw-sr-only">driven by edge</span>}
+        <div className="nw-w-incoming">
+          <PreviewView preview={preview} compact />
+        </div>
+      </div>
+    );
+  }
+
+  const props: EditorProps = {
+    spec,
+    value: shownValue(input, spec),
+    send,
+    busy,
+    label: io,
+    compact,
+    multiline: isMultiline(schema),
+  };
+  let editor;
+  switch (spec.kind) {
+    case 'slider':
+      editor = <SliderEditor {...props} />;
+      break;
+    case 'number':
+      editor = <NumberEditor {...props} />;
+      break;
+    case 'select':
+      editor = <SelectEditor {...props} />;
+      break;
+    case 'checkbox':
+      editor = <CheckboxEditor {...props} />;
+      break;
+    case 'text':
+      editor = <TextEditor {...props} />;
+      break;
+    default:
+      editor = <JsonEditor {...props} />;
+  }
+  return (
+    <div className={`${cls} nw-w-${spec.kind}`} data-testid="input-widget" data-kind={spec.kind}>
+      {editor}
+    </div>
+  );
+});
+
+/**
+ * Whether echoes must be ignored right now (`holding`: the user interacts), and a re-render
+ * once the last `set_input` was answered, so the widget goes back to the worker's value.
+ */
+function useHold(busy: () => boolean, holding: boolean): boolean {
+  const [, wake] = useReducer((n: number) => n + 1, 0);
+  const isBusy = busy();
+  useEffect(() => {
+    if (holding || !isBusy) return;
+    const timer = setInterval(() => {
+      if (!busy()) {
+        clearInterval(timer);
+        wake();
+      }
+    }, 100);
+    return () => clearInterval(timer);
+  }, [holding, isBusy, busy]);
+  return holding || isBusy;
+}
+
+// --- slider -------------------------------------------------------------------------------
+
+function SliderEditor({ spec, value, send, busy, label, compact }: EditorProps) {
+  const [local, setLocal] = useState<number | null>(null);
+  const [pressed, setPressed] = useState(false);
+  const hold = useHold(busy, pressed);
+  const shown = hold && local !== null ? local : sliderPosition(value, spec);
+  const min = spec.min ?? 0;
+  const max = spec.max ?? 1;
+
+  const release = useRef<(() => void) | null>(null);
+  useEffect(() => () => release.current?.(), []);
+  const onPointerDown = () => {
+    setPressed(true);
+    release.current?.();
+    // the pointer may be released outside the slider
+    const up = () => {
+      setPressed(false);
+      window.removeEventListener('pointerup', up);
+      window.removeEventListener('pointercancel', up);
+      release.current = null;
+    };
+    window.addEventListener('pointerup', up);
+    window.addEventListener('pointercancel', up);
+    release.current = up;
+  };
+
+  const put = (v: number) => {
+    setLocal(v);
+    send(v);
+  };
+  const onInput = (e: ChangeEvent<HTMLInputElement>) => {
+    const v = sliderValue(e.currentTarget.value, spec);
+    if (v !== null) put(v);
+  };
+  const places = spec.integer ? 0 : Math.max(stepDecimals(spec.step), stepDecimals(spec.min));
+  return (
+    <>
+      <input
+        type="range"
+        className="nw-w-range nodrag nowheel"
+        aria-label={label}
+        min={min}
+        max={max}
+        step={spec.step ?? 'any'}
+        value={shown}
+        onChange={onInput}
+        onPointerDown={onPointerDown}
+      />
+      <NumberField
+        spec={spec}
+        value={shown}
+        onValue={(v) => {
+          if (typeof v === 'number') put(v);
+        }}
+        label={`${label} value`}
+        className="nw-w-slider-num"
+        format={(v) => (typeof v === 'number' && !compact ? v.toFixed(places) : formatNumber(v))}
+      />
+    </>
+  );
+}
+
+// --- number -------------------------------------------------------------------------------
+
+interface NumberFieldProps {
+  spec: WidgetSpec;
+  value: unknown;
+  onValue(v: number | null): void;
+  label: string;
+  className: string;
+  format?(v: unknown): string;
+}
+
+/** A number field: sends each valid entry while typing; invalid or out of range is outlined. */
+function NumberField({ spec, value, onValue, label, className, format = formatNumber }: NumberFieldProps) {
+  // non-null while the user edits: the field shows the user's text, not the worker's echo
+  const [text, setText] = useState<string | null>(null);
+  const [badInput, setBadInput] = useState(false);
+  const parsed = text === null ? null : parseNumberText(text, spec);
+  const invalid = text !== null && (badInput || (parsed !== null && !parsed.ok));
+  const commit = (t: string) => {
+    const p = parseNumberText(t, spec);
+    if (p.ok) onValue(p.value);
+  };
+  return (
+    <input
+      type="number"
+      className={`${className} nodrag nowheel${invalid ? ' nw-w-invalid' : ''}`}
+      aria-label={label}
+      aria-invalid={invalid || undefined}
+      title={parsed && !parsed.ok ? parsed.error : undefined}
+      min={spec.min}
+      max={spec.max}
+      step={spec.step ?? 'any'}
+      value={text ?? format(value)}
+      onFocus={() => setText(formatNumber(value))}
+      onChange={(e) => {
+        const t = e.currentTarget.value;
+        // "-" or "1e" on the way to a number: the browser reports "" with badInput
+        const bad = e.currentTarget.validity.badInput;
+        setText(t);
+        setBadInput(bad);
+        if (!bad) commit(t);
+      }}
+      onKeyDown={(e) => {
+        if (e.key === 'Enter' && text !== null && !badInput) commit(text);
+        if (e.key === 'Escape') {
+          setText(null);
+          e.currentTarget.blur();
+        }
+      }}
+      onBlur={() => {
+        if (text !== null && !badInput) commit(text);
+        setText(null);
+        setBadInput(false);
+      }}
+    />
+  );
+}
+
+function NumberEditor({ spec, value, send, busy, label }: EditorProps) {
+  const [sent, setSent] = useState<{ v: number | null } | null>(null);
+  const hold = useHold(busy, false);
+  const shown = hold && sent ? sent.v : value;
+  return (
+    <NumberField
+      spec={spec}
+      value={shown}
+      onValue={(v) => {
+        setSent({ v });
+        send(v);
+      }}
+      label={label}
+      className="nw-w-input nw-w-number-input"
+    />
+  );
+}
+
+// --- select / checkbox / text -------------------------------------------------------------
+
+function useSent<T>(value: unknown, busy: () => boolean, holding = false): [unknown, (v: T) => void] {
+  const [sent, setSent] = useState<{ v: T } | null>(null);
+  const hold = useHold(busy, holding);
+  return [hold && sent ? sent.v : value, (v: T) => setSent({ v })];
+}
+
+function SelectEditor({ spec, value, send, busy, label }: EditorProps) {
+  const [shown, remember] = useSent<unknown>(value, busy);
+  const options = spec.options ?? [];
+  const index = optionIndex(options, shown);
+  const empty = index < 0;
+  return (
+    <select
+      className="nw-w-input nw-w-select-input nodrag nowheel"
+      aria-label={label}
+      value={empty ? '' : String(index)}
+      onChange={(e) => {
+        const raw = e.currentTarget.value;
+        const v = raw === '' ? null : options[Number(raw)];
+        if (raw !== '' && v === undefined) return;
+        remember(v);
+        send(v);
+      }}
+    >
+      {(spec.nullable || empty) && (
+        <option value="" disabled={!spec.nullable}>
+          {spec.nullable ? '—' : shown === undefined ? 'choose…' : optionLabel(shown)}
+        </option>
+      )}
+      {options.map((o, i) => (
+        <option key={i} value={String(i)}>
+          {optionLabel(o)}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+function CheckboxEditor({ value, send, busy, label, spec }: EditorProps) {
+  const [shown, remember] = useSent<boolean>(value, busy);
+  const ref = useRef<HTMLInputElement>(null);
+  const unset = typeof shown !== 'boolean';
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = unset && spec.nullable;
+  }, [unset, spec.nullable]);
+  return (
+    <label className="nw-w-check nodrag">
+      <input
+        ref={ref}
+        type="checkbox"
+        aria-label={label}
+        checked={shown === true}
+        onChange={(e) => {
+          const v = e.currentTarget.checked;
+          remember(v);
+          send(v);
+        }}
+      />
+      <span className="nw-w-check-text">{unset ? (spec.nullable ? 'None' : 'false') : String(shown)}</span>
+    </label>
+  );
+}
+
+function TextEditor({ value, send, busy, label, compact, multiline }: EditorProps) {
+  // non-null while focused (or while the last text is unanswered): echoes never move the caret
+  const [text, setText] = useState<string | null>(null);
+  const [focused, setFocused] = useState(false);
+  const hold = useHold(busy, focused);
+  const shown = hold && text !== null ? text : formatText(value);
+  const common = {
+    'aria-label': label,
+    spellCheck: false,
+    value: shown,
+    onFocus: () => {
+      setFocused(true);
+      setText(formatText(value));
+    },
+    onBlur: () => setFocused(false),
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      const t = e.currentTarget.value;
+      setText(t);
+      send(t);
+    },
+  };
+  if (multiline) {
+    const lines = Math.min(compact ? 4 : 10, Math.max(2, shown.split('\n').length));
+    return <textarea className="nw-w-input nw-w-textarea nodrag nowheel" rows={lines} {...common} />;
+  }
+  return <input type="text" className="nw-w-input nw-w-text-input nodrag nowheel" {...common} />;
+}
+
+/** `x-widget: "textarea"` (or `{"type": "textarea"}`) asks for a text of several lines. */
+function isMultiline(schema: Readonly<Record<string, unknown>>): boolean {
+  const w = schema['x-widget'];
+  if (w === 'textarea') return true;
+  return typeof w === 'object' && w !== null && (w as Record<string, unknown>).type === 'textarea';
+}
+
+// --- JSON ---------------------------------------------------------------------------------
+
+function JsonEditor({ spec, value, send, busy, label, compact }: EditorProps) {
+  // the user's text: kept while focused, while unanswered, and while it does not parse
+  const [draft, setDraft] = useState<string | null>(null);
+  const [focused, setFocused] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const hold = useHold(busy, focused || error !== null);
+  const text = hold && draft !== null ? draft : formatJson(value);
+  const errorId = useId();
+  const commit = (t: string) => {
+    const p = parseJsonText(t, spec.nullable);
+    if (!p.ok) {
+      setError(p.error);
+      return;
+    }
+    setError(null);
+    send(p.value);
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      commit(draft ?? text);
+    } else if (e.key === 'Escape') {
+      setDraft(null);
+      setError(null);
+      e.currentTarget.blur();
+    }
+  };
+  const lines = Math.min(compact ? 4 : 12, Math.max(compact ? 1 : 3, text.split('\n').length));
+  return (
+    <>
+      <textarea
+        className={`nw-w-json-input nodrag nowheel${error ? ' nw-w-invalid' : ''}`}
+        aria-label={label}
+        aria-invalid={error !== null || undefined}
+        aria-describedby={error ? errorId : undefined}
+        spellCheck={false}
+        rows={lines}
+        value={text}
+        title="JSON — Ctrl+Enter or leave the field to apply, Esc to revert"
+        onFocus={() => {
+          setFocused(true);
+          if (draft === null || error === null) setDraft(formatJson(value));
+        }}
+        onChange={(e) => {
+          setDraft(e.currentTarget.value);
+          if (error) setError(null);
+        }}
+        onKeyDown={onKeyDown}
+        onBlur={(e) => {
+          setFocused(false);
+          const t = e.currentTarget.value;
+          if (t !== formatJson(value)) commit(t);
+          else setError(null);
+        }}
+      />
+      {error && (
+        <div className="nw-w-error" id={errorId} role="alert">
+          {error}
+        </div>
+      )}
+    </>
+  );
 }

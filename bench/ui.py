@@ -1,0 +1,419 @@
+"""UI benchmark: the page in headless Chromium against a real hub and workers; prints figures.
+
+    python bench/ui.py [--quick] [--json] [--only NAME ...]
+
+A real ``nodeweave up`` runs in a fresh temporary state directory (127.0.0.1, a free port) and the
+system Chromium (``apt-get install chromium``; ``NODEWEAVE_CHROMIUM`` names another binary) opens
+the built UI from ``nodeweave/static``. Times are taken inside the page (``performance.now()``,
+from navigation start), by a MutationObserver installed before the page's own scripts run, so
+Playwright's polling adds nothing. Every process started is stopped by pid.
+
+Figures, median [min, max] (runs):
+- ``workers``: open the page → the hub's 5 workers are listed;
+- ``graph200``: open a worker holding 200 nodes (and 100 edges) → all 200 node cards measured and
+  visible, and all 100 edges drawn;
+- ``chain``: edit the first input of a 10-node chain → the last node's preview shows the result
+  on screen (p50, and p90 alongside);
+- ``js_gzip``: the JavaScript the page loads, gzip-compressed (level 9), in kB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import gzip
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+from nodeweave.client import Client  # noqa: E402
+
+STATIC = ROOT / "nodeweave" / "static"
+TOKEN = "ui-bench-token-0123456789abcdef"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--no-first-run"]
+
+
+class BenchError(AssertionError):
+    pass
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    unit: str
+    target: float | None = None
+
+
+FIGURES = [
+    Figure("workers", "open the page → 5 workers listed", "s", 1.0),
+    Figure("graph200", "open a worker with 200 nodes → all nodes drawn", "s", 1.5),
+    Figure("chain", "input edited → last preview of a 10-node chain, p50", "ms", 50),
+    Figure("chain_p90", "… the same, p90", "ms"),
+    Figure("js_gzip", "JavaScript shipped, gzip", "kB", 350),
+]
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {
+        "median": statistics.median(samples),
+        "min": min(samples),
+        "max": max(samples),
+        "runs": len(samples),
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def chromium_path() -> str:
+    explicit = os.environ.get("NODEWEAVE_CHROMIUM")
+    if explicit:
+        return explicit
+    for name in ("chromium", "chromium-browser", "google-chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    raise BenchError("no Chromium found: apt-get install -y chromium")
+
+
+class Hub:
+    """``nodeweave up`` in a temporary state directory, stopped by pid."""
+
+    def __init__(self, root: Path, bytecode: Path) -> None:
+        self.state = root / "state"
+        self.state.mkdir(mode=0o700)
+        token = self.state / "token"
+        token.write_text(TOKEN + "\n")
+        token.chmod(0o600)
+        self.port = free_port()
+        env = {**os.environ, "FUNCNODES_CONFIG_DIR": str(self.state)}
+        env["NODEWEAVE_LOG_LEVEL"] = "WARNING"
+        env.pop("PYTHONDONTWRITEBYTECODE", None)  # as installed: with a bytecode cache
+        env["PYTHONPYCACHEPREFIX"] = str(bytecode)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
+        self.log = root / "hub.log"
+        with self.log.open("ab") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "nodeweave", "up", "--no-browser", "--port", str(self.port)],
+                stdout=subprocess.PIPE,
+                stderr=err,
+                env=env,
+                start_new_session=True,
+            )
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline().decode()
+        if not line.startswith("nodeweave hub on "):
+            self.close()
+            raise BenchError(f"hub did not start: {line!r} {self.log.read_text()}")
+        self.ws = f"ws://127.0.0.1:{self.port}/ws"
+
+    def url(self, worker: str | None = None) -> str:
+        return f"http://127.0.0.1:{self.port}/?token={TOKEN}" + (f"#/w/{worker}" if worker else "")
+
+    def call(self, cmd: str, **kwargs: Any) -> Any:
+        return _run(_call(self.ws, cmd, kwargs))
+
+    def worker_call(self, worker_id: str, cmd: str, **kwargs: Any) -> Any:
+        url = self.call("get_worker", id=worker_id)["url"]
+        return _run(_call(url, cmd, kwargs))
+
+    def worker_pids(self) -> list[int]:
+        return [w["pid"] for w in self.call("list_workers") if w.get("pid")]
+
+    def close(self) -> None:
+        pids: list[int] = []
+        with contextlib.suppress(Exception):
+            pids = self.worker_pids()
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        for pid in pids:  # the hub stops its workers; this only catches a straggler
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+
+def _run(coro: Coroutine[Any, Any, Any]) -> Any:
+    """Run ``coro`` to completion in a thread of its own (Playwright's sync API owns this one's loop)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+async def _call(url: str, cmd: str, kwargs: dict[str, Any]) -> Any:
+    client = await Client.connect(url, token=TOKEN)
+    try:
+        return await client.call(cmd, **kwargs)
+    finally:
+        await client.close()
+
+
+# Installed before the page's scripts: note when every [selector, count] is met at once.
+WATCH = """
+(wanted) => {
+  const check = () => {
+    if (window.__reached === undefined &&
+        wanted.every(([sel, n]) => document.querySelectorAll(sel).length >= n)) {
+      window.__reached = performance.now();
+    }
+  };
+  new MutationObserver(check).observe(
+    document, {subtree: true, childList: true, attributes: true, attributeFilter: ['style']});
+  check();
+}
+"""
+
+
+def time_to(browser: Browser, url: str, wanted: list[tuple[str, int]]) -> float:
+    """Seconds from navigation start until ``count`` elements match each selector (a fresh
+    browser context each time: nothing cached but what a reload would have)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        context.add_init_script(f"({WATCH})({json.dumps(wanted)})")
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function("() => window.__reached !== undefined", timeout=30_000)
+        reached: float = page.evaluate("() => window.__reached")
+        for selector, count in wanted:
+            if page.locator(selector).count() < count:
+                raise BenchError(f"{selector}: fewer than {count}")
+        return reached / 1000
+    finally:
+        context.close()
+
+
+def fig_workers(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    for i in range(5):
+        hub.call("create_worker", name=f"listed {i}")
+    wanted = [('[data-testid="worker-row"]', 5)]
+    time_to(browser, hub.url(), wanted)  # warm the hub's file cache once
+    samples = [time_to(browser, hub.url(), wanted) for _ in range(runs)]
+    return {"workers": summary(samples)}
+
+
+def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    hub.call("create_worker", name="big")
+    hub.call("start_worker", id="big")
+    nodes, edges = [], []
+    for i in range(100):
+        src, dst = f"n{i:03d}", f"m{i:03d}"
+        x, y = (i % 10) * 520, (i // 10) * 200
+        nodes.append(
+            {
+                "uuid": src,
+                "node_id": "numbers.number",
+                "inputs": {"value": i},
+                "properties": {"position": {"x": x, "y": y}},
+            }
+        )
+        nodes.append(
+            {
+                "uuid": dst,
+                "node_id": "numbers.negate",
+                "inputs": {},
+                "properties": {"position": {"x": x + 260, "y": y}},
+            }
+        )
+        edges.append({"src": src, "src_io": "out", "dst": dst, "dst_io": "value"})
+    document = {"schema_version": 1, "nodes": nodes, "edges": edges}
+    hub.worker_call("big", "import_workflow", document=document)
+    got = hub.worker_call("big", "get_state")
+    if len(got["nodes"]) != 200 or len(got["edges"]) != 100:
+        raise BenchError("the 200-node workflow did not load")
+    # Drawn: React Flow keeps a node hidden until it has measured it; edges need both ends.
+    wanted = [
+        ('.react-flow__node[style*="visibility: visible"] [data-testid="node-card"]', 200),
+        (".react-flow__edge path", 100),
+    ]
+    time_to(browser, hub.url("big"), wanted)
+    samples = [time_to(browser, hub.url("big"), wanted) for _ in range(runs)]
+    return {"graph200": summary(samples)}
+
+
+# Set the first input like a person typing, then wait for the last preview to show `expected`.
+EDIT = """
+async ([first, last, value, expected]) => {
+  const input = document.querySelector(
+    `[data-testid="node-card"][data-uuid="${first}"] [data-testid="node-input"][data-io="value"] input`);
+  const preview = document.querySelector(
+    `[data-testid="node-card"][data-uuid="${last}"] [data-testid="node-output"][data-io="out"] [data-testid="output-preview"]`);
+  if (!input || !preview) throw new Error('chain not on screen');
+  const shown = () => preview.textContent.trim() === expected;
+  return await new Promise((resolve, reject) => {
+    let t0 = 0;
+    const timer = setTimeout(() => reject(new Error(`no ${expected}: ${preview.textContent}`)), 5000);
+    const obs = new MutationObserver(() => {
+      if (shown()) {
+        const t1 = performance.now();
+        obs.disconnect();
+        clearTimeout(timer);
+        resolve(t1 - t0);
+      }
+    });
+    obs.observe(preview, {subtree: true, childList: true, characterData: true});
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    t0 = performance.now();
+    setter.call(input, String(value));
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+  });
+}
+"""
+
+
+def fig_chain(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    hub.call("create_worker", name="chain")
+    hub.call("start_worker", id="chain")
+    nodes = [
+        {
+            "uuid": "c0",
+            "node_id": "numbers.number",
+            "inputs": {"value": 0},
+            "properties": {"position": {"x": 0, "y": 0}},
+        }
+    ]
+    edges = []
+    for i in range(1, 10):
+        nodes.append(
+            {
+                "uuid": f"c{i}",
+                "node_id": "numbers.add",
+                "inputs": {"b": 1},
+                "properties": {"position": {"x": 280 * (i % 5), "y": 260 * (i // 5)}},
+            }
+        )
+        edges.append({"src": f"c{i - 1}", "src_io": "out", "dst": f"c{i}", "dst_io": "a"})
+    hub.worker_call(
+        "chain", "import_workflow", document={"schema_version": 1, "nodes": nodes, "edges": edges}
+    )
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page: Page = context.new_page()
+        page.goto(hub.url("chain"))
+        page.wait_for_selector('[data-testid="worker-view"][data-loaded="true"]', timeout=30_000)
+        page.wait_for_function(
+            "() => document.querySelectorAll('[data-testid=\"node-card\"]').length === 10"
+        )
+        samples = []
+        edits = max(runs * 10, 30)
+        for i in range(edits + 5):
+            value = i + 1
+            ms = page.evaluate(EDIT, ["c0", "c9", value, str(value + 9)])
+            if i >= 5:  # the first few warm the JIT and the worker's caches
+                samples.append(float(ms))
+            page.wait_for_timeout(30)
+    finally:
+        context.close()
+    ordered = sorted(samples)
+    p90 = ordered[int(0.9 * (len(ordered) - 1))]
+    return {"chain": summary(samples), "chain_p90": {**summary([p90]), "runs": len(samples)}}
+
+
+def fig_js() -> dict[str, dict[str, float]]:
+    index = (STATIC / "index.html").read_text()
+    scripts = set(re.findall(r'src="/(assets/[^"]+\.js)"', index))
+    scripts |= {str(p.relative_to(STATIC)) for p in (STATIC / "assets").glob("*.js")}
+    if not scripts:
+        raise BenchError("no built JavaScript in nodeweave/static (run npm run build in react_ui)")
+    total = sum(len(gzip.compress((STATIC / s).read_bytes(), 9)) for s in scripts)
+    return {"js_gzip": summary([total / 1000])}
+
+
+RUNNERS = ["workers", "graph200", "chain", "js_gzip"]
+
+
+def fmt(s: dict[str, float], unit: str) -> str:
+    digits = 3 if unit == "s" else 1
+    return (
+        f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}, {s['max']:.{digits}f}] "
+        f"({int(s['runs'])} runs)"
+    )
+
+
+@contextlib.contextmanager
+def running(bytecode: Path) -> Iterator[tuple[Hub, Browser]]:
+    with tempfile.TemporaryDirectory(prefix="nodeweave-ui-bench-") as tmp:
+        hub = Hub(Path(tmp), bytecode)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+                try:
+                    yield hub, browser
+                finally:
+                    browser.close()
+        finally:
+            hub.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer runs")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--only", nargs="+", choices=RUNNERS, help="run only these")
+    args = parser.parse_args()
+    runs = 3 if args.quick else 10
+    only = args.only or RUNNERS
+    results: dict[str, dict[str, float]] = {}
+    t0 = time.perf_counter()
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-pycache-") as bytecode:
+        if "js_gzip" in only:
+            results.update(fig_js())
+        browser_figures = [name for name in only if name != "js_gzip"]
+        if browser_figures:
+            with running(Path(bytecode)) as (hub, browser):
+                for name in browser_figures:
+                    print(f"  … {name}", file=sys.stderr, flush=True)
+                    results.update(globals()[f"fig_{name}"](hub, browser, runs))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    print(
+        f"nodeweave UI benchmark — headless Chromium, {os.cpu_count()} CPUs; "
+        f"median [min, max] ({time.perf_counter() - t0:.0f} s)"
+    )
+    missed = []
+    for f in FIGURES:
+        if f.key not in results:
+            continue
+        s = results[f.key]
+        mark = ""
+        if f.target is not None:
+            ok = s["median"] <= f.target
+            mark = "ok" if ok else "MISS"
+            if not ok:
+                missed.append(f.key)
+        target = f"≤ {f.target:g} {f.unit}" if f.target is not None else "—"
+        print(f"  {f.label:<58} {fmt(s, f.unit):<34} target {target:<10} {mark}")
+    if missed:
+        print(f"  missed: {', '.join(missed)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

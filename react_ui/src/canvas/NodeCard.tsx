@@ -1,0 +1,139 @@
+// A node on the canvas: header (name, status, progress), error with traceback, one row per
+// input (handle on the left, widget) and per output (handle on the right, live preview).
+import { memo, useEffect, useMemo } from 'react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } from '../protocol/generated';
+import { PreviewView } from '../previews/PreviewView';
+import type { FlowNode } from '../state/graph';
+import { InputWidget } from '../widgets/InputWidget';
+import { useCardWorker, useIncoming } from './context';
+import { displayName, ioSignature, progressTitle } from './card';
+
+/** React Flow's node component. Drags re-render this shell only; the body is memoised on data. */
+export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
+  return <CardBody uuid={id} info={data.info} progress={data.progress} selected={selected} />;
+});
+
+interface CardBodyProps {
+  uuid: string;
+  info: NodeInfo;
+  progress: ProgressData | null;
+  selected: boolean;
+}
+
+const CardBody = memo(function CardBody({ uuid, info, progress, selected }: CardBodyProps) {
+  const name = displayName(info);
+  const status = info.status;
+  // handles moved (node type reloaded with other inputs): React Flow must measure them again
+  const signature = useMemo(() => ioSignature(info), [info]);
+  const updateInternals = useUpdateNodeInternals();
+  useEffect(() => updateInternals(uuid), [signature, uuid, updateInternals]);
+
+  return (
+    <div
+      className={`nw-card nw-status-${status}${selected ? ' nw-selected' : ''}${info.placeholder ? ' nw-placeholder' : ''}`}
+      data-testid="node-card"
+      data-uuid={uuid}
+      data-node-id={info.node_id}
+      data-status={status}
+    >
+      <header className="nw-card-head" title={info.description || info.node_id}>
+        <span className="nw-card-name">{name}</span>
+        {info.placeholder && (
+          <span
+            className="nw-card-missing"
+            data-testid="node-placeholder"
+            role="img"
+            aria-label="Node type missing from the library"
+            title={`“${info.node_id}” is missing from the library: the node keeps its data but cannot run`}
+          >
+            ⚠
+          </span>
+        )}
+        <span className={`nw-badge nw-badge-${status}`} data-testid="node-status" data-status={status}>
+          {status}
+        </span>
+      </header>
+      {status === 'running' && progress && (
+        <progress
+          className="nw-card-progress"
+          data-testid="node-progress"
+          max={1}
+          value={progress.fraction ?? undefined}
+          title={progress.message || progressTitle(progress)}
+          aria-label={progressTitle(progress)}
+        />
+      )}
+      {info.placeholder && <div className="nw-card-note">Missing type: {info.node_id}</div>}
+      {info.error && <NodeError error={info.error} />}
+      <div className="nw-card-io">
+        {info.inputs.map((input) => (
+          <InputRow key={input.name} uuid={uuid} input={input} />
+        ))}
+        {info.outputs.map((output) => (
+          <OutputRow key={output.name} output={output} />
+        ))}
+        {info.inputs.length === 0 && info.outputs.length === 0 && <div className="nw-card-note">No inputs or outputs</div>}
+      </div>
+    </div>
+  );
+});
+
+function NodeError({ error }: { error: NodeErrorInfo }) {
+  return (
+    <div className="nw-card-error" data-testid="node-error" role="alert">
+      <div className="nw-card-error-msg">
+        {error.type}: {error.message}
+      </div>
+      {error.traceback && (
+        <details className="nw-card-tb nowheel nodrag" data-testid="node-traceback">
+          <summary>Traceback</summary>
+          <pre className="nowheel nodrag">{error.traceback}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+const InputRow = memo(function InputRow({ uuid, input }: { uuid: string; input: InputInfo }) {
+  const worker = useCardWorker();
+  // a driven input shows what its source output holds now (re-renders this row only)
+  const incoming = useIncoming(uuid, input.name);
+  const shown = useMemo(
+    () => (input.connected && incoming && incoming !== input.preview ? { ...input, preview: incoming } : input),
+    [input, incoming],
+  );
+  const missing = input.required && !input.connected && !input.has_value;
+  return (
+    <div
+      className={`nw-row nw-row-in${input.connected ? ' nw-connected' : ''}`}
+      data-testid="node-input"
+      data-io={input.name}
+      data-connected={input.connected ? 'true' : 'false'}
+    >
+      <Handle type="target" position={Position.Left} id={input.name} className="nw-handle nw-handle-in" />
+      <span className={`nw-io-name${missing ? ' nw-io-missing' : ''}`} title={missing ? `${input.type} — required` : input.type}>
+        {input.name}
+      </span>
+      <div className="nw-io-widget">
+        <InputWidget worker={worker} uuid={uuid} input={shown} compact />
+      </div>
+    </div>
+  );
+});
+
+const OutputRow = memo(function OutputRow({ output }: { output: OutputInfo }) {
+  return (
+    <div className="nw-row nw-row-out" data-testid="node-output" data-io={output.name}>
+      <div className="nw-out-head">
+        <span className="nw-io-name" title={output.type}>
+          {output.name}
+        </span>
+        <Handle type="source" position={Position.Right} id={output.name} className="nw-handle nw-handle-out" />
+      </div>
+      <div className="nw-out-preview" data-testid="output-preview">
+        <PreviewView preview={output.preview} compact />
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,55 @@
+// The worker connection as node cards see it: one object for the canvas's lifetime, so a new
+// `WorkerConn` on every graph change does not re-render every card (they re-render only when
+// their own NodeInfo changes). Reads go to the latest connection.
+import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
+import type { WorkerConn } from '../hooks/useWorker';
+import { inKey, type IncomingStore, type Preview } from './incoming';
+
+export const CardWorkerContext = createContext<WorkerConn | null>(null);
+
+export function useCardWorker(): WorkerConn {
+  const worker = useContext(CardWorkerContext);
+  if (!worker) throw new Error('node cards need a CardWorkerContext');
+  return worker;
+}
+
+/** A stable view of `current()`: every field reads the latest connection. */
+export function stableWorker(current: () => WorkerConn): WorkerConn {
+  return {
+    get client() {
+      return current().client;
+    },
+    get state() {
+      return current().state;
+    },
+    get graph() {
+      return current().graph;
+    },
+    get library() {
+      return current().library;
+    },
+    get hello() {
+      return current().hello;
+    },
+    get http() {
+      return current().http;
+    },
+    get error() {
+      return current().error;
+    },
+    setInput: (uuid, io, value) => current().setInput(uuid, io, value),
+    inputBusy: (uuid, io) => current().inputBusy(uuid, io),
+    clearError: () => current().clearError(),
+  };
+}
+
+export const IncomingContext = createContext<IncomingStore | null>(null);
+
+/** The preview flowing into an input over its edge (undefined when it is not driven). */
+export function useIncoming(uuid: string, io: string): Preview | undefined {
+  const store = useContext(IncomingContext);
+  const key = inKey(uuid, io);
+  const subscribe = useCallback((fn: () => void) => store?.subscribe(key, fn) ?? (() => undefined), [store, key]);
+  const read = () => store?.get(key);
+  return useSyncExternalStore(subscribe, read, read);
+}

@@ -1,0 +1,220 @@
+// Incremental React Flow nodes and edges for one worker's graph.
+//
+// The canvas keeps its own list of flow nodes (React Flow writes measured sizes, selection and
+// drag positions into it) and merges every new graph state into that list here. A flow node is
+// reused, object for object, whenever its NodeInfo, progress, position and highlight did not
+// change; the graph reducer keeps the identity of unchanged NodeInfo objects, so a `value`
+// event for one node yields exactly one new flow node and React Flow re-renders one card.
+import type { Edge, NodeChange } from '@xyflow/react';
+import type { EdgeInfo, NodeInfo, ProgressData } from '../protocol/generated';
+import { defaultPosition, nodePosition, type FlowNode, type LayoutOptions, type XY } from '../state/graph';
+
+/** What the flow nodes are built from (fields of `GraphState`, plus the inspected node). */
+export interface NodeSource {
+  order: readonly string[];
+  nodes: Readonly<Record<string, NodeInfo>>;
+  progress: Readonly<Record<string, ProgressData>>;
+  /** The node shown in the inspector (highlighted). */
+  inspected: string | null;
+}
+
+/** Class of the flow node shown in the inspector. */
+export const INSPECTED_CLASS = 'nw-inspected';
+
+export function samePosition(a: XY | undefined, b: XY | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.x === b.x && a.y === b.y);
+}
+
+/** Positions are saved as whole pixels. */
+export function roundPosition(p: XY): XY {
+  return { x: Math.round(p.x), y: Math.round(p.y) };
+}
+
+/**
+ * Merge the graph into the previous flow nodes.
+ *
+ * Position of a node: its local one while it is being dragged; else the position this tab
+ * saved and the worker has not confirmed yet (`pins`); else `properties.position`; else a grid
+ * slot. Selection, measured size and other React Flow fields are carried over. Returns `prev`
+ * itself when nothing changed.
+ */
+export function syncFlowNodes(
+  prev: readonly FlowNode[],
+  src: NodeSource,
+  pins: ReadonlyMap<string, XY> = new Map(),
+  layout: LayoutOptions = {},
+): FlowNode[] {
+  const prevById = new Map<string, FlowNode>();
+  for (const n of prev) prevById.set(n.id, n);
+  const out: FlowNode[] = [];
+  let changed = false;
+  let slot = 0;
+  for (const uuid of src.order) {
+    const info = src.nodes[uuid];
+    if (!info) continue;
+    const progress = src.progress[uuid] ?? null;
+    const old = prevById.get(uuid);
+    const saved = nodePosition(info);
+    const fallback = saved ?? defaultPosition(slot++, layout);
+    const position = old?.dragging ? old.position : (pins.get(uuid) ?? fallback);
+    const className = uuid === src.inspected ? INSPECTED_CLASS : undefined;
+    let node: FlowNode;
+    if (
+      old &&
+      old.data.info === info &&
+      old.data.progress === progress &&
+      samePosition(old.position, position) &&
+      old.className === className
+    ) {
+      node = old;
+    } else {
+      const sameData = old !== undefined && old.data.info === info && old.data.progress === progress;
+      node = {
+        ...old,
+        id: uuid,
+        type: 'nodeweave',
+        position: old && samePosition(old.position, position) ? old.position : position,
+        data: sameData ? old.data : { info, progress },
+        className,
+      };
+    }
+    if (node !== prev[out.length]) changed = true;
+    out.push(node);
+  }
+  if (!changed && out.length === prev.length) return prev as FlowNode[];
+  return out;
+}
+
+/** Pins that are done: the worker reports the pinned position, or the node is gone. */
+export function settledPins(pins: ReadonlyMap<string, XY>, nodes: Readonly<Record<string, NodeInfo>>): string[] {
+  const done: string[] = [];
+  for (const [uuid, pin] of pins) {
+    const info = nodes[uuid];
+    if (!info) {
+      done.push(uuid);
+      continue;
+    }
+    const saved = nodePosition(info);
+    if (saved && samePosition(saved, pin)) done.push(uuid);
+  }
+  return done;
+}
+
+/**
+ * Positions where a move ended (drag stop, keyboard nudge): React Flow reports them as
+ * position changes with `dragging: false`. Rounded, ready to save.
+ */
+export function finishedMoves(changes: readonly NodeChange<FlowNode>[]): Map<string, XY> {
+  const moves = new Map<string, XY>();
+  for (const c of changes) {
+    if (c.type === 'position' && c.dragging === false && c.position) {
+      moves.set(c.id, roundPosition(c.position));
+    }
+  }
+  return moves;
+}
+
+// --- edges --------------------------------------------------------------------------------
+
+export interface FlowEdgeData extends Record<string, unknown> {
+  edge: EdgeInfo;
+}
+
+export type FlowEdge = Edge<FlowEdgeData>;
+
+export interface EdgeSource {
+  edges: Readonly<Record<string, EdgeInfo>>;
+  nodes: Readonly<Record<string, NodeInfo>>;
+}
+
+/** Class of an edge by the states of its ends: data flowing, or feeding a failed node. */
+export function edgeClass(src: NodeInfo, dst: NodeInfo): string | undefined {
+  if (src.status === 'running') return 'nw-edge-running';
+  if (dst.status === 'error') return 'nw-edge-error';
+  if (src.status === 'error' || src.status === 'blocked') return 'nw-edge-blocked';
+  return undefined;
+}
+
+/** Merge the graph's edges into the previous flow edges (selection is kept; `prev` when unchanged). */
+export function syncFlowEdges(prev: readonly FlowEdge[], src: EdgeSource): FlowEdge[] {
+  const prevById = new Map<string, FlowEdge>();
+  for (const e of prev) prevById.set(e.id, e);
+  const out: FlowEdge[] = [];
+  let changed = false;
+  for (const [id, e] of Object.entries(src.edges)) {
+    const a = src.nodes[e.src];
+    const b = src.nodes[e.dst];
+    if (!a || !b) continue;
+    const animated = a.status === 'running';
+    const className = edgeClass(a, b);
+    const old = prevById.get(id);
+    let edge: FlowEdge;
+    if (old && old.data?.edge === e && old.animated === animated && old.className === className) {
+      edge = old;
+    } else {
+      edge = {
+        ...old,
+        id,
+        source: e.src,
+        sourceHandle: e.src_io,
+        target: e.dst,
+        targetHandle: e.dst_io,
+        animated,
+        className,
+        data: { edge: e },
+      };
+    }
+    if (edge !== prev[out.length]) changed = true;
+    out.push(edge);
+  }
+  if (!changed && out.length === prev.length) return prev as FlowEdge[];
+  return out;
+}
+
+/** The edge that drives an input, if any. */
+export function edgeInto(edges: Readonly<Record<string, EdgeInfo>>, dst: string, dstIo: string): EdgeInfo | null {
+  for (const e of Object.values(edges)) {
+    if (e.dst === dst && e.dst_io === dstIo) return e;
+  }
+  return null;
+}
+
+// --- placing new nodes --------------------------------------------------------------------
+
+/** Approximate size of a fresh node card (to centre it on a point). */
+export const CARD_SIZE = { width: 240, height: 120 } as const;
+
+/**
+ * A spot near `want` that no node occupies (top-left corners closer than `near` count as the
+ * same spot): steps diagonally by `step` until free.
+ */
+export function freeSpot(want: XY, taken: Iterable<XY>, step = 32, near = 12, maxTries = 50): XY {
+  const spots = [...taken];
+  let p = roundPosition(want);
+  for (let i = 0; i < maxTries; i++) {
+    const clash = spots.some((s) => Math.abs(s.x - p.x) < near && Math.abs(s.y - p.y) < near);
+    if (!clash) return p;
+    p = { x: p.x + step, y: p.y + step };
+  }
+  return p;
+}
+
+/** Top-left of a new card centred on a flow point. */
+export function centredAt(p: XY): XY {
+  return roundPosition({ x: p.x - CARD_SIZE.width / 2, y: p.y - CARD_SIZE.height / 2 });
+}
+
+/** Top-left for a box of `size` opened at `at`, kept inside `bounds` (4 px margin). */
+export function clampToBox(
+  at: XY,
+  size: { width: number; height: number },
+  bounds: { width: number; height: number },
+  margin = 4,
+): { left: number; top: number } {
+  const maxLeft = Math.max(margin, bounds.width - size.width - margin);
+  const maxTop = Math.max(margin, bounds.height - size.height - margin);
+  return {
+    left: Math.min(Math.max(margin, at.x), maxLeft),
+    top: Math.min(Math.max(margin, at.y), maxTop),
+  };
+}

@@ -1,0 +1,183 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { LibraryResult } from '../protocol/generated';
+import { isTypingTarget } from './keys';
+import { LibraryPanel, NODE_DRAG_TYPE } from './LibraryPanel';
+
+(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+
+const spec = (id: string, name: string, description = '') => ({
+  id,
+  name,
+  description,
+  inputs: [],
+  outputs: [],
+  executor: 'inline',
+  module: 'm',
+});
+
+const LIBRARY: LibraryResult = {
+  shelves: [
+    {
+      name: 'numbers',
+      description: 'Numbers',
+      nodes: [spec('numbers.number', 'Number', 'A number.'), spec('numbers.add', 'Add', 'Add two numbers.')],
+      subshelves: [{ name: 'random', description: '', nodes: [spec('numbers.random', 'Random')], subshelves: [] }],
+    },
+    { name: 'text', description: 'Text', nodes: [spec('text.join', 'Join', 'Join strings.')], subshelves: [] },
+  ],
+};
+
+let container: HTMLDivElement;
+let root: Root;
+
+beforeEach(() => {
+  container = document.createElement('div');
+  document.body.appendChild(container);
+  root = createRoot(container);
+});
+
+afterEach(() => {
+  act(() => root.unmount());
+  container.remove();
+});
+
+function render(library: LibraryResult | null, onAdd = vi.fn()) {
+  act(() => root.render(<LibraryPanel library={library} onAdd={onAdd} />));
+  return onAdd;
+}
+
+const q = (sel: string) => container.querySelector<HTMLElement>(sel);
+const all = (sel: string) => Array.from(container.querySelectorAll<HTMLElement>(sel));
+const nodeIds = () => all('[data-testid="library-node"]').map((n) => n.dataset.nodeId);
+const search = () => q('[data-testid="library-search"]') as HTMLInputElement;
+
+function type(input: HTMLInputElement, value: string) {
+  const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+  act(() => {
+    setter?.call(input, value);
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+  });
+}
+
+function key(el: Element, k: string) {
+  act(() => {
+    el.dispatchEvent(new KeyboardEvent('keydown', { key: k, bubbles: true, cancelable: true }));
+  });
+}
+
+describe('LibraryPanel', () => {
+  it('says when the library is loading or empty', () => {
+    render(null);
+    expect(q('[data-testid="library-panel"]')?.textContent).toContain('Loading library…');
+    render({ shelves: [] });
+    expect(q('[data-testid="library-panel"]')?.textContent).toContain('No nodes');
+  });
+
+  it('shows top-level shelves open and sub-shelves closed', () => {
+    render(LIBRARY);
+    expect(all('[data-testid="library-shelf"]').map((s) => s.dataset.shelf)).toEqual(['numbers', 'random', 'text']);
+    expect(nodeIds()).toEqual(['numbers.number', 'numbers.add', 'text.join']);
+    const numbersHead = q('[data-shelf="numbers"] > button') as HTMLButtonElement;
+    expect(numbersHead.textContent).toBe('numbers3');
+    act(() => numbersHead.click());
+    expect(nodeIds()).toEqual(['text.join']);
+    expect(numbersHead.getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it('filters by name, id and description and opens every shelf with a match', () => {
+    const onAdd = render(LIBRARY);
+    type(search(), 'RAND');
+    expect(all('[data-testid="library-shelf"]').map((s) => s.dataset.shelf)).toEqual(['numbers', 'random']);
+    expect(nodeIds()).toEqual(['numbers.random']);
+    type(search(), 'two numbers');
+    expect(nodeIds()).toEqual(['numbers.add']);
+    type(search(), 'text.');
+    expect(nodeIds()).toEqual(['text.join']);
+    type(search(), 'zzz');
+    expect(nodeIds()).toEqual([]);
+    expect(q('[data-testid="library-no-match"]')).not.toBeNull();
+    // Enter adds the first match; Escape clears.
+    type(search(), 'number');
+    key(search(), 'Enter');
+    expect(onAdd).toHaveBeenCalledWith('numbers.number');
+    key(search(), 'Escape');
+    expect(search().value).toBe('');
+    expect(nodeIds()).toEqual(['numbers.number', 'numbers.add', 'text.join']);
+  });
+
+  it('adds a node by double-click or Enter', () => {
+    const onAdd = render(LIBRARY);
+    const add = q('[data-node-id="numbers.add"]') as HTMLElement;
+    expect(add.tabIndex).toBe(0);
+    expect(add.getAttribute('draggable')).toBe('true');
+    act(() => {
+      add.dispatchEvent(new MouseEvent('dblclick', { bubbles: true }));
+    });
+    expect(onAdd).toHaveBeenLastCalledWith('numbers.add');
+    key(q('[data-node-id="text.join"]') as HTMLElement, 'Enter');
+    expect(onAdd).toHaveBeenLastCalledWith('text.join');
+    expect(onAdd).toHaveBeenCalledTimes(2);
+  });
+
+  it('puts the node id on a drag', () => {
+    render(LIBRARY);
+    const data = new Map<string, string>();
+    const transfer = { setData: (t: string, v: string) => data.set(t, v), effectAllowed: 'all' };
+    const event = new Event('dragstart', { bubbles: true });
+    Object.defineProperty(event, 'dataTransfer', { value: transfer });
+    act(() => {
+      q('[data-node-id="numbers.add"]')?.dispatchEvent(event);
+    });
+    expect(data.get(NODE_DRAG_TYPE)).toBe('numbers.add');
+    expect(data.get('text/plain')).toBe('numbers.add');
+    expect(transfer.effectAllowed).toBe('copy');
+  });
+
+  it('focuses the search on "/" unless the user is typing', () => {
+    render(LIBRARY);
+    const other = document.createElement('textarea');
+    document.body.appendChild(other);
+    other.focus();
+    key(other, '/');
+    expect(document.activeElement).toBe(other);
+    other.blur();
+    key(document.body, '/');
+    expect(document.activeElement).toBe(search());
+    other.remove();
+  });
+
+  it('moves through the tree with the arrow keys', () => {
+    render(LIBRARY);
+    key(search(), 'ArrowDown');
+    const head = q('[data-shelf="numbers"] > button') as HTMLElement;
+    expect(document.activeElement).toBe(head);
+    key(head, 'ArrowDown');
+    expect(document.activeElement).toBe(q('[data-node-id="numbers.number"]'));
+    key(document.activeElement as HTMLElement, 'ArrowLeft');
+    expect(document.activeElement).toBe(head);
+    key(head, 'ArrowLeft');
+    expect(head.getAttribute('aria-expanded')).toBe('false');
+    key(head, 'ArrowRight');
+    expect(head.getAttribute('aria-expanded')).toBe('true');
+    key(head, 'ArrowUp');
+    expect(document.activeElement).toBe(search());
+  });
+});
+
+describe('isTypingTarget', () => {
+  it('knows text fields from other elements', () => {
+    const input = document.createElement('input');
+    expect(isTypingTarget(input)).toBe(true);
+    input.type = 'checkbox';
+    expect(isTypingTarget(input)).toBe(false);
+    input.type = 'range';
+    expect(isTypingTarget(input)).toBe(false);
+    expect(isTypingTarget(document.createElement('textarea'))).toBe(true);
+    expect(isTypingTarget(document.createElement('button'))).toBe(false);
+    expect(isTypingTarget(null)).toBe(false);
+    expect(isTypingTarget(window)).toBe(false);
+  });
+});
