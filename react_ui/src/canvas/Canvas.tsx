@@ -34,15 +34,18 @@ import { CardWorkerContext, IncomingContext, stableWorker } from './context';
 import { IncomingStore } from './incoming';
 import { ContextMenu, type MenuItem } from './ContextMenu';
 import {
+  CARD_SIZE,
   centredAt,
   edgeInto,
   finishedMoves,
   freeSpot,
+  nodeBox,
   roundPosition,
   samePosition,
   settledPins,
   syncFlowEdges,
   syncFlowNodes,
+  type Box,
   type FlowEdge,
 } from './flow';
 import { isDeleteKey, isWidgetTarget } from './keys';
@@ -185,15 +188,17 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
   const isValidConnection = useCallback<IsValidConnection<FlowEdge>>((c) => c.source !== c.target, []);
 
   // --- add ----------------------------------------------------------------------------------
-  const pendingAdds = useRef<XY[]>([]);
+  const pendingAdds = useRef<Box[]>([]);
   const addAt = useCallback(
     (nodeId: string, position: XY) => {
-      pendingAdds.current.push(position);
+      // a spot taken until the node arrives, so quick double-clicks do not stack cards
+      const box: Box = { ...position, ...CARD_SIZE };
+      pendingAdds.current.push(box);
       client
         .call('add_node', { node_id: nodeId, properties: { position } })
         .catch(fail)
         .finally(() => {
-          pendingAdds.current = pendingAdds.current.filter((p) => p !== position);
+          pendingAdds.current = pendingAdds.current.filter((b) => b !== box);
         });
     },
     [client, fail],
@@ -206,7 +211,7 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
         const centre = box
           ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
           : { x: 0, y: 0 };
-        const taken = [...nodesRef.current.map((n) => n.position), ...pendingAdds.current];
+        const taken = [...nodesRef.current.map(nodeBox), ...pendingAdds.current];
         addAt(nodeId, freeSpot(centredAt(centre), taken));
       },
       fitView() {

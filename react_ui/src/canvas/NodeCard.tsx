@@ -1,6 +1,6 @@
 // A node on the canvas: header (name, status, progress), error with traceback, one row per
 // input (handle on the left, widget) and per output (handle on the right, live preview).
-import { memo, useEffect, useMemo } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } from '../protocol/generated';
 import { PreviewView } from '../previews/PreviewView';
@@ -25,9 +25,15 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
   const name = displayName(info);
   const status = info.status;
   // handles moved (node type reloaded with other inputs): React Flow must measure them again
+  // (React Flow measures a new node by itself: only later changes need the call)
   const signature = useMemo(() => ioSignature(info), [info]);
+  const measured = useRef(signature);
   const updateInternals = useUpdateNodeInternals();
-  useEffect(() => updateInternals(uuid), [signature, uuid, updateInternals]);
+  useEffect(() => {
+    if (measured.current === signature) return;
+    measured.current = signature;
+    updateInternals(uuid);
+  }, [signature, uuid, updateInternals]);
 
   return (
     <div

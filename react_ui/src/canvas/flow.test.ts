@@ -11,6 +11,7 @@ import {
   finishedMoves,
   freeSpot,
   INSPECTED_CLASS,
+  nodeBox,
   roundPosition,
   settledPins,
   syncFlowEdges,
@@ -262,10 +263,31 @@ describe('placing new nodes', () => {
     expect(centredAt({ x: 500, y: 300 })).toEqual({ x: 500 - CARD_SIZE.width / 2, y: 300 - CARD_SIZE.height / 2 });
   });
 
-  it('offsets a new node when one already sits there', () => {
-    expect(freeSpot({ x: 100, y: 100 }, [])).toEqual({ x: 100, y: 100 });
-    expect(freeSpot({ x: 100, y: 100 }, [{ x: 95, y: 104 }])).toEqual({ x: 132, y: 132 });
-    expect(freeSpot({ x: 100, y: 100 }, [{ x: 100, y: 100 }, { x: 132, y: 132 }])).toEqual({ x: 164, y: 164 });
+  const card = (x: number, y: number, width = 240, height = 120) => ({ x, y, width, height });
+
+  it('places a new node where asked when nothing is in the way', () => {
+    expect(freeSpot({ x: 100.4, y: 99.6 }, [])).toEqual({ x: 100, y: 100 });
+    expect(freeSpot({ x: 100, y: 100 }, [card(1000, 1000)])).toEqual({ x: 100, y: 100 });
+  });
+
+  it('moves a new node to the nearest spot where it overlaps no card', () => {
+    const taken = [card(100, 100)];
+    const p = freeSpot({ x: 100, y: 100 }, taken, { width: 240, height: 120 }, 40, 8, 16);
+    const overlap = (a: { x: number; y: number }) =>
+      a.x < 100 + 240 + 16 && 100 < a.x + 240 + 16 && a.y < 100 + 120 + 16 && 100 < a.y + 120 + 16;
+    expect(overlap(p)).toBe(false);
+    // nearest: straight up or down by 160 (4 steps) beats sideways by 280
+    expect(Math.abs(p.y - 100) + Math.abs(p.x - 100)).toBeLessThanOrEqual(160);
+  });
+
+  it('falls back to a diagonal offset when the neighbourhood is full', () => {
+    const wall = [card(-2000, -2000, 5000, 5000), card(100, 100)];
+    expect(freeSpot({ x: 100, y: 100 }, wall)).toEqual({ x: 132, y: 132 });
+  });
+
+  it('takes the measured size of a node, else the usual card size', () => {
+    expect(nodeBox({ position: { x: 1, y: 2 }, measured: { width: 250, height: 300 } })).toEqual(card(1, 2, 250, 300));
+    expect(nodeBox({ position: { x: 1, y: 2 } })).toEqual(card(1, 2, CARD_SIZE.width, CARD_SIZE.height));
   });
 
   it('keeps a menu inside the canvas', () => {

@@ -184,19 +184,59 @@ export function edgeInto(edges: Readonly<Record<string, EdgeInfo>>, dst: string,
 /** Approximate size of a fresh node card (to centre it on a point). */
 export const CARD_SIZE = { width: 240, height: 120 } as const;
 
+export interface Box extends XY {
+  width: number;
+  height: number;
+}
+
+function overlaps(a: Box, b: Box, gap: number): boolean {
+  return a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
+}
+
 /**
- * A spot near `want` that no node occupies (top-left corners closer than `near` count as the
- * same spot): steps diagonally by `step` until free.
+ * Where a new card of `size` goes when it should sit at `want`: there if no card is in the
+ * way, else the nearest free spot on a grid of `step` around it (at most `rings` steps away),
+ * else `want` shifted diagonally past the cards whose corner sits there.
  */
-export function freeSpot(want: XY, taken: Iterable<XY>, step = 32, near = 12, maxTries = 50): XY {
-  const spots = [...taken];
-  let p = roundPosition(want);
-  for (let i = 0; i < maxTries; i++) {
-    const clash = spots.some((s) => Math.abs(s.x - p.x) < near && Math.abs(s.y - p.y) < near);
-    if (!clash) return p;
-    p = { x: p.x + step, y: p.y + step };
+export function freeSpot(
+  want: XY,
+  taken: readonly Box[],
+  size: { width: number; height: number } = CARD_SIZE,
+  step = 40,
+  rings = 8,
+  gap = 16,
+): XY {
+  const origin = roundPosition(want);
+  const free = (p: XY) => !taken.some((t) => overlaps({ ...p, ...size }, t, gap));
+  for (let r = 0; r <= rings; r++) {
+    const ring: XY[] = [];
+    for (let dx = -r; dx <= r; dx++) {
+      for (let dy = -r; dy <= r; dy++) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) === r) ring.push({ x: dx * step, y: dy * step });
+      }
+    }
+    // nearest first; on a tie prefer right, then down
+    ring.sort((a, b) => a.x * a.x + a.y * a.y - (b.x * b.x + b.y * b.y) || b.x - a.x || b.y - a.y);
+    for (const d of ring) {
+      const p = { x: origin.x + d.x, y: origin.y + d.y };
+      if (free(p)) return p;
+    }
+  }
+  let p = origin;
+  for (let i = 0; i < 50 && taken.some((t) => Math.abs(t.x - p.x) < 12 && Math.abs(t.y - p.y) < 12); i++) {
+    p = { x: p.x + 32, y: p.y + 32 };
   }
   return p;
+}
+
+/** The box a flow node covers (its measured size, else the usual card size). */
+export function nodeBox(n: Pick<FlowNode, 'position' | 'measured'>): Box {
+  return {
+    x: n.position.x,
+    y: n.position.y,
+    width: n.measured?.width ?? CARD_SIZE.width,
+    height: n.measured?.height ?? CARD_SIZE.height,
+  };
 }
 
 /** Top-left of a new card centred on a flow point. */
