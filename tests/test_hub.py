@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import os
+import re
 import signal
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -150,6 +151,20 @@ async def test_index_is_served_without_a_token(hub: RunningHub) -> None:
     built = STATIC_DIR / "index.html"
     expected = built.read_bytes() if built.is_file() else NOT_BUILT.encode()
     assert body == expected
+
+
+async def test_the_shipped_ui_is_complete_and_public(hub: RunningHub) -> None:
+    """The committed build loads without a token: index, then every asset it references."""
+    index = (STATIC_DIR / "index.html").read_text()
+    assets = re.findall(r'(?:src|href)="/(assets/[^"]+)"', index)
+    assert any(a.endswith(".js") for a in assets), index
+    for asset in assets:
+        status, body = await raw_get(hub, "/" + asset)
+        assert status == 200, asset
+        assert body == (STATIC_DIR / asset).read_bytes()
+    # Nothing in the package that the page would not load (no stale build left behind).
+    shipped = {str(p.relative_to(STATIC_DIR)) for p in (STATIC_DIR / "assets").iterdir()}
+    assert shipped == set(assets)
 
 
 async def test_built_ui_files_and_what_needs_the_token(open_hub: OpenHub, tmp_path: Path) -> None:

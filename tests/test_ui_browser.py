@@ -440,3 +440,84 @@ def test_delete_asks_first_and_failures_say_why(page: Page, hub: HubProcess) -> 
     expect(broken).to_have_attribute("data-status", "failed", timeout=60_000)
     expect(broken.get_by_test_id("worker-error")).to_be_visible()
     shot(page, "11-environment-failed")
+
+
+def test_running_nodes_show_progress_then_done(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Slow")
+    open_worker(page, hub, "slow")
+    uuid = hub.worker_call("slow", "add_node", node_id="time.sleep", inputs={"seconds": 2.5})[
+        "uuid"
+    ]
+    expect(card(page, uuid)).to_have_attribute("data-status", "running")
+    bar = card(page, uuid).get_by_test_id("node-progress")
+    expect(bar).to_be_visible()
+    first = float(bar.get_attribute("value") or 0)
+    wait_until(lambda: float(bar.get_attribute("value") or 0) > first, timeout=5)
+    shot(page, "12-progress")
+    expect(card(page, uuid)).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(card(page, uuid).get_by_test_id("node-progress")).to_have_count(0)
+
+
+DEMO_MODULE = '''
+"""Nodes whose values preview as a table, an image and JSON (browser test)."""
+import pandas as pd
+from PIL import Image
+
+from nodeweave import Shelf, node
+
+
+@node(id="demo.table", name="Table")
+def table(rows: int = 300) -> pd.DataFrame:
+    return pd.DataFrame({"n": range(rows), "square": [i * i for i in range(rows)]})
+
+
+@node(id="demo.image", name="Image")
+def image(size: int = 64) -> Image.Image:
+    return Image.new("RGB", (size, size), (91, 157, 255))
+
+
+@node(id="demo.record", name="Record")
+def record() -> dict[str, object]:
+    return {"name": "nodeweave", "tags": ["reactive", "typed"], "nested": {"depth": 2}}
+
+
+NODE_SHELF = Shelf(name="demo", nodes=[table, image, record])
+'''
+
+
+def test_previews_show_tables_images_and_json(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Rich", start=False)
+    modules = hub.state / "workers" / "rich" / "modules"
+    modules.mkdir(parents=True, exist_ok=True)
+    (modules / "demo.py").write_text(DEMO_MODULE)
+    hub.call("start_worker", id="rich")
+    made = {
+        node_id: hub.worker_call("rich", "add_node", node_id=node_id)["uuid"]
+        for node_id in ("demo.table", "demo.image", "demo.record")
+    }
+    open_worker(page, hub, "rich")
+    expect(page.locator('[data-testid="library-node"][data-node-id="demo.table"]')).to_be_visible()
+
+    table = output_preview(page, made["demo.table"]).get_by_test_id("preview")
+    expect(table).to_have_attribute("data-kind", "table")
+    expect(table).to_contain_text("square")
+    img = output_preview(page, made["demo.image"]).get_by_test_id("preview-image")
+    expect(img).to_be_visible()
+    assert (img.get_attribute("src") or "").startswith("data:image/png;base64,")
+    assert img.evaluate("el => el.naturalWidth") == 64
+    record = output_preview(page, made["demo.record"]).get_by_test_id("preview")
+    expect(record).to_have_attribute("data-kind", "json")
+    expect(record).to_contain_text("nodeweave")
+
+    # The inspector pages the whole table from the worker, and shows JSON as a tree.
+    card(page, made["demo.table"]).get_by_test_id("node-status").click()
+    output = page.locator('[data-testid="inspector-output"][data-io="out"]')
+    output.get_by_test_id("full-value-button").click()
+    expect(output.get_by_test_id("table-range")).to_have_text(re.compile(r"1\s*[–-]\s*50 of 300"))
+    expect(output.get_by_test_id("full-table")).to_contain_text("2401")  # 49²
+    shot(page, "13-table-inspector")
+    card(page, made["demo.record"]).get_by_test_id("node-status").click()
+    inspector = page.get_by_test_id("inspector")
+    expect(inspector).to_have_attribute("data-uuid", made["demo.record"])
+    expect(inspector.get_by_test_id("json-tree").first).to_contain_text("tags")
+    shot(page, "14-json-inspector")

@@ -29,6 +29,7 @@ import { describeError } from '../hooks/useHub';
 import { NODE_DRAG_TYPE } from '../library/LibraryPanel';
 import { nodePosition, type FlowNode, type XY } from '../state/graph';
 import { useToast } from '../ui/toast';
+import { refusalMessage } from './refusal';
 import { displayName } from './card';
 import { CardWorkerContext, IncomingContext, stableWorker } from './context';
 import { IncomingStore } from './incoming';
@@ -180,9 +181,9 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
           // the user's new wire wins over the one that drives the input now
           ...(driving ? { replace: true } : {}),
         })
-        .catch(fail);
+        .catch((err: unknown) => toast.push(refusalMessage(err, workerRef.current.graph.nodes), 'error'));
     },
-    [client, fail],
+    [client, toast],
   );
   // output→output is ruled out by React Flow; the worker judges types and cycles (with a reason)
   const isValidConnection = useCallback<IsValidConnection<FlowEdge>>((c) => c.source !== c.target, []);
