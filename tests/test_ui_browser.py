@@ -336,6 +336,17 @@ def test_two_tabs_on_one_worker_stay_in_sync(page: Page, hub: HubProcess) -> Non
     expect(output_preview(other, uuid)).to_have_text(re.compile(r"^\s*42\s*$"))
     expect(input_row(other, uuid, "value").locator("input").first).to_have_value("42")
 
+    # A node moved in one tab moves in the other.
+    start = positions(other)[uuid]
+    box = card(page, uuid).get_by_test_id("node-status").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] - 30, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 60, box["y"] + 120, steps=8)
+    page.mouse.up()
+    wait_until(lambda: positions(other)[uuid] != start)
+    wait_until(lambda: positions(other)[uuid] == positions(page)[uuid])
+
     # Delete with the keyboard in one tab: gone in both.
     card(page, uuid).get_by_test_id("node-status").click()
     page.keyboard.press("Delete")
@@ -343,6 +354,11 @@ def test_two_tabs_on_one_worker_stay_in_sync(page: Page, hub: HubProcess) -> Non
     expect(card(other, uuid)).to_have_count(0)
     assert state(hub, "synced")["nodes"] == []
     other.close()
+
+    # The worker's log tail, from its row.
+    row = page.locator('[data-testid="worker-row"][data-worker-id="synced"]')
+    row.get_by_test_id("worker-logs").click()
+    expect(page.get_by_test_id("worker-log")).to_contain_text("worker synced ready on")
 
 
 def test_context_menu_deletes_nodes_and_disconnects_edges(page: Page, hub: HubProcess) -> None:
@@ -404,11 +420,25 @@ def test_the_page_reconnects_and_resyncs_after_a_worker_crash(page: Page, hub: H
     open_worker(page, hub, "crashy")
     expect(output_preview(page, uuid)).to_have_text(re.compile(r"^\s*5\s*$"))
 
+    # The hub restarts the worker within moments: note every banner the page shows meanwhile.
+    page.evaluate(
+        """() => {
+            window.__banners = new Set();
+            const note = () => document.querySelectorAll('.banner[data-testid]').forEach(
+                b => window.__banners.add(b.dataset.testid));
+            new MutationObserver(note).observe(document.body, {subtree: true, childList: true});
+        }"""
+    )
     os.kill(record["pid"], signal.SIGKILL)
-    expect(page.get_by_test_id("connection-banner")).to_be_visible()
-    shot(page, "10-connection-lost")
-    # The hub restarts it; the page finds the new port by itself and refetches the graph.
+    page.wait_for_function("() => window.__banners.has('connection-banner')")
+    # Meanwhile the last known graph stays on screen (greyed, not editable).
+    expect(card(page, uuid)).to_be_visible()
+    if page.get_by_test_id("connection-banner").count():
+        shot(page, "10-connection-lost")
+    # The page finds the worker's new port by itself and refetches the graph.
     expect(page.get_by_test_id("connection-banner")).to_have_count(0, timeout=30_000)
+    assert "worker-not-running" not in page.evaluate("() => [...window.__banners]")
+    assert record["pid"] != hub.call("get_worker", id="crashy")["pid"]
     view = page.locator('[data-testid="worker-view"][data-worker-id="crashy"]')
     expect(view).to_have_attribute("data-loaded", "true")
     expect(output_preview(page, uuid)).to_have_text(re.compile(r"^\s*5\s*$"))

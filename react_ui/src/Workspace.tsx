@@ -41,7 +41,12 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
   }, [selected, worker.graph]);
 
   const running = record.status === 'running';
-  const lost = running && worker.state !== 'open' && worker.state !== 'idle';
+  const loaded = worker.graph.loaded;
+  // A worker that crashed is restarted by the hub: keep its graph on screen meanwhile.
+  const restarting = record.status === 'starting' && loaded;
+  const lost = (running || restarting) && worker.state !== 'open' && (loaded || worker.state !== 'idle');
+  const live = running && worker.state === 'open';
+  const showGraph = running || loaded;
 
   return (
     <div
@@ -51,7 +56,7 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
       data-state={worker.state}
       data-loaded={worker.graph.loaded && !worker.graph.needsRefetch ? 'true' : 'false'}
     >
-      {!running && (
+      {!running && !restarting && (
         <div className="banner banner-info" data-testid="worker-not-running" data-status={record.status}>
           <span>
             “{record.name}” is {record.status}
@@ -70,7 +75,9 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
       )}
       {lost && (
         <div className="banner banner-warn" role="status" data-testid="connection-banner">
-          Connection to the worker lost — reconnecting…
+          {restarting
+            ? `Connection to the worker lost — the hub is restarting it${record.error ? ` (${record.error})` : ''}…`
+            : 'Connection to the worker lost — reconnecting…'}
         </div>
       )}
       {worker.hello?.problems && worker.hello.problems.length > 0 && (
@@ -81,12 +88,12 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
         </div>
       )}
       <div className="workspace-body">
-        <div className="canvas-area">
-          {running && <Canvas worker={worker} selected={selected} onSelect={setSelected} onReady={onReady} />}
+        <div className={live ? 'canvas-area' : 'canvas-area offline'} aria-disabled={!live}>
+          {showGraph && <Canvas worker={worker} selected={selected} onSelect={setSelected} onReady={onReady} />}
         </div>
-        {running && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
+        {showGraph && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
-      {librarySlot && running && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} />, librarySlot)}
+      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} />, librarySlot)}
     </div>
   );
 }
