@@ -1,15 +1,13 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WorkerConn } from '../hooks/useWorker';
 import { HttpError, type FullValue, type WorkerHttp } from '../hooks/workerHttp';
 import type { WorkerClient } from '../protocol/client';
 import type { NodeInfo } from '../protocol/generated';
 import type { GraphState } from '../state/graph';
 import { Inspector } from './Inspector';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { mountPoint } from '../testing/mount';
 
 type Page = { offset?: number; limit?: number } | undefined;
 type Handler = (uuid: string, io: string, page: Page) => Promise<FullValue>;
@@ -92,27 +90,15 @@ function makeWorker(node: NodeInfo, http: WorkerHttp | null): WorkerConn {
   };
 }
 
-let host: HTMLDivElement;
-let root: Root;
+const mount = mountPoint();
 
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
-
-const $ = <T extends Element = HTMLElement>(sel: string) => host.querySelector<T>(sel);
+const $ = <T extends Element = HTMLElement>(sel: string) => mount.host.querySelector<T>(sel);
 const flush = () => act(async () => {
   await new Promise((r) => setTimeout(r, 0));
 });
 
 function render(worker: WorkerConn, onClose = vi.fn()) {
-  act(() => root.render(<Inspector worker={worker} uuid="n1" onClose={onClose} />));
+  act(() => mount.root.render(<Inspector worker={worker} uuid="n1" onClose={onClose} />));
   return onClose;
 }
 
@@ -171,13 +157,13 @@ describe('Full value', () => {
   it('starts closed again for another node', async () => {
     const { http } = fakeHttp((_u, _io, page) => listPage(page));
     const worker = makeWorker(makeNode(), http);
-    act(() => root.render(<Inspector worker={worker} uuid="n1" onClose={vi.fn()} />));
+    act(() => mount.root.render(<Inspector worker={worker} uuid="n1" onClose={vi.fn()} />));
     act(() => $('[data-testid="full-value-button"]')?.click());
     await flush();
     expect($('[data-testid="full-value"]')).not.toBeNull();
     const other = makeNode({ uuid: 'n2' });
     const both = { ...worker, graph: { ...worker.graph, nodes: { n1: makeNode(), n2: other }, order: ['n1', 'n2'] } };
-    act(() => root.render(<Inspector worker={both} uuid="n2" onClose={vi.fn()} />));
+    act(() => mount.root.render(<Inspector worker={both} uuid="n2" onClose={vi.fn()} />));
     expect($('[data-testid="inspector"]')?.dataset.uuid).toBe('n2');
     expect($('[data-testid="full-value"]')).toBeNull();
   });

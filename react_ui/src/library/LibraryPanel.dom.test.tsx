@@ -1,12 +1,10 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { LibraryResult } from '../protocol/generated';
 import { isTypingTarget } from './keys';
 import { LibraryPanel, NODE_DRAG_TYPE } from './LibraryPanel';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { mountPoint } from '../testing/mount';
 
 const spec = (id: string, name: string, description = '') => ({
   id,
@@ -30,27 +28,15 @@ const LIBRARY: LibraryResult = {
   ],
 };
 
-let container: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-});
+const mount = mountPoint();
 
 function render(library: LibraryResult | null, onAdd = vi.fn()) {
-  act(() => root.render(<LibraryPanel library={library} onAdd={onAdd} />));
+  act(() => mount.root.render(<LibraryPanel library={library} onAdd={onAdd} />));
   return onAdd;
 }
 
-const q = (sel: string) => container.querySelector<HTMLElement>(sel);
-const all = (sel: string) => Array.from(container.querySelectorAll<HTMLElement>(sel));
+const q = (sel: string) => mount.host.querySelector<HTMLElement>(sel);
+const all = (sel: string) => Array.from(mount.host.querySelectorAll<HTMLElement>(sel));
 const nodeIds = () => all('[data-testid="library-node"]').map((n) => n.dataset.nodeId);
 const search = () => q('[data-testid="library-search"]') as HTMLInputElement;
 

@@ -1,28 +1,14 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PreviewView } from './PreviewView';
+import { mountPoint } from '../testing/mount';
 
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
-
-let host: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const mount = mountPoint();
 
 function render(preview: Record<string, unknown>, compact = false): HTMLElement {
-  act(() => root.render(<PreviewView preview={preview} compact={compact} />));
-  const el = host.querySelector<HTMLElement>('[data-testid="preview"]');
+  act(() => mount.root.render(<PreviewView preview={preview} compact={compact} />));
+  const el = mount.host.querySelector<HTMLElement>('[data-testid="preview"]');
   if (!el) throw new Error('no preview rendered');
   return el;
 }

@@ -1,12 +1,10 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { WorkerConn } from '../hooks/useWorker';
 import type { InputInfo, NodeInfo } from '../protocol/generated';
 import { InputWidget } from './InputWidget';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { mountPoint } from '../testing/mount';
 
 function input(schema: Record<string, unknown>, over: Partial<InputInfo> = {}): InputInfo {
   return {
@@ -40,26 +38,14 @@ function fakeWorker(nodes: Record<string, NodeInfo> = {}, edges: WorkerConn['gra
   };
 }
 
-let host: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  host = document.createElement('div');
-  document.body.append(host);
-  root = createRoot(host);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  host.remove();
-});
+const mount = mountPoint();
 
 function render(worker: WorkerConn, inp: InputInfo, compact = true) {
-  act(() => root.render(<InputWidget worker={worker} uuid="n1" input={inp} compact={compact} />));
+  act(() => mount.root.render(<InputWidget worker={worker} uuid="n1" input={inp} compact={compact} />));
 }
 
 function widget(): HTMLElement {
-  const el = host.querySelector<HTMLElement>('[data-testid="input-widget"]');
+  const el = mount.host.querySelector<HTMLElement>('[data-testid="input-widget"]');
   if (!el) throw new Error('no widget');
   return el;
 }

@@ -1,14 +1,12 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { HubConn } from '../hooks/useHub';
 import { createHubClient, RpcError } from '../protocol/client';
 import type { EnvProgressData, WorkerRecord } from '../protocol/generated';
 import { ToastProvider } from '../ui/toast';
 import { WorkersPanel } from './WorkersPanel';
-
-(globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = true;
+import { mountPoint } from '../testing/mount';
 
 type Reply = (kwargs: Record<string, unknown>) => unknown;
 
@@ -46,24 +44,11 @@ const rec = (id: string, fields: Partial<WorkerRecord> = {}): WorkerRecord => ({
   ...fields,
 });
 
-let container: HTMLDivElement;
-let root: Root;
-
-beforeEach(() => {
-  container = document.createElement('div');
-  document.body.appendChild(container);
-  root = createRoot(container);
-});
-
-afterEach(() => {
-  act(() => root.unmount());
-  container.remove();
-  vi.useRealTimers();
-});
+const mount = mountPoint();
 
 function render(hub: HubConn, selectedId: string | null = null, onOpen = vi.fn()) {
   act(() =>
-    root.render(
+    mount.root.render(
       <ToastProvider>
         <WorkersPanel hub={hub} selectedId={selectedId} onOpen={onOpen} />
       </ToastProvider>,
