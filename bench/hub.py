@@ -31,6 +31,7 @@ import orjson
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.report import Figure, Results, print_table, summary  # noqa: E402
 from nodeweave.client import Client  # noqa: E402
 
 BYTECODE_DIR = tempfile.TemporaryDirectory(prefix="nodeweave-bench-pycache-")
@@ -38,14 +39,6 @@ BYTECODE_DIR = tempfile.TemporaryDirectory(prefix="nodeweave-bench-pycache-")
 
 class BenchError(AssertionError):
     pass
-
-
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    unit: str
-    target: float | None = None
 
 
 FIGURES = [
@@ -63,15 +56,6 @@ FIGURES = [
     Figure("hub_stop", "hub SIGTERM with 5 running workers → all exited, saved", "s", 2.0),
     Figure("rss", "hub RSS, idle, 20 workers registered", "MB", 55),
 ]
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    return {
-        "median": statistics.median(samples),
-        "min": min(samples),
-        "max": max(samples),
-        "runs": len(samples),
-    }
 
 
 def free_port() -> int:
@@ -216,9 +200,6 @@ async def timed(fn: Callable[[], Awaitable[Any]]) -> tuple[float, Any]:
 class Plan:
     runs: int
     quick: bool
-
-
-Results = dict[str, dict[str, float]]
 
 
 async def fig_launch(plan: Plan) -> Results:
@@ -389,14 +370,6 @@ RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
 }
 
 
-def fmt(s: dict[str, float], unit: str) -> str:
-    digits = 3 if unit == "s" else 1
-    return (
-        f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}, {s['max']:.{digits}f}] "
-        f"({int(s['runs'])} runs)"
-    )
-
-
 async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
     results: Results = {}
     t0 = time.perf_counter()
@@ -410,21 +383,7 @@ async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
         f"nodeweave hub benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
         f"median [min, max] ({time.perf_counter() - t0:.0f} s)"
     )
-    missed = []
-    for f in FIGURES:
-        if f.key not in results:
-            continue
-        s = results[f.key]
-        mark = ""
-        if f.target is not None:
-            ok = s["median"] <= f.target
-            mark = "ok" if ok else "MISS"
-            if not ok:
-                missed.append(f.key)
-        target = f"≤ {f.target:g} {f.unit}" if f.target is not None else "—"
-        print(f"  {f.label:<58} {fmt(s, f.unit):<34} target {target:<10} {mark}")
-    if missed:
-        print(f"  missed: {', '.join(missed)}")
+    print_table(FIGURES, results)
     return 0
 
 

@@ -29,14 +29,12 @@ import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from collections.abc import Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
+from bench.report import Figure, print_table, summary  # noqa: E402
 from nodeweave.client import Client  # noqa: E402
 
 STATIC = ROOT / "nodeweave" / "static"
@@ -56,14 +55,6 @@ class BenchError(AssertionError):
     pass
 
 
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: str
-    unit: str
-    target: float | None = None
-
-
 FIGURES = [
     Figure("workers", "open the page → 5 workers listed", "s", 1.0),
     Figure("graph200", "open a worker with 200 nodes → all nodes drawn", "s", 1.5),
@@ -71,15 +62,6 @@ FIGURES = [
     Figure("chain_p90", "… the same, p90", "ms"),
     Figure("js_gzip", "JavaScript shipped, gzip", "kB", 350),
 ]
-
-
-def summary(samples: list[float]) -> dict[str, float]:
-    return {
-        "median": statistics.median(samples),
-        "min": min(samples),
-        "max": max(samples),
-        "runs": len(samples),
-    }
 
 
 def free_port() -> int:
@@ -348,14 +330,6 @@ def fig_js() -> dict[str, dict[str, float]]:
 RUNNERS = ["workers", "graph200", "chain", "js_gzip"]
 
 
-def fmt(s: dict[str, float], unit: str) -> str:
-    digits = 3 if unit == "s" else 1
-    return (
-        f"{s['median']:.{digits}f} {unit} [{s['min']:.{digits}f}, {s['max']:.{digits}f}] "
-        f"({int(s['runs'])} runs)"
-    )
-
-
 @contextlib.contextmanager
 def running(bytecode: Path) -> Iterator[tuple[Hub, Browser]]:
     with tempfile.TemporaryDirectory(prefix="nodeweave-ui-bench-") as tmp:
@@ -397,21 +371,7 @@ def main() -> int:
         f"nodeweave UI benchmark — headless Chromium, {os.cpu_count()} CPUs; "
         f"median [min, max] ({time.perf_counter() - t0:.0f} s)"
     )
-    missed = []
-    for f in FIGURES:
-        if f.key not in results:
-            continue
-        s = results[f.key]
-        mark = ""
-        if f.target is not None:
-            ok = s["median"] <= f.target
-            mark = "ok" if ok else "MISS"
-            if not ok:
-                missed.append(f.key)
-        target = f"≤ {f.target:g} {f.unit}" if f.target is not None else "—"
-        print(f"  {f.label:<58} {fmt(s, f.unit):<34} target {target:<10} {mark}")
-    if missed:
-        print(f"  missed: {', '.join(missed)}")
+    print_table(FIGURES, results)
     return 0
 
 
