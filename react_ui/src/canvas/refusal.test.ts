@@ -1,13 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { RpcError } from '../protocol/client';
-import type { NodeInfo } from '../protocol/generated';
+import { node } from '../testing/fixtures';
 import { refusalMessage } from './refusal';
 
-function node(uuid: string, name: string, properties: Record<string, unknown> = {}): NodeInfo {
-  return { uuid, name, node_id: 'x', inputs: [], outputs: [], placeholder: false, properties, status: 'idle' };
-}
-
-const nodes = { a1: node('a1', 'Number'), b2: node('b2', 'Add', { name: 'Sum' }) };
+const nodes = { a1: node('a1', { name: 'Number' }), b2: node('b2', { name: 'Add', properties: { name: 'Sum' } }) };
 
 describe('refusalMessage', () => {
   it('names the nodes of a cycle', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EdgeInfo, InputInfo, NodeInfo, StateResult } from '../protocol/generated';
+import type { EdgeInfo, StateResult } from '../protocol/generated';
 import {
   defaultPosition,
   edgeKey,
@@ -11,33 +11,8 @@ import {
   type GraphAction,
   type GraphState,
 } from './graph';
+import { input, node } from '../testing/fixtures';
 
-function input(name: string, extra: Partial<InputInfo> = {}): InputInfo {
-  return {
-    name,
-    type: 'int',
-    schema: { type: 'integer' },
-    required: true,
-    connected: false,
-    preview: { kind: 'none' },
-    has_value: false,
-    ...extra,
-  };
-}
-
-function node(uuid: string, extra: Partial<NodeInfo> = {}): NodeInfo {
-  return {
-    uuid,
-    node_id: 'bench.add1',
-    name: 'add1',
-    status: 'idle',
-    placeholder: false,
-    inputs: [input('a')],
-    outputs: [{ name: 'out', type: 'int', schema: { type: 'integer' }, preview: { kind: 'none' } }],
-    properties: {},
-    ...extra,
-  };
-}
 
 const e1: EdgeInfo = { src: 'n1', src_io: 'out', dst: 'n2', dst_io: 'a' };
 

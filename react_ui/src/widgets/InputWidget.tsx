@@ -20,7 +20,6 @@ import {
   parseJsonText,
   parseNumberText,
   shownValue,
-  withSchemaStep,
   sliderPosition,
   sliderValue,
   stepDecimals,
@@ -51,7 +50,7 @@ interface EditorProps {
 
 export const InputWidget = memo(function InputWidget({ worker, uuid, input, compact = false }: InputWidgetProps) {
   const { schema, connected } = input;
-  const spec = useMemo(() => withSchemaStep(widgetForInput({ schema, connected }).widget, schema), [schema, connected]);
+  const spec = useMemo(() => widgetForInput({ schema, connected }).widget, [schema, connected]);
   const io = input.name;
   const { setInput, inputBusy } = worker;
   const send = useCallback((value: unknown) => setInput(uuid, io, value), [setInput, uuid, io]);

@@ -56,3 +56,20 @@ describe('widgetForInput', () => {
     });
   });
 });
+
+describe("the schema's own step (Input(step=…))", () => {
+  const bounded = { type: 'number', minimum: -12, maximum: 14 };
+  it('is used for sliders and number fields', () => {
+    expect(widgetForSchema({ ...bounded, step: 0.25 }).step).toBe(0.25);
+    expect(widgetForSchema({ type: 'number', step: 0.5 }).step).toBe(0.5);
+    expect(widgetForSchema({ anyOf: [{ ...bounded, step: 2 }, { type: 'null' }] }).step).toBe(2);
+  });
+
+  it('gives way to multipleOf, and is ignored when not positive or not whole for integers', () => {
+    expect(widgetForSchema(bounded).step).toBe(0.1);
+    expect(widgetForSchema({ ...bounded, step: 0.25, multipleOf: 0.5 }).step).toBe(0.5);
+    expect(widgetForSchema({ ...bounded, step: -1 }).step).toBe(0.1);
+    expect(widgetForSchema({ type: 'integer', minimum: 0, maximum: 10, step: 0.5 }).step).toBe(1);
+    expect(widgetForSchema({ type: 'string', step: 1 }).step).toBeUndefined();
+  });
+});

@@ -1,6 +1,6 @@
 // Map an input's JSON Schema to the widget that edits it.
 //
-//   integer/number with minimum+maximum → slider (with step)
+//   integer/number with minimum+maximum → slider (step: multipleOf, `step`, or ~100 positions)
 //   integer/number                      → number field
 //   enum (string or other scalars)      → select
 //   boolean                             → checkbox
@@ -84,10 +84,20 @@ function defaultStep(integer: boolean, min: number, max: number): number {
   return Math.pow(10, Math.floor(Math.log10(span / 100)));
 }
 
+/** The step a schema asks for: `multipleOf`, else nodeweave's `Input(step=…)` (`step`, positive,
+ * whole for integers). */
+function schemaStep(schema: Schema, integer: boolean): number | undefined {
+  const multipleOf = num(schema.multipleOf);
+  if (multipleOf !== undefined) return multipleOf;
+  const own = num(schema.step);
+  if (own === undefined || own <= 0 || (integer && !Number.isInteger(own))) return undefined;
+  return own;
+}
+
 function numberWidget(schema: Schema, integer: boolean, nullable: boolean): WidgetSpec {
   const min = num(schema.minimum) ?? num(schema.exclusiveMinimum);
   const max = num(schema.maximum) ?? num(schema.exclusiveMaximum);
-  const multipleOf = num(schema.multipleOf);
+  const multipleOf = schemaStep(schema, integer);
   const base: WidgetSpec = { kind: 'number', integer, nullable, source: 'schema' };
   if (min !== undefined) base.min = min;
   if (max !== undefined) base.max = max;

@@ -12,7 +12,6 @@ import {
   sliderPosition,
   sliderValue,
   stepDecimals,
-  withSchemaStep,
 } from './values';
 
 describe('shownValue', () => {
@@ -40,24 +39,6 @@ describe('previewValue', () => {
     expect(previewValue({ kind: 'empty' })).toBeUndefined();
     expect(previewValue({ kind: 'image', data: '' })).toBeUndefined();
     expect(previewValue(undefined)).toBeUndefined();
-  });
-});
-
-describe('withSchemaStep', () => {
-  const slider = { kind: 'slider', min: -12, max: 14, step: 0.1, nullable: false, source: 'schema' } as const;
-  it("uses the schema's own step for sliders and number fields", () => {
-    expect(withSchemaStep(slider, { type: 'number', step: 0.25 }).step).toBe(0.25);
-    expect(withSchemaStep({ ...slider, kind: 'number' }, { step: 0.5 }).step).toBe(0.5);
-    expect(withSchemaStep(slider, { anyOf: [{ type: 'number', step: 2 }, { type: 'null' }] }).step).toBe(2);
-  });
-
-  it('keeps the spec otherwise', () => {
-    expect(withSchemaStep(slider, {})).toBe(slider);
-    expect(withSchemaStep(slider, { step: 0.25, multipleOf: 0.5 })).toBe(slider);
-    expect(withSchemaStep(slider, { step: -1 })).toBe(slider);
-    expect(withSchemaStep({ ...slider, integer: true }, { step: 0.5 }).step).toBe(0.1);
-    const text = { kind: 'text', nullable: false, source: 'schema' } as const;
-    expect(withSchemaStep(text, { step: 1 })).toBe(text);
   });
 });
 

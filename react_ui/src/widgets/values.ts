@@ -26,25 +26,6 @@ export function shownValue(
   return previewValue(input.preview);
 }
 
-/**
- * The schema's own `step` (nodeweave's `Input(step=…)`), when the mapping in schema.ts did not
- * take it: it beats a guessed step for sliders and number fields.
- */
-export function withSchemaStep(spec: WidgetSpec, schema: Readonly<Record<string, unknown>>): WidgetSpec {
-  if (spec.kind !== 'slider' && spec.kind !== 'number') return spec;
-  const own = schema.step ?? (Array.isArray(schema.anyOf) ? stepOfAlternatives(schema.anyOf) : undefined);
-  if (typeof own !== 'number' || !Number.isFinite(own) || own <= 0 || schema.multipleOf !== undefined) return spec;
-  if (spec.integer && !Number.isInteger(own)) return spec;
-  return spec.step === own ? spec : { ...spec, step: own };
-}
-
-function stepOfAlternatives(alts: readonly unknown[]): unknown {
-  for (const a of alts) {
-    if (typeof a === 'object' && a !== null && 'step' in a) return (a as Record<string, unknown>).step;
-  }
-  return undefined;
-}
-
 export type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Text for a number field. */
