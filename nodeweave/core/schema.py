@@ -18,6 +18,7 @@ from pydantic import ConfigDict, TypeAdapter, ValidationError
 from pydantic.errors import PydanticInvalidForJsonSchema, PydanticUserError
 
 from .errors import DefinitionError, InvalidValueError
+from .lazytypes import LazyType
 
 _CONFIG = ConfigDict(arbitrary_types_allowed=True)
 
@@ -29,7 +30,13 @@ class Input:
         def scale(x: Annotated[float, Input(min=0, max=10, step=0.5)] = 1.0) -> float: ...
 
     ``options`` restricts the value to a list (rendered as a select), ``widget`` names a preferred
-    widget ("slider", "textarea", …) for the UI.
+    widget ("slider", "textarea", "file", …) for the UI.
+
+    ``options_from`` names another input of the same node whose current value supplies this
+    input's choices (a column picker: ``column: Annotated[str, Input(options_from="table")]``
+    offers the columns of the table connected to ``table``); see :mod:`nodeweave.core.options`.
+    The choices are suggestions that follow the data, not a constraint: the node itself says
+    clearly when a value does not fit.
     """
 
     min: float | None = None
@@ -38,6 +45,7 @@ class Input:
     options: tuple[Any, ...] | None = None
     description: str | None = None
     widget: str | None = None
+    options_from: str | None = None
 
     def __post_init__(self) -> None:
         if self.options is not None and not isinstance(self.options, tuple):
@@ -174,6 +182,8 @@ def _apply_meta(schema: dict[str, Any], meta: Input) -> dict[str, Any]:
         out["description"] = meta.description
     if meta.widget is not None:
         out["x-widget"] = meta.widget
+    if meta.options_from is not None:
+        out["x-options-from"] = meta.options_from
     return out
 
 
@@ -266,6 +276,11 @@ def compatible(src: Any, dst: Any) -> bool:
     src, dst = _strip(src), _strip(dst)
     if src is Any or dst is Any or dst is object:
         return True
+    if isinstance(src, LazyType) and _members(dst) is None:
+        return src.feeds(get_origin(dst) or dst)
+    if isinstance(dst, LazyType) and isinstance(src, type) and _members(src) is None:
+        # Unknown while the library is not imported (the run decides), else a subclass check.
+        return dst.resolve() is None or issubclass(src, dst)
     if isinstance(src, TypeVar) or isinstance(dst, TypeVar):
         return True
     dst_members = _members(dst)

@@ -35,6 +35,8 @@ class InputSpec:
     """``NO_VALUE`` when the input has no default."""
     validate: Callable[[Any], Any]
     description: str | None = None
+    options_from: str | None = None
+    """Another input whose current value supplies this one's choices (a column picker)."""
 
     @property
     def required(self) -> bool:
@@ -263,8 +265,18 @@ def build_spec(
                 default=default,
                 validate=info.validate,
                 description=desc,
+                options_from=info.meta.options_from if info.meta else None,
             )
         )
+    names = {i.name for i in inputs}
+    for ispec in inputs:
+        if ispec.options_from is not None and (
+            ispec.options_from not in names or ispec.options_from == ispec.name
+        ):
+            raise DefinitionError(
+                f"{where}, parameter {ispec.name!r}: Input(options_from={ispec.options_from!r}) "
+                f"must name another input of the node ({sorted(names - {ispec.name})})"
+            )
 
     out_specs = _outputs(where, hints.get("return", Any), "return" in hints, outputs)
     doc = inspect.getdoc(fn) or ""
