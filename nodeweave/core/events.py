@@ -136,6 +136,15 @@ class NodeRebound:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class OptionsChanged:
+    """The choices of an input that follows another input's value changed (a column picker)."""
+
+    uuid: str
+    io: str
+    options: tuple[Any, ...]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class GraphReplaced:
     """The whole graph was replaced (a document was loaded): observers should resync."""
 
@@ -152,6 +161,7 @@ Event = (
     | InputChanged
     | NodeUpdated
     | NodeRebound
+    | OptionsChanged
     | GraphReplaced
 )
 

@@ -20,6 +20,7 @@ from .errors import NotFoundError
 from .events import Edge, Event, NodeError, Status
 from .executors import Executors
 from .library import Library, LibraryChange
+from .options import OptionsTracker
 from .runner import Runner
 from .scheduler import Scheduler
 from .values import NO_VALUE
@@ -46,6 +47,8 @@ class NodeView:
     outputs: dict[str, Any]
     properties: dict[str, Any]
     error: NodeError | None
+    options: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
+    """The current choices of inputs declared with ``Input(options_from=…)``."""
 
 
 def _new_uuid() -> str:
@@ -70,6 +73,7 @@ class NodeSpace:
         self._runner = Runner(self._scheduler, self._executors, self._dispatch, budget=drain_budget)
         self._new_uuid = new_uuid
         self._unsubscribe_library = self.library.subscribe(self._library_changed)
+        self._options = OptionsTracker(self._scheduler.nodes, self._scheduler.input_value)
 
     # --- the fixed surface ---------------------------------------------------------------
 
@@ -160,6 +164,7 @@ class NodeSpace:
             outputs=dict(n.outputs),
             properties=dict(n.props),
             error=n.error,
+            options=self._options.options(n),
         )
 
     def nodes(self) -> list[NodeView]:
@@ -218,6 +223,8 @@ class NodeSpace:
     def subscribe(self, subscriber: Subscriber) -> Callable[[], None]:
         """Receive every event; returns a function that unsubscribes."""
         self._subscribers.append(subscriber)
+        if not self._scheduler.observed:
+            self._options.reset()  # nodes added unobserved made no events to follow
         self._scheduler.observed = True
 
         def unsubscribe() -> None:
@@ -247,6 +254,8 @@ class NodeSpace:
                 subscriber(event)
             except Exception:
                 log.exception("event subscriber %r failed on %r", subscriber, event)
+        for follow_up in self._options.follow(event):
+            self._dispatch(follow_up)
 
     def _library_changed(self, change: LibraryChange) -> None:
         """Rebind nodes to new code; nodes whose type vanished become placeholders."""

@@ -90,10 +90,17 @@ class NodeSpec:
     module: str = ""
     input_map: Mapping[str, InputSpec] = dataclasses.field(init=False, repr=False)
     output_map: Mapping[str, OutputSpec] = dataclasses.field(init=False, repr=False)
+    options_sources: Mapping[str, tuple[str, ...]] = dataclasses.field(init=False, repr=False)
+    """Input name -> the inputs whose choices follow its value (empty for most nodes)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "input_map", {i.name: i for i in self.inputs})
         object.__setattr__(self, "output_map", {o.name: o for o in self.outputs})
+        sources: dict[str, tuple[str, ...]] = {}
+        for i in self.inputs:
+            if i.options_from is not None:
+                sources[i.options_from] = (*sources.get(i.options_from, ()), i.name)
+        object.__setattr__(self, "options_sources", sources)
 
     def to_dict(self) -> dict[str, Any]:
         return {

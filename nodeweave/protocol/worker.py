@@ -61,6 +61,11 @@ class InputInfo(Data):
         description="The node's own value when it is JSON data (what a widget edits).",
     )
     has_value: bool = Field(description="Whether the node has an own value for this input.")
+    options: list[Any] | None = Field(
+        default=None,
+        description="For an input whose schema has x-options-from: the choices that the named "
+        "input's current value offers (a table's columns, a dict's keys); absent otherwise.",
+    )
 
 
 class OutputInfo(Data):
@@ -315,6 +320,12 @@ class InputChangedData(Data):
     has_value: bool
 
 
+class InputOptionsData(Data):
+    uuid: Uuid
+    io: str
+    options: list[Any] = Field(description="The input's choices now (see InputInfo.options).")
+
+
 class NodeUpdatedData(Data):
     uuid: Uuid
     properties: dict[str, Any]
@@ -359,6 +370,11 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec("edge_removed", EdgeRemovedData, "An edge was removed."),
     EventSpec("input_changed", InputChangedData, "A node's own input value was set."),
     EventSpec("node_updated", NodeUpdatedData, "A node's properties changed."),
+    EventSpec(
+        "input_options",
+        InputOptionsData,
+        "The choices of an input that follows another input's value changed (column pickers).",
+    ),
     EventSpec(
         "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
     ),

@@ -62,6 +62,7 @@ class Views:
                         "value": value if ok else None,
                         "has_value": own is not NO_VALUE,
                         **({"description": i.description} if i.description else {}),
+                        **({"options": view.options.get(i.name, [])} if i.options_from else {}),
                     }
                 )
             outputs = [
@@ -167,6 +168,9 @@ class Views:
                     "node": self._node_now(uuid),
                 }
                 return "node_rebound", data, None, False
+            case ev.OptionsChanged(uuid, io, options):
+                choices = {"uuid": uuid, "io": io, "options": list(options)}
+                return "input_options", choices, ("o", uuid, io), False
             case ev.GraphReplaced():
                 return "graph_replaced", {}, None, False
         return None
