@@ -13,7 +13,8 @@ import pydantic
 import pytest
 
 from nodeweave.core.errors import InvalidValueError
-from nodeweave.core.fullvalue import FullValue, encode_full, sniff_mime
+from nodeweave.core.fullvalue import FullValue, encode_full, export_table, sniff_mime
+from nodeweave.core.tableview import ViewCache, parse_query
 from nodeweave.core.values import NO_VALUE
 
 JSON = "application/json"
@@ -249,7 +250,9 @@ def test_dataframe_is_columns_and_rows() -> None:
     full = encode_full(frame)
     assert decoded(full) == {
         "total": 2,
+        "unfiltered": 2,
         "columns": ["n", "x"],
+        "dtypes": ["int64", "float64"],
         "index": ["a", "b"],
         "rows": [[1, 0.5], [2, None]],
     }
@@ -264,7 +267,9 @@ def test_dataframe_pages_by_rows() -> None:
         "offset": 8,
         "limit": 5,
         "total": 10,
+        "unfiltered": 10,
         "columns": ["n", "when"],
+        "dtypes": ["int64", "datetime64[us]"],
         "index": [8, 9],
         "rows": [[8, "2024-01-02T00:00:00"], [9, None]],
     }
@@ -278,6 +283,9 @@ def test_series_pages_like_a_list() -> None:
         "offset": 2,
         "limit": None,
         "total": 3,
+        "unfiltered": 3,
+        "name": "value",
+        "index": [2],
         "items": [3.5],
     }
 
@@ -298,3 +306,109 @@ def test_cmyk_pil_image_is_converted_to_png() -> None:
     image_module = pytest.importorskip("PIL.Image")
     full = encode_full(image_module.new("CMYK", (3, 3)))
     assert (full.mime, image_module.open(io.BytesIO(full.data)).size) == ("image/png", (3, 3))
+
+
+# --- sorted and filtered tables, downloads ---------------------------------------------------
+
+
+def test_page_of_a_sorted_filtered_table() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"n": range(100), "x": [i * 0.1 for i in range(100)]})
+    q = parse_query("n", True, [{"column": "n", "op": ">=", "value": 50}])
+    views = ViewCache()
+    full = encode_full(frame, offset=10, limit=3, query=q, views=views)
+    assert decoded(full) == {
+        "offset": 10,
+        "limit": 3,
+        "total": 50,
+        "unfiltered": 100,
+        "columns": ["n", "x"],
+        "dtypes": ["int64", "float64"],
+        "index": [89, 88, 87],
+        "rows": [[89, 89 * 0.1], [88, 88 * 0.1], [87, 87 * 0.1]],
+    }
+    assert full.total == 50
+    assert decoded(encode_full(frame, offset=48, limit=5, query=q, views=views))["index"] == [
+        51,
+        50,
+    ]
+    assert (views.hits, views.misses) == (1, 1)
+
+
+def test_numbers_keep_full_precision() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"x": [0.1 + 0.2, 1 / 3, 2**53 + 1.0], "i": [2**62, -1, 0]})
+    body = decoded(encode_full(frame, limit=3))
+    assert body["rows"] == [[0.1 + 0.2, 2**62], [1 / 3, -1], [2**53 + 1.0, 0]]
+
+
+def test_sorted_series_page_has_its_labels() -> None:
+    pd = pytest.importorskip("pandas")
+    series = pd.Series([3, 1, 2], index=["a", "b", "c"], name="s")
+    page = decoded(encode_full(series, offset=0, limit=2, query=parse_query("s")))
+    assert page == {
+        "offset": 0,
+        "limit": 2,
+        "total": 3,
+        "unfiltered": 3,
+        "name": "s",
+        "index": ["b", "c"],
+        "items": [1, 2],
+    }
+    whole = encode_full(series, query=parse_query("value", True))
+    assert (decoded(whole), whole.total) == ([3, 2, 1], 3)
+
+
+@pytest.mark.parametrize("value", [[3, 1, 2], (1,), {"a": 1}, "text"])
+def test_sorting_a_non_table_is_rejected(value: Any) -> None:
+    with pytest.raises(InvalidValueError, match="apply to tables") as caught:
+        encode_full(value, query=parse_query("a"))
+    assert caught.value.code == "invalid_value"
+
+
+def test_csv_download_is_the_sorted_filtered_table() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame(
+        {"n": [3, 1, 2, 4], "s": ["c", "a", None, "d"], "x": [0.1 + 0.2, 1.5, 2.5, 1e-20]}
+    )
+    q = parse_query("n", False, [{"column": "n", "op": "<", "value": 4}])
+    full = export_table(frame, "csv", query=q)
+    assert (full.mime, full.total) == ("text/csv; charset=utf-8", 3)
+    back = pd.read_csv(io.BytesIO(full.data))
+    assert back["n"].tolist() == [1, 2, 3]
+    assert back["x"].tolist() == [1.5, 2.5, 0.1 + 0.2]
+    assert back.columns.tolist() == ["n", "s", "x"]  # the default index is not written
+
+
+def test_parquet_download_round_trips() -> None:
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    frame = pd.DataFrame(
+        {
+            "n": [3, 1, 2],
+            0: ["x", "y", None],
+            "when": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-03"]),
+        },
+        index=pd.Index(["a", "b", "c"], name="key"),
+    )
+    full = export_table(frame, "parquet", query=parse_query("n", True))
+    assert full.mime == "application/vnd.apache.parquet"
+    back = pd.read_parquet(io.BytesIO(full.data))
+    assert back.index.tolist() == ["a", "c", "b"]  # a named index is kept
+    assert back.columns.tolist() == ["n", "0", "when"]
+    assert back["n"].tolist() == [3, 2, 1]
+    assert back["when"].tolist() == list(frame["when"].iloc[[0, 2, 1]])
+
+
+def test_series_downloads_as_one_column() -> None:
+    pd = pytest.importorskip("pandas")
+    back = pd.read_csv(io.BytesIO(export_table(pd.Series([1.5, 2.5]), "csv").data))
+    assert back.to_dict("list") == {"value": [1.5, 2.5]}
+
+
+def test_only_tables_download_as_files() -> None:
+    pytest.importorskip("pandas")
+    with pytest.raises(InvalidValueError, match="only tables"):
+        export_table([1, 2], "csv")
+    with pytest.raises(InvalidValueError, match="unknown format 'xlsx'"):
+        export_table([1, 2], "xlsx")

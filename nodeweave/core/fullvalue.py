@@ -7,7 +7,7 @@
 * ``str`` → UTF-8 ``text/plain`` (lone surrogates are written as ``\\udXXX`` escapes);
 * PIL images and matplotlib figures → PNG;
 * lists, tuples and other sequences, numpy arrays (along axis 0) and pandas Series → a JSON array;
-  pandas DataFrames → ``{"total", "columns", "index", "rows"}``;
+  pandas DataFrames → ``{"total", "unfiltered", "columns", "dtypes", "index", "rows"}``;
 * dicts, sets, dataclasses, pydantic models and JSON scalars → JSON;
 * anything JSON cannot represent faithfully (custom objects, NaN/±inf, integers beyond 64 bits,
   self-containing lists …) → its ``repr`` as ``text/plain``.
@@ -15,11 +15,19 @@
 Inside JSON containers, leaves JSON has no type for are written as their ``repr`` (dates as ISO
 text, numpy scalars as numbers, pandas ``NA``/``NaT`` and float NaN as ``null``).
 
-Paging: with ``offset`` and/or ``limit``, sequences, arrays and Series give
-``{"offset", "limit", "total", "items"}`` and DataFrames
-``{"offset", "limit", "total", "columns", "index", "rows"}``; ``limit`` is echoed as given
-(``null`` = to the end). Paging any other value raises :class:`InvalidValueError`.
-``FullValue.total`` is the item/row count of every pageable value, paged or not, else ``None``.
+Paging: with ``offset`` and/or ``limit``, sequences and arrays give
+``{"offset", "limit", "total", "items"}``, Series ``{"offset", "limit", "total", "unfiltered",
+"name", "index", "items"}`` and DataFrames ``{"offset", "limit", "total", "unfiltered", "columns",
+"dtypes", "index", "rows"}``; ``limit`` is echoed as given (``null`` = to the end). Paging any
+other value raises :class:`InvalidValueError`. ``FullValue.total`` is the item/row count of every
+pageable value, paged or not, else ``None``.
+
+Tables (DataFrames and Series) can be sorted and filtered first (``query``, see
+:mod:`nodeweave.core.tableview`): ``total`` is then the row count after filtering and
+``unfiltered`` the count before. A :class:`~nodeweave.core.tableview.ViewCache` passed as
+``views`` keeps the row order of recent views, so paging through one only slices.
+:func:`export_table` writes the sorted, filtered table as CSV or Parquet. Numbers keep their full
+precision (floats as the shortest text that reads back the same).
 
 The byte and text helpers the preview shares live here too: :func:`sniff_mime`,
 :func:`image_size`, :func:`safe_repr`, :func:`utf8_safe`.
@@ -41,12 +49,16 @@ import orjson
 import pydantic
 
 from .errors import InvalidValueError
+from .tableview import NO_QUERY, TableQuery, TableView, ViewCache, apply_query, column_labels
 from .values import NO_VALUE
 
 JSON_MIME: Final = "application/json"
 TEXT_MIME: Final = "text/plain; charset=utf-8"
 BINARY_MIME: Final = "application/octet-stream"
 PNG_MIME: Final = "image/png"
+CSV_MIME: Final = "text/csv; charset=utf-8"
+PARQUET_MIME: Final = "application/vnd.apache.parquet"
+EXPORT_FORMATS: Final = ("csv", "parquet")
 
 _MAGIC: Final = (
     (b"\x89PNG\r\n\x1a\n", PNG_MIME),
@@ -123,11 +135,20 @@ def safe_repr(value: Any) -> str:
     return text if text.isascii() else utf8_safe(text)
 
 
-def encode_full(value: Any, *, offset: int | None = None, limit: int | None = None) -> FullValue:
+def encode_full(
+    value: Any,
+    *,
+    offset: int | None = None,
+    limit: int | None = None,
+    query: TableQuery | None = None,
+    views: ViewCache | None = None,
+) -> FullValue:
     """Encode ``value`` for download; see the module docstring for the rules.
 
     Raises :class:`InvalidValueError` for a negative or non-integer ``offset``/``limit``, for
-    paging a value that is not a sequence, array or table, and for ``NO_VALUE``.
+    paging a value that is not a sequence, array or table, for sorting or filtering a value
+    that is not a table (or by a column it lacks, or with a value the column cannot hold), and
+    for ``NO_VALUE``.
     """
     paging = offset is not None or limit is not None
     start = _check_index("offset", offset) or 0
@@ -136,10 +157,13 @@ def encode_full(value: Any, *, offset: int | None = None, limit: int | None = No
         raise InvalidValueError("the output has no value")
     np = sys.modules.get("numpy")
     pd = sys.modules.get("pandas")
-    if pd is not None and isinstance(value, pd.DataFrame):
-        return _encode_frame(value, start, count, paging)
-    if pd is not None and isinstance(value, pd.Series):
-        return _encode_items(value, lambda a, b: value.iloc[a:b].tolist(), start, count, paging)
+    if pd is not None and isinstance(value, pd.DataFrame | pd.Series):
+        view = _view(value, query, views)
+        if isinstance(value, pd.DataFrame):
+            return _encode_frame(view, start, count, paging)
+        return _encode_series(view, start, count, paging)
+    if query is not None and query.active:
+        apply_query(value, query)  # raises: not a table
     if np is not None and isinstance(value, np.ndarray) and value.ndim > 0:
         return _encode_items(value, lambda a, b: value[a:b], start, count, paging)
     if isinstance(value, list | tuple | range):
@@ -154,6 +178,68 @@ def encode_full(value: Any, *, offset: int | None = None, limit: int | None = No
             details={"type": type(value).__name__},
         )
     return _encode_single(value, np)
+
+
+def export_table(
+    value: Any,
+    fmt: str,
+    *,
+    query: TableQuery | None = None,
+    views: ViewCache | None = None,
+) -> FullValue:
+    """The sorted, filtered table ``value`` as a ``"csv"`` or ``"parquet"`` file.
+
+    The index is written unless it is the default ``0…n-1`` (a Series is one column, named by
+    its name or ``value``). Raises :class:`InvalidValueError` for a value that is not a table,
+    an unknown format, or a table the format cannot hold (Parquet without pyarrow, …).
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise InvalidValueError(
+            f"unknown format {fmt!r}; tables download as {' or '.join(EXPORT_FORMATS)}",
+            details={"format": fmt},
+        )
+    pd = sys.modules.get("pandas")
+    if value is NO_VALUE or pd is None or not isinstance(value, pd.DataFrame | pd.Series):
+        raise InvalidValueError(
+            f"only tables (DataFrame, Series) download as {fmt}, not a {type(value).__name__}",
+            details={"type": type(value).__name__},
+        )
+    view = _view(value, query, views)
+    frame = view.whole()
+    if isinstance(frame, pd.Series):
+        frame = frame.to_frame(name=column_labels(value)[0])
+    keep_index = not _default_index(value.index, pd)
+    buffer = io.BytesIO()
+    try:
+        if fmt == "csv":
+            frame.to_csv(buffer, index=keep_index)
+            return FullValue(buffer.getvalue(), CSV_MIME, view.total)
+        frame = frame.set_axis(column_labels(frame), axis=1)  # Parquet wants text names
+        frame.to_parquet(buffer, index=keep_index)
+    except (ImportError, ValueError, TypeError) as exc:  # no pyarrow, duplicate names, …
+        raise InvalidValueError(
+            f"cannot write this table as {fmt}: {safe_repr(exc)}", details={"format": fmt}
+        ) from None
+    except Exception as exc:  # noqa: BLE001 - pyarrow's own errors (unsupported cell types)
+        raise InvalidValueError(
+            f"cannot write this table as {fmt}: {type(exc).__name__}: {safe_repr(exc)}",
+            details={"format": fmt},
+        ) from None
+    return FullValue(buffer.getvalue(), PARQUET_MIME, view.total)
+
+
+def _view(table: Any, query: TableQuery | None, views: ViewCache | None) -> TableView:
+    query = query or NO_QUERY
+    return views.view(table, query) if views is not None else apply_query(table, query)
+
+
+def _default_index(index: Any, pd: Any) -> bool:
+    return (
+        isinstance(index, pd.RangeIndex)
+        and index.start == 0
+        and index.step == 1
+        and index.name is None
+    )
 
 
 def _check_index(name: str, raw: Any) -> int | None:
@@ -191,14 +277,14 @@ def _encode_items(
     return FullValue(data, JSON_MIME, total)
 
 
-def _encode_frame(df: Any, start: int, count: int | None, paging: bool) -> FullValue:
-    total = len(df)
-    part = df
-    if paging:
-        part = df.iloc[start : total if count is None else min(total, start + count)]
+def _encode_frame(view: TableView, start: int, count: int | None, paging: bool) -> FullValue:
+    total = view.total
+    part = view.rows(start, None if count is None else start + count) if paging else view.whole()
     body: dict[str, Any] = {
         "total": total,
-        "columns": [utf8_safe(c) if isinstance(c, str) else safe_repr(c) for c in df.columns],
+        "unfiltered": view.unfiltered,
+        "columns": column_labels(view.table),
+        "dtypes": [str(dtype) for dtype in view.table.dtypes],
         "index": part.index.tolist(),
         "rows": part.to_numpy(dtype=object).tolist(),
     }
@@ -208,6 +294,29 @@ def _encode_frame(df: Any, start: int, count: int | None, paging: bool) -> FullV
     if data is None:
         body["index"] = [safe_repr(i) for i in body["index"]]
         body["rows"] = [[safe_repr(v) for v in row] for row in body["rows"]]
+        data = orjson.dumps(body)
+    return FullValue(data, JSON_MIME, total)
+
+
+def _encode_series(view: TableView, start: int, count: int | None, paging: bool) -> FullValue:
+    if not paging:
+        whole = view.whole()
+        return _encode_items(whole, lambda a, b: whole.iloc[a:b].tolist(), 0, None, False)
+    total = view.total
+    part = view.rows(start, None if count is None else start + count)
+    body: dict[str, Any] = {
+        "offset": start,
+        "limit": count,
+        "total": total,
+        "unfiltered": view.unfiltered,
+        "name": column_labels(view.table)[0],
+        "index": part.index.tolist(),
+        "items": part.tolist(),
+    }
+    data = _dumps(body)
+    if data is None:
+        body["index"] = [safe_repr(i) for i in body["index"]]
+        body["items"] = [safe_repr(i) for i in body["items"]]
         data = orjson.dumps(body)
     return FullValue(data, JSON_MIME, total)
 
