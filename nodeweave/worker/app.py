@@ -1,5 +1,10 @@
 """The worker's aiohttp app: ``/ws`` (RPC), ``/values/{uuid}/{io}``, ``/files``, ``/health``.
 
+``GET /values/{uuid}/{io}`` serves an output's full value (:func:`encode_full`); tables can be
+sorted (``sort``, ``descending=1``), filtered (``filter``: a JSON list of conditions, see
+:mod:`nodeweave.core.tableview`), paged (``offset``, ``limit``) and downloaded whole
+(``format=csv|parquet``). ``GET /files`` lists the ``files/`` folder, ``POST /files`` uploads.
+
 ``create_app(config)`` builds it; the worker's engine, module watcher and autosave live in one
 ``cleanup_ctx`` generator, so an ``aiohttp_client(create_app(...))`` test gets the whole worker
 without a process.
@@ -11,13 +16,17 @@ import asyncio
 import contextlib
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
+import orjson
 from aiohttp import BodyPartReader, web
 
 from nodeweave.core.errors import NodeweaveError
-from nodeweave.core.fullvalue import encode_full
+from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
+from nodeweave.core.tableview import TableQuery, ViewCache, parse_query
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, ErrorCode
 from nodeweave.web import RpcEndpoint, error_response, security_middleware
@@ -30,6 +39,9 @@ log = logging.getLogger("nodeweave.worker")
 
 WORKER_KEY = web.AppKey("worker", Worker)
 RPC_KEY = web.AppKey("rpc", RpcEndpoint)
+VIEWS_KEY = web.AppKey("views", ViewCache)
+VIEW_CACHE_SIZE = 4
+"""Sorted/filtered table views whose row order a worker keeps (LRU), for paging through them."""
 
 
 def create_app(config: WorkerConfig) -> web.Application:
@@ -47,9 +59,11 @@ def create_app(config: WorkerConfig) -> web.Application:
     )
     app[WORKER_KEY] = worker
     app[RPC_KEY] = rpc
+    app[VIEWS_KEY] = ViewCache(VIEW_CACHE_SIZE)
     app.router.add_get("/health", _health)
     app.router.add_get("/ws", rpc.handle)
     app.router.add_get("/values/{uuid}/{io}", _values)
+    app.router.add_get("/files", _list_files)
     app.router.add_post("/files", _upload)
     app.cleanup_ctx.append(_worker_ctx)
     app.on_shutdown.append(_close_connections)
@@ -128,6 +142,10 @@ async def _values(request: web.Request) -> web.Response:
     try:
         offset = _int_param(request, "offset")
         limit = _int_param(request, "limit")
+        fmt = request.query.get("format") or "json"
+        if fmt != "json" and fmt not in EXPORT_FORMATS:
+            raise _BadRequest(f"format must be json, csv or parquet, got {fmt!r}")
+        query = _table_query(request)
         if uuid not in worker.ns:
             return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
         value = worker.ns.get_value(uuid, io, NO_VALUE)  # not_found for an unknown output
@@ -135,15 +153,44 @@ async def _values(request: web.Request) -> web.Response:
             return error_response(
                 404, ErrorCode.NOT_FOUND, f"output {io!r} of {uuid!r} has no value"
             )
-        # Encoding a big table or array can take a while: not on the event loop.
-        full = await asyncio.to_thread(encode_full, value, offset=offset, limit=limit)
+        # Sorting, filtering and encoding a big table can take a while: not on the event loop.
+        # The thread only reads the value object (outputs are replaced, never edited, by the
+        # engine); it never touches the nodespace.
+        views = request.app[VIEWS_KEY]
+        if fmt == "json":
+            full = await asyncio.to_thread(
+                encode_full, value, offset=offset, limit=limit, query=query, views=views
+            )
+        else:
+            full = await asyncio.to_thread(export_table, value, fmt, query=query, views=views)
     except NodeweaveError as exc:
         status = 404 if exc.code == ErrorCode.NOT_FOUND else 400
         return error_response(status, exc.code, exc.message)
     headers = {"Content-Type": full.mime, "Cache-Control": "no-store"}
     if full.total is not None:
         headers["X-Total-Count"] = str(full.total)
+    if fmt != "json":
+        filename = re.sub(r"[^A-Za-z0-9_.-]", "_", io) or "table"
+        headers["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return web.Response(body=full.data, headers=headers)
+
+
+def _table_query(request: web.Request) -> TableQuery:
+    """``sort``, ``descending`` and ``filter`` (a JSON list) as a checked query."""
+    raw_desc = request.query.get("descending", "").strip().lower()
+    if raw_desc not in _FLAGS:
+        raise _BadRequest(f"descending must be 1/0 or true/false, got {raw_desc!r}")
+    raw_filter = request.query.get("filter")
+    filters: Any = None
+    if raw_filter:
+        try:
+            filters = orjson.loads(raw_filter)
+        except orjson.JSONDecodeError as exc:
+            raise _BadRequest(f"filter is not valid JSON: {exc}") from None
+    return parse_query(request.query.get("sort") or None, _FLAGS[raw_desc], filters)
+
+
+_FLAGS = {"": False, "0": False, "false": False, "no": False, "1": True, "true": True, "yes": True}
 
 
 def _int_param(request: web.Request, name: str) -> int | None:
@@ -161,6 +208,45 @@ def _int_param(request: web.Request, name: str) -> int | None:
 
 class _BadRequest(NodeweaveError):
     code = ErrorCode.INVALID_ARGUMENTS
+
+
+async def _list_files(request: web.Request) -> web.Response:
+    """``GET /files``: ``{"files": [{"name", "size", "modified"}]}``, sorted by name."""
+    root = request.app[WORKER_KEY].config.files_dir
+    return web.json_response({"files": await asyncio.to_thread(list_files, root)})
+
+
+def list_files(root: Path) -> list[dict[str, Any]]:
+    """The files under ``root``, recursively: names with ``/``, size in bytes, modified (epoch s).
+
+    Hidden files and folders (a leading dot, which covers unfinished uploads) are skipped, as are
+    symlinks that lead outside ``root``; symlinked folders are not followed.
+    """
+    if not root.is_dir():
+        return []
+    base = root.resolve()
+    found: list[dict[str, Any]] = []
+    for folder, dirs, names in os.walk(base):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in names:
+            if name.startswith("."):
+                continue
+            path = Path(folder, name)
+            try:
+                if path.is_symlink() and not path.resolve().is_relative_to(base):
+                    continue
+                stat = path.stat()
+            except OSError:  # removed meanwhile, or a dangling link
+                continue
+            found.append(
+                {
+                    "name": path.relative_to(base).as_posix(),
+                    "size": stat.st_size,
+                    "modified": stat.st_mtime,
+                }
+            )
+    found.sort(key=lambda f: f["name"])
+    return found
 
 
 async def _upload(request: web.Request) -> web.Response:
