@@ -361,6 +361,7 @@ class FakeFigure:
     """Looks like a matplotlib Figure to the preview (matplotlib itself is not needed)."""
 
     __module__ = "matplotlib.figure"
+    __qualname__ = "Figure"  # the registry finds handlers by qualified class name
 
     def __init__(self) -> None:
         self.dpi: float | None = None

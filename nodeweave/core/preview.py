@@ -24,20 +24,37 @@ and ``"type"`` (the short Python type name). Kinds:
 ``table``  pandas DataFrames/Series: ``columns``, ``dtypes``, ``index``, ``rows`` (≤ 20, cells
            JSON-safe as in ``json``), ``shape`` (``[n, 1]`` and a ``name`` for a Series),
            ``truncated``.
+           A DataFrame adds ``summary``: per column ``{"nulls", "min", "max", "mean"}`` (numbers,
+           datetimes) or ``{"nulls", "unique", "top": [[text, count], …]}`` (the rest; computed
+           on a sample of ``sample`` rows for very long tables). polars DataFrames and pyarrow
+           Tables preview as tables too (no summary).
+``plotly`` plotly figures: ``spec`` (``{"data", "layout"}`` for ``Plotly.react``; numeric arrays as
+           plotly typed arrays ``{"dtype", "bdata"}``), ``points`` (in the figure), ``shown`` (in
+           the spec), ``downsampled``, ``truncated``. Big traces are downsampled to fit.
+``vega``   Altair/Vega-Lite charts: ``spec`` (the Vega-Lite spec, data inlined, rows cut to fit)
+           and ``truncated``.
 ``error``  exceptions: ``value`` is ``str(exc)``; with ``length``/``truncated``.
 ``repr``   anything else: ``value`` is the repr; with ``length``/``truncated``.
 
-numpy, pandas, PIL and matplotlib are only looked up in ``sys.modules``, never imported to check a
-type; Pillow alone is imported on demand, to thumbnail image bytes.
+**The registry.** Which preview a value gets is decided by :class:`PreviewRegistry`, keyed by the
+qualified names of the classes in the value's MRO (``"pandas.DataFrame"``,
+``"plotly.basedatatypes.BaseFigure"``): the most specific registered class wins. A handler may be
+registered as a ``"module:function"`` string and is imported on first use, so registering costs
+nothing: the built-in handlers for numpy, pandas, polars, pyarrow, plotly, Altair, matplotlib and
+PIL live in sibling modules that load only when a value of theirs is previewed. Packages add their
+own through the entry-point group ``nodeweave.previews`` (name: the qualified class name, value:
+``"module:function"``), which the worker registers at start. A handler takes the value and a
+:class:`PreviewRequest` and returns a preview dict, or ``None`` to fall back to the next class in
+the MRO and finally to the generic container or ``repr`` preview. Chart kinds (``RICH_KINDS``) may
+use ``rich_budget`` instead of ``budget``.
 """
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import datetime
 import enum
 import importlib
-import io
 import math
 import reprlib
 import sys
@@ -47,7 +64,7 @@ from typing import Any, Final
 
 import orjson
 
-from .fullvalue import PNG_MIME, image_size, safe_repr, sniff_mime, utf8_safe
+from .fullvalue import safe_repr, sniff_mime, utf8_safe
 from .values import NO_VALUE
 
 PREVIEW_BUDGET: Final = 65536
@@ -58,13 +75,16 @@ TABLE_ROWS: Final = 20
 
 Preview = dict[str, Any]
 
+RICH_PREVIEW_BUDGET: Final = 1 << 20
+"""Default room for chart previews (``RICH_KINDS``), which are worth more than a table's head."""
+RICH_KINDS: Final = frozenset({"plotly", "vega"})
+
 _SAFE_INT: Final = 2**53 - 1
 _TYPE_CHARS: Final = 48
 # Limits tried in turn until a structured preview fits: (depth, items per container, characters
 # per string, divisor of the budget at which filling stops early).
 _TIERS: Final = ((6, 100, 1000, 1), (4, 30, 200, 2), (2, 10, 60, 4), (1, 3, 20, 8))
-_TABLE_COLUMNS: Final = 50
-_ARRAY_CELLS: Final = 4096
+TABLE_COLUMNS: Final = 50
 _PLAIN_CONTAINERS: Final = frozenset({list, tuple, dict, set, frozenset})
 _CONTAINER_ABCS: Final = (Mapping, Sequence, AbstractSet, ValuesView)
 _NOT_CONTAINERS: Final = (str, bytes, bytearray, memoryview, range)
@@ -75,10 +95,88 @@ for _attr in ("maxlist", "maxtuple", "maxdict", "maxset", "maxfrozenset", "maxde
 _BOUNDED_REPR.maxstring = _BOUNDED_REPR.maxother = 1000
 
 
-def make_preview(value: Any, budget: int = PREVIEW_BUDGET) -> Preview:
+@dataclasses.dataclass(frozen=True, slots=True)
+class PreviewRequest:
+    """What a handler is asked for: a preview of a value of type ``tname`` within ``budget``."""
+
+    budget: int
+    tname: str
+    rich_budget: int
+    """The room a chart kind (``RICH_KINDS``) may take; at least ``budget``."""
+
+
+Handler = Callable[[Any, PreviewRequest], "Preview | None"]
+
+
+class PreviewRegistry:
+    """Preview handlers keyed by qualified class name, looked up along a value's MRO."""
+
+    def __init__(self) -> None:
+        self._handlers: dict[str, Handler | str] = {}
+        self._by_type: dict[type, Handler | None] = {}
+
+    def register(self, type_name: str, handler: Handler | str) -> None:
+        """Preview values of the class named ``type_name`` (``module.QualName``) with ``handler``.
+
+        ``handler`` may be a ``"module:function"`` string, imported when first needed. A later
+        registration for the same name replaces the earlier one.
+        """
+        if not isinstance(type_name, str) or "." not in type_name:
+            raise ValueError(f"register a qualified class name like 'pkg.Class', not {type_name!r}")
+        if isinstance(handler, str) and ":" not in handler:
+            raise ValueError(f"a handler path looks like 'module:function', not {handler!r}")
+        self._handlers[type_name] = handler
+        self._by_type.clear()
+
+    def names(self) -> list[str]:
+        return sorted(self._handlers)
+
+    def handler_for(self, kind: type) -> Handler | None:
+        """The handler of the most specific registered class in ``kind``'s MRO (cached)."""
+        try:
+            return self._by_type[kind]
+        except KeyError:
+            pass
+        found: Handler | None = None
+        for klass in getattr(kind, "__mro__", (kind,)):
+            name = f"{getattr(klass, '__module__', '?')}.{getattr(klass, '__qualname__', '?')}"
+            entry = self._handlers.get(name)
+            if entry is None:
+                continue
+            if isinstance(entry, str):
+                entry = _load(entry)
+                if entry is None:
+                    continue  # a broken plug-in: the next class in the MRO, or the generic preview
+                self._handlers[name] = entry
+            found = entry
+            break
+        self._by_type[kind] = found
+        return found
+
+
+def _load(path: str) -> Handler | None:
+    module_name, _, attr = path.partition(":")
+    try:
+        found: Any = importlib.import_module(module_name)
+        for part in attr.split("."):
+            found = getattr(found, part)
+    except Exception:  # noqa: BLE001 - a plug-in that fails to import only loses its previews
+        return None
+    return found if callable(found) else None
+
+
+def make_preview(
+    value: Any,
+    budget: int = PREVIEW_BUDGET,
+    *,
+    rich_budget: int | None = None,
+    registry: PreviewRegistry | None = None,
+) -> Preview:
     """A JSON-ready preview of ``value`` that ``orjson.dumps`` encodes in ≤ ``budget`` bytes.
 
-    Never raises for any value; raises ``ValueError`` if ``budget < MIN_PREVIEW_BUDGET``.
+    Chart kinds (``RICH_KINDS``) may take up to ``rich_budget`` bytes instead (default
+    ``budget``). ``registry`` defaults to :data:`PREVIEWS`. Never raises for any value; raises
+    ``ValueError`` if ``budget < MIN_PREVIEW_BUDGET``.
     """
     if budget < MIN_PREVIEW_BUDGET:
         raise ValueError(f"preview budget must be at least {MIN_PREVIEW_BUDGET} bytes")
@@ -90,68 +188,66 @@ def make_preview(value: Any, budget: int = PREVIEW_BUDGET) -> Preview:
         return {"kind": "json", "type": kind.__name__, "value": value}
     if kind is float and math.isfinite(value):
         return {"kind": "json", "type": "float", "value": value}
+    request = PreviewRequest(budget, _type_name(value), max(budget, rich_budget or budget))
     try:
-        preview = _preview(value, _type_name(value), budget)
-        if preview is not None and len(orjson.dumps(preview)) <= budget:
-            return preview
+        preview = _preview(value, request, registry or PREVIEWS)
+        if preview is not None:
+            limit = request.rich_budget if preview.get("kind") in RICH_KINDS else budget
+            if len(orjson.dumps(preview)) <= limit:
+                return preview
     except Exception:  # noqa: BLE001 - any failure degrades to the repr preview below
         pass
     try:
-        return _repr_preview(value, budget, bounded=_is_container(value))
+        return repr_preview(value, budget, bounded=_is_container(value))
     except Exception:  # noqa: BLE001 - last resort, fits any accepted budget
         return {"kind": "repr", "type": "?", "value": "<preview failed>", "truncated": True}
 
 
-def _preview(value: Any, tname: str, budget: int) -> Preview | None:
+def _preview(value: Any, request: PreviewRequest, registry: PreviewRegistry) -> Preview | None:
     if value is NO_VALUE:
         return {"kind": "empty", "type": "NoValue"}
-    if isinstance(value, BaseException):
-        return _with_text({"kind": "error", "type": tname}, _safe_str(value), budget)
-    if isinstance(value, enum.Enum):  # before int/str: IntEnum/StrEnum read better as repr
-        return _repr_preview(value, budget)
-    if isinstance(value, str):
-        return _with_text({"kind": "text", "type": tname}, value, budget)
-    if isinstance(value, int | float):
-        scalar = _scalar(value)
-        if isinstance(scalar, str):  # may be long: thousands of digits
-            return _with_text({"kind": "json", "type": tname, "repr": True}, scalar, budget)
-        return {"kind": "json", "type": tname, "value": scalar}
-    if isinstance(value, bytes | bytearray | memoryview):
-        return _bytes_preview(value, tname, budget)
-    np = sys.modules.get("numpy")
-    if np is not None and isinstance(value, np.ndarray):
-        return _array_preview(value, tname, budget)
-    if np is not None and isinstance(value, np.generic):
-        item = value.item()
-        if isinstance(item, np.generic):  # e.g. longdouble: no Python type holds it
-            return _repr_preview(value, budget)
-        inner = _preview(item, tname, budget)
-        return None if inner is None else {**inner, "type": tname}
-    pd = sys.modules.get("pandas")
-    if pd is not None and isinstance(value, pd.DataFrame | pd.Series):
-        return _table_preview(value, tname, budget, isinstance(value, pd.Series))
-    pil = sys.modules.get("PIL.Image")
-    if pil is not None and isinstance(value, pil.Image):
-        return _thumbnail(value, {"kind": "image", "type": tname}, budget)
-    module = getattr(type(value), "__module__", None)
-    if isinstance(module, str) and module.startswith("matplotlib") and hasattr(value, "savefig"):
-        return _figure_preview(value, tname, budget)
+    if isinstance(value, enum.Enum):  # before the MRO: IntEnum/StrEnum read better as repr
+        return repr_preview(value, request.budget)
+    handler = registry.handler_for(type(value))
+    if handler is not None:
+        preview = handler(value, request)
+        if preview is not None:
+            return preview
     if _is_container(value):
-        return _container_preview(value, tname, budget)
-    return _repr_preview(value, budget)
+        return _container_preview(value, request.tname, request.budget)
+    return repr_preview(value, request.budget)
+
+
+# --- Python's own types ----------------------------------------------------------------------
+
+
+def _error_preview(value: BaseException, request: PreviewRequest) -> Preview:
+    return with_text({"kind": "error", "type": request.tname}, _safe_str(value), request.budget)
+
+
+def _text_preview(value: str, request: PreviewRequest) -> Preview:
+    return with_text({"kind": "text", "type": request.tname}, value, request.budget)
+
+
+def _number_preview(value: int | float, request: PreviewRequest) -> Preview:
+    scalar = _scalar(value)
+    if isinstance(scalar, str):  # may be long: thousands of digits
+        preview = {"kind": "json", "type": request.tname, "repr": True}
+        return with_text(preview, scalar, request.budget)
+    return {"kind": "json", "type": request.tname, "value": scalar}
 
 
 # --- text ------------------------------------------------------------------------------------
 
 
-def _with_text(preview: Preview, text: str, budget: int) -> Preview:
+def with_text(preview: Preview, text: str, budget: int) -> Preview:
     """``preview`` plus the ``value`` prefix of ``text`` that fits, ``length`` and ``truncated``."""
     preview.update(value="", length=len(text), truncated=False)  # "false" is the longer bool
-    preview["value"], preview["truncated"] = _fit_text(text, budget - len(orjson.dumps(preview)))
+    preview["value"], preview["truncated"] = fit_text(text, budget - len(orjson.dumps(preview)))
     return preview
 
 
-def _fit_text(text: str, room: int) -> tuple[str, bool]:
+def fit_text(text: str, room: int) -> tuple[str, bool]:
     """The longest prefix of ``text`` that JSON-encodes in ≤ ``room`` bytes, and whether it is cut."""
     head = text[: max(room, 0)]  # every character takes at least one byte
     cut = len(head) < len(text)
@@ -167,7 +263,7 @@ def _type_name(value: Any) -> str:
     name = type(value).__name__
     if len(name) <= _TYPE_CHARS and name.isascii() and name.isprintable():
         return name
-    return _fit_text(str.__str__(name), _TYPE_CHARS)[0]
+    return fit_text(str.__str__(name), _TYPE_CHARS)[0]
 
 
 def _safe_str(exc: BaseException) -> str:
@@ -185,9 +281,9 @@ def _scalar(value: int | float) -> int | float | str:
     return number if math.isfinite(number) else repr(number)
 
 
-def _repr_preview(value: Any, budget: int, *, bounded: bool = False) -> Preview:
+def repr_preview(value: Any, budget: int, *, bounded: bool = False) -> Preview:
     text = utf8_safe(_BOUNDED_REPR.repr(value)) if bounded else safe_repr(value)
-    preview = _with_text({"kind": "repr", "type": _type_name(value)}, text, budget)
+    preview = with_text({"kind": "repr", "type": _type_name(value)}, text, budget)
     preview["truncated"] = preview["truncated"] or bounded  # reprlib may have cut silently
     return preview
 
@@ -209,7 +305,7 @@ def _length(value: Any) -> int | None:
         return None
 
 
-class _Bounded:
+class Bounded:
     """Builds a JSON-safe copy of a structure within one tier of limits, noting any cut."""
 
     def __init__(self, depth: int, items: int, chars: int, room: int) -> None:
@@ -288,10 +384,10 @@ class _Bounded:
         return mapping if is_mapping else items
 
 
-def _fit(budget: int, make: Callable[[_Bounded], Preview]) -> Preview | None:
+def fit(budget: int, make: Callable[[Bounded], Preview]) -> Preview | None:
     """The preview of the first tier of limits that fits ``budget``, or ``None``."""
     for depth, items, chars, divisor in _TIERS:
-        bounded = _Bounded(depth, items, chars, budget // divisor)
+        bounded = Bounded(depth, items, chars, budget // divisor)
         preview = make(bounded)
         preview["truncated"] = bounded.truncated
         if len(orjson.dumps(preview)) <= budget:
@@ -302,141 +398,59 @@ def _fit(budget: int, make: Callable[[_Bounded], Preview]) -> Preview | None:
 def _container_preview(value: Any, tname: str, budget: int) -> Preview | None:
     length = _length(value)
 
-    def make(bounded: _Bounded) -> Preview:
+    def make(bounded: Bounded) -> Preview:
         return {"kind": "json", "type": tname, "value": bounded.build(value), "length": length}
 
-    return _fit(budget, make)
+    return fit(budget, make)
 
 
-# --- bytes and images ------------------------------------------------------------------------
+# --- bytes ---------------------------------------------------------------------------------
 
 
-def _bytes_preview(value: bytes | bytearray | memoryview, tname: str, budget: int) -> Preview:
+def _bytes_preview(value: bytes | bytearray | memoryview, request: PreviewRequest) -> Preview:
     data = value.tobytes() if isinstance(value, memoryview) else value
     mime = sniff_mime(data[:16])
     if mime.startswith("image/"):
-        image = _image_bytes_preview(bytes(data), mime, tname, budget)
+        from .preview_media import image_bytes_preview
+
+        image = image_bytes_preview(bytes(data), mime, request.tname, request.budget)
         if image is not None:
             return image
     head = bytes(data[:32]).hex()
-    return {"kind": "bytes", "type": tname, "length": len(data), "mime": mime, "head": head}
+    return {"kind": "bytes", "type": request.tname, "length": len(data), "mime": mime, "head": head}
 
 
-def _image_bytes_preview(data: bytes, mime: str, tname: str, budget: int) -> Preview | None:
-    pil = _pil()
-    if pil is not None:
-        try:
-            image = pil.open(io.BytesIO(data))
-            size = image.size
-            if mime != PNG_MIME or max(size) > THUMBNAIL_SIDE:  # a small PNG is its own thumbnail
-                image.draft(None, (THUMBNAIL_SIDE, THUMBNAIL_SIDE))  # fast JPEG downscale
-                return _thumbnail(image, {"kind": "image", "type": tname}, budget, size)
-        except Exception:  # noqa: BLE001 - undecodable here; the browser may still show it
-            pass
-    width, height = image_size(data, mime)
-    preview = {"kind": "image", "type": tname, "mime": mime, "data": "", "width": width}
-    preview["height"] = height
-    # base64 grows data by 4/3: check before encoding megabytes for nothing.
-    if len(orjson.dumps(preview)) + 4 * ((len(data) + 2) // 3) > budget:
-        return None
-    preview["data"] = base64.b64encode(data).decode("ascii")
-    return preview
+PREVIEWS: Final = PreviewRegistry()
+"""The registry :func:`make_preview` uses by default: the built-in handlers, plus plug-ins."""
+
+_BUILTIN: Final[dict[str, Handler | str]] = {
+    "builtins.BaseException": _error_preview,
+    "builtins.str": _text_preview,
+    "builtins.int": _number_preview,
+    "builtins.float": _number_preview,
+    "builtins.bytes": _bytes_preview,
+    "builtins.bytearray": _bytes_preview,
+    "builtins.memoryview": _bytes_preview,
+    "numpy.ndarray": "nodeweave.core.preview_media:array_preview",
+    "numpy.generic": "nodeweave.core.preview_media:numpy_scalar_preview",
+    "PIL.Image.Image": "nodeweave.core.preview_media:pil_preview",
+    "matplotlib.figure.Figure": "nodeweave.core.preview_media:figure_preview",
+    "matplotlib.figure.SubFigure": "nodeweave.core.preview_media:figure_preview",
+    "pandas.DataFrame": "nodeweave.core.preview_tables:pandas_preview",
+    "pandas.Series": "nodeweave.core.preview_tables:pandas_preview",
+    "pandas.core.frame.DataFrame": "nodeweave.core.preview_tables:pandas_preview",
+    "pandas.core.series.Series": "nodeweave.core.preview_tables:pandas_preview",
+    "polars.dataframe.frame.DataFrame": "nodeweave.core.preview_tables:polars_preview",
+    "pyarrow.lib.Table": "nodeweave.core.preview_tables:arrow_preview",
+    "pyarrow.lib.RecordBatch": "nodeweave.core.preview_tables:arrow_preview",
+    "plotly.basedatatypes.BaseFigure": "nodeweave.core.preview_charts:plotly_preview",
+    "altair.vegalite.v5.api.TopLevelMixin": "nodeweave.core.preview_charts:vega_preview",
+    "altair.vegalite.v6.api.TopLevelMixin": "nodeweave.core.preview_charts:vega_preview",
+}
+for _name, _handler in _BUILTIN.items():
+    PREVIEWS.register(_name, _handler)
 
 
-def _thumbnail(
-    image: Any, preview: Preview, budget: int, size: tuple[int, int] | None = None
-) -> Preview | None:
-    """A PNG thumbnail, ≤ 256 px a side (smaller if needed to fit); ``size`` is the original's."""
-    width, height = size or image.size
-    preview.update(mime=PNG_MIME, data="", width=width, height=height)
-    base = len(orjson.dumps(preview))
-    for side in (THUMBNAIL_SIDE, 128, 64, 32):
-        scale = min(1.0, side / max(*image.size, 1))
-        target = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
-        if target != image.size:  # each step shrinks the previous one, never the original again
-            image = image.resize(target, reducing_gap=3.0)
-        if image.mode not in ("RGB", "RGBA", "L", "LA"):
-            image = image.convert("RGBA")
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        if base + 4 * ((buffer.tell() + 2) // 3) <= budget:
-            preview["data"] = base64.b64encode(buffer.getvalue()).decode("ascii")
-            return preview
-    return None
-
-
-def _figure_preview(figure: Any, tname: str, budget: int) -> Preview | None:
-    try:
-        inches = max(float(x) for x in figure.get_size_inches())
-    except Exception:  # noqa: BLE001 - figure-like object without a size: matplotlib's default
-        inches = 6.4
-    buffer = io.BytesIO()
-    # Render near thumbnail size right away: cheaper than rendering big, then shrinking.
-    dpi = max(10.0, min(100.0, THUMBNAIL_SIDE / max(inches, 0.1)))
-    figure.savefig(buffer, format="png", dpi=dpi)
-    return _image_bytes_preview(buffer.getvalue(), PNG_MIME, tname, budget)
-
-
-def _pil() -> Any:
-    """The ``PIL.Image`` module, imported on demand, or ``None`` without Pillow."""
-    module = sys.modules.get("PIL.Image")
-    if module is not None:
-        return module
-    try:
-        return importlib.import_module("PIL.Image")
-    except Exception:  # noqa: BLE001 - not installed, or a blocked/broken install
-        return None
-
-
-# --- numpy and pandas ------------------------------------------------------------------------
-
-
-def _array_preview(array: Any, tname: str, budget: int) -> Preview | None:
-    shape, dtype = list(array.shape), str(array.dtype)
-    if dtype == "uint8" and array.ndim == 3 and shape[2] in (3, 4) and min(shape[:2]) > 1:
-        pil = _pil()
-        if pil is not None:
-            preview = {"kind": "image", "type": tname, "shape": shape, "dtype": dtype}
-            thumb = _thumbnail(pil.fromarray(array), preview, budget)
-            if thumb is not None:
-                return thumb
-
-    def make(bounded: _Bounded) -> Preview:
-        per_axis = max(1, min(bounded.items, int(_ARRAY_CELLS ** (1 / max(array.ndim, 1)))))
-        corner = array[tuple(slice(0, per_axis) for _ in shape)]
-        if array.dtype.kind in "mM":  # tolist() would give raw integers for ns datetimes
-            corner = corner.astype(str)
-        head = bounded.build(corner.tolist())
-        bounded.truncated |= corner.shape != array.shape
-        return {"kind": "array", "type": tname, "shape": shape, "dtype": dtype, "head": head}
-
-    return _fit(budget, make)
-
-
-def _table_preview(table: Any, tname: str, budget: int, is_series: bool) -> Preview | None:
-    rows, cols = (len(table), 1) if is_series else table.shape
-
-    def make(bounded: _Bounded) -> Preview:
-        n_rows = min(rows, TABLE_ROWS, bounded.items)
-        n_cols = min(cols, _TABLE_COLUMNS, bounded.items)
-        part = table.iloc[:n_rows] if is_series else table.iloc[:n_rows, :n_cols]
-        names = [table.name] if is_series else list(part.columns)
-        dtypes = [table.dtype] if is_series else list(part.dtypes)
-        cells = part.to_numpy(dtype=object).tolist()
-        preview: Preview = {"kind": "table", "type": tname}
-        preview["columns"] = [bounded.text(str(name)) for name in names]
-        preview["dtypes"] = [bounded.text(str(dtype)) for dtype in dtypes]
-        preview["index"] = bounded.build(part.index.tolist())
-        preview["rows"] = out = list[Any]()
-        for row in cells:  # one build per row, so that even the shallowest tier keeps cells
-            if bounded.used > bounded.room:
-                bounded.truncated = True
-                break
-            out.append(bounded.build([row] if is_series else row))
-        preview["shape"] = [rows, cols]
-        if is_series:
-            preview["name"] = None if table.name is None else bounded.text(str(table.name))
-        bounded.truncated |= n_rows < rows or n_cols < cols
-        return preview
-
-    return _fit(budget, make)
+def register_preview(type_name: str, handler: Handler | str) -> None:
+    """Register a handler in the default registry (see :meth:`PreviewRegistry.register`)."""
+    PREVIEWS.register(type_name, handler)

@@ -47,6 +47,8 @@ class WorkerConfig:
     client_queue: int = 4096
     """Outbound events a lagging client may have waiting before they are dropped (it resyncs)."""
     preview_budget: int = 65536
+    chart_preview_budget: int = 1 << 20
+    """Room for an interactive chart's preview (a plotly or Vega-Lite spec with its data)."""
     debounce_ms: int = 30
 
     @property

@@ -17,7 +17,6 @@ from nodeweave.core import events as ev
 from nodeweave.core.errors import NotFoundError
 from nodeweave.core.library import Library, LibraryChange
 from nodeweave.core.nodespace import NodeSpace
-from nodeweave.core.preview import make_preview
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, WORKER_COMMANDS, Dispatcher, Handler
 from nodeweave.protocol import worker as p
@@ -26,6 +25,7 @@ from nodeweave.protocol.outbox import Outbox
 from .config import WorkerConfig
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
+from .previews import register_preview_plugins
 from .views import MUTATIONS, Views
 
 log = logging.getLogger("nodeweave.worker")
@@ -36,7 +36,9 @@ class Worker:
         self.config = config
         self.library = Library()
         self.ns = NodeSpace(self.library)
-        self.views = Views(self.ns, config.preview_budget)
+        self.views = Views(self.ns, config.preview_budget, config.chart_preview_budget)
+        if config.entry_points:
+            register_preview_plugins()
         self.loader = ModuleLoader(
             self.library,
             module_dirs=[config.modules_dir, *config.module_paths],
@@ -206,7 +208,7 @@ class Worker:
             value = self.ns.get_value(a.uuid, a.io, NO_VALUE)  # raises not_found for a bad io
         else:
             value = view.inputs.get(a.io, NO_VALUE)
-        return make_preview(value, self.config.preview_budget)
+        return self.views.output_preview(value)
 
     def _trigger(self, a: p.UuidArgs) -> None:
         self.ns.trigger(self._known(a.uuid))

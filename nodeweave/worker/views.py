@@ -36,12 +36,17 @@ def json_value(value: Any) -> tuple[bool, Any]:
 class Views:
     """Renders nodes and events of one nodespace."""
 
-    def __init__(self, ns: NodeSpace, preview_budget: int) -> None:
+    def __init__(self, ns: NodeSpace, preview_budget: int, chart_budget: int | None = None) -> None:
         self.ns = ns
         self.budget = preview_budget
+        self.chart_budget = chart_budget or preview_budget
 
     def preview(self, value: Any) -> dict[str, Any]:
         return make_preview(value, self.budget)
+
+    def output_preview(self, value: Any) -> dict[str, Any]:
+        """An output's preview: charts may take their larger budget (inputs echo in small)."""
+        return make_preview(value, self.budget, rich_budget=self.chart_budget)
 
     def node(self, uuid: str) -> dict[str, Any]:
         view = self.ns.node(uuid)
@@ -70,7 +75,7 @@ class Views:
                     "name": o.name,
                     "type": o.type_name,
                     "schema": o.schema,
-                    "preview": self.preview(view.outputs.get(o.name, NO_VALUE)),
+                    "preview": self.output_preview(view.outputs.get(o.name, NO_VALUE)),
                 }
                 for o in spec.outputs
             ]
@@ -117,10 +122,10 @@ class Views:
                 # chain of inline nodes costs one status frame a node, not three.
                 return "node_status", {"uuid": uuid, "status": str(status)}, ("s", uuid), False
             case ev.ValueChanged(uuid, io, value):
-                budget = self.budget
+                render = self.output_preview
                 return (
                     "value",
-                    Lazy(lambda: {"uuid": uuid, "io": io, "preview": make_preview(value, budget)}),
+                    Lazy(lambda: {"uuid": uuid, "io": io, "preview": render(value)}),
                     ("v", uuid, io),
                     False,
                 )
