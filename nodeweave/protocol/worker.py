@@ -237,6 +237,16 @@ class LoadReportData(Data):
     dropped_edges: list[dict[str, Any]]
 
 
+class OpenExampleArgs(Args):
+    name: str = Field(
+        default="sales", description="Which example (nodeweave/examples/<name>.json)."
+    )
+
+
+class OpenExampleResult(LoadReportData):
+    files: list[str] = Field(description="The data files copied into the worker's files/ folder.")
+
+
 class SaveResult(Data):
     path: str
     saved: bool = Field(description="False when there was nothing new to write.")
@@ -271,6 +281,12 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         ImportWorkflowArgs,
         LoadReportData,
         "Replace the graph by a workflow document (an invalid one changes nothing).",
+    ),
+    CommandSpec(
+        "open_example",
+        OpenExampleArgs,
+        OpenExampleResult,
+        "Load a shipped example workflow and its data files into an empty worker.",
     ),
     CommandSpec("save", NoArgs, SaveResult, "Write nodespace.json now."),
     CommandSpec("shutdown", NoArgs, Ok, "Save, close every connection and exit."),

@@ -23,6 +23,7 @@ from nodeweave.protocol import worker as p
 from nodeweave.protocol.outbox import Outbox
 
 from .config import WorkerConfig
+from .examples import ExampleConflict, install_files, load_example
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
 from .previews import register_preview_plugins
@@ -80,6 +81,7 @@ class Worker:
             "reload_modules": lambda _: [e.to_dict() for e in self.loader.reload_all(force=True)],
             "export_workflow": lambda _: self.ns.to_document(),
             "import_workflow": self._import_workflow,
+            "open_example": self._open_example,
             "save": self._save,
             "shutdown": self._shutdown,
         }
@@ -215,6 +217,16 @@ class Worker:
 
     def _import_workflow(self, a: p.ImportWorkflowArgs) -> dict[str, Any]:
         return self.ns.load_document(a.document).to_dict()
+
+    def _open_example(self, a: p.OpenExampleArgs) -> dict[str, Any]:
+        document, data = load_example(a.name)
+        if len(self.ns):
+            raise ExampleConflict(
+                "the example opens in an empty worker: this one has a graph",
+                details={"nodes": len(self.ns)},
+            )
+        files = install_files(data, self.config.files_dir)
+        return {**self.ns.load_document(document).to_dict(), "files": files}
 
     async def _save(self, _: p.NoArgs) -> dict[str, Any]:
         self.autosaver.mark_dirty()
