@@ -29,6 +29,8 @@ import { describeError } from '../hooks/useHub';
 import { NODE_DRAG_TYPE } from '../library/LibraryPanel';
 import { nodePosition, type FlowNode, type XY } from '../state/graph';
 import { useToast } from '../ui/toast';
+import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
+import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
 import { CardWorkerContext, IncomingContext, stableWorker } from './context';
@@ -229,25 +231,48 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
   }, [api, onReady]);
 
   const onDragOver = useCallback((e: ReactDragEvent) => {
-    if (!e.dataTransfer.types.includes(NODE_DRAG_TYPE)) return;
+    const types = e.dataTransfer.types;
+    if (!types.includes(NODE_DRAG_TYPE) && !types.includes('Files')) return;
     e.preventDefault();
     e.dataTransfer.dropEffect = 'copy';
   }, []);
   const onDrop = useCallback(
     (e: ReactDragEvent) => {
+      const at = roundPosition(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY }));
       const nodeId = e.dataTransfer.getData(NODE_DRAG_TYPE);
-      if (!nodeId) return;
+      if (nodeId) {
+        e.preventDefault();
+        addAt(nodeId, at);
+        return;
+      }
+      // files from the desktop: upload each, then add its reader node where it was dropped
+      const files = [...e.dataTransfer.files];
+      if (files.length === 0) return;
       e.preventDefault();
-      addAt(nodeId, roundPosition(flow.screenToFlowPosition({ x: e.clientX, y: e.clientY })));
+      const deps = {
+        http: workerRef.current.http,
+        addNode: (args: { node_id: string; properties: { position: XY }; inputs: { path: string } }) => client.call('add_node', args),
+        toast,
+      };
+      files.forEach((file, i) => void uploadAndAdd(file, dropSpot(at, i), deps));
     },
-    [flow, addAt],
+    [flow, addAt, client, toast],
   );
 
-  // --- fit the first graph into view --------------------------------------------------------
+  // --- fit the first graph into view (and the example's, once it arrives) -------------------
   const initialized = useNodesInitialized();
   const fitDone = useRef(false);
+  const [fitWanted, setFitWanted] = useState(false);
   useEffect(() => {
-    if (fitDone.current || !graph.loaded) return;
+    if (!graph.loaded) return;
+    if (fitWanted) {
+      if (graph.order.length === 0 || graph.needsRefetch || !initialized) return;
+      setFitWanted(false);
+      fitDone.current = true;
+      void flow.fitView({ ...FIT_OPTIONS, duration: 250 });
+      return;
+    }
+    if (fitDone.current) return;
     if (graph.order.length === 0) {
       fitDone.current = true; // an empty graph: keep the view where it is as nodes arrive
       return;
@@ -255,7 +280,22 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
     if (!initialized) return;
     fitDone.current = true;
     void flow.fitView(FIT_OPTIONS);
-  }, [graph.loaded, graph.order.length, initialized, flow]);
+  }, [graph.loaded, graph.order.length, graph.needsRefetch, initialized, flow, fitWanted]);
+
+  const [opening, setOpening] = useState(false);
+  const openExample = useCallback(() => {
+    setOpening(true);
+    client.call('open_example', { name: 'sales' }).then(
+      () => {
+        setOpening(false);
+        setFitWanted(true);
+      },
+      (err: unknown) => {
+        setOpening(false);
+        fail(err);
+      },
+    );
+  }, [client, fail]);
 
   // --- delete -------------------------------------------------------------------------------
   const removeNodes = useCallback(
@@ -389,6 +429,7 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
         </ReactFlow>
         </IncomingContext.Provider>
       </CardWorkerContext.Provider>
+      {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}
       {menu && menuItems && (
         <ContextMenu x={menu.x} y={menu.y} bounds={menu.bounds} label={menuItems.label} items={menuItems.items} onClose={closeMenu} />
       )}

@@ -2,6 +2,7 @@
 // and reloads the open view when the output is recomputed; stale requests are aborted.
 import { memo, useEffect, useState } from 'react';
 import type { WorkerHttp } from '../hooks/workerHttp';
+import { GridPanel } from '../grid/GridPanel';
 import { DataTable } from '../previews/DataTable';
 import { formatBytes, formatCount } from '../previews/format';
 import { JsonTree } from '../previews/JsonTree';
@@ -39,7 +40,12 @@ interface Loaded {
 
 const signature = (p: Record<string, unknown>) => `${String(p.kind)}:${String(p.type)}`;
 
-export const FullValuePanel = memo(function FullValuePanel({ http, uuid, io, preview, nodeName }: FullValuePanelProps) {
+/** The whole value: the data grid for DataFrames and Series, else what fits the value. */
+export const FullValuePanel = memo(function FullValuePanel(props: FullValuePanelProps) {
+  return props.preview?.kind === 'table' ? <GridPanel {...props} /> : <PlainFullValue {...props} />;
+});
+
+const PlainFullValue = memo(function PlainFullValue({ http, uuid, io, preview, nodeName }: FullValuePanelProps) {
   const [open, setOpen] = useState(false);
   const [offset, setOffset] = useState(0);
   // the value kind whose paging the worker refused: such values are fetched whole

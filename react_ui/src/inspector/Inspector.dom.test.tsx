@@ -22,6 +22,8 @@ function fakeHttp(handler: Handler) {
       calls.push({ io, page, signal });
       return handler(uuid, io, page);
     },
+    listFiles: () => Promise.resolve([]),
+    uploadFile: () => Promise.reject(new Error('unused')),
   };
   return { http, calls };
 }

@@ -12,6 +12,7 @@ import { useToast } from '../ui/toast';
 import { InputWidget } from '../widgets/InputWidget';
 import { FullValuePanel } from './FullValuePanel';
 import { displayName, escapeCloses, formatPosition, otherProperties, sourceLabel } from './inspect';
+import { MIN_WIDTH, useInspectorWidth } from './resize';
 import './inspector.css';
 
 export interface InspectorProps {
@@ -26,6 +27,7 @@ export function Inspector({ worker, uuid, onClose }: InspectorProps) {
   const progress = worker.graph.progress[uuid] ?? null;
   const panel = useRef<HTMLElement>(null);
   const titleId = useId();
+  const resize = useInspectorWidth();
   // another node: start at its top (its sections start closed: NodeDetails is keyed by uuid)
   useEffect(() => {
     if (panel.current) panel.current.scrollTop = 0;
@@ -48,9 +50,24 @@ export function Inspector({ worker, uuid, onClose }: InspectorProps) {
   };
 
   return (
+    <>
+    <div
+      className="ins-resize"
+      data-testid="inspector-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize the inspector"
+      aria-valuenow={resize.width}
+      aria-valuemin={MIN_WIDTH}
+      tabIndex={0}
+      title="Drag to resize the inspector"
+      onPointerDown={resize.onPointerDown}
+      onKeyDown={resize.onKeyDown}
+    />
     <aside
       ref={panel}
       className="ins"
+      style={{ width: resize.width }}
       data-testid="inspector"
       data-uuid={uuid}
       aria-labelledby={titleId}
@@ -73,6 +90,7 @@ export function Inspector({ worker, uuid, onClose }: InspectorProps) {
         </>
       )}
     </aside>
+    </>
   );
 }
 

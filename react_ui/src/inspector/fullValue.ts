@@ -103,9 +103,14 @@ const EXTENSIONS: Readonly<Record<string, string>> = {
   'text/plain': 'txt',
 };
 
+/** The stem of a download's file name: "<node>-<output>", safe for file systems. */
+export function downloadBase(node: string, io: string): string {
+  return `${node}-${io}`.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'value';
+}
+
 /** A file name for downloading an output: "<node>-<output>.<ext>". */
 export function downloadName(node: string, io: string, mime: string): string {
-  const base = `${node}-${io}`.replace(/[^\w.-]+/g, '_').replace(/^_+|_+$/g, '') || 'value';
+  const base = downloadBase(node, io);
   const ext = EXTENSIONS[mime.split(';')[0]?.trim().toLowerCase() ?? ''] ?? 'bin';
   return `${base}.${ext}`;
 }

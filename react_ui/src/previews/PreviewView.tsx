@@ -1,6 +1,9 @@
 // A value preview (what the worker sends for an input or output value): a line or two on a node
 // card (`compact`), the roomy version in the inspector.
 import { memo, useMemo } from 'react';
+import { downsampledNote } from '../charts/chartSpec';
+import { PlotlyChart } from '../charts/PlotlyChart';
+import { VegaSpec } from '../charts/VegaSpec';
 import { DataTable } from './DataTable';
 import { ellipsis, formatBytes, formatCount, shortJson } from './format';
 import { JsonTree } from './JsonTree';
@@ -102,6 +105,14 @@ function Compact({ m }: { m: PreviewModel }) {
       );
     case 'table':
       return <CompactTable m={m} />;
+    case 'plotly':
+      return <PlotlyChart spec={m.spec} compact label={previewSummary(m)} />;
+    case 'vega':
+      return (
+        <span className="pv-line pv-muted" title="Vega-Lite chart: open the inspector for its spec">
+          <span className="pv-badge">Vega-Lite</span> {vegaMark(m.spec)}
+        </span>
+      );
     case 'error':
       return (
         <span className="pv-clamp pv-error" title={`${m.type}: ${ellipsis(m.message, 500)}`}>
@@ -198,6 +209,21 @@ function FullBody({ m }: { m: PreviewModel }) {
       return <ArrayHead m={m} />;
     case 'table':
       return <FullTable m={m} />;
+    case 'plotly': {
+      const note = downsampledNote(m.facts);
+      return (
+        <>
+          <PlotlyChart spec={m.spec} label={previewSummary(m)} />
+          {note && (
+            <div className="pv-caption pv-muted" data-testid="chart-downsampled">
+              {note}
+            </div>
+          )}
+        </>
+      );
+    }
+    case 'vega':
+      return <VegaSpec spec={m.spec} />;
     case 'error':
       return (
         <div className="pv-error-box" role="note">
@@ -256,6 +282,13 @@ export function TextBlock({ text, length, truncated }: { text: string; length: n
       )}
     </>
   );
+}
+
+/** "bar chart" from a Vega-Lite spec's mark. */
+function vegaMark(spec: Record<string, unknown>): string {
+  const mark = spec.mark;
+  const name = typeof mark === 'string' ? mark : typeof mark === 'object' && mark !== null ? (mark as { type?: unknown }).type : undefined;
+  return typeof name === 'string' ? `${name} chart` : 'chart';
 }
 
 function safeStringify(v: unknown): string {

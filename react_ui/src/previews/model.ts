@@ -1,6 +1,7 @@
 // A value preview as the worker sends it ({kind, type, ...}, see nodeweave/core/preview.py),
 // checked field by field into a typed model. Anything unexpected becomes `unknown`, which the
 // views show as its type plus raw JSON: a newer worker never breaks an older UI.
+import { chartFacts, plotlySpec, type ChartFacts, type PlotlySpec } from '../charts/chartSpec';
 import { ellipsis, formatBytes, formatCount, formatNumber, formatShape, isFloatType, shortJson } from './format';
 
 export type PreviewModel =
@@ -21,6 +22,8 @@ export type PreviewModel =
     }
   | { kind: 'array'; type: string; shape: number[]; dtype: string; head: unknown; truncated: boolean }
   | { kind: 'table'; type: string; series: boolean; truncated: boolean; raw: Record<string, unknown> }
+  | { kind: 'plotly'; type: string; spec: PlotlySpec; facts: ChartFacts; truncated: boolean }
+  | { kind: 'vega'; type: string; spec: Record<string, unknown>; truncated: boolean }
   | { kind: 'error'; type: string; message: string; length: number; truncated: boolean }
   | { kind: 'repr'; type: string; value: string; length: number; truncated: boolean }
   | { kind: 'unknown'; type: string; raw: unknown };
@@ -91,6 +94,16 @@ export function normalizePreview(raw: unknown): PreviewModel {
       return { kind: 'array', type, shape: dims(p.shape) ?? [], dtype: str(p.dtype, '?'), head: p.head, truncated: p.truncated === true };
     case 'table':
       return { kind: 'table', type, series: 'name' in p, truncated: p.truncated === true, raw: p };
+    case 'plotly': {
+      const spec = plotlySpec(p.spec);
+      if (!spec) return { kind: 'unknown', type, raw };
+      return { kind: 'plotly', type, spec, facts: chartFacts(p), truncated: p.truncated === true };
+    }
+    case 'vega': {
+      const spec = p.spec;
+      if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) return { kind: 'unknown', type, raw };
+      return { kind: 'vega', type, spec: spec as Record<string, unknown>, truncated: p.truncated === true };
+    }
     case 'error': {
       const { value, length, truncated } = textFields(p);
       return { kind: 'error', type, message: value, length, truncated };
@@ -143,6 +156,12 @@ export function previewSummary(m: PreviewModel): string {
       if (m.series) return `${m.type}[${rows === null ? '?' : formatCount(rows)}]`;
       return `${m.type} ${rows === null ? '?' : formatCount(rows)} × ${cols === null ? '?' : formatCount(cols)}`;
     }
+    case 'plotly': {
+      const traces = m.spec.data.length;
+      return `${m.type} · ${traces} ${traces === 1 ? 'trace' : 'traces'}`;
+    }
+    case 'vega':
+      return `${m.type} · Vega-Lite`;
     case 'error':
       return m.type;
     case 'repr':

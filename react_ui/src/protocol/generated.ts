@@ -166,6 +166,10 @@ export interface InputInfo {
   has_value: boolean;
   name: string;
   /**
+   * For an input whose schema has x-options-from: the choices that the named input's current value offers (a table's columns, a dict's keys); absent otherwise.
+   */
+  options?: unknown[] | null;
+  /**
    * Preview of the current value (edge, own or default).
    */
   preview: {
@@ -186,6 +190,15 @@ export interface InputInfo {
    * The node's own value when it is JSON data (what a widget edits).
    */
   value?: unknown;
+  [k: string]: unknown;
+}
+export interface InputOptionsData {
+  io: string;
+  /**
+   * The input's choices now (see InputInfo.options).
+   */
+  options: unknown[];
+  uuid: string;
   [k: string]: unknown;
 }
 export interface IoArgs {
@@ -316,6 +329,31 @@ export interface NodeUpdatedData {
     [k: string]: unknown;
   };
   uuid: string;
+  [k: string]: unknown;
+}
+export interface OpenExampleArgs {
+  /**
+   * Which example (nodeweave/examples/<name>.json).
+   */
+  name?: string;
+}
+export interface OpenExampleResult {
+  dropped_edges: {
+    [k: string]: unknown;
+  }[];
+  dropped_inputs: {
+    [k: string]: unknown;
+  }[];
+  /**
+   * The data files copied into the worker's files/ folder.
+   */
+  files: string[];
+  /**
+   * Nodes whose type is missing.
+   */
+  placeholders: {
+    [k: string]: unknown;
+  }[];
   [k: string]: unknown;
 }
 export interface Pong {
@@ -558,6 +596,8 @@ export interface WorkerCommands {
   import_workflow: { args: ImportWorkflowArgs; result: LoadReportData };
   /** The node modules and their state. */
   list_modules: { args: NoArgs; result: ModulesResult };
+  /** Load a shipped example workflow and its data files into an empty worker. */
+  open_example: { args: OpenExampleArgs; result: OpenExampleResult };
   /** Answer at once (liveness, round-trip timing). */
   ping: { args: NoArgs; result: Pong };
   /** Re-scan the module folders and reload changes. */
@@ -588,6 +628,8 @@ export interface WorkerEvents {
   hello: HelloResult;
   /** A node's own input value was set. */
   input_changed: InputChangedData;
+  /** The choices of an input that follows another input's value changed (column pickers). */
+  input_options: InputOptionsData;
   /** Node types were added/removed/replaced. */
   library_changed: LibraryChangedData;
   /** A node module failed to import. */

@@ -146,6 +146,17 @@ describe('graphReducer: events', () => {
     expect(s.nodes.n1?.inputs[0]).toMatchObject({ has_value: false, value: null });
   });
 
+  it('input_options replaces the choices of a column picker and keeps its value', () => {
+    const picker = input('column', { type: 'str', schema: { type: 'string', 'x-options-from': 'table' }, options: ['a'], value: 'a', has_value: true });
+    const start = load({ nodes: [node('n1', { inputs: [input('table'), picker] })], edges: [] });
+    const s = run(start, ev('input_options', { uuid: 'n1', io: 'column', options: ['city', 'amount'] }));
+    expect(s.nodes.n1?.inputs[1]).toMatchObject({ options: ['city', 'amount'], value: 'a' });
+    expect(s.nodes.n1?.inputs[0]).toBe(start.nodes.n1?.inputs[0]);
+    // unknown nodes and inputs are ignored
+    expect(run(s, ev('input_options', { uuid: 'nx', io: 'column', options: [] }))).toBe(s);
+    expect(run(s, ev('input_options', { uuid: 'n1', io: 'nope', options: [] })).nodes.n1).toBe(s.nodes.n1);
+  });
+
   it('node_updated replaces the properties', () => {
     let s = run(base(), ev('node_updated', { uuid: 'n1', properties: { position: { x: 1, y: 2 }, name: 'x' } }));
     s = run(s, ev('node_updated', { uuid: 'n1', properties: { position: { x: 5, y: 6 } } }));

@@ -183,6 +183,12 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
         updateInput(n, io, (i) => ({ ...i, preview, has_value, value })),
       );
     }
+    case 'input_options': {
+      // the choices of a column picker follow its table: replace them (the value stays)
+      const { uuid, io } = action.data;
+      const options = Array.isArray(action.data.options) ? action.data.options : [];
+      return updateNode(state, uuid, (n) => updateInput(n, io, (i) => ({ ...i, options })));
+    }
     case 'node_updated': {
       // the event carries the node's whole properties
       const { uuid, properties } = action.data;

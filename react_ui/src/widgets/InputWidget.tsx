@@ -4,13 +4,17 @@
 // accepted value as an `input_changed` event; while the user is interacting, or while a
 // `set_input` of this input is still in flight (`inputBusy`), the widget shows its local
 // value, because those echoes are older than what the user sees.
-import { memo, useCallback, useEffect, useId, useMemo, useReducer, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { ChangeEvent, KeyboardEvent } from 'react';
 import type { WorkerConn } from '../hooks/useWorker';
 import type { InputInfo } from '../protocol/generated';
 import { incomingPreview } from '../canvas/incoming';
 import { PreviewView } from '../previews/PreviewView';
+import { ChoiceEditor, MultiChoiceEditor } from './ChoiceEditor';
+import { useHold, useSent, type EditorProps } from './editor';
+import { FileEditor } from './FileEditor';
 import { widgetForInput, type WidgetSpec } from './schema';
+import { TypedPlaceholder } from './TypedPlaceholder';
 import {
   formatJson,
   formatNumber,
@@ -32,20 +36,6 @@ export interface InputWidgetProps {
   input: InputInfo;
   /** Node-card size (the inspector shows the roomy version). */
   compact?: boolean;
-}
-
-/** What every editor gets. */
-interface EditorProps {
-  spec: WidgetSpec;
-  /** The value to show when the user is not editing. */
-  value: unknown;
-  send(value: unknown): void;
-  /** A `set_input` of this input is in flight or waiting. */
-  busy(): boolean;
-  label: string;
-  compact: boolean;
-  /** `x-widget: "textarea"`: a text of several lines. */
-  multiline: boolean;
 }
 
 export const InputWidget = memo(function InputWidget({ worker, uuid, input, compact = false }: InputWidgetProps) {
@@ -98,6 +88,18 @@ export const InputWidget = memo(function InputWidget({ worker, uuid, input, comp
     case 'text':
       editor = <TextEditor {...props} />;
       break;
+    case 'file':
+      editor = <FileEditor {...props} http={worker.http} />;
+      break;
+    case 'choice':
+      editor = <ChoiceEditor {...props} options={inputOptions(input)} />;
+      break;
+    case 'multichoice':
+      editor = <MultiChoiceEditor {...props} options={inputOptions(input)} />;
+      break;
+    case 'typed':
+      editor = <TypedPlaceholder type={input.type} pythonType={spec.pythonType ?? input.type} compact={compact} />;
+      break;
     default:
       editor = <JsonEditor {...props} />;
   }
@@ -107,26 +109,6 @@ export const InputWidget = memo(function InputWidget({ worker, uuid, input, comp
     </div>
   );
 });
-
-/**
- * Whether echoes must be ignored right now (`holding`: the user interacts), and a re-render
- * once the last `set_input` was answered, so the widget goes back to the worker's value.
- */
-function useHold(busy: () => boolean, holding: boolean): boolean {
-  const [, wake] = useReducer((n: number) => n + 1, 0);
-  const isBusy = busy();
-  useEffect(() => {
-    if (holding || !isBusy) return;
-    const timer = setInterval(() => {
-      if (!busy()) {
-        clearInterval(timer);
-        wake();
-      }
-    }, 100);
-    return () => clearInterval(timer);
-  }, [holding, isBusy, busy]);
-  return holding || isBusy;
-}
 
 // --- slider -------------------------------------------------------------------------------
 
@@ -269,12 +251,6 @@ function NumberEditor({ spec, value, send, busy, label }: EditorProps) {
 
 // --- select / checkbox / text -------------------------------------------------------------
 
-function useSent<T>(value: unknown, busy: () => boolean, holding = false): [unknown, (v: T) => void] {
-  const [sent, setSent] = useState<{ v: T } | null>(null);
-  const hold = useHold(busy, holding);
-  return [hold && sent ? sent.v : value, (v: T) => setSent({ v })];
-}
-
 function SelectEditor({ spec, value, send, busy, label }: EditorProps) {
   const [shown, remember] = useSent<unknown>(value, busy);
   const options = spec.options ?? [];
@@ -358,6 +334,11 @@ function TextEditor({ value, send, busy, label, compact, multiline }: EditorProp
     return <textarea className="nw-w-input nw-w-textarea nodrag nowheel" rows={lines} {...common} />;
   }
   return <input type="text" className="nw-w-input nw-w-text-input nodrag nowheel" {...common} />;
+}
+
+/** The choices the worker sent for a column picker (`options`; absent or malformed is none). */
+function inputOptions(input: InputInfo): readonly unknown[] {
+  return Array.isArray(input.options) ? input.options : [];
 }
 
 /** `x-widget: "textarea"` (or `{"type": "textarea"}`) asks for a text of several lines. */

@@ -7,15 +7,29 @@
 //   string                              → text
 //   anything else                       → JSON editor
 //   input driven by an edge             → "connected" (read-only)
-//   `x-widget` in the schema            → that widget (a name, or {"type": name, ...options})
+//   `x-widget` in the schema            → that widget (a name, or {"type": name, ...options});
+//                                         "file": a picker of the worker's files/ plus an upload
+//   `x-python-type` (DataFrame, ndarray…) → "connect a DataFrame": such values come by an edge
+//   `x-options-from` (a column picker)   → a combobox of the input's `options`; a multi-select
+//                                         for a list of strings
 //
 // Optional[...] (pydantic's `anyOf: [X, {"type": "null"}]`, or `type: [X, "null"]`) maps like X
 // with `nullable: true`.
 import type { InputInfo } from '../protocol/generated';
 
-export type WidgetKind = 'slider' | 'number' | 'select' | 'checkbox' | 'text' | 'json';
+export type WidgetKind =
+  | 'slider'
+  | 'number'
+  | 'select'
+  | 'checkbox'
+  | 'text'
+  | 'json'
+  | 'file'
+  | 'choice'
+  | 'multichoice'
+  | 'typed';
 
-export const WIDGET_KINDS: readonly WidgetKind[] = ['slider', 'number', 'select', 'checkbox', 'text', 'json'];
+export const WIDGET_KINDS: readonly WidgetKind[] = ['slider', 'number', 'select', 'checkbox', 'text', 'json', 'file', 'choice', 'multichoice', 'typed'];
 
 export interface WidgetSpec {
   kind: WidgetKind;
@@ -30,6 +44,10 @@ export interface WidgetSpec {
   nullable: boolean;
   /** The schema's default, when it has one. */
   default?: unknown;
+  /** `typed`: the Python type the value must have (`x-python-type`, e.g. "pandas.DataFrame"). */
+  pythonType?: string;
+  /** `choice`/`multichoice`: the input whose value supplies the choices (`x-options-from`). */
+  optionsFrom?: string;
   /** Where the choice came from: the schema's shape or an `x-widget` override. */
   source: 'schema' | 'override';
 }
@@ -117,6 +135,17 @@ function isScalar(v: unknown): boolean {
 export function widgetForSchema(input: unknown): WidgetSpec {
   const raw: Schema = isSchema(input) ? input : {};
   const { schema, nullable } = unwrapNullable(raw);
+  const pythonType = raw['x-python-type'] ?? schema['x-python-type'];
+  if (typeof pythonType === 'string') {
+    // a DataFrame, an array, a Figure: no editor can type one in
+    return { kind: 'typed', pythonType, nullable, source: 'schema' };
+  }
+  const optionsFrom = raw['x-options-from'] ?? schema['x-options-from'];
+  if (typeof optionsFrom === 'string') {
+    const multi = schema.type === 'array';
+    const spec: WidgetSpec = { kind: multi ? 'multichoice' : 'choice', optionsFrom, nullable, source: 'schema' };
+    return 'default' in raw ? { ...spec, default: raw.default } : spec;
+  }
   let spec = shapeWidget(schema, nullable);
   spec = applyOverride(spec, raw['x-widget'] ?? schema['x-widget']);
   if ('default' in raw) spec = { ...spec, default: raw.default };
