@@ -15,7 +15,19 @@ from nodeweave.shelves import collections as col
 from nodeweave.shelves import json as js
 from nodeweave.shelves import time as tm
 
-SHELF_NAMES = ["numbers", "text", "logic", "collections", "json", "time"]
+SHELF_NAMES = [
+    "numbers",
+    "text",
+    "logic",
+    "collections",
+    "json",
+    "time",
+    "files",
+    "tables",
+    "arrays",
+    "plots",
+    "sql",
+]
 
 
 def all_specs() -> list[NodeSpec]:
@@ -25,7 +37,7 @@ def all_specs() -> list[NodeSpec]:
 # --- the shelves as a whole -----------------------------------------------------------------
 
 
-def test_builtin_shelves_are_the_six_top_level_shelves() -> None:
+def test_builtin_shelves_are_the_top_level_shelves() -> None:
     shelves = builtin_shelves()
     assert [s.name for s in shelves] == SHELF_NAMES
     assert all(isinstance(s, Shelf) and s.description for s in shelves)
