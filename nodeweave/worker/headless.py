@@ -118,6 +118,11 @@ async def run_workflow(
     except UsageError as exc:
         print(f"nodeweave run: {exc}", file=err)
         return EXIT_INVALID
+    # The file nodes read and write the "files" folder next to the workflow (unless told).
+    files_env = "NODEWEAVE_FILES_DIR"
+    own_files_dir = files_env not in os.environ
+    if own_files_dir:
+        os.environ[files_env] = str((path.parent / "files").absolute())
     library = Library()
     folders = [*module_dirs, *modules_path_from_env(env)]
     if (path.parent / "modules").is_dir():
@@ -166,6 +171,8 @@ async def run_workflow(
     finally:
         await ns.aclose()
         loader.close()
+        if own_files_dir:
+            os.environ.pop(files_env, None)
 
 
 def _read(path: Path) -> Any:
