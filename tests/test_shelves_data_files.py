@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -142,6 +143,15 @@ def test_wrong_formats_are_clear_errors(folder: Path) -> None:
         files.read_image("a.csv")
     with pytest.raises(ValueError, match=r"'a\.csv' is not a JSON table"):
         files.read_json("a.csv")
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("python_calamine") is not None, reason="calamine reads .xls files"
+)
+def test_an_old_excel_file_says_what_is_missing(folder: Path) -> None:
+    (folder / "old.xls").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    with pytest.raises(ValueError, match=r"reading 'old\.xls' needs a package.*save it as \.xlsx"):
+        files.read_excel("old.xls")
 
 
 def test_read_json_records_columns_and_lines(folder: Path) -> None:

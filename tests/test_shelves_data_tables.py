@@ -114,6 +114,7 @@ def test_one_table_node_results(sales: pd.DataFrame) -> None:
     assert "region" in tb.describe(sales[["region"]]).columns  # no numbers: every column
     with pytest.raises(ValueError, match="no columns"):
         tb.describe(pd.DataFrame())
+    assert tb.describe(EMPTY).set_index("statistic").loc["count", "units"] == 0
     assert tb.value_counts(sales, "region").to_dict("list") == {
         "region": ["North", "South", "East"],
         "count": [2, 1, 1],

@@ -46,6 +46,11 @@ def test_an_empty_path_is_refused(root: Path, path: str) -> None:
         _paths.resolve(path)
 
 
+def test_a_path_is_text(root: Path) -> None:
+    with pytest.raises(TypeError, match="a path is text, got int"):
+        _paths.resolve(3)  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize("path", ["/etc/passwd", "\\windows\\x", "C:\\data\\x.csv", "//srv/x"])
 def test_absolute_paths_are_refused(root: Path, path: str) -> None:
     with pytest.raises(PathNotAllowedError) as info:

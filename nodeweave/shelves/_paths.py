@@ -35,7 +35,9 @@ def resolve(path: str, *, root: Path | None = None) -> Path:
     is followed, and the result must still be inside the folder.
     """
     base = (root if root is not None else files_dir()).resolve()
-    text = path.strip() if isinstance(path, str) else ""
+    if not isinstance(path, str):
+        raise TypeError(f"a path is text, got {type(path).__name__}")
+    text = path.strip()
     if not text:
         raise PathNotAllowedError(
             "the path is empty: name a file inside the files folder, e.g. data.csv"

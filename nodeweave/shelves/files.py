@@ -130,6 +130,11 @@ def read_excel(
     target = _paths.existing_file(path)
     try:
         book = pd.ExcelFile(target)
+    except ImportError as exc:  # .xls needs xlrd, .ods odfpy: not part of the data extra
+        raise ValueError(
+            f"reading {path!r} needs a package that is not installed ({exc}); "
+            "save it as .xlsx, or install the package into the worker's environment"
+        ) from None
     except (ValueError, OSError, KeyError) as exc:
         raise ValueError(f"{path!r} is not an Excel workbook pandas can read: {exc}") from None
     with book:
