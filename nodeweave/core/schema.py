@@ -142,15 +142,7 @@ def describe(annotation: Any, *, where: str) -> TypeInfo:
             raise DefinitionError(
                 f"{where}: type {type_name(base)} cannot be described: {exc}"
             ) from exc
-        try:
-            schema = adapter.json_schema()
-        except PydanticInvalidForJsonSchema:
-            # A valid port type with no JSON form (ndarray, DataFrame, a class): fed by edges.
-            schema = {"x-python-type": _qualname(base)}
-        except (PydanticUserError, TypeError, ValueError) as exc:
-            raise DefinitionError(
-                f"{where}: type {type_name(base)} cannot be described: {exc}"
-            ) from exc
+        schema = _json_schema(adapter, base, where)
         validate = _validator(adapter, type_name(base), base)
     if meta is not None:
         schema = _apply_meta(schema, meta)
@@ -159,6 +151,30 @@ def describe(annotation: Any, *, where: str) -> TypeInfo:
         if meta.min is not None or meta.max is not None:
             validate = _range_validator(validate, meta.min, meta.max)
     return TypeInfo(base, type_name(base), schema, validate, meta)
+
+
+_schema_cache: dict[int, tuple[TypeAdapter[Any], dict[str, Any]]] = {}
+
+
+def _json_schema(adapter: TypeAdapter[Any], base: Any, where: str) -> dict[str, Any]:
+    """The adapter's JSON Schema, computed once per adapter: a shelf repeats its types a lot.
+
+    Schemas are shared between specs: treat them as read-only.
+    """
+    cached = _schema_cache.get(id(adapter))
+    if cached is not None and cached[0] is adapter:
+        return cached[1]
+    try:
+        schema = adapter.json_schema()
+    except PydanticInvalidForJsonSchema:
+        # A valid port type with no JSON form (ndarray, DataFrame, a class): fed by edges.
+        schema = {"x-python-type": _qualname(base)}
+    except (PydanticUserError, TypeError, ValueError) as exc:
+        raise DefinitionError(
+            f"{where}: type {type_name(base)} cannot be described: {exc}"
+        ) from exc
+    _schema_cache[id(adapter)] = (adapter, schema)
+    return schema
 
 
 def _qualname(tp: Any) -> str:
