@@ -89,3 +89,23 @@ async def test_an_unknown_example_is_not_found(shipped: Path, rpc: Client) -> No
         await rpc.call("open_example", name="nope")
     assert info.value.code == "not_found"
     assert "demo" in info.value.message
+
+
+async def test_the_shipped_sales_example_draws_its_chart(
+    rpc: Client, worker_config: WorkerConfig
+) -> None:
+    result = await rpc.call("open_example", name="sales")
+    assert result["files"] == ["sales.csv"]
+    assert result["placeholders"] == []
+    nodes = {n["node_id"]: n for n in (await rpc.call("get_state"))["nodes"]}
+    assert {"files.read_csv", "tables.filter_rows", "plots.bar", "numbers.slider"} <= set(nodes)
+    chart = nodes["plots.bar"]["uuid"]
+    event = await rpc.next_event(
+        "value", where=lambda d: d["uuid"] == chart and d["preview"]["kind"] == "plotly", wait=30
+    )
+    (trace,) = event["data"]["preview"]["spec"]["data"]
+    assert trace["type"] == "bar"
+    # the column picker offers the table's columns
+    state = await rpc.call("get_node", uuid=nodes["tables.filter_rows"]["uuid"])
+    picker = next(i for i in state["inputs"] if i["name"] == "column")
+    assert {"region", "units", "revenue"} <= set(picker["options"])

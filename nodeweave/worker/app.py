@@ -29,6 +29,7 @@ from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
 from nodeweave.core.tableview import TableQuery, ViewCache, parse_query
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, ErrorCode
+from nodeweave.shelves._paths import FILES_DIR_ENV
 from nodeweave.web import RpcEndpoint, error_response, security_middleware
 
 from .config import WorkerConfig
@@ -65,9 +66,24 @@ def create_app(config: WorkerConfig) -> web.Application:
     app.router.add_get("/values/{uuid}/{io}", _values)
     app.router.add_get("/files", _list_files)
     app.router.add_post("/files", _upload)
+    app.cleanup_ctx.append(_files_dir_env)
     app.cleanup_ctx.append(_worker_ctx)
     app.on_shutdown.append(_close_connections)
     return app
+
+
+async def _files_dir_env(app: web.Application) -> AsyncIterator[None]:
+    """Announce the worker's files/ folder to its file nodes (and the pools, which inherit it).
+
+    Set before the graph is restored, since its nodes may read files as they run.
+    """
+    previous = os.environ.get(FILES_DIR_ENV)
+    os.environ[FILES_DIR_ENV] = str(app[WORKER_KEY].config.files_dir.absolute())
+    yield
+    if previous is None:
+        os.environ.pop(FILES_DIR_ENV, None)
+    else:
+        os.environ[FILES_DIR_ENV] = previous
 
 
 async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:

@@ -24,6 +24,7 @@ from nodeweave.core.library import Library
 from nodeweave.core.nodespace import NodeSpace, NodeView
 from nodeweave.core.preview import make_preview
 from nodeweave.core.values import NO_VALUE
+from nodeweave.shelves._paths import FILES_DIR_ENV
 
 from .modules import ModuleLoader, modules_path_from_env
 from .views import json_value
@@ -119,7 +120,7 @@ async def run_workflow(
         print(f"nodeweave run: {exc}", file=err)
         return EXIT_INVALID
     # The file nodes read and write the "files" folder next to the workflow (unless told).
-    files_env = "NODEWEAVE_FILES_DIR"
+    files_env = FILES_DIR_ENV
     own_files_dir = files_env not in os.environ
     if own_files_dir:
         os.environ[files_env] = str((path.parent / "files").absolute())

@@ -113,8 +113,6 @@ def run(config: WorkerConfig) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # The file nodes (and the thread and process pools, which inherit it) find files/ here.
-    os.environ["NODEWEAVE_FILES_DIR"] = str(config.files_dir.absolute())
     # stdout carries the handshake only: whatever node modules print goes to stderr (the log).
     handshake_out, sys.stdout = sys.stdout, sys.stderr
     try:
