@@ -435,7 +435,8 @@ def test_load_order_is_builtins_entry_points_then_folders(
     monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: fake)
     loader, events = make_loader(first, second, builtins=True, entry_points=True)
     loader.load_all()
-    assert [e.origin for e in events] == ["builtin"] * 6 + ["entry_point", "file", "file"]
+    builtins = ["builtin"] * len(builtin_shelves())
+    assert [e.origin for e in events] == [*builtins, "entry_point", "file", "file"]
     assert [e.module for e in events[-2:]] == ["nwt_z_first", "nwt_a_second"]
 
 
