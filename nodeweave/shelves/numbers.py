@@ -19,7 +19,7 @@ Seed = Annotated[int | None, Input(description="same seed, same number; empty fo
 
 CompareOp = Literal["==", "!=", "<", "<=", ">", ">="]
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+COMPARISONS: dict[str, Callable[[Any, Any], Any]] = {  # also used by tables.filter_rows
     "==": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -194,9 +194,9 @@ def int_range(start: int = 0, stop: int = 10, step: int = 1) -> list[int]:
 def compare(a: float = 0.0, op: CompareOp = "==", b: float = 0.0) -> bool:
     """Whether a op b holds, for op one of == != < <= > >=."""
     try:
-        fn = _COMPARE[op]
+        fn = COMPARISONS[op]
     except KeyError:
-        raise ValueError(f"unknown comparison {op!r}; use one of {list(_COMPARE)}") from None
+        raise ValueError(f"unknown comparison {op!r}; use one of {list(COMPARISONS)}") from None
     return bool(fn(a, b))
 
 

@@ -15,6 +15,7 @@ from nodeweave.core.schema import Input
 from nodeweave.core.spec import node
 
 from ._tables import column_list, require_columns, require_frame
+from .numbers import COMPARISONS
 
 if TYPE_CHECKING:
     from pandas import DataFrame, Series
@@ -257,7 +258,6 @@ def filter_rows(
     ] = False,
 ) -> DataFrame:
     """The rows whose value in a column passes a comparison."""
-    import operator
 
     require_frame(table)
     require_columns(table, column)
@@ -279,14 +279,7 @@ def filter_rows(
         items = [coerce_value(v, series, column) for v in _value_list(value)]
         mask = series.isin(items)
     else:
-        compare = {
-            "==": operator.eq,
-            "!=": operator.ne,
-            "<": operator.lt,
-            "<=": operator.le,
-            ">": operator.gt,
-            ">=": operator.ge,
-        }.get(op)
+        compare = COMPARISONS.get(op)
         if compare is None:
             raise ValueError(f"unknown operator {op!r}")
         target = coerce_value(value, series, column)
