@@ -394,7 +394,8 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
   const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
 
   return (
-    <div className="nw-canvas" data-testid="canvas" ref={wrapper}>
+    // drops are taken by the whole area: the empty-canvas hint lies over the flow
+    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
       <CardWorkerContext.Provider value={cardWorker}>
         <IncomingContext.Provider value={incoming}>
         <ReactFlow<FlowNode, FlowEdge>
@@ -412,8 +413,6 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
           onPaneContextMenu={closeMenu}
           onMoveStart={closeMenu}
           onNodeDragStart={closeMenu}
-          onDragOver={onDragOver}
-          onDrop={onDrop}
           colorMode="dark"
           deleteKeyCode={null}
           selectionKeyCode="Shift"

@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { mountPoint } from '../testing/mount';
 import { PreviewView } from '../previews/PreviewView';
 
-// the dynamic import of the plotly.js bundle, replaced by a fake that records its calls
+// the dynamic import of the plotly.js loader, replaced by a fake plotly.js that records its calls
 const fake = vi.hoisted(() => ({
   react: vi.fn((el: HTMLElement) => {
     el.classList.add('js-plotly-plot');
@@ -13,7 +13,7 @@ const fake = vi.hoisted(() => ({
   purge: vi.fn(),
   Plots: { resize: vi.fn() },
 }));
-vi.mock('plotly.js-cartesian-dist-min', () => ({ default: fake }));
+vi.mock('./plotlyScript', () => ({ default: () => Promise.resolve(fake) }));
 
 const mount = mountPoint();
 
@@ -65,7 +65,7 @@ describe('PlotlyChart', () => {
   it('draws a small still chart on a node card', async () => {
     await render(figure, true);
     const [, , layout, config] = fake.react.mock.calls[0] as unknown as [HTMLElement, unknown[], Record<string, unknown>, Record<string, unknown>];
-    expect(layout.width).toBe(260);
+    expect(layout.width).toBe(216);
     expect(layout.showlegend).toBe(false);
     expect(config.staticPlot).toBe(true);
   });

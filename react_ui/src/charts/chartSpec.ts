@@ -27,8 +27,8 @@ export function chartFacts(p: Record<string, unknown>): ChartFacts {
   return { points: count(p.points), shown: count(p.shown), downsampled: p.downsampled === true };
 }
 
-/** Size of a chart on a node card, in px. */
-export const CARD_CHART = { width: 260, height: 170 } as const;
+/** Size of a chart on a node card, in px (the card is 240 px wide with 10 px padding). */
+export const CARD_CHART = { width: 216, height: 150 } as const;
 /** Height of a chart in the inspector when the figure does not ask for one. */
 export const FULL_CHART_HEIGHT = 380;
 

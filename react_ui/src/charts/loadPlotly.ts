@@ -1,5 +1,6 @@
-// plotly.js is big (~1.5 MB minified): it is loaded the first time a chart is shown, as a
-// chunk of its own, so the page starts without it.
+// plotly.js is big (~1.5 MB minified): it is loaded the first time a chart is shown, so the
+// page starts without it. The loader is a chunk of its own (dynamic import) that brings in the
+// prebuilt bundle as a static file (plotlyScript.ts).
 import type { PlotlyApi } from 'plotly.js-cartesian-dist-min';
 
 export type { PlotlyApi };
@@ -8,8 +9,8 @@ let loading: Promise<PlotlyApi> | null = null;
 
 /** The plotly.js API (one load per page; a failed load is tried again next time). */
 export function loadPlotly(): Promise<PlotlyApi> {
-  loading ??= import('plotly.js-cartesian-dist-min').then(
-    (mod) => pickApi(mod),
+  loading ??= import('./plotlyScript').then(
+    (mod) => mod.default().then(pickApi),
     (err: unknown) => {
       loading = null;
       throw err;
@@ -18,10 +19,8 @@ export function loadPlotly(): Promise<PlotlyApi> {
   return loading;
 }
 
-/** The API object of the module, whether the bundler hands over `default` or the namespace. */
-export function pickApi(mod: unknown): PlotlyApi {
-  const m = mod as { default?: unknown };
-  const api = (m.default ?? mod) as Partial<PlotlyApi>;
-  if (typeof api.react !== 'function') throw new Error('plotly.js did not load');
+/** The API object, checked: a bundle that did not define plotly.js is an error. */
+export function pickApi(api: unknown): PlotlyApi {
+  if (typeof (api as Partial<PlotlyApi> | null)?.react !== 'function') throw new Error('plotly.js did not load');
   return api as PlotlyApi;
 }

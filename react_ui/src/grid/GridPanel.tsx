@@ -164,7 +164,7 @@ export const GridPanel = memo(function GridPanel({ http, uuid, io, preview, node
                   disabled={loading}
                 />
               </div>
-              <div className="grid-scroll">
+              <div className="grid-scroll" data-testid="full-table">
                 <DataGrid table={loaded.table} query={query} kinds={kinds} summaries={summaries} onSort={onSort} onFilter={onFilter} />
               </div>
             </>

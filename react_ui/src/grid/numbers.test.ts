@@ -44,6 +44,7 @@ describe('grid summaries and ranges', () => {
     expect(summaryLines(s.amount!)).toEqual(['1 … 1,234,567', 'mean 434.4', '2 null']);
     expect(summaryLines(s.city!)).toEqual(['3 unique', 'Berlin (5), Paris (2)']);
     expect(parseSummary('x')).toBeNull();
+    expect(summaryLines({ kind: 'range', nulls: 0, min: 1.5, max: 98.9, mean: 36.013333333333335 })).toEqual(['1.5 … 98.9', 'mean 36.013']);
   });
 
   it('says which rows are shown and how many match', () => {

@@ -51,7 +51,8 @@ export function summaryLines(s: ColumnSummary): string[] {
   const lines: string[] = [];
   if (s.kind === 'range') {
     lines.push(`${value(s.min)} … ${value(s.max)}`);
-    if (s.mean !== null) lines.push(`mean ${formatGridNumber(s.mean, true)}`);
+    // a mean is an estimate: five significant digits say enough
+    if (s.mean !== null) lines.push(`mean ${formatGridNumber(Number.isFinite(s.mean) ? Number(s.mean.toPrecision(5)) : s.mean, true)}`);
   } else {
     if (s.unique !== null) lines.push(`${formatGridNumber(s.unique)} unique`);
     if (s.top.length > 0) lines.push(s.top.map(([t, n]) => `${t} (${formatGridNumber(n)})`).join(', '));

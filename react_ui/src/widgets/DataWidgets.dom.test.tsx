@@ -163,7 +163,7 @@ describe('file pickers', () => {
   });
 
   it('keep a current value that is not in files/', () => {
-    expect(fileChoices([], 'gone.csv')).toEqual([{ name: 'gone.csv', label: 'gone.csv (not in files/)', missing: true }]);
+    expect(fileChoices([], 'gone.csv')).toEqual([{ name: 'gone.csv', label: 'gone.csv (not in files/)', size: null, missing: true }]);
     expect(fileChoices(null, '')).toEqual([]);
   });
 });

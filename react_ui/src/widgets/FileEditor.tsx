@@ -14,10 +14,18 @@ export interface FileProps extends EditorProps {
 }
 
 /** The select's entries: the files, with the current value first when it is not among them. */
-export function fileChoices(files: readonly WorkerFile[] | null, current: string): Array<{ name: string; label: string; missing: boolean }> {
-  const list = (files ?? []).map((f) => ({ name: f.name, label: `${f.name} · ${formatBytes(f.size)}`, missing: false }));
+export function fileChoices(
+  files: readonly WorkerFile[] | null,
+  current: string,
+): Array<{ name: string; label: string; size: string | null; missing: boolean }> {
+  const list: Array<{ name: string; label: string; size: string | null; missing: boolean }> = (files ?? []).map((f) => ({
+    name: f.name,
+    label: f.name,
+    size: formatBytes(f.size),
+    missing: false,
+  }));
   if (current !== '' && !list.some((f) => f.name === current)) {
-    list.unshift({ name: current, label: files === null ? current : `${current} (not in files/)`, missing: files !== null });
+    list.unshift({ name: current, label: files === null ? current : `${current} (not in files/)`, size: null, missing: files !== null });
   }
   return list;
 }
@@ -77,7 +85,7 @@ export function FileEditor({ value, send, busy, label, http, compact, spec }: Fi
       >
         <option value="">{files !== null && files.length === 0 ? 'no files yet' : 'choose a file…'}</option>
         {choices.map((f) => (
-          <option key={f.name} value={f.name}>
+          <option key={f.name} value={f.name} title={f.size ?? undefined}>
             {f.label}
           </option>
         ))}
