@@ -158,3 +158,21 @@ def hub_process(root: Path, env: dict[str, str] | None = None) -> Iterator[HubPr
         yield hub
     finally:
         hub.close()
+
+
+def upload_file(hub: HubProcess, worker_id: str, name: str, data: bytes) -> str:
+    """Put a file into a running worker's ``files/`` folder (``POST /files?name=``, raw body);
+    returns the path the worker gives for it."""
+    import json
+    import urllib.request
+
+    record = hub.call("get_worker", id=worker_id)
+    base = str(record["url"]).replace("ws://", "http://").removesuffix("/ws")
+    request = urllib.request.Request(
+        f"{base}/files?name={name}",
+        data=data,
+        method="POST",
+        headers={"Authorization": f"Bearer {TOKEN}", "Content-Type": "application/octet-stream"},
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return str(json.loads(response.read())["path"])
