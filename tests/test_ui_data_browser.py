@@ -301,6 +301,18 @@ def test_filter_group_and_bar_chart_draw_an_interactive_plot(page: Page, hub: Hu
     expect(on_card.locator(".js-plotly-plot")).to_have_count(1)
     expect(on_card.locator("img")).to_have_count(0)
     expect(on_card.locator(".js-plotly-plot .bars path")).to_have_count(4)
+    # the figure travels with plotly typed arrays ({dtype, bdata}); plotly.js decodes them
+    spec = hub.worker_call(worker_id, "get_value", uuid=chart, io="out")["spec"]
+    assert "bdata" in str(spec["data"][0]["y"])
+    table = list(csv.DictReader(io.StringIO(sales_csv().decode())))
+    totals: dict[str, float] = {}
+    for r in table:
+        if int(r["units"]) >= 5:
+            totals[r["region"]] = totals.get(r["region"], 0.0) + float(r["amount"])
+    drawn = on_card.locator(".js-plotly-plot").evaluate(
+        "el => Array.from(el._fullData[0].y, Number)"
+    )
+    assert drawn == pytest.approx([totals[k] for k in sorted(totals)])
     # the DataFrame input of the chart says what to connect when it is not wired
     filter_table = card(page, kept).locator('[data-testid="node-input"][data-io="table"]')
     expect(filter_table).to_have_attribute("data-connected", "true")
