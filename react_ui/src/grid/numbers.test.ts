@@ -14,7 +14,7 @@ describe('grid numbers', () => {
     expect(formatGridNumber(2024)).toBe('2024');
     expect(formatGridNumber(1234567)).toBe('1,234,567');
     expect(formatGridNumber(-98765)).toBe('-98,765');
-    expect(formatGridNumber(3, true)).toBe('3');
+    expect(formatGridNumber(3, true)).toBe('3.0');
   });
 
   it('groups big floats and writes tiny and huge ones with an exponent', () => {
@@ -22,7 +22,7 @@ describe('grid numbers', () => {
     expect(formatGridNumber(12345.000000001)).toBe('12,345');
     expect(formatGridNumber(0.0000015)).toBe('1.5e-6');
     expect(formatGridNumber(3.2e18, true)).toBe('3.2e18');
-    expect(formatGridNumber(0, true)).toBe('0');
+    expect(formatGridNumber(0, true)).toBe('0.0');
     expect(formatGridNumber(Number.NaN)).toBe('NaN');
   });
 

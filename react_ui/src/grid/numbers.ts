@@ -1,6 +1,7 @@
 // Numbers in the data grid, for reading rather than round-tripping: float noise rounded away
 // (434.40000000000003 → 434.4), big values grouped (1,234,567.5), tiny or huge ones in
-// exponent form (1.5e-7), ints as ints. Previews elsewhere keep Python's exact repr.
+// exponent form (1.5e-7), ints as ints, whole floats of a float column as 86.0. Previews
+// elsewhere keep Python's exact repr.
 
 const GROUPED = new Intl.NumberFormat('en-US', { maximumFractionDigits: 6 });
 const GROUPED_INT = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -22,7 +23,8 @@ export function formatGridNumber(n: number, float = false): string {
   }
   const clean = Number(n.toPrecision(DIGITS));
   if (abs >= 10_000) return GROUPED.format(clean);
-  return String(clean);
+  // a float column's whole values keep their ".0": 86.0 next to 77.4, as pandas shows them
+  return float && Number.isInteger(clean) ? `${clean}.0` : String(clean);
 }
 
 /** A grid cell's text and whether it is a number (numbers align right). */
