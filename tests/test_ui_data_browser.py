@@ -374,6 +374,17 @@ def test_a_column_picker_follows_the_table_it_is_wired_to(page: Page, hub: HubPr
     expect(output_preview(page, column)).to_contain_text("Helsinki")
     expect(card(page, column)).to_have_attribute("data-status", "done")
 
+    # the Series in the grid: one column named by the Series, sorted by the worker
+    panel = inspect(page, column)
+    panel.get_by_test_id("full-value-button").click()
+    grid = panel.get_by_test_id("data-grid")
+    expect(grid.locator("tbody tr")).to_have_count(3)
+    sort = grid.locator('th[data-column="town"] [data-testid="grid-sort"]')
+    sort.click()
+    sort.click()
+    expect(grid.locator('th[data-column="town"]')).to_have_attribute("aria-sort", "descending")
+    expect(grid.locator("tbody tr").first.locator("td")).to_have_text("London")
+
 
 @pytest.mark.skipif(not EXAMPLE.exists(), reason="the sales example is not shipped yet")
 def test_open_the_example_and_drag_its_slider(page: Page, hub: HubProcess) -> None:

@@ -137,4 +137,28 @@ describe('GridPanel', () => {
     await wait(400);
     expect(calls.at(-1)?.filter).toEqual([{ column: 'amount', op: 'between', value: 10, value2: 20 }]);
   });
+
+  it('treats a Series as one column named by the Series, sorted and filtered by that name', async () => {
+    const calls: ValueParams[] = [];
+    const real = createWorkerHttp('ws://127.0.0.1:9000/ws', 't');
+    const http: WorkerHttp = {
+      ...real,
+      fetchValue: (_u, _io, params = {}) => {
+        calls.push(params);
+        const items = params.descending ? [9, 8, 7] : [1, 2, 3];
+        return Promise.resolve({ contentType: 'application/json', total: 3, json: { offset: 0, limit: 50, total: 3, items }, text: null, blob: null });
+      },
+    };
+    const series = { kind: 'table', type: 'Series', name: 'units', columns: ['units'], dtypes: ['int64'], shape: [3, 1], rows: [[1]], index: [0] };
+    act(() => mount.root.render(<GridPanel http={http} uuid="n1" io="out" preview={series} nodeName="col" />));
+    act(() => $('[data-testid="full-value-button"]')?.click());
+    await wait();
+    expect($$('[data-testid="grid-sort"]').map((b) => b.textContent)).toEqual(['units']);
+    expect($('[data-testid="grid-filter-min"]')).not.toBeNull();
+    act(() => $$('[data-testid="grid-sort"]')[0]!.click());
+    act(() => $$('[data-testid="grid-sort"]')[0]!.click());
+    await wait();
+    expect(calls.at(-1)).toEqual({ offset: 0, limit: 50, sort: 'units', descending: true });
+    expect(firstCell()).toBe('9');
+  });
 });

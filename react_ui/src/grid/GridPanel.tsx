@@ -47,7 +47,11 @@ export const GridPanel = memo(function GridPanel({ http, uuid, io, preview, node
   const hint = useMemo(() => pageHint(preview), [preview]);
   const summaries = useMemo(() => previewSummaries(preview), [preview]);
   const labels = useMemo(() => loaded?.table.columns.map((c) => c.label) ?? [], [loaded]);
-  const kinds = useMemo(() => columnKinds(labels, loaded?.dtypes ?? {}, hint.dtypes ?? {}), [labels, loaded, hint]);
+  const kinds = useMemo(() => {
+    // a Series page is a list of items: its one column takes the preview's dtype
+    const series: Record<string, string> = hint.valueLabel && hint.dtype ? { [hint.valueLabel]: hint.dtype } : {};
+    return columnKinds(labels, loaded?.dtypes ?? {}, series, hint.dtypes ?? {});
+  }, [labels, loaded, hint]);
 
   useEffect(() => {
     if (!open || !http) return;
