@@ -85,6 +85,19 @@ describe('GridPanel', () => {
     expect($$('[data-testid="data-grid"] tbody tr')[3]?.querySelectorAll('td')[1]?.textContent).toBe('3.3');
   });
 
+  it('jumps to the page that holds a row', async () => {
+    const calls = await open();
+    const go = $<HTMLInputElement>('[data-testid="grid-goto"]')!;
+    act(() => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')!.set!.call(go, '101');
+      go.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => go.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    await wait();
+    expect(calls.at(-1)).toEqual({ offset: 100, limit: 50 });
+    expect($('[data-testid="table-range"]')?.textContent).toBe('Rows 101–120 of 120');
+  });
+
   it('sorts through the worker: ascending, descending, none', async () => {
     const calls = await open();
     const amount = () => $$('[data-testid="grid-sort"]')[1]!;

@@ -6,7 +6,7 @@ import type { WorkerHttp } from '../hooks/workerHttp';
 import { downloadBase, fetchErrorText, isAbort, pageHint } from '../inspector/fullValue';
 import { isPageBody, tableFromPage, type TableModel } from '../previews/table';
 import { DataGrid } from './DataGrid';
-import { bodyDtypes, columnKinds, lastOffset, pageTotals, rangeText } from './page';
+import { bodyDtypes, columnKinds, lastOffset, offsetForRow, pageTotals, rangeText } from './page';
 import { EMPTY_QUERY, gridParams, nextSort, withFilter, type ColumnFilter, type GridQuery } from './query';
 import { previewSummaries } from './summary';
 import { useDebounced } from './useDebounced';
@@ -167,6 +167,9 @@ export const GridPanel = memo(function GridPanel({ http, uuid, io, preview, node
                   onPage={setOffset}
                   disabled={loading}
                 />
+                {total !== null && total > GRID_PAGE && (
+                  <GoToRow total={total} onGo={(row) => setOffset(offsetForRow(row, GRID_PAGE, total))} />
+                )}
               </div>
               <div className="grid-scroll" data-testid="full-table">
                 <DataGrid table={loaded.table} query={query} kinds={kinds} summaries={summaries} onSort={onSort} onFilter={onFilter} />
@@ -202,5 +205,31 @@ function PagerButton({ label, text, target, onPage, disabled, testId }: PagerBut
     >
       {text}
     </button>
+  );
+}
+
+/** "row [ ]": jump to the page holding a row (Enter), for tables of millions of rows. */
+function GoToRow({ total, onGo }: { total: number; onGo(row: number): void }) {
+  const [text, setText] = useState('');
+  return (
+    <label className="grid-goto">
+      <span className="pv-muted">row</span>
+      <input
+        type="number"
+        min={1}
+        max={total}
+        className="grid-filter-input grid-goto-input"
+        data-testid="grid-goto"
+        aria-label="Go to row"
+        placeholder="#"
+        value={text}
+        onChange={(e) => setText(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key !== 'Enter') return;
+          const row = Number(text);
+          if (Number.isFinite(row) && row >= 1) onGo(row);
+        }}
+      />
+    </label>
   );
 }

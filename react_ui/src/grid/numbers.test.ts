@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { formatGridNumber, gridCellText } from './numbers';
 import { parseSummary, previewSummaries, summaryLines } from './summary';
-import { rangeText } from './page';
+import { offsetForRow, rangeText } from './page';
 
 describe('grid numbers', () => {
   it('rounds float noise away', () => {
@@ -51,5 +51,15 @@ describe('grid summaries and ranges', () => {
     expect(rangeText(0, 50, 1204, 10000)).toBe('Rows 1–50 of 1,204 (filtered from 10,000)');
     expect(rangeText(50, 50, 1000, 1000)).toBe('Rows 51–100 of 1,000');
     expect(rangeText(0, 0, 0, 10)).toBe('No rows match (of 10)');
+  });
+});
+
+describe('going to a row', () => {
+  it('finds the page that holds it, never past the last one', () => {
+    expect(offsetForRow(1, 50, 1000)).toBe(0);
+    expect(offsetForRow(51, 50, 1000)).toBe(50);
+    expect(offsetForRow(1_234_567, 50, 2_000_000)).toBe(1_234_550);
+    expect(offsetForRow(5000, 50, 1000)).toBe(950);
+    expect(offsetForRow(0, 50, 1000)).toBe(0);
   });
 });

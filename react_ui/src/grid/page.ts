@@ -53,3 +53,10 @@ export function rangeText(offset: number, shown: number, total: number | null, u
 export function lastOffset(total: number, limit: number): number {
   return total <= 0 ? 0 : Math.floor((total - 1) / limit) * limit;
 }
+
+/** The page offset holding row `row` (counting from 1), within `total` rows when known. */
+export function offsetForRow(row: number, limit: number, total: number | null): number {
+  if (!Number.isFinite(row) || row < 1) return 0;
+  const last = total === null ? Infinity : lastOffset(total, limit);
+  return Math.min(last, Math.floor((Math.floor(row) - 1) / limit) * limit);
+}
