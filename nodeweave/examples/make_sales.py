@@ -84,7 +84,7 @@ def sales_document() -> dict[str, Any]:
         )
 
     read = add("read", "files.read_csv", (0, 0), "Sales", path="sales.csv", parse_dates=["date"])
-    slider = add("slider", "numbers.slider", (0, 220), "Minimum units", value=THRESHOLD)
+    slider = add("slider", "numbers.slider", (0, 400), "Minimum units", value=THRESHOLD)
     keep = add("filter", "tables.filter_rows", (320, 80), "Big orders", column="units", op=">=")
     group = add(
         "group", "tables.group_by", (640, 80), "Revenue by region", by=["region"], value="revenue"
