@@ -363,8 +363,13 @@ def test_two_tabs_on_one_worker_stay_in_sync(page: Page, hub: HubProcess) -> Non
 
 def test_context_menu_deletes_nodes_and_disconnects_edges(page: Page, hub: HubProcess) -> None:
     hub.new_worker("Menus")
-    a = hub.worker_call("menus", "add_node", node_id="numbers.number")["uuid"]
-    b = hub.worker_call("menus", "add_node", node_id="numbers.negate")["uuid"]
+    # Placed apart, so that the edge between them is long and clear of both cards.
+    a = hub.worker_call(
+        "menus", "add_node", node_id="numbers.number", properties={"position": {"x": 0, "y": 0}}
+    )["uuid"]
+    b = hub.worker_call(
+        "menus", "add_node", node_id="numbers.negate", properties={"position": {"x": 500, "y": 0}}
+    )["uuid"]
     hub.worker_call("menus", "connect", src=a, src_io="out", dst=b, dst_io="value")
     open_worker(page, hub, "menus")
     expect(page.locator(".react-flow__edge")).to_have_count(1)
