@@ -70,11 +70,29 @@ def test_a_million_row_table_fits_the_budget_with_a_sampled_summary() -> None:
     assert preview["truncated"] is True
     assert len(preview["rows"]) == 20
     x, i, s, t = preview["summary"]
-    assert x["min"] == pytest.approx(frame["x"].min())
+    # Beyond 100,000 rows: exact null counts, the rest from an evenly spread sample (flagged).
+    assert all(entry["sample"] == 10_000 for entry in preview["summary"])
+    assert frame["x"].min() <= x["min"] < x["max"] <= frame["x"].max()
+    assert x["mean"] == pytest.approx(0, abs=0.05)
     assert i["max"] == 99
     assert s["unique"] == 4
-    assert s["sample"] < rows
-    assert t["max"].startswith(str(frame["t"].max().date()))
+    assert t["min"] < t["max"] <= frame["t"].max().isoformat()
+    assert t["max"] > "2021-06"  # the sample reaches the end of the table, not just its head
+
+
+def test_null_counts_stay_exact_on_long_tables() -> None:
+    values = np.zeros(300_000)
+    values[::7] = np.nan
+    preview = make_preview(pd.DataFrame({"v": values}))
+    (entry,) = preview["summary"]
+    assert entry["nulls"] == len(values[::7])
+    assert entry["sample"] == 10_000
+
+
+def test_a_table_of_up_to_100000_rows_is_summarised_exactly() -> None:
+    frame = pd.DataFrame({"v": np.arange(100_000)})
+    (entry,) = make_preview(frame)["summary"]
+    assert entry == {"nulls": 0, "min": 0, "max": 99_999, "mean": 49_999.5}
 
 
 def test_a_series_keeps_its_name_and_has_no_summary() -> None:

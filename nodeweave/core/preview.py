@@ -25,8 +25,10 @@ and ``"type"`` (the short Python type name). Kinds:
            JSON-safe as in ``json``), ``shape`` (``[n, 1]`` and a ``name`` for a Series),
            ``truncated``.
            A DataFrame adds ``summary``: per column ``{"nulls", "min", "max", "mean"}`` (numbers,
-           datetimes) or ``{"nulls", "unique", "top": [[text, count], …]}`` (the rest; computed
-           on a sample of ``sample`` rows for very long tables). polars DataFrames and pyarrow
+           datetimes) or ``{"nulls", "unique", "top": [[text, count], …]}`` (the rest); beyond
+           100,000 rows all but the null counts come from an evenly spread sample whose size
+           each entry gives as ``sample`` (a preview is recomputed on every change upstream,
+           so its cost must not grow with the table). polars DataFrames and pyarrow
            Tables preview as tables too (no summary).
 ``plotly`` plotly figures: ``spec`` (``{"data", "layout"}`` for ``Plotly.react``; numeric arrays as
            plotly typed arrays ``{"dtype", "bdata"}``), ``points`` (in the figure), ``shown`` (in
