@@ -86,7 +86,8 @@ FIGURES = [
 ]
 
 # Runs ``nodeweave worker run`` the way ``python -m nodeweave`` does; with ``--before``, the
-# shelves other than the six of before are stubbed out (their code never runs) and not listed.
+# shelves other than the six of before are stubbed out (their code never runs) and not listed;
+# the shelves' private helpers (``_paths`` …) stay, since the worker itself uses them.
 LAUNCHER = """
 import importlib.abc, importlib.machinery, sys, types
 
@@ -95,7 +96,7 @@ BEFORE = ("numbers", "text", "logic", "collections", "json", "time")
 class Stub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
     def find_spec(self, name, path, target=None):
         package, _, leaf = name.rpartition(".")
-        if package == "nodeweave.shelves" and leaf not in BEFORE:
+        if package == "nodeweave.shelves" and leaf not in BEFORE and not leaf.startswith("_"):
             return importlib.machinery.ModuleSpec(name, self)
         return None
 
