@@ -3,7 +3,8 @@
 import { memo, useMemo } from 'react';
 import { downsampledNote } from '../charts/chartSpec';
 import { PlotlyChart } from '../charts/PlotlyChart';
-import { VegaSpec } from '../charts/VegaSpec';
+import { VegaChart } from '../charts/VegaChart';
+import { truncatedNote } from '../charts/vegaSpec';
 import { DataTable } from './DataTable';
 import { ellipsis, formatBytes, formatCount, shortJson } from './format';
 import { JsonTree } from './JsonTree';
@@ -108,11 +109,7 @@ function Compact({ m }: { m: PreviewModel }) {
     case 'plotly':
       return <PlotlyChart spec={m.spec} compact label={previewSummary(m)} />;
     case 'vega':
-      return (
-        <span className="pv-line pv-muted" title="Vega-Lite chart: open the inspector for its spec">
-          <span className="pv-badge">Vega-Lite</span> {vegaMark(m.spec)}
-        </span>
-      );
+      return <VegaChart spec={m.spec} compact label={`${previewSummary(m)}, ${vegaMark(m.spec)}`} />;
     case 'error':
       return (
         <span className="pv-clamp pv-error" title={`${m.type}: ${ellipsis(m.message, 500)}`}>
@@ -222,8 +219,19 @@ function FullBody({ m }: { m: PreviewModel }) {
         </>
       );
     }
-    case 'vega':
-      return <VegaSpec spec={m.spec} />;
+    case 'vega': {
+      const note = truncatedNote(m.spec, m.truncated);
+      return (
+        <>
+          <VegaChart spec={m.spec} label={`${previewSummary(m)}, ${vegaMark(m.spec)}`} />
+          {note && (
+            <div className="pv-caption pv-muted" data-testid="chart-truncated">
+              {note}
+            </div>
+          )}
+        </>
+      );
+    }
     case 'error':
       return (
         <div className="pv-error-box" role="note">
