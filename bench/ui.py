@@ -14,9 +14,17 @@ Figures, median [min, max] (runs):
   visible, and all 100 edges drawn;
 - ``chain``: edit the first input of a 10-node chain → the last node's preview shows the result
   on screen (p50, and p90 alongside);
+- ``scatter``: a node of the worker's own ``modules/`` returns ``plotly.express.scatter`` of a
+  100,000-row DataFrame (seeded numpy random numbers); its ``seed`` input is edited on the card →
+  the chart on the card has redrawn with the new data: the plot's first x value is the new
+  DataFrame's, all the points the preview holds (``shown``, downsampled) are in the SVG, the first
+  one has moved, and a frame has been painted since. Alongside: the size of that preview (the
+  ``value`` event's frame on the WebSocket), and the first draw when plotly.js is not loaded yet
+  (open the worker in a fresh browser context → all the points drawn);
 - ``js_gzip``: the JavaScript the page loads at start (the scripts and module preloads of
-  ``index.html``), gzip-compressed (level 9), in kB; ``charts_js_gzip``: what the first chart
-  loads on top (the lazy plotly.js loader and bundle), measured alongside.
+  ``index.html``), gzip-compressed (level 9), in kB; what the first Plotly chart loads on top (the
+  lazy plotly.js loader and bundle) and what the first Vega-Lite chart loads (the lazy loader,
+  vega, vega-lite and vega-embed), measured alongside.
 """
 
 from __future__ import annotations
@@ -62,8 +70,12 @@ FIGURES = [
     Figure("graph200", "open a worker with 200 nodes → all nodes drawn", "s", 1.5),
     Figure("chain", "input edited → last preview of a 10-node chain, p50", "ms", 50),
     Figure("chain_p90", "… the same, p90", "ms"),
+    Figure("scatter", "100,000-point scatter → drawn in Chromium", "s", 1.5),
+    Figure("scatter_bytes", "… its preview (the value event), ≤ 1 MB", "kB", 1000),
+    Figure("scatter_first", "… first draw, plotly.js not loaded yet (open the worker)", "s"),
     Figure("js_gzip", "JavaScript loaded at start, gzip", "kB", 350),
-    Figure("charts_js_gzip", "… loaded by the first chart, gzip", "kB"),
+    Figure("charts_js_gzip", "… loaded by the first Plotly chart, gzip", "kB"),
+    Figure("vega_js_gzip", "… loaded by the first Vega-Lite chart, gzip", "kB"),
 ]
 
 
@@ -320,20 +332,183 @@ def fig_chain(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, floa
     return {"chain": summary(samples), "chain_p90": {**summary([p90]), "runs": len(samples)}}
 
 
+SCATTER_ROWS = 100_000
+SCATTER_MODULE = f'''
+"""A plotly.express scatter of {SCATTER_ROWS:,} random points (UI benchmark)."""
+import numpy as np
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from nodeweave import Shelf, node
+
+
+@node(id="benchplots.scatter", name="Scatter 100k")
+def scatter(seed: int = 0) -> go.Figure:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({{"x": rng.normal(size={SCATTER_ROWS}), "y": rng.normal(size={SCATTER_ROWS})}})
+    return px.scatter(frame, x="x", y="y")
+
+
+NODE_SHELF = Shelf(name="benchplots", nodes=[scatter])
+'''
+
+
+def scatter_x0(seed: int) -> float:
+    """The first x of the scatter node's DataFrame for ``seed`` (what the chart must show)."""
+    import numpy as np
+
+    return float(np.random.default_rng(seed).normal(size=SCATTER_ROWS)[0])
+
+
+# Edit the seed on the card, then poll each frame until the card's chart shows the new data: the
+# plot's first x is the new one, all `shown` points are in the SVG and the first has moved; the
+# time is taken in a task after that frame (so after it was painted).
+REDRAW = """
+async ([uuid, seed, x0, shown]) => {
+  const card = document.querySelector(`[data-testid="node-card"][data-uuid="${uuid}"]`);
+  const input = card?.querySelector('[data-testid="node-input"][data-io="seed"] input');
+  const plot = () => card.querySelector('[data-testid="node-output"][data-io="out"] .js-plotly-plot');
+  if (!input || !plot()) throw new Error('scatter not on screen');
+  const firstPoint = () => plot()?.querySelector('.scatterlayer .point')?.getAttribute('transform');
+  const before = firstPoint();
+  const drawn = () => {
+    const gd = plot();
+    const trace = gd?._fullData?.[0];
+    if (!trace || trace.x === undefined || Math.abs(Number(trace.x[0]) - x0) > 1e-9) return false;
+    if (gd.querySelectorAll('.scatterlayer .point').length !== shown) return false;
+    const moved = firstPoint();
+    return moved !== undefined && moved !== before;
+  };
+  return await new Promise((resolve, reject) => {
+    let t0 = 0;
+    const timer = setTimeout(() => reject(new Error(`seed ${seed}: no redraw`)), 30000);
+    const poll = () => {
+      if (!drawn()) return requestAnimationFrame(poll);
+      setTimeout(() => {
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+      }, 0);
+    };
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set;
+    t0 = performance.now();
+    setter.call(input, String(seed));
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    requestAnimationFrame(poll);
+  });
+}
+"""
+
+
+def fig_scatter(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    worker = str(hub.call("create_worker", name="scatter")["id"])
+    modules = hub.state / "workers" / worker / "modules"
+    modules.mkdir(parents=True, exist_ok=True)
+    (modules / "benchplots.py").write_text(SCATTER_MODULE)
+    hub.call("start_worker", id=worker)
+    node = hub.worker_call(
+        worker,
+        "add_node",
+        node_id="benchplots.scatter",
+        inputs={"seed": 0},
+        properties={"position": {"x": 0, "y": 0}},
+    )
+    uuid = str(node["uuid"])
+    preview: dict[str, Any] = {}
+    for _ in range(600):  # the first run imports pandas and plotly in the worker
+        preview = hub.worker_call(worker, "get_value", uuid=uuid, io="out")
+        if preview.get("kind") == "plotly":
+            break
+        time.sleep(0.1)
+    if preview.get("kind") != "plotly" or preview.get("points") != SCATTER_ROWS:
+        raise BenchError(f"the scatter node gave no 100,000-point figure: {str(preview)[:300]}")
+    shown = int(preview["shown"])
+
+    # First draw: open the worker in a fresh context (plotly.js not loaded) → all points drawn.
+    points = f'[data-testid="node-card"][data-uuid="{uuid}"] .scatterlayer .point'
+    first = [time_to(browser, hub.url(worker), [(points, shown)]) for _ in range(max(3, runs // 2))]
+
+    # Redraws: the seed edited on the card → the chart shows the new data.
+    sizes: list[float] = []
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        page: Page = context.new_page()
+
+        def on_socket(ws: Any) -> None:
+            def on_frame(payload: str | bytes) -> None:
+                raw = payload.encode() if isinstance(payload, str) else payload
+                if b'"value"' not in raw or uuid.encode() not in raw:
+                    return
+                msg = json.loads(raw)
+                data = msg.get("data") or {}
+                ours = msg.get("event") == "value" and (data.get("uuid"), data.get("io")) == (
+                    uuid,
+                    "out",
+                )
+                if ours and data.get("preview", {}).get("kind") == "plotly":
+                    sizes.append(len(raw) / 1000)
+
+            ws.on("framereceived", on_frame)
+
+        page.on("websocket", on_socket)
+        page.goto(hub.url(worker))
+        page.wait_for_selector('[data-testid="worker-view"][data-loaded="true"]', timeout=30_000)
+        page.wait_for_function(
+            "([sel, n]) => document.querySelectorAll(sel).length === n",
+            arg=[points, shown],
+            timeout=60_000,
+        )
+        samples = []
+        measured = max(runs, 5)
+        for i in range(measured + 2):
+            seed = i + 1
+            ms = page.evaluate(REDRAW, [uuid, seed, scatter_x0(seed), shown])
+            if i >= 2:  # the first two warm the JIT and the worker
+                samples.append(float(ms) / 1000)
+            page.wait_for_timeout(100)
+    finally:
+        context.close()
+    if not sizes:
+        raise BenchError("no value event for the scatter seen on the page's WebSocket")
+    return {
+        "scatter": summary(samples),
+        "scatter_bytes": summary(sizes),
+        "scatter_first": summary(first),
+    }
+
+
 def fig_js() -> dict[str, dict[str, float]]:
     index = (STATIC / "index.html").read_text()
     initial = set(re.findall(r'(?:src|href)="/(assets/[^"]+\.js)"', index))
     if not initial:
         raise BenchError("no built JavaScript in nodeweave/static (run npm run build in react_ui)")
-    lazy = {str(p.relative_to(STATIC)) for p in (STATIC / "assets").glob("*.js")} - initial
+
+    def named_by(loader: str) -> set[str]:
+        """A lazy loader chunk and the files it names (the library it adds as scripts)."""
+        found = {f"assets/{loader}"}
+        body = (STATIC / "assets" / loader).read_text()
+        for name in re.findall(r"[\w.-]+\.js", body):
+            if (STATIC / "assets" / name).is_file():
+                found.add(f"assets/{name}")
+        return found
+
+    loaders = {p.name for p in (STATIC / "assets").glob("*Script*.js")}
+    plotly = set().union(*(named_by(n) for n in loaders if n.startswith("plotly")))
+    vega = set().union(*(named_by(n) for n in loaders if n.startswith("vega")))
+    if not plotly or not vega:
+        raise BenchError(f"the lazy chart loaders are not where expected: {sorted(loaders)}")
 
     def kb(names: set[str]) -> float:
         return sum(len(gzip.compress((STATIC / n).read_bytes(), 9)) for n in names) / 1000
 
-    return {"js_gzip": summary([kb(initial)]), "charts_js_gzip": summary([kb(lazy)])}
+    return {
+        "js_gzip": summary([kb(initial)]),
+        "charts_js_gzip": summary([kb(plotly)]),
+        "vega_js_gzip": summary([kb(vega)]),
+    }
 
 
-RUNNERS = ["workers", "graph200", "chain", "js_gzip"]
+RUNNERS = ["workers", "graph200", "chain", "scatter", "js_gzip"]
 
 
 @contextlib.contextmanager
