@@ -14,7 +14,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
-from .ui_helpers import ARTIFACTS, CHROMIUM_ARGS, HubProcess, chromium_path, hub_process
+from .ui_helpers import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    HubProcess,
+    chromium_path,
+    hub_process,
+    wait_until,
+)
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -163,3 +170,15 @@ def test_an_altair_chart_is_drawn_by_vega_on_the_card_and_in_the_inspector(
     expect(tooltip).to_contain_text("kind")
     expect(tooltip).to_contain_text("odd")  # row 5: x=5, y=2, odd
     shot(page, "vega-02-chart-in-inspector")
+
+    # the chart follows the inspector's width when its edge is dragged
+    page.mouse.move(10, 10)
+    edge = page.get_by_test_id("inspector-resize").bounding_box()
+    assert edge is not None
+    page.mouse.move(edge["x"] + edge["width"] / 2, edge["y"] + 200)
+    page.mouse.down()
+    page.mouse.move(edge["x"] - 300, edge["y"] + 200, steps=8)
+    page.mouse.up()
+    wider = big.locator(".vega-embed svg")
+    wait_until(lambda: (wider.bounding_box() or {"width": 0})["width"] > svg["width"] + 250)
+    shot(page, "vega-03-inspector-widened")
