@@ -6,7 +6,7 @@ import { ellipsis, isFloatType } from '../previews/format';
 import { rowLabel, type TableModel } from '../previews/table';
 import { gridCellText } from './numbers';
 import { badBound, sortOf, type ColumnFilter, type ColumnKind, type GridQuery } from './query';
-import { summaryLines, type ColumnSummary } from './summary';
+import { summaryLines, summaryTitle, type ColumnSummary } from './summary';
 
 export interface DataGridProps {
   table: TableModel;
@@ -73,7 +73,7 @@ export const DataGrid = memo(function DataGrid({ table, query, kinds, summaries,
               const s = summaries[c.label];
               const lines = s ? summaryLines(s) : [];
               return (
-                <td key={c.label} title={lines.join('\n') || undefined}>
+                <td key={c.label} title={s ? summaryTitle(s) : undefined}>
                   {lines.map((line, i) => (
                     <div key={i} className="grid-summary-line">
                       {line}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatGridNumber, gridCellText } from './numbers';
-import { parseSummary, previewSummaries, summaryLines } from './summary';
+import { parseSummary, previewSummaries, summaryLines, summaryTitle } from './summary';
 import { offsetForRow, rangeText } from './page';
 
 describe('grid numbers', () => {
@@ -44,7 +44,19 @@ describe('grid summaries and ranges', () => {
     expect(summaryLines(s.amount!)).toEqual(['1 … 1,234,567', 'mean 434.4', '2 null']);
     expect(summaryLines(s.city!)).toEqual(['3 unique', 'Berlin (5), Paris (2)']);
     expect(parseSummary('x')).toBeNull();
-    expect(summaryLines({ kind: 'range', nulls: 0, min: 1.5, max: 98.9, mean: 36.013333333333335 })).toEqual(['1.5 … 98.9', 'mean 36.013']);
+    expect(summaryLines({ kind: 'range', nulls: 0, min: 1.5, max: 98.9, mean: 36.013333333333335, sample: null })).toEqual(['1.5 … 98.9', 'mean 36.013']);
+  });
+
+  it('marks summaries read from a sample of a long table, null counts exact', () => {
+    const s = previewSummaries({
+      kind: 'table',
+      columns: ['x', 'city'],
+      summary: [{ nulls: 20, min: 1, max: 9, mean: 5, sample: 10000 }, { nulls: 0, unique: 7, top: [['Oslo', 3]], sample: 10000 }],
+    });
+    expect(summaryLines(s.x!)).toEqual(['≈ 1 … 9', 'mean 5.0', '20 null']);
+    expect(summaryLines(s.city!)).toEqual(['≈ 7 unique', 'Oslo (3)']);
+    expect(summaryTitle(s.x!)).toContain('sample of 10,000 rows; null counts are exact');
+    expect(summaryTitle(previewSummaries({ kind: 'table', columns: ['a'], summary: [{ nulls: 0, unique: 1, top: [] }] }).a!)).not.toContain('sample');
   });
 
   it('says which rows are shown and how many match', () => {

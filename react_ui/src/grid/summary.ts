@@ -3,9 +3,11 @@
 import { labelText } from '../previews/table';
 import { formatGridNumber } from './numbers';
 
+// `sample`: on long tables the worker computes all but the null counts from an evenly spread
+// sample of this many rows (null otherwise: exact).
 export type ColumnSummary =
-  | { kind: 'range'; nulls: number; min: unknown; max: unknown; mean: number | null }
-  | { kind: 'top'; nulls: number; unique: number | null; top: Array<[string, number]> };
+  | { kind: 'range'; nulls: number; min: unknown; max: unknown; mean: number | null; sample: number | null }
+  | { kind: 'top'; nulls: number; unique: number | null; top: Array<[string, number]>; sample: number | null };
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
@@ -13,9 +15,10 @@ const count = (v: unknown): number => (typeof v === 'number' && Number.isFinite(
 export function parseSummary(raw: unknown): ColumnSummary | null {
   if (!isRecord(raw)) return null;
   const nulls = count(raw.nulls);
+  const sample = typeof raw.sample === 'number' && raw.sample > 0 ? raw.sample : null;
   if ('min' in raw || 'max' in raw || 'mean' in raw) {
     const mean = typeof raw.mean === 'number' ? raw.mean : null;
-    return { kind: 'range', nulls, min: raw.min ?? null, max: raw.max ?? null, mean };
+    return { kind: 'range', nulls, min: raw.min ?? null, max: raw.max ?? null, mean, sample };
   }
   if ('top' in raw || 'unique' in raw) {
     const top: Array<[string, number]> = [];
@@ -24,7 +27,7 @@ export function parseSummary(raw: unknown): ColumnSummary | null {
         if (Array.isArray(entry) && entry.length >= 2) top.push([labelText(entry[0]), count(entry[1])]);
       }
     }
-    return { kind: 'top', nulls, unique: typeof raw.unique === 'number' ? raw.unique : null, top };
+    return { kind: 'top', nulls, unique: typeof raw.unique === 'number' ? raw.unique : null, top, sample };
   }
   return null;
 }
@@ -57,6 +60,15 @@ export function summaryLines(s: ColumnSummary): string[] {
     if (s.unique !== null) lines.push(`${formatGridNumber(s.unique)} unique`);
     if (s.top.length > 0) lines.push(s.top.map(([t, n]) => `${t} (${formatGridNumber(n)})`).join(', '));
   }
+  // "≈": read from a sample of the rows (the null count below stays exact)
+  if (s.sample !== null && lines.length > 0) lines[0] = `≈ ${lines[0]}`;
   if (s.nulls > 0) lines.push(`${formatGridNumber(s.nulls)} null`);
   return lines;
+}
+
+/** The tooltip of a column's summary: its lines, and where a sample stands in for the rows. */
+export function summaryTitle(s: ColumnSummary): string {
+  const lines = summaryLines(s);
+  if (s.sample !== null) lines.push(`≈ from an evenly spread sample of ${formatGridNumber(s.sample)} rows; null counts are exact`);
+  return lines.join('\n');
 }
