@@ -653,6 +653,7 @@ def test_events_serialize(make_loader: MakeLoader, mods: Path) -> None:
         "node_ids": ["nwt_serial.add"],
         "message": "",
         "traceback": "",
+        "line": None,
     }
 
 

@@ -92,6 +92,23 @@ class NodeSpace:
         self._edited()
         return node_uuid
 
+    def add_placeholder(
+        self,
+        node_id: str,
+        *,
+        uuid: str | None = None,
+        inputs: Mapping[str, Any] | None = None,
+        properties: Mapping[str, Any] | None = None,
+    ) -> str:
+        """Add a node of a type the library does not know: it keeps its data (as a loaded
+        document's would) and comes to life when a module provides the type."""
+        if node_id in self.library:
+            return self.add_node(node_id, uuid=uuid, inputs=inputs, properties=properties)
+        node_uuid = uuid if uuid is not None else self._new_uuid()
+        self._scheduler.add_node(node_uuid, node_id, None, inputs, properties)
+        self._edited()
+        return node_uuid
+
     def remove_node(self, uuid: str) -> None:
         self._scheduler.remove_node(uuid)
         self._edited()
@@ -117,6 +134,12 @@ class NodeSpace:
     def set_input(self, uuid: str, io: str, value: Any) -> bool:
         """Set an input's own value (validated against its type). False when nothing changed."""
         changed = self._scheduler.set_input(uuid, io, value)
+        self._edited()
+        return changed
+
+    def clear_input(self, uuid: str, io: str) -> bool:
+        """Drop an input's own value (back to its default). False when it had none."""
+        changed = self._scheduler.clear_input(uuid, io)
         self._edited()
         return changed
 

@@ -254,6 +254,24 @@ class Scheduler:
         self._mark_stale((node,))
         return True
 
+    def clear_input(self, uuid: str, io: str) -> bool:
+        """Drop a node's own value for an input (back to its default); False if it had none."""
+        node = self.node(uuid)
+        if io not in node.values:
+            if node.spec is not None and io not in node.spec.input_map:
+                raise NotFoundError(
+                    f"node {uuid!r} ({node.node_id}) has no input {io!r}",
+                    details={"uuid": uuid, "io": io},
+                )
+            return False
+        old = self.input_value(node, io)
+        del node.values[io]
+        if self.observed:
+            self.outbox.append(InputChanged(uuid, io, NO_VALUE))
+        if io not in node.conn and not values_equal(old, node.own_value(io)):
+            self._mark_stale((node,))
+        return True
+
     def set_properties(self, uuid: str, props: Mapping[str, Any], *, merge: bool = True) -> None:
         node = self.node(uuid)
         node.props = {**node.props, **props} if merge else dict(props)
@@ -309,6 +327,8 @@ class Scheduler:
                     self._input_source_changed(child, edge.dst_io, old)
         node.spec = spec
         node.last_inputs = None
+        if spec is not None:
+            node.error = None  # "not in the library" no longer holds; a new run tells the rest
         event = NodeRebound(
             uuid, node.node_id, spec is None, tuple(dropped_inputs), tuple(dropped_edges)
         )
@@ -408,6 +428,7 @@ class Scheduler:
         for parent in node.parents:
             if nodes[parent].status in BLOCKING:
                 node.last_inputs = None
+                node.error = None  # its own last failure is not why it does not run now
                 self._clear_outputs(node)
                 self._set_status(node, Status.BLOCKED)
                 self._settle_children(node)
@@ -424,6 +445,7 @@ class Scheduler:
                 value = values.get(name, ispec.default)
             if value is NO_VALUE:
                 node.last_inputs = None
+                node.error = None
                 self._clear_outputs(node)
                 self._set_status(node, Status.WAITING)
                 self._settle_children(node)

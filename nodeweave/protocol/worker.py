@@ -110,6 +110,9 @@ class ModuleEventData(Data):
     node_ids: list[str]
     message: str = ""
     traceback: str = ""
+    line: int | None = Field(
+        default=None, description="failed: the line of the module file where the import failed."
+    )
 
 
 # --- commands -------------------------------------------------------------------------------
@@ -155,6 +158,11 @@ class AddNodeArgs(Args):
     uuid: Uuid | None = Field(default=None, min_length=1, max_length=200)
     inputs: dict[str, Any] = Field(default_factory=dict, description="Own input values.")
     properties: dict[str, Any] = Field(default_factory=dict)
+    allow_missing: bool = Field(
+        default=False,
+        description="A node type the library does not know becomes a placeholder that keeps its "
+        "data (as on import) instead of an error: for pasting into another worker.",
+    )
 
 
 class UuidArgs(Args):
@@ -237,6 +245,64 @@ class LoadReportData(Data):
     dropped_edges: list[dict[str, Any]]
 
 
+class HistoryData(Data):
+    can_undo: bool
+    can_redo: bool
+    undo_label: str | None = Field(description="What undo would take back, e.g. 'delete Add'.")
+    redo_label: str | None
+
+
+class UndoResult(Data):
+    applied: bool = Field(description="False when there was nothing to undo (or redo).")
+    label: str | None
+
+
+class Edit(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    cmd: Literal[
+        "add_node",
+        "remove_node",
+        "update_node",
+        "connect",
+        "disconnect",
+        "set_input",
+        "clear_input",
+    ]
+    kwargs: dict[str, Any] = Field(description="The command's arguments, as sent on their own.")
+
+
+class ApplyEditsArgs(Args):
+    label: str = Field(default="edit", max_length=200, description="Names the undo step.")
+    edits: list[Edit] = Field(max_length=10_000)
+
+
+class ApplyEditsResult(Data):
+    results: list[Any] = Field(description="Each edit's result, in order.")
+
+
+class ModuleFileArgs(Args):
+    name: str = Field(description="A file directly in modules/, like my_nodes.py.")
+
+
+class WriteModuleArgs(ModuleFileArgs):
+    source: str
+
+
+class ModuleFileInfo(Data):
+    name: str
+    size: int
+    modified: float
+
+
+class ModuleFilesResult(Data):
+    files: list[ModuleFileInfo]
+
+
+class ModuleSourceResult(Data):
+    name: str
+    source: str
+
+
 class OpenExampleArgs(Args):
     name: str = Field(
         default="sales", description="Which example (nodeweave/examples/<name>.json)."
@@ -282,6 +348,28 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         LoadReportData,
         "Replace the graph by a workflow document (an invalid one changes nothing).",
     ),
+    CommandSpec("clear_input", IoArgs, SetInputResult, "Drop an input's own value (its default)."),
+    CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
+    CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
+    CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),
+    CommandSpec(
+        "apply_edits",
+        ApplyEditsArgs,
+        ApplyEditsResult,
+        "Several edits as one undo step, all or nothing (paste, multi-delete, arrange).",
+    ),
+    CommandSpec("list_module_files", NoArgs, ModuleFilesResult, "The files in modules/."),
+    CommandSpec("read_module", ModuleFileArgs, ModuleSourceResult, "A module file's source."),
+    CommandSpec(
+        "write_module",
+        WriteModuleArgs,
+        ModuleEventData,
+        "Write a module file (atomically) and reload it at once: runs its code.",
+    ),
+    CommandSpec(
+        "create_module", ModuleFileArgs, ModuleEventData, "A new module file from a template."
+    ),
+    CommandSpec("delete_module", ModuleFileArgs, ModuleEventData, "Delete a module file."),
     CommandSpec(
         "open_example",
         OpenExampleArgs,
@@ -395,6 +483,7 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
         "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
     ),
     EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
+    EventSpec("history", HistoryData, "What undo and redo would do changed."),
     EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
     EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
     EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),

@@ -87,6 +87,8 @@ class ModuleEvent:
     node_ids: tuple[str, ...]
     message: str = ""
     traceback: str = ""
+    line: int | None = None
+    """For a failed import of a module file: the line of that file where it failed."""
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
@@ -520,6 +522,7 @@ class ModuleLoader:
             record.node_ids,
             message=record.error,
             traceback=record.traceback,
+            line=_failing_line(exc, record.path),
         )
         logger.error(
             "node module %s%s failed to load%s: %s\n%s",
@@ -683,3 +686,21 @@ __all__ = [
     "is_module_file",
     "modules_path_from_env",
 ]
+
+
+def _failing_line(exc: BaseException, path: Path | None) -> int | None:
+    """Where in the module file ``path`` the import failed: a syntax error's line, else the
+    deepest frame of the traceback that is in that file."""
+    if path is None:
+        return None
+    if (
+        isinstance(exc, SyntaxError)
+        and exc.lineno is not None
+        and (exc.filename is None or _norm(Path(exc.filename)) == _norm(path))
+    ):
+        return exc.lineno
+    line = None
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if frame.filename and _norm(Path(frame.filename)) == _norm(path):
+            line = frame.lineno
+    return line

@@ -10,20 +10,26 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from pathlib import Path
 from typing import Any
+
+from pydantic import ValidationError
 
 from nodeweave import __version__
 from nodeweave.core import events as ev
-from nodeweave.core.errors import NotFoundError
+from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.core.library import Library, LibraryChange
 from nodeweave.core.nodespace import NodeSpace
 from nodeweave.core.values import NO_VALUE
-from nodeweave.protocol import PROTOCOL_VERSION, WORKER_COMMANDS, Dispatcher, Handler
+from nodeweave.protocol import PROTOCOL_VERSION, WORKER_COMMANDS, Dispatcher, ErrorCode, Handler
 from nodeweave.protocol import worker as p
 from nodeweave.protocol.outbox import Outbox
 
+from . import module_files
 from .config import WorkerConfig
+from .edits import GraphEditor
 from .examples import ExampleConflict, install_files, load_example
+from .history import EditHistory
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
 from .previews import register_preview_plugins
@@ -38,6 +44,8 @@ class Worker:
         self.library = Library()
         self.ns = NodeSpace(self.library)
         self.views = Views(self.ns, config.preview_budget, config.chart_preview_budget)
+        self.history = EditHistory()
+        self.editor = GraphEditor(self.ns, self.history, self._history_changed)
         if config.entry_points:
             register_preview_plugins()
         self.loader = ModuleLoader(
@@ -74,6 +82,19 @@ class Worker:
             "connect": self._connect,
             "disconnect": self._disconnect,
             "set_input": self._set_input,
+            "clear_input": self._clear_input,
+            "undo": lambda _: self.editor.undo(),
+            "redo": lambda _: self.editor.redo(),
+            "get_history": lambda _: self.history.state(),
+            "apply_edits": self._apply_edits,
+            "list_module_files": lambda _: {"files": module_files.list_files(self._mods)},
+            "read_module": lambda a: {
+                "name": a.name,
+                "source": module_files.read(self._mods, a.name),
+            },
+            "write_module": self._write_module,
+            "create_module": self._create_module,
+            "delete_module": self._delete_module,
             "get_value": self._get_value,
             "trigger": self._trigger,
             "cancel": lambda _: {"cancelled": self.ns.cancel()},
@@ -185,24 +206,68 @@ class Worker:
         return uuid
 
     def _add_node(self, a: p.AddNodeArgs) -> dict[str, Any]:
-        uuid = self.ns.add_node(a.node_id, uuid=a.uuid, inputs=a.inputs, properties=a.properties)
+        uuid = self.editor.add_node(
+            a.node_id,
+            uuid=a.uuid,
+            inputs=a.inputs,
+            properties=a.properties,
+            allow_missing=a.allow_missing,
+        )
         return self.views.node(uuid)
 
     def _remove_node(self, a: p.UuidArgs) -> None:
-        self.ns.remove_node(self._known(a.uuid))
+        self.editor.remove_node(self._known(a.uuid))
 
     def _update_node(self, a: p.UpdateNodeArgs) -> dict[str, Any]:
-        self.ns.set_properties(self._known(a.uuid), a.properties, merge=a.merge)
+        self.editor.update_node(self._known(a.uuid), a.properties, merge=a.merge)
         return self.views.node(a.uuid)
 
     def _connect(self, a: p.ConnectArgs) -> dict[str, str]:
-        return self.ns.connect(a.src, a.src_io, a.dst, a.dst_io, replace=a.replace).to_dict()
+        edge = self.editor.connect(a.src, a.src_io, a.dst, a.dst_io, replace=a.replace)
+        return edge.to_dict()  # type: ignore[no-any-return]
 
     def _disconnect(self, a: p.DisconnectArgs) -> None:
-        self.ns.disconnect(a.src, a.src_io, a.dst, a.dst_io)
+        self.editor.disconnect(a.src, a.src_io, a.dst, a.dst_io)
 
     def _set_input(self, a: p.SetInputArgs) -> dict[str, bool]:
-        return {"changed": self.ns.set_input(a.uuid, a.io, a.value)}
+        return {"changed": self.editor.set_input(a.uuid, a.io, a.value)}
+
+    def _clear_input(self, a: p.IoArgs) -> dict[str, bool]:
+        return {"changed": self.editor.clear_input(self._known(a.uuid), a.io)}
+
+    def _apply_edits(self, a: p.ApplyEditsArgs) -> dict[str, Any]:
+        edits: list[tuple[str, dict[str, Any]]] = []
+        for index, edit in enumerate(a.edits):
+            spec = WORKER_COMMANDS[edit.cmd]
+            try:
+                args = spec.args.model_validate(edit.kwargs)
+            except ValidationError as exc:
+                raise InvalidEdit(
+                    f"edit {index} ({edit.cmd}): {exc.errors(include_url=False)[0]['msg']}",
+                    details={"index": index},
+                ) from None
+            edits.append((edit.cmd, args.model_dump()))
+        results = self.editor.apply_edits(a.label, edits)
+        return {"results": [_edit_result(self, r) for r in results]}
+
+    def _history_changed(self) -> None:
+        self.broadcast("history", self.history.state())
+
+    @property
+    def _mods(self) -> Path:
+        return self.config.modules_dir
+
+    def _write_module(self, a: p.WriteModuleArgs) -> dict[str, Any]:
+        path = module_files.write(self._mods, a.name, a.source)
+        return self.loader.reload_file(path).to_dict()
+
+    def _create_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
+        path = module_files.write(self._mods, a.name, module_files.template(a.name), create=True)
+        return self.loader.reload_file(path).to_dict()
+
+    def _delete_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
+        path = module_files.delete(self._mods, a.name)
+        return self.loader.reload_file(path).to_dict()
 
     def _get_value(self, a: p.IoArgs) -> dict[str, Any]:
         view = self.ns.node(a.uuid)
@@ -216,7 +281,7 @@ class Worker:
         self.ns.trigger(self._known(a.uuid))
 
     def _import_workflow(self, a: p.ImportWorkflowArgs) -> dict[str, Any]:
-        return self.ns.load_document(a.document).to_dict()
+        return self.editor.load_document(a.document, "import workflow").to_dict()  # type: ignore[no-any-return]
 
     def _open_example(self, a: p.OpenExampleArgs) -> dict[str, Any]:
         document, data = load_example(a.name)
@@ -226,7 +291,8 @@ class Worker:
                 details={"nodes": len(self.ns)},
             )
         files = install_files(data, self.config.files_dir)
-        return {**self.ns.load_document(document).to_dict(), "files": files}
+        report = self.editor.load_document(document, f"open the {a.name} example")
+        return {**report.to_dict(), "files": files}
 
     async def _save(self, _: p.NoArgs) -> dict[str, Any]:
         self.autosaver.mark_dirty()
@@ -250,3 +316,17 @@ def _report_lines(report: dict[str, Any]) -> list[str]:
     lines += [f"dropped input value: {d}" for d in report.get("dropped_inputs", ())]
     lines += [f"dropped edge: {d}" for d in report.get("dropped_edges", ())]
     return lines
+
+
+class InvalidEdit(NodeweaveError):
+    code = ErrorCode.INVALID_ARGUMENTS
+
+
+def _edit_result(worker: Worker, result: Any) -> Any:
+    """An edit's result as its command replies it (a node dict, an edge, ``changed``)."""
+    if isinstance(result, str) and result in worker.ns:
+        return worker.views.node(result)
+    if isinstance(result, bool):
+        return {"changed": result}
+    to_dict = getattr(result, "to_dict", None)
+    return to_dict() if callable(to_dict) else result

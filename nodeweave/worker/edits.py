@@ -1,0 +1,284 @@
+"""Graph edits that can be undone: each one applied to the nodespace with its inverse recorded.
+
+:class:`GraphEditor` is what the worker's edit commands call. Every edit works out, before it
+changes anything, the edits that would take it back (see :mod:`nodeweave.worker.history`), so
+that undo replays a few small edits instead of reloading the graph. ``apply_edits`` runs a list
+of edits as one step, all or nothing: a paste, a multi-selection deleted or moved.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable, Iterator
+from typing import Any
+
+from nodeweave.core.errors import NodeweaveError, NotFoundError
+from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.values import NO_VALUE
+from nodeweave.protocol.envelope import ErrorCode
+
+from .history import EditHistory, Op, Step
+from .views import json_value
+
+EDIT_COMMANDS = frozenset(
+    {"add_node", "remove_node", "update_node", "connect", "disconnect", "set_input", "clear_input"}
+)
+"""What ``apply_edits`` accepts (and what undo and redo replay, with ``load_document``)."""
+
+
+class EditConflict(NodeweaveError):
+    code = ErrorCode.INVALID_STATE
+
+
+class GraphEditor:
+    def __init__(self, ns: NodeSpace, history: EditHistory, on_change: Callable[[], None]) -> None:
+        self.ns = ns
+        self.history = history
+        self._on_change = on_change
+        self._group: list[tuple[list[Op], list[Op]]] | None = None
+
+    # --- edits -----------------------------------------------------------------------------
+
+    def add_node(
+        self,
+        node_id: str,
+        *,
+        uuid: str | None = None,
+        inputs: dict[str, Any] | None = None,
+        properties: dict[str, Any] | None = None,
+        allow_missing: bool = False,
+    ) -> str:
+        new = self._add(node_id, uuid, inputs or {}, properties or {}, allow_missing)
+        redo = {
+            "node_id": node_id,
+            "uuid": new,
+            "inputs": inputs or {},
+            "properties": properties or {},
+            "allow_missing": True,
+        }
+        self._record(f"add {node_id}", [("remove_node", {"uuid": new})], [("add_node", redo)])
+        return new
+
+    def remove_node(self, uuid: str) -> None:
+        undo = self._restore_ops(uuid)
+        self.ns.remove_node(uuid)
+        view_id = undo[0][1]["node_id"]
+        self._record(f"delete {view_id}", undo, [("remove_node", {"uuid": uuid})])
+
+    def update_node(self, uuid: str, properties: dict[str, Any], *, merge: bool = True) -> None:
+        before = self.ns.node(uuid).properties
+        self.ns.set_properties(uuid, properties, merge=merge)
+        what = (
+            "rename"
+            if set(properties) == {"name"}
+            else "move"
+            if set(properties) == {"position"}
+            else "edit"
+        )
+        self._record(
+            f"{what} {self.ns.node(uuid).name}",
+            [("update_node", {"uuid": uuid, "properties": before, "merge": False})],
+            [("update_node", {"uuid": uuid, "properties": properties, "merge": merge})],
+            key=("props", uuid, tuple(sorted(properties))),
+        )
+
+    def connect(
+        self, src: str, src_io: str, dst: str, dst_io: str, *, replace: bool = False
+    ) -> Any:
+        old = [e for e in self.ns.edges() if e.dst == dst and e.dst_io == dst_io]
+        edge = self.ns.connect(src, src_io, dst, dst_io, replace=replace)
+        undo: list[Op] = [("disconnect", edge.to_dict())]
+        undo += [("connect", e.to_dict()) for e in old]
+        self._record("connect", undo, [("connect", {**edge.to_dict(), "replace": True})])
+        return edge
+
+    def disconnect(self, src: str, src_io: str, dst: str, dst_io: str) -> None:
+        edge = {"src": src, "src_io": src_io, "dst": dst, "dst_io": dst_io}
+        self.ns.disconnect(src, src_io, dst, dst_io)
+        self._record("disconnect", [("connect", edge)], [("disconnect", edge)])
+
+    def set_input(self, uuid: str, io: str, value: Any) -> bool:
+        undo = self._input_undo(uuid, io)
+        changed = self.ns.set_input(uuid, io, value)
+        if changed:
+            stored = self.ns.node(uuid).own_values.get(io, value)
+            ok, plain = json_value(stored)
+            redo = {"uuid": uuid, "io": io, "value": plain if ok else value}
+            self._record(
+                f"set {self.ns.node(uuid).name}.{io}",
+                undo,
+                [("set_input", redo)],
+                key=("input", uuid, io),
+            )
+        return changed
+
+    def clear_input(self, uuid: str, io: str) -> bool:
+        undo = self._input_undo(uuid, io)
+        changed = self.ns.clear_input(uuid, io)
+        if changed:
+            self._record(
+                f"clear {self.ns.node(uuid).name}.{io}",
+                undo,
+                [("clear_input", {"uuid": uuid, "io": io})],
+            )
+        return changed
+
+    def load_document(self, document: Any, label: str) -> Any:
+        before = self.ns.to_document()
+        report = self.ns.load_document(document)
+        after = self.ns.to_document()
+        self._record(
+            label,
+            [("load_document", {"document": before})],
+            [("load_document", {"document": after})],
+        )
+        return report
+
+    def apply_edits(self, label: str, edits: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+        """Run ``edits`` as one step; if one fails, the ones before it are taken back."""
+        results: list[Any] = []
+        with self._grouped(label) as group:
+            try:
+                for cmd, kwargs in edits:
+                    results.append(self.apply(cmd, kwargs))
+            except Exception:
+                self._rollback([op for undo, _ in reversed(group) for op in undo])
+                raise
+        return results
+
+    # --- undo and redo ----------------------------------------------------------------------
+
+    def undo(self) -> dict[str, Any]:
+        step = self.history.take_undo()
+        if step is None:
+            return {"applied": False, "label": None}
+        self._replay(step, step.undo, "undo")
+        self.history.undone(step)
+        self._on_change()
+        return {"applied": True, "label": step.label}
+
+    def redo(self) -> dict[str, Any]:
+        step = self.history.take_redo()
+        if step is None:
+            return {"applied": False, "label": None}
+        self._replay(step, step.redo, "redo")
+        self.history.redone(step)
+        self._on_change()
+        return {"applied": True, "label": step.label}
+
+    def apply(self, cmd: str, kwargs: dict[str, Any]) -> Any:
+        """One edit by name, recorded (part of the current group, if any)."""
+        match cmd:
+            case "add_node":
+                return self.add_node(**kwargs)
+            case "remove_node":
+                return self.remove_node(**kwargs)
+            case "update_node":
+                return self.update_node(**kwargs)
+            case "connect":
+                return self.connect(**kwargs)
+            case "disconnect":
+                return self.disconnect(**kwargs)
+            case "set_input":
+                return self.set_input(**kwargs)
+            case "clear_input":
+                return self.clear_input(**kwargs)
+            case "load_document":
+                return self.load_document(kwargs["document"], "load")
+        raise NotFoundError(f"{cmd!r} is not an edit", details={"cmd": cmd})
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _add(
+        self,
+        node_id: str,
+        uuid: str | None,
+        inputs: dict[str, Any],
+        properties: dict[str, Any],
+        allow_missing: bool,
+    ) -> str:
+        if allow_missing and node_id not in self.ns.library:
+            return self.ns.add_placeholder(node_id, uuid=uuid, inputs=inputs, properties=properties)
+        return self.ns.add_node(node_id, uuid=uuid, inputs=inputs, properties=properties)
+
+    def _restore_ops(self, uuid: str) -> list[Op]:
+        """The edits that bring a node back as it is now: itself, its values, its edges."""
+        view = self.ns.node(uuid)
+        inputs = {}
+        for io, value in view.own_values.items():
+            ok, plain = json_value(value)
+            inputs[io] = plain if ok else value
+        ops: list[Op] = [
+            (
+                "add_node",
+                {
+                    "node_id": view.node_id,
+                    "uuid": uuid,
+                    "inputs": inputs,
+                    "properties": view.properties,
+                    "allow_missing": True,
+                },
+            )
+        ]
+        ops += [("connect", e.to_dict()) for e in self.ns.edges() if uuid in (e.src, e.dst)]
+        return ops
+
+    def _input_undo(self, uuid: str, io: str) -> list[Op]:
+        own = self.ns.node(uuid).own_values.get(io, NO_VALUE)
+        if own is NO_VALUE:
+            return [("clear_input", {"uuid": uuid, "io": io})]
+        ok, plain = json_value(own)
+        return [("set_input", {"uuid": uuid, "io": io, "value": plain if ok else own})]
+
+    def _record(self, label: str, undo: list[Op], redo: list[Op], key: Hashable = None) -> None:
+        if self._group is not None:
+            self._group.append((undo, redo))
+            return
+        self.history.record(Step(label, undo, redo, key))
+        self._on_change()
+
+    @contextlib.contextmanager
+    def _grouped(self, label: str) -> Iterator[list[tuple[list[Op], list[Op]]]]:
+        if self._group is not None:  # nested: part of the outer step
+            yield self._group
+            return
+        group: list[tuple[list[Op], list[Op]]] = []
+        self._group = group
+        try:
+            yield group
+        finally:
+            self._group = None
+        if group:
+            undo = [op for ops, _ in reversed(group) for op in ops]
+            redo = [op for _, ops in group for op in ops]
+            self.history.record(Step(label, undo, redo))
+            self._on_change()
+
+    def _replay(self, step: Step, ops: list[Op], what: str) -> None:
+        """Apply a step's edits unrecorded; on a conflict, put the graph back and say why."""
+        group: list[tuple[list[Op], list[Op]]] = []
+        self._group = group
+        try:
+            for cmd, kwargs in ops:
+                self.apply(cmd, dict(kwargs))
+        except NodeweaveError as exc:
+            self._group = None
+            self._rollback([op for undo, _ in reversed(group) for op in undo])
+            raise EditConflict(
+                f"cannot {what} {step.label!r}: the graph has changed since ({exc.message})",
+                details={"label": step.label},
+            ) from exc
+        finally:
+            self._group = None
+
+    def _rollback(self, ops: list[Op]) -> None:
+        group: list[tuple[list[Op], list[Op]]] = []
+        self._group = group  # recorded nowhere
+        try:
+            for cmd, kwargs in ops:
+                self.apply(cmd, dict(kwargs))
+        finally:
+            self._group = None
+
+
+__all__ = ["EDIT_COMMANDS", "EditConflict", "GraphEditor"]
