@@ -260,6 +260,25 @@ async def test_progress_and_cancel(rpc: Client) -> None:
     await rpc.next_event("node_status", lambda d: d["uuid"] == s and d["status"] == "cancelled")
 
 
+async def test_cancel_one_node_blocks_what_depends_on_it_and_spares_the_rest(
+    rpc: Client,
+) -> None:
+    s1 = (await rpc.call("add_node", node_id="t.slow", inputs={"seconds": 30}))["uuid"]
+    s2 = (await rpc.call("add_node", node_id="t.slow", inputs={"seconds": 30}))["uuid"]
+    child = (await rpc.call("add_node", node_id="t.add1"))["uuid"]
+    await rpc.call("connect", src=s1, src_io="out", dst=child, dst_io="a")
+    await rpc.next_event("progress", lambda d: d["uuid"] == s2)
+    assert await rpc.call("cancel", uuid=s1) == {"cancelled": [s1]}
+    await rpc.next_event("node_status", lambda d: d["uuid"] == child and d["status"] == "blocked")
+    assert (await rpc.call("get_node", uuid=s1))["status"] == "cancelled"
+    assert (await rpc.call("get_node", uuid=s2))["status"] == "running"
+    assert await rpc.call("cancel", uuid=child) == {"cancelled": []}  # not running: nothing
+    await rpc.call("trigger", uuid=s1)  # re-run
+    await rpc.next_event("node_status", lambda d: d["uuid"] == s1 and d["status"] == "running")
+    cancelled = (await rpc.call("cancel"))["cancelled"]
+    assert {s1, s2} <= set(cancelled)
+
+
 async def test_library_and_modules(rpc: Client) -> None:
     library = await rpc.call("get_library")
     ids = {n["id"] for shelf in library["shelves"] for n in shelf["nodes"]}

@@ -217,9 +217,13 @@ class NodeSpace:
         self._scheduler.trigger(uuid)
         self._edited()
 
-    def cancel(self) -> list[str]:
-        """Cancel everything running or about to run; returns the uuids hit."""
-        hit = self._scheduler.cancel_all()
+    def cancel(self, uuid: str | None = None) -> list[str]:
+        """Cancel one node's run, or everything running or about to run; returns the uuids hit."""
+        hit = (
+            self._scheduler.cancel_all()
+            if uuid is None
+            else ([uuid] if self._scheduler.cancel(uuid) else [])
+        )
         self._edited()
         return hit
 

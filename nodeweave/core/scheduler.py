@@ -299,6 +299,25 @@ class Scheduler:
         self.ready.clear()
         return [n.uuid for n in hit]
 
+    def cancel(self, uuid: str) -> bool:
+        """Stop one node's run (or its run about to start); it becomes *cancelled* and what
+        depends on it is blocked. False when it was not running or about to."""
+        node = self.node(uuid)
+        about_to = node.status is STALE and node.queued
+        if node.status is not RUNNING and not about_to:
+            return False
+        if node.status is RUNNING:
+            self.outbox.append(Cancel(node.uuid, node.generation))
+        if node.queued:
+            node.queued = False
+            self.ready.remove(node)
+        node.generation += 1
+        node.last_inputs = None
+        self._clear_outputs(node)
+        self._set_status(node, Status.CANCELLED)
+        self._settle_children(node)
+        return True
+
     def rebind(self, uuid: str, spec: NodeSpec | None) -> NodeRebound:
         """Give a node new code (or none: it becomes a placeholder), keeping what still fits."""
         node = self.node(uuid)

@@ -214,7 +214,9 @@ class PreviewResult(RootModel[dict[str, Any]]):
 
 
 class CancelArgs(Args):
-    pass
+    uuid: Uuid | None = Field(
+        default=None, description="Cancel this node's run only (default: everything running)."
+    )
 
 
 class CancelResult(Data):

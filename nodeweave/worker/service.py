@@ -97,7 +97,7 @@ class Worker:
             "delete_module": self._delete_module,
             "get_value": self._get_value,
             "trigger": self._trigger,
-            "cancel": lambda _: {"cancelled": self.ns.cancel()},
+            "cancel": lambda a: {"cancelled": self.ns.cancel(a.uuid)},
             "list_modules": lambda _: [m.to_dict() for m in self.loader.modules()],
             "reload_modules": lambda _: [e.to_dict() for e in self.loader.reload_all(force=True)],
             "export_workflow": lambda _: self.ns.to_document(),
