@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 from aiohttp.test_utils import TestClient
 
@@ -355,3 +356,16 @@ async def test_events_have_contiguous_seq(rpc: Client) -> None:
         await rpc.call("set_input", uuid=a, io="a", value=i + 1)
     await rpc.next_event("value", lambda d: d["preview"]["value"] == 51)
     assert rpc.gaps == 0
+
+
+async def test_an_edge_driven_input_previews_a_glimpse_of_its_value(rpc: Client) -> None:
+    src = (await rpc.call("add_node", node_id="t.text", inputs={"n": 50_000}))["uuid"]
+    sink = (await rpc.call("add_node", node_id="t.text"))["uuid"]
+    await rpc.call("connect", src=src, src_io="out", dst=sink, dst_io="char")
+    node = await rpc.call("get_node", uuid=sink)
+    char = next(i for i in node["inputs"] if i["name"] == "char")
+    assert char["connected"] is True
+    assert char["preview"]["length"] == 50_000
+    assert len(orjson.dumps(char["preview"])) <= 1024  # the source's output shows it whole
+    source = await rpc.call("get_node", uuid=src)
+    assert len(orjson.dumps(source["outputs"][0]["preview"])) > 40_000

@@ -13,6 +13,8 @@ from nodeweave.core.preview import make_preview
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol.outbox import Lazy
 
+CONNECTED_INPUT_BUDGET = 1024
+
 WireEvent = tuple[str, Any, Hashable, bool]
 """(event name, data, coalescing key, coalesce only when lagging)."""
 
@@ -44,6 +46,11 @@ class Views:
     def preview(self, value: Any) -> dict[str, Any]:
         return make_preview(value, self.budget)
 
+    def input_preview(self, value: Any, connected: bool) -> dict[str, Any]:
+        """An input's preview; one driven by an edge is a glimpse (its source shows it whole):
+        a table input must not repeat the upstream table in every node it feeds."""
+        return make_preview(value, CONNECTED_INPUT_BUDGET if connected else self.budget)
+
     def output_preview(self, value: Any) -> dict[str, Any]:
         """An output's preview: charts may take their larger budget (inputs echo in small)."""
         return make_preview(value, self.budget, rich_budget=self.chart_budget)
@@ -63,7 +70,9 @@ class Views:
                         "schema": i.schema,
                         "required": i.required,
                         "connected": i.name in view.connected,
-                        "preview": self.preview(view.inputs.get(i.name, NO_VALUE)),
+                        "preview": self.input_preview(
+                            view.inputs.get(i.name, NO_VALUE), i.name in view.connected
+                        ),
                         "value": value if ok else None,
                         "has_value": own is not NO_VALUE,
                         **({"description": i.description} if i.description else {}),
