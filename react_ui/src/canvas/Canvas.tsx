@@ -13,6 +13,7 @@ import {
   BackgroundVariant,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
   ReactFlowProvider,
   useNodesInitialized,
@@ -51,7 +52,11 @@ import {
   type Box,
   type FlowEdge,
 } from './flow';
-import { isDeleteKey, isWidgetTarget } from './keys';
+import { isWidgetTarget } from './keys';
+import { useCanvasKeys } from './useCanvasKeys';
+import { deleteEdits, moveEdits, sendEdits } from './edits';
+import { HistoryButtons } from '../history/HistoryButtons';
+import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
 import './canvas.css';
 
@@ -126,18 +131,24 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
   const savePositions = useCallback(
     (moves: Map<string, XY>) => {
       const known = workerRef.current.graph.nodes;
+      const changed = new Map<string, XY>();
       for (const [uuid, position] of moves) {
         const info = known[uuid];
         if (!info) continue;
         const saved = nodePosition(info);
         if (saved && samePosition(saved, position)) continue;
         pins.current.set(uuid, position);
-        client.call('update_node', { uuid, properties: { position }, merge: true }).catch((err: unknown) => {
-          if (pins.current.get(uuid) === position) pins.current.delete(uuid);
-          touchNodes();
-          fail(err);
-        });
+        changed.set(uuid, position);
       }
+      // nodes dragged together are moved back together: one step of the history
+      const { label, edits } = moveEdits(changed);
+      sendEdits(client, label, edits).catch((err: unknown) => {
+        for (const [uuid, position] of changed) {
+          if (pins.current.get(uuid) === position) pins.current.delete(uuid);
+        }
+        touchNodes();
+        fail(err);
+      });
     },
     [client, fail],
   );
@@ -317,13 +328,31 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
     const uuids = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
     const gone = new Set(uuids);
     // a removed node takes its edges along
-    const edgeIds = edgesRef.current
+    const known = workerRef.current.graph.edges;
+    const edges = edgesRef.current
       .filter((e) => e.selected && !gone.has(e.source) && !gone.has(e.target))
-      .map((e) => e.id);
-    removeNodes(uuids);
-    disconnect(edgeIds);
-    return uuids.length + edgeIds.length > 0;
-  }, [removeNodes, disconnect]);
+      .flatMap((e) => known[e.id] ?? []);
+    // the whole selection is one step of the history: one undo brings it all back
+    const { label, edits } = deleteEdits(uuids, edges);
+    sendEdits(client, label, edits).catch(fail);
+    return edits.length > 0;
+  }, [client, fail]);
+
+  const selectAll = useCallback(() => {
+    nodesRef.current = nodesRef.current.map((n) => (n.selected ? n : { ...n, selected: true }));
+    touchNodes();
+  }, []);
+
+  // --- history: the worker's, shared by every tab ------------------------------------------
+  const history = useHistory(client, worker.state);
+  const historyRef = useRef(history);
+  historyRef.current = history;
+  const undo = useCallback(() => {
+    if (historyRef.current.info.canUndo) historyRef.current.undo().catch(fail);
+  }, [fail]);
+  const redo = useCallback(() => {
+    if (historyRef.current.info.canRedo) historyRef.current.redo().catch(fail);
+  }, [fail]);
 
   // --- context menu ---------------------------------------------------------------------------
   const [menu, setMenu] = useState<MenuState | null>(null);
@@ -360,21 +389,18 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
     if (menu && !(menu.kind === 'node' ? menu.id in graph.nodes : menu.id in graph.edges)) setMenu(null);
   }, [menu, graph.nodes, graph.edges]);
 
-  // --- keyboard -----------------------------------------------------------------------------
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === 'Escape' && menu) {
-        setMenu(null);
-        return;
-      }
-      if (!isDeleteKey(e)) return;
-      const target = e.target;
-      const here = target === document.body || (target instanceof globalThis.Node && wrapper.current?.contains(target));
-      if (here && deleteSelection()) e.preventDefault();
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [menu, deleteSelection]);
+  // --- keyboard ---------------------------------------------------------------------------
+  useCanvasKeys(wrapper, {
+    undo,
+    redo,
+    selectAll,
+    deleteSelection,
+    escape: () => {
+      if (!menu) return false;
+      setMenu(null);
+      return true;
+    },
+  });
 
   // --- selection ----------------------------------------------------------------------------
   const onNodeClick = useCallback(
@@ -425,6 +451,9 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
           <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
           <Controls showInteractive={false} />
+          <Panel position="top-left" className="nw-toolbar" data-testid="canvas-toolbar">
+            <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
+          </Panel>
         </ReactFlow>
         </IncomingContext.Provider>
       </CardWorkerContext.Provider>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDeleteKey, isEditableTarget, isWidgetTarget, type TargetLike } from './keys';
+import { canvasShortcut, isDeleteKey, isEditableTarget, isWidgetTarget, type TargetLike } from './keys';
 
 function el(tagName: string, extra: Partial<TargetLike> = {}, inside: string[] = []): TargetLike {
   return {
@@ -62,5 +62,32 @@ describe('isWidgetTarget', () => {
   it('is false on the card itself', () => {
     expect(isWidgetTarget(el('div'))).toBe(false);
     expect(isWidgetTarget(undefined)).toBe(false);
+  });
+});
+
+describe('canvasShortcut', () => {
+  const pane = el('div');
+  it('maps Ctrl/⌘+Z, Ctrl+Shift+Z, Ctrl+Y and Ctrl+A on the canvas', () => {
+    expect(canvasShortcut({ key: 'z', ctrlKey: true, target: pane })).toBe('undo');
+    expect(canvasShortcut({ key: 'z', metaKey: true, target: pane })).toBe('undo');
+    expect(canvasShortcut({ key: 'Z', ctrlKey: true, shiftKey: true, target: pane })).toBe('redo');
+    expect(canvasShortcut({ key: 'y', ctrlKey: true, target: pane })).toBe('redo');
+    expect(canvasShortcut({ key: 'a', ctrlKey: true, target: pane })).toBe('selectAll');
+    // a non-latin layout: the physical key decides
+    expect(canvasShortcut({ key: 'я', code: 'KeyZ', ctrlKey: true, target: pane })).toBe('undo');
+  });
+
+  it('leaves fields their own undo and select-all', () => {
+    for (const field of [el('input'), el('textarea'), el('div', { isContentEditable: true }), el('input', { type: 'search' })]) {
+      expect(canvasShortcut({ key: 'z', ctrlKey: true, target: field })).toBeNull();
+      expect(canvasShortcut({ key: 'a', ctrlKey: true, target: field })).toBeNull();
+    }
+  });
+
+  it('ignores plain letters, Alt combinations and handled keys', () => {
+    expect(canvasShortcut({ key: 'z', target: pane })).toBeNull();
+    expect(canvasShortcut({ key: 'z', ctrlKey: true, altKey: true, target: pane })).toBeNull();
+    expect(canvasShortcut({ key: 'z', ctrlKey: true, defaultPrevented: true, target: pane })).toBeNull();
+    expect(canvasShortcut({ key: 'x', ctrlKey: true, target: pane })).toBeNull();
   });
 });

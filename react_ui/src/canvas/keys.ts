@@ -57,3 +57,29 @@ export function isWidgetTarget(target: unknown): boolean {
     Boolean(t.closest('.nodrag, input, select, textarea, button, a, label, summary, [data-testid="input-widget"]'))
   );
 }
+
+/** What a Ctrl/⌘ shortcut of the canvas asks for. */
+export type CanvasShortcut = 'undo' | 'redo' | 'selectAll';
+
+interface ShortcutKey extends KeyLike {
+  shiftKey?: boolean;
+  code?: string;
+}
+
+/**
+ * Ctrl+Z (undo), Ctrl+Shift+Z / Ctrl+Y (redo) and Ctrl+A (select all), ⌘ on a Mac; null for
+ * any other key, and for every key typed into a field: a focused field keeps its own undo and
+ * select-all.
+ */
+export function canvasShortcut(e: ShortcutKey): CanvasShortcut | null {
+  if (e.defaultPrevented || e.altKey) return null;
+  if (!(e.ctrlKey || e.metaKey)) return null;
+  if (isEditableTarget(e.target)) return null;
+  const key = e.key.toLowerCase();
+  // e.code keeps the shortcuts on keyboard layouts whose letters are not latin
+  const is = (letter: string) => key === letter || e.code === `Key${letter.toUpperCase()}`;
+  if (is('z')) return e.shiftKey ? 'redo' : 'undo';
+  if (is('y') && !e.shiftKey) return 'redo';
+  if (is('a') && !e.shiftKey) return 'selectAll';
+  return null;
+}

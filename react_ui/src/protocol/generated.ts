@@ -13,6 +13,10 @@ export type WorkerList = WorkerRecord[];
 
 export interface AddNodeArgs {
   /**
+   * A node type the library does not know becomes a placeholder that keeps its data (as on import) instead of an error: for pasting into another worker.
+   */
+  allow_missing?: boolean;
+  /**
    * Own input values.
    */
   inputs?: {
@@ -27,7 +31,45 @@ export interface AddNodeArgs {
   };
   uuid?: string | null;
 }
-export interface CancelArgs {}
+export interface ApplyEditsArgs {
+  /**
+   * @maxItems 10000
+   */
+  edits: Edit[];
+  /**
+   * Names the undo step.
+   */
+  label?: string;
+}
+export interface Edit {
+  cmd:
+    | 'add_node'
+    | 'remove_node'
+    | 'update_node'
+    | 'connect'
+    | 'disconnect'
+    | 'set_input'
+    | 'clear_input';
+  /**
+   * The command's arguments, as sent on their own.
+   */
+  kwargs: {
+    [k: string]: unknown;
+  };
+}
+export interface ApplyEditsResult {
+  /**
+   * Each edit's result, in order.
+   */
+  results: unknown[];
+  [k: string]: unknown;
+}
+export interface CancelArgs {
+  /**
+   * Cancel this node's run only (default: everything running).
+   */
+  uuid?: string | null;
+}
 export interface CancelResult {
   cancelled: string[];
   [k: string]: unknown;
@@ -137,6 +179,16 @@ export interface HelloResult {
   worker_id: string;
   [k: string]: unknown;
 }
+export interface HistoryData {
+  can_redo: boolean;
+  can_undo: boolean;
+  redo_label: string | null;
+  /**
+   * What undo would take back, e.g. 'delete Add'.
+   */
+  undo_label: string | null;
+  [k: string]: unknown;
+}
 export interface ImportWorkflowArgs {
   /**
    * A workflow document (as export_workflow gives).
@@ -237,12 +289,32 @@ export interface LoadReportData {
 }
 export interface ModuleEventData {
   kind: 'loaded' | 'reloaded' | 'failed' | 'removed';
+  /**
+   * failed: the line of the module file where the import failed.
+   */
+  line?: number | null;
   message?: string;
   module: string;
   node_ids: string[];
   origin: 'builtin' | 'entry_point' | 'file';
   path?: string | null;
   traceback?: string;
+  [k: string]: unknown;
+}
+export interface ModuleFileArgs {
+  /**
+   * A file directly in modules/, like my_nodes.py.
+   */
+  name: string;
+}
+export interface ModuleFileInfo {
+  modified: number;
+  name: string;
+  size: number;
+  [k: string]: unknown;
+}
+export interface ModuleFilesResult {
+  files: ModuleFileInfo[];
   [k: string]: unknown;
 }
 export interface ModuleInfo {
@@ -258,6 +330,11 @@ export interface ModuleInfo {
    */
   status: 'loaded' | 'failed';
   traceback?: string;
+  [k: string]: unknown;
+}
+export interface ModuleSourceResult {
+  name: string;
+  source: string;
   [k: string]: unknown;
 }
 export interface NoArgs {}
@@ -433,6 +510,14 @@ export interface StateResult {
   nodes: NodeInfo[];
   [k: string]: unknown;
 }
+export interface UndoResult {
+  /**
+   * False when there was nothing to undo (or redo).
+   */
+  applied: boolean;
+  label: string | null;
+  [k: string]: unknown;
+}
 export interface UpdateNodeArgs {
   /**
    * Merge into the existing properties.
@@ -510,6 +595,13 @@ export interface WorkerLogsArgs {
 export interface WorkflowResult {
   [k: string]: unknown;
 }
+export interface WriteModuleArgs {
+  /**
+   * A file directly in modules/, like my_nodes.py.
+   */
+  name: string;
+  source: string;
+}
 
 /** Protocol version these types were generated from. */
 export const PROTOCOL_VERSION = 1 as const;
@@ -574,14 +666,24 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
 export interface WorkerCommands {
   /** Add a node of a library type. */
   add_node: { args: AddNodeArgs; result: NodeInfo };
+  /** Several edits as one undo step, all or nothing (paste, multi-delete, arrange). */
+  apply_edits: { args: ApplyEditsArgs; result: ApplyEditsResult };
   /** Cancel everything running or about to run. */
   cancel: { args: CancelArgs; result: CancelResult };
+  /** Drop an input's own value (its default). */
+  clear_input: { args: IoArgs; result: SetInputResult };
   /** Connect an output to an input (refused with a reason). */
   connect: { args: ConnectArgs; result: EdgeInfo };
+  /** A new module file from a template. */
+  create_module: { args: ModuleFileArgs; result: ModuleEventData };
+  /** Delete a module file. */
+  delete_module: { args: ModuleFileArgs; result: ModuleEventData };
   /** Remove an edge. */
   disconnect: { args: DisconnectArgs; result: Ok };
   /** The graph as a workflow document. */
   export_workflow: { args: NoArgs; result: WorkflowResult };
+  /** What undo and redo would do. */
+  get_history: { args: NoArgs; result: HistoryData };
   /** The shelves and node types. */
   get_library: { args: NoArgs; result: LibraryResult };
   /** One node. */
@@ -594,12 +696,18 @@ export interface WorkerCommands {
   hello: { args: NoArgs; result: HelloResult };
   /** Replace the graph by a workflow document (an invalid one changes nothing). */
   import_workflow: { args: ImportWorkflowArgs; result: LoadReportData };
+  /** The files in modules/. */
+  list_module_files: { args: NoArgs; result: ModuleFilesResult };
   /** The node modules and their state. */
   list_modules: { args: NoArgs; result: ModulesResult };
   /** Load a shipped example workflow and its data files into an empty worker. */
   open_example: { args: OpenExampleArgs; result: OpenExampleResult };
   /** Answer at once (liveness, round-trip timing). */
   ping: { args: NoArgs; result: Pong };
+  /** A module file's source. */
+  read_module: { args: ModuleFileArgs; result: ModuleSourceResult };
+  /** Apply again the last edit undone. */
+  redo: { args: NoArgs; result: UndoResult };
   /** Re-scan the module folders and reload changes. */
   reload_modules: { args: NoArgs; result: ReloadResult };
   /** Remove a node and its edges. */
@@ -612,8 +720,12 @@ export interface WorkerCommands {
   shutdown: { args: NoArgs; result: Ok };
   /** Run a node again although its inputs did not change. */
   trigger: { args: UuidArgs; result: Ok };
+  /** Take back the last edit (of any client). */
+  undo: { args: NoArgs; result: UndoResult };
   /** Change a node's properties (position, name …). */
   update_node: { args: UpdateNodeArgs; result: NodeInfo };
+  /** Write a module file (atomically) and reload it at once: runs its code. */
+  write_module: { args: WriteModuleArgs; result: ModuleEventData };
 }
 
 /** Worker events: name → data. */
@@ -626,6 +738,8 @@ export interface WorkerEvents {
   graph_replaced: GraphReplacedData;
   /** First event on every connection (seq 1). */
   hello: HelloResult;
+  /** What undo and redo would do changed. */
+  history: HistoryData;
   /** A node's own input value was set. */
   input_changed: InputChangedData;
   /** The choices of an input that follows another input's value changed (column pickers). */

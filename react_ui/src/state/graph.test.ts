@@ -139,6 +139,20 @@ describe('graphReducer: events', () => {
     expect(s.nodes.n1?.error).toBeNull();
   });
 
+  it('waiting and blocked clear an old error too; stale keeps it', () => {
+    const failed = run(
+      base(),
+      ev('node_error', { uuid: 'n1', message: 'boom', type: 'ValueError', traceback: 'tb' }),
+      ev('node_status', { uuid: 'n1', status: 'error' }),
+    );
+    for (const status of ['waiting', 'blocked'] as const) {
+      const s = run(failed, ev('node_status', { uuid: 'n1', status }));
+      expect(s.nodes.n1?.error).toBeNull();
+      expect(s.nodes.n1?.status).toBe(status);
+    }
+    expect(run(failed, ev('node_status', { uuid: 'n1', status: 'stale' })).nodes.n1?.error).not.toBeNull();
+  });
+
   it('input_changed updates value, preview and has_value', () => {
     let s = run(base(), ev('input_changed', { uuid: 'n1', io: 'a', preview: { kind: 'json', value: 40 }, has_value: true, value: 40 }));
     expect(s.nodes.n1?.inputs[0]).toMatchObject({ has_value: true, value: 40, preview: { kind: 'json', value: 40 } });

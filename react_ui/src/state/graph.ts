@@ -59,6 +59,9 @@ function withoutKey<T>(rec: Readonly<Record<string, T>>, key: string): Record<st
   return rest;
 }
 
+/** Statuses after which a node's old error is gone (the worker drops it too). */
+const CLEARS_ERROR: ReadonlySet<string> = new Set(['running', 'done', 'waiting', 'blocked']);
+
 function updateNode(state: GraphState, uuid: string, fn: (n: NodeInfo) => NodeInfo): GraphState {
   const node = state.nodes[uuid];
   if (!node) return state; // an event for a node we do not know (yet): ignore
@@ -153,10 +156,10 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
     }
     case 'node_status': {
       const { uuid, status } = action.data;
+      // a node that runs again, finished, or waits for its inputs no longer has the old error
+      const clears = CLEARS_ERROR.has(status);
       let next = updateNode(state, uuid, (n) =>
-        n.status === status && !(status === 'running' && n.error)
-          ? n
-          : { ...n, status, error: status === 'running' || status === 'done' ? null : n.error },
+        n.status === status && !(clears && n.error) ? n : { ...n, status, error: clears ? null : n.error },
       );
       if (status !== 'running' && uuid in next.progress) {
         next = { ...next, progress: withoutKey(next.progress, uuid) };

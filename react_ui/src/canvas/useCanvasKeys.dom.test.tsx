@@ -1,0 +1,104 @@
+// @vitest-environment happy-dom
+import { act, useRef } from 'react';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { mountPoint } from '../testing/mount';
+import { useCanvasKeys, type CanvasKeyHandlers } from './useCanvasKeys';
+
+const mount = mountPoint();
+
+let handlers: { [K in keyof CanvasKeyHandlers]: ReturnType<typeof vi.fn> };
+
+function Harness() {
+  const wrapper = useRef<HTMLDivElement>(null);
+  useCanvasKeys(wrapper, handlers as unknown as CanvasKeyHandlers);
+  return (
+    <div>
+      <div ref={wrapper} data-testid="canvas">
+        <div data-testid="card" tabIndex={0} />
+        <input data-testid="card-field" defaultValue="3" />
+      </div>
+      <input data-testid="search" type="search" />
+      <button type="button" data-testid="elsewhere">
+        x
+      </button>
+      <div role="dialog">
+        <button type="button" data-testid="in-dialog">
+          ok
+        </button>
+      </div>
+    </div>
+  );
+}
+
+function press(target: Element, key: string, mods: KeyboardEventInit = {}): KeyboardEvent {
+  const e = new KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...mods });
+  target.dispatchEvent(e);
+  return e;
+}
+
+const $ = (id: string) => mount.host.querySelector(`[data-testid="${id}"]`) as HTMLElement;
+
+describe('canvas keyboard', () => {
+  beforeEach(() => {
+    handlers = {
+      undo: vi.fn(),
+      redo: vi.fn(),
+      selectAll: vi.fn(),
+      deleteSelection: vi.fn(() => true),
+      escape: vi.fn(() => false),
+    };
+    act(() => mount.root.render(<Harness />));
+  });
+
+  it('Ctrl+Z on the canvas undoes through the worker and stops the browser’s own undo', () => {
+    const e = press($('card'), 'z', { ctrlKey: true });
+    expect(handlers.undo).toHaveBeenCalledOnce();
+    expect(e.defaultPrevented).toBe(true);
+    const onBody = press(document.body, 'z', { metaKey: true });
+    expect(handlers.undo).toHaveBeenCalledTimes(2);
+    expect(onBody.defaultPrevented).toBe(true);
+  });
+
+  it('Ctrl+Shift+Z and Ctrl+Y redo', () => {
+    press($('card'), 'Z', { ctrlKey: true, shiftKey: true });
+    press(document.body, 'y', { ctrlKey: true });
+    expect(handlers.redo).toHaveBeenCalledTimes(2);
+    expect(handlers.undo).not.toHaveBeenCalled();
+  });
+
+  it('a focused field keeps its native undo and select-all', () => {
+    for (const field of [$('card-field'), $('search')]) {
+      const z = press(field, 'z', { ctrlKey: true });
+      const a = press(field, 'a', { ctrlKey: true });
+      expect(z.defaultPrevented).toBe(false);
+      expect(a.defaultPrevented).toBe(false);
+    }
+    expect(handlers.undo).not.toHaveBeenCalled();
+    expect(handlers.selectAll).not.toHaveBeenCalled();
+  });
+
+  it('outside the canvas Ctrl+Z still never reaches the browser; a dialog takes no graph undo', () => {
+    const out = press($('elsewhere'), 'z', { ctrlKey: true });
+    expect(out.defaultPrevented).toBe(true);
+    expect(handlers.undo).toHaveBeenCalledOnce();
+    const dlg = press($('in-dialog'), 'z', { ctrlKey: true });
+    expect(dlg.defaultPrevented).toBe(true);
+    expect(handlers.undo).toHaveBeenCalledOnce();
+  });
+
+  it('Ctrl+A selects every node on the canvas, not the page’s text; elsewhere it is left alone', () => {
+    const e = press($('card'), 'a', { ctrlKey: true });
+    expect(handlers.selectAll).toHaveBeenCalledOnce();
+    expect(e.defaultPrevented).toBe(true);
+    const out = press($('elsewhere'), 'a', { ctrlKey: true });
+    expect(out.defaultPrevented).toBe(false);
+    expect(handlers.selectAll).toHaveBeenCalledOnce();
+  });
+
+  it('Delete removes the selection on the canvas only', () => {
+    expect(press($('card'), 'Delete').defaultPrevented).toBe(true);
+    press($('card-field'), 'Backspace');
+    press($('elsewhere'), 'Delete');
+    expect(handlers.deleteSelection).toHaveBeenCalledOnce();
+  });
+});

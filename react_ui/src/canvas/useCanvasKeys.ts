@@ -1,0 +1,50 @@
+// The canvas's keyboard: Delete/Backspace, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+A and Escape,
+// listened to on the document. A focused field keeps its own keys (its native undo included);
+// everywhere else Ctrl+Z is the canvas's, so the browser's native undo never changes a field
+// the user has left (that change would reach the worker).
+import { useEffect, useRef, type RefObject } from 'react';
+import { canvasShortcut, isDeleteKey, isInsideMenu } from './keys';
+
+export interface CanvasKeyHandlers {
+  undo(): void;
+  redo(): void;
+  selectAll(): void;
+  /** Delete the selection; false when nothing was selected (the key is left alone). */
+  deleteSelection(): boolean;
+  /** Escape: close what is open; false when nothing was (the key is left alone). */
+  escape(): boolean;
+}
+
+export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: CanvasKeyHandlers): void {
+  const latest = useRef(handlers);
+  latest.current = handlers;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const h = latest.current;
+      if (e.key === 'Escape') {
+        if (h.escape()) e.preventDefault();
+        return;
+      }
+      const target = e.target;
+      // the canvas has the focus (a card, the pane) or nothing has (the page itself)
+      const here = target === document.body || (target instanceof globalThis.Node && Boolean(wrapper.current?.contains(target)));
+      const shortcut = canvasShortcut(e);
+      if (shortcut === 'undo' || shortcut === 'redo') {
+        e.preventDefault();
+        if (isInsideMenu(target)) return; // a dialog or menu is in front of the graph
+        if (shortcut === 'undo') h.undo();
+        else h.redo();
+        return;
+      }
+      if (shortcut === 'selectAll') {
+        if (!here) return;
+        e.preventDefault(); // the nodes, not the page's text
+        h.selectAll();
+        return;
+      }
+      if (here && isDeleteKey(e) && h.deleteSelection()) e.preventDefault();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [wrapper]);
+}

@@ -1,0 +1,173 @@
+"""Editing with a history, and editing the worker's own modules, in a real browser.
+
+The system Chromium (headless) against a real ``nodeweave up``: Ctrl+Z on the canvas undoes
+through the worker's history (never the browser's text undo on a field left behind), every tab
+of a worker shares that history (a reload keeps it), and the module editor creates, breaks and
+fixes a module of nodes. Screenshots go to ``test-artifacts/ui/``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .test_ui_browser import (
+    PageErrors,
+    add_from_library,
+    card,
+    cards,
+    input_row,
+    node_of,
+    open_worker,
+    output_preview,
+    own_value,
+    shot,
+    state,
+)
+from .ui_helpers import CHROMIUM_ARGS, HubProcess, chromium_path, hub_process, wait_until
+
+pytestmark = pytest.mark.timeout(240)
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture(scope="module")
+def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
+    with hub_process(tmp_path_factory.mktemp("ui-editor"), env={"PIP_NO_INDEX": "1"}) as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    path = chromium_path()
+    if path is None:
+        pytest.fail("the browser tests need the system Chromium: apt-get install -y chromium")
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    opened = context.new_page()
+    errors = PageErrors()
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield opened
+    finally:
+        context.close()
+    assert not errors, errors
+
+
+def add(hub: HubProcess, worker: str, node_id: str, x: int, y: int, **inputs: object) -> str:
+    made = hub.worker_call(
+        worker,
+        "add_node",
+        node_id=node_id,
+        properties={"position": {"x": x, "y": y}},
+        inputs=inputs,
+    )
+    return str(made["uuid"])
+
+
+def undo_button(page: Page) -> object:
+    return page.get_by_test_id("history-undo")
+
+
+def test_ctrl_z_on_the_canvas_undoes_the_delete_and_leaves_the_field_alone(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("Undo")
+    multiply = add(hub, "undo", "numbers.multiply", 0, 0, a=2.0, b=3.0)
+    other = add(hub, "undo", "numbers.number", 420, 0, value=5.0)
+    open_worker(page, hub, "undo")
+    expect(output_preview(page, multiply)).to_have_text(re.compile(r"^\s*6(\.0)?\s*$"))
+
+    # Type 7 into Multiply.b (the browser now has a text undo for that field) …
+    field = input_row(page, multiply, "b").locator("input").first
+    field.click()
+    field.fill("7")
+    expect(output_preview(page, multiply)).to_have_text(re.compile(r"^\s*14(\.0)?\s*$"))
+    wait_until(lambda: own_value(node_of(hub, "undo", multiply), "b") == 7.0)
+    # … then select the other node on the canvas and delete it with the keyboard.
+    card(page, other).get_by_test_id("node-status").click()
+    page.keyboard.press("Delete")
+    expect(card(page, other)).to_have_count(0)
+    expect(page.get_by_test_id("history-undo")).to_be_enabled()
+    expect(page.get_by_test_id("history-undo")).to_have_attribute(
+        "title", re.compile(r"^Undo", re.I)
+    )
+    shot(page, "editor-01-before-undo")
+
+    # Ctrl+Z with the canvas focused: the node is back, Multiply.b is still 7 — in the worker too.
+    page.keyboard.press("Control+z")
+    expect(card(page, other)).to_have_count(1)
+    expect(input_row(page, other, "value").locator("input").first).to_have_value("5")
+    expect(field).to_have_value("7")
+    page.wait_for_timeout(300)  # a stray set_input from a native undo would have arrived by now
+    assert own_value(node_of(hub, "undo", multiply), "b") == 7.0
+    assert {n["uuid"] for n in state(hub, "undo")["nodes"]} == {multiply, other}
+    expect(output_preview(page, multiply)).to_have_text(re.compile(r"^\s*14(\.0)?\s*$"))
+    shot(page, "editor-02-after-undo")
+
+    # Ctrl+A on the canvas selects every node (and not the page's text); Delete takes them in one
+    # step, which one undo brings back, wire and values included.
+    page.locator(".react-flow__pane").click(position={"x": 700, "y": 600})
+    page.keyboard.press("Control+a")
+    assert page.evaluate("() => String(window.getSelection())") == ""
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+    page.keyboard.press("Delete")
+    expect(cards(page)).to_have_count(0)
+    wait_until(lambda: state(hub, "undo")["nodes"] == [])
+    expect(page.get_by_test_id("history-undo")).to_have_attribute(
+        "title", re.compile(r"Delete 2 nodes")
+    )
+    page.get_by_test_id("history-undo").click()
+    expect(cards(page)).to_have_count(2)
+    assert own_value(node_of(hub, "undo", multiply), "b") == 7.0
+
+    # A focused field keeps its own undo: Ctrl+Z there does not touch the graph.
+    field = input_row(page, multiply, "b").locator("input").first
+    field.click()
+    field.press("Control+z")
+    expect(cards(page)).to_have_count(2)
+
+
+def test_the_history_is_shared_by_tabs_and_survives_a_reload(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Shared")
+    open_worker(page, hub, "shared")
+    other = page.context.new_page()
+    open_worker(other, hub, "shared")
+
+    uuid = add_from_library(page, "numbers.integer")
+    expect(card(other, uuid)).to_be_visible()
+    expect(other.get_by_test_id("history-undo")).to_be_enabled()
+
+    # Undo in tab 1: the node is gone in tab 2 too, whose redo button is now enabled.
+    page.locator(".react-flow__pane").click(position={"x": 700, "y": 600})
+    page.keyboard.press("Control+z")
+    expect(card(page, uuid)).to_have_count(0)
+    expect(card(other, uuid)).to_have_count(0)
+    expect(other.get_by_test_id("history-redo")).to_be_enabled()
+    expect(other.get_by_test_id("history-redo")).to_have_attribute(
+        "title", re.compile(r"^Redo", re.I)
+    )
+    shot(other, "editor-03-undone-in-the-other-tab")
+
+    # After a reload the worker still knows what to redo.
+    other.reload()
+    open_worker(other, hub, "shared")
+    expect(other.get_by_test_id("history-redo")).to_be_enabled()
+    other.locator(".react-flow__pane").click(position={"x": 700, "y": 600})
+    other.keyboard.press("Control+Shift+z")
+    expect(card(other, uuid)).to_have_count(1)
+    expect(card(page, uuid)).to_have_count(1)
+    assert [n["uuid"] for n in state(hub, "shared")["nodes"]] == [uuid]
+    other.close()
