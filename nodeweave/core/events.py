@@ -145,6 +145,14 @@ class OptionsChanged:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class AnnotationChanged:
+    """A group or note was set (``annotation`` its data) or removed (``None``)."""
+
+    id: str
+    annotation: dict[str, Any] | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class GraphReplaced:
     """The whole graph was replaced (a document was loaded): observers should resync."""
 
@@ -162,6 +170,7 @@ Event = (
     | NodeUpdated
     | NodeRebound
     | OptionsChanged
+    | AnnotationChanged
     | GraphReplaced
 )
 

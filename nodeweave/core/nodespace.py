@@ -16,8 +16,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import document
-from .errors import NotFoundError
-from .events import Edge, Event, NodeError, Status
+from .annotations import MAX_ANNOTATIONS, check_annotation, check_annotations
+from .errors import DocumentError, InvalidValueError, NotFoundError
+from .events import AnnotationChanged, Edge, Event, NodeError, Status
 from .executors import Executors
 from .library import Library, LibraryChange
 from .options import OptionsTracker
@@ -74,6 +75,7 @@ class NodeSpace:
         self._new_uuid = new_uuid
         self._unsubscribe_library = self.library.subscribe(self._library_changed)
         self._options = OptionsTracker(self._scheduler.nodes, self._scheduler.input_value)
+        self._annotations: dict[str, dict[str, Any]] = {}
 
     # --- the fixed surface ---------------------------------------------------------------
 
@@ -229,13 +231,41 @@ class NodeSpace:
 
     def to_document(self) -> dict[str, Any]:
         """The graph as a plain, JSON-ready dict (see :mod:`nodeweave.core.document`)."""
-        return document.dump(self._scheduler)
+        doc = document.dump(self._scheduler)
+        if self._annotations:
+            doc["annotations"] = {k: dict(v) for k, v in self._annotations.items()}
+        return doc
 
     def load_document(self, doc: Any) -> document.LoadReport:
         """Replace the graph by a document's; an invalid document raises and changes nothing."""
+        raw = doc.get("annotations", {}) if isinstance(doc, dict) else {}
+        try:
+            annotations = check_annotations(raw)
+        except InvalidValueError as exc:
+            raise DocumentError(f"invalid annotations: {exc.message}") from None
         report = document.load(self._scheduler, self.library, doc)
+        self._annotations = annotations
         self._edited()
         return report
+
+    # --- annotations (groups and notes on the canvas) --------------------------------------
+
+    def annotations(self) -> dict[str, dict[str, Any]]:
+        return {k: dict(v) for k, v in self._annotations.items()}
+
+    def set_annotation(self, annotation_id: str, data: Any) -> dict[str, Any]:
+        """Create or replace a group or note (validated); returns it as stored."""
+        checked = check_annotation(annotation_id, data)
+        if annotation_id not in self._annotations and len(self._annotations) >= MAX_ANNOTATIONS:
+            raise InvalidValueError(f"at most {MAX_ANNOTATIONS} annotations")
+        self._annotations[annotation_id] = checked
+        self._dispatch(AnnotationChanged(annotation_id, dict(checked)))
+        return dict(checked)
+
+    def remove_annotation(self, annotation_id: str) -> None:
+        if self._annotations.pop(annotation_id, None) is None:
+            raise NotFoundError(f"no annotation {annotation_id!r}", details={"id": annotation_id})
+        self._dispatch(AnnotationChanged(annotation_id, None))
 
     @classmethod
     def from_document(cls, doc: Any, library: Library | None = None) -> NodeSpace:

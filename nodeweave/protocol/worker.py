@@ -142,9 +142,29 @@ class Pong(Data):
     pong: Literal[True] = True
 
 
+class AnnotationData(BaseModel):
+    """A group (a titled, coloured frame around ``nodes``) or a note (markdown) on the canvas."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    kind: Literal["group", "note"]
+    title: str = Field(default="", max_length=200)
+    text: str = Field(default="", max_length=100_000, description="Markdown (notes).")
+    color: str = Field(default="", max_length=32, description="'#rrggbb', a name, or ''.")
+    x: float = 0.0
+    y: float = 0.0
+    width: float = 320.0
+    height: float = 200.0
+    nodes: list[Uuid] = Field(default_factory=list, description="The nodes a group frames.")
+
+
+class AnnotationInfo(AnnotationData):
+    id: str
+
+
 class StateResult(Data):
     nodes: list[NodeInfo]
     edges: list[EdgeInfo]
+    annotations: list[AnnotationInfo] = Field(default_factory=list)
 
 
 class LibraryResult(Data):
@@ -245,6 +265,20 @@ class LoadReportData(Data):
     placeholders: list[dict[str, Any]] = Field(description="Nodes whose type is missing.")
     dropped_inputs: list[dict[str, Any]]
     dropped_edges: list[dict[str, Any]]
+
+
+class SetAnnotationArgs(Args):
+    id: str = Field(min_length=1, max_length=200)
+    annotation: dict[str, Any] = Field(description="An AnnotationData (checked as such).")
+
+
+class AnnotationIdArgs(Args):
+    id: str = Field(min_length=1, max_length=200)
+
+
+class AnnotationChangedData(Data):
+    id: str
+    annotation: AnnotationData | None = Field(description="null: it was removed.")
 
 
 class HistoryData(Data):
@@ -351,6 +385,10 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         "Replace the graph by a workflow document (an invalid one changes nothing).",
     ),
     CommandSpec("clear_input", IoArgs, SetInputResult, "Drop an input's own value (its default)."),
+    CommandSpec(
+        "set_annotation", SetAnnotationArgs, AnnotationData, "Create or replace a group or note."
+    ),
+    CommandSpec("remove_annotation", AnnotationIdArgs, Ok, "Remove a group or note."),
     CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
     CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
     CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),
@@ -486,6 +524,7 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     ),
     EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
     EventSpec("history", HistoryData, "What undo and redo would do changed."),
+    EventSpec("annotation_changed", AnnotationChangedData, "A group or note was set or removed."),
     EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
     EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
     EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),

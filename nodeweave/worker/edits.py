@@ -21,7 +21,17 @@ from .history import EditHistory, Op, Step
 from .views import json_value
 
 EDIT_COMMANDS = frozenset(
-    {"add_node", "remove_node", "update_node", "connect", "disconnect", "set_input", "clear_input"}
+    {
+        "add_node",
+        "remove_node",
+        "update_node",
+        "connect",
+        "disconnect",
+        "set_input",
+        "clear_input",
+        "set_annotation",
+        "remove_annotation",
+    }
 )
 """What ``apply_edits`` accepts (and what undo and redo replay, with ``load_document``)."""
 
@@ -123,6 +133,33 @@ class GraphEditor:
             )
         return changed
 
+    def set_annotation(self, id: str, annotation: dict[str, Any]) -> dict[str, Any]:
+        before = self.ns.annotations().get(id)
+        stored = self.ns.set_annotation(id, annotation)
+        undo: Op = (
+            ("remove_annotation", {"id": id})
+            if before is None
+            else ("set_annotation", {"id": id, "annotation": before})
+        )
+        kind = stored["kind"]
+        self._record(
+            f"{'add' if before is None else 'edit'} {kind}",
+            [undo],
+            [("set_annotation", {"id": id, "annotation": stored})],
+            key=("annotation", id) if before is not None else None,
+        )
+        return stored
+
+    def remove_annotation(self, id: str) -> None:
+        before = self.ns.annotations().get(id)
+        self.ns.remove_annotation(id)
+        assert before is not None  # remove_annotation raised otherwise
+        self._record(
+            f"delete {before['kind']}",
+            [("set_annotation", {"id": id, "annotation": before})],
+            [("remove_annotation", {"id": id})],
+        )
+
     def load_document(self, document: Any, label: str) -> Any:
         before = self.ns.to_document()
         report = self.ns.load_document(document)
@@ -183,6 +220,10 @@ class GraphEditor:
                 return self.set_input(**kwargs)
             case "clear_input":
                 return self.clear_input(**kwargs)
+            case "set_annotation":
+                return self.set_annotation(**kwargs)
+            case "remove_annotation":
+                return self.remove_annotation(**kwargs)
             case "load_document":
                 return self.load_document(kwargs["document"], "load")
         raise NotFoundError(f"{cmd!r} is not an edit", details={"cmd": cmd})

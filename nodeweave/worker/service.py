@@ -83,6 +83,8 @@ class Worker:
             "disconnect": self._disconnect,
             "set_input": self._set_input,
             "clear_input": self._clear_input,
+            "set_annotation": lambda a: self.editor.set_annotation(a.id, a.annotation),
+            "remove_annotation": lambda a: self.editor.remove_annotation(a.id),
             "undo": lambda _: self.editor.undo(),
             "redo": lambda _: self.editor.redo(),
             "get_history": lambda _: self.history.state(),

@@ -121,6 +121,7 @@ class Views:
         return {
             "nodes": [self.node(u) for u in self.ns.node_uuids()],
             "edges": [e.to_dict() for e in self.ns.edges()],
+            "annotations": [{"id": k, **v} for k, v in self.ns.annotations().items()],
         }
 
     def event(self, event: ev.Event) -> WireEvent | None:
@@ -185,6 +186,9 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
+            case ev.AnnotationChanged(annotation_id, annotation):
+                data = {"id": annotation_id, "annotation": annotation}
+                return "annotation_changed", data, ("a", annotation_id), False
             case ev.GraphReplaced():
                 return "graph_replaced", {}, None, False
         return None
@@ -201,6 +205,7 @@ MUTATIONS: tuple[type[Any], ...] = (
     ev.InputChanged,
     ev.NodeUpdated,
     ev.NodeRebound,
+    ev.AnnotationChanged,
     ev.GraphReplaced,
 )
 """Events that change what nodespace.json holds: each marks the autosave dirty."""
