@@ -171,3 +171,79 @@ def test_the_history_is_shared_by_tabs_and_survives_a_reload(page: Page, hub: Hu
     expect(card(page, uuid)).to_have_count(1)
     assert [n["uuid"] for n in state(hub, "shared")["nodes"]] == [uuid]
     other.close()
+
+
+def editor_source(page: Page, source: str) -> None:
+    """Replace the text of the open module in the editor, as a paste would."""
+    text = page.get_by_test_id("module-editor-text")
+    text.click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)
+
+
+MODULE_OK = '''"""My nodes."""
+
+from nodeweave import node
+
+
+@node(id="my_nodes.scale", name="Scale")
+def scale(x: float = 1.0, factor: float = 2.0) -> float:
+    """x times a factor."""
+    return x * factor {tail}
+'''
+
+
+def test_the_module_editor_creates_breaks_and_fixes_a_module(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Mods")
+    open_worker(page, hub, "mods")
+    page.get_by_test_id("open-modules").click()
+    panel = page.get_by_test_id("module-panel")
+    expect(panel).to_be_visible()
+
+    # A new module from the worker's template: its nodes join the library.
+    panel.get_by_test_id("module-new").click()
+    panel.get_by_test_id("module-new-name").fill("my_nodes")
+    panel.get_by_test_id("module-new-create").click()
+    expect(panel.get_by_test_id("module-status")).to_have_attribute("data-kind", "ok")
+    expect(panel.get_by_test_id("module-status")).to_contain_text("my_nodes.py loaded: 2 nodes")
+    expect(panel.locator('[data-testid="module-file"][data-name="my_nodes.py"]')).to_be_visible()
+    expect(page.get_by_test_id("module-editor-text")).to_contain_text("def scale")
+    scale = add_from_library(page, "my_nodes.scale")
+    expect(output_preview(page, scale)).to_have_text(re.compile(r"^\s*2(\.0)?\s*$"))
+    shot(page, "editor-04-module-created")
+
+    # Break it: the failing line is marked, the traceback shown, the library flags the module.
+    editor_source(page, MODULE_OK.format(tail="").replace("def scale(x", "def scale(x:: "))
+    page.keyboard.press("Control+s")
+    status = panel.get_by_test_id("module-status")
+    expect(status).to_have_attribute("data-kind", "error")
+    expect(status).to_contain_text("SyntaxError")
+    expect(status).to_contain_text("line 7")
+    expect(panel.get_by_test_id("module-traceback")).to_contain_text("Traceback")
+    expect(page.get_by_test_id("editor-error-line")).to_contain_text("def scale(x::")
+    expect(page.locator('[data-testid="toast"][data-kind="error"]').first).to_contain_text(
+        "my_nodes.py failed to load"
+    )
+    expect(page.locator('[data-testid="library-failed-module"][data-module]')).to_have_count(1)
+    shot(page, "editor-05-module-broken")
+
+    # Fix it with new code: the node runs again with it.
+    editor_source(page, MODULE_OK.format(tail="* 10"))
+    panel.get_by_test_id("module-save").click()
+    expect(status).to_have_attribute("data-kind", "ok")
+    expect(status).to_contain_text("reloaded")
+    expect(page.get_by_test_id("editor-error-line")).to_have_count(0)
+    expect(page.locator('[data-testid="library-failed-module"]')).to_have_count(0)
+    expect(output_preview(page, scale)).to_have_text(re.compile(r"^\s*20(\.0)?\s*$"))
+    assert "* 10" in hub.worker_call("mods", "read_module", name="my_nodes.py")["source"]
+    shot(page, "editor-06-module-fixed")
+
+    # The node's menu opens its module; deleting the file asks first.
+    panel.get_by_test_id("module-close").click()
+    card(page, scale).get_by_test_id("node-status").click(button="right")
+    page.get_by_test_id("menu-open-module").click()
+    expect(panel.get_by_test_id("module-open-name")).to_contain_text("my_nodes.py")
+    panel.get_by_test_id("module-delete").click()
+    page.get_by_test_id("confirm-ok").click()
+    expect(panel.locator('[data-testid="module-file"]')).to_have_count(0)
+    expect(card(page, scale).get_by_test_id("node-placeholder")).to_be_visible()

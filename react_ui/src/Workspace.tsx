@@ -1,6 +1,6 @@
 // One open worker: its connection, the canvas, the inspector, and its library (rendered into
 // the sidebar). Keyed by worker id, so switching workers starts from a clean state.
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { createPortal } from 'react-dom';
 import { Canvas, type CanvasApi } from './canvas/Canvas';
 import type { HubConn } from './hooks/useHub';
@@ -8,6 +8,9 @@ import { describeError } from './hooks/useHub';
 import { useWorker } from './hooks/useWorker';
 import { Inspector } from './inspector/Inspector';
 import { LibraryPanel } from './library/LibraryPanel';
+import { failedModules, moduleFile } from './modules/events';
+import { ModulePanel, type ModuleTarget } from './modules/ModulePanel';
+import { useModules } from './modules/useModules';
 import type { WorkerRecord } from './protocol/generated';
 import { useToast } from './ui/toast';
 
@@ -27,6 +30,44 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
     canvasApi.current = api;
   }, []);
   const addNode = useCallback((nodeId: string) => canvasApi.current?.addNode(nodeId), []);
+  // the module editor, opened from the toolbar, a failed-import toast, the library or a node
+  const [modulesOpen, setModulesOpen] = useState(false);
+  const [moduleTarget, setModuleTarget] = useState<ModuleTarget | null>(null);
+  const openModuleFile = useCallback((file: string, line: number | null = null) => {
+    setModulesOpen(true);
+    setModuleTarget({ file, line });
+  }, []);
+  const closeModules = useCallback(() => {
+    setModulesOpen(false);
+    setModuleTarget(null);
+  }, []);
+  // module events as toasts; a module that failed to load is marked in the library
+  const modules = useModules(worker.client, worker.state, { openFile: openModuleFile });
+  const failed = useMemo(() => failedModules(modules), [modules]);
+  const moduleFileOf = useCallback(
+    (nodeId: string) => {
+      const m = modules?.find((x) => x.origin === 'file' && x.node_ids.includes(nodeId));
+      return m ? moduleFile(m) : null;
+    },
+    [modules],
+  );
+  const tools = useMemo(
+    () => (
+      <div className="nw-toolbar-group">
+        <button
+          type="button"
+          className="nw-tool"
+          data-testid="open-modules"
+          aria-pressed={modulesOpen}
+          title="Edit the worker’s node modules (modules/*.py)"
+          onClick={() => (modulesOpen ? closeModules() : setModulesOpen(true))}
+        >
+          Modules
+        </button>
+      </div>
+    ),
+    [modulesOpen, closeModules],
+  );
 
   useEffect(() => {
     if (worker.error) {
@@ -89,11 +130,22 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
       )}
       <div className="workspace-body">
         <div className={live ? 'canvas-area' : 'canvas-area offline'} aria-disabled={!live}>
-          {showGraph && <Canvas worker={worker} selected={selected} onSelect={setSelected} onReady={onReady} />}
+          {showGraph && (
+            <Canvas
+              worker={worker}
+              selected={selected}
+              onSelect={setSelected}
+              onReady={onReady}
+              tools={tools}
+              moduleFileOf={moduleFileOf}
+              onOpenModuleFile={openModuleFile}
+            />
+          )}
         </div>
-        {showGraph && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
+        {showGraph && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} onClose={closeModules} />}
+        {showGraph && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
-      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} />, librarySlot)}
+      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} />, librarySlot)}
     </div>
   );
 }

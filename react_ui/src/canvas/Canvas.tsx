@@ -5,7 +5,7 @@
 // same graph. Locally it keeps only what React Flow needs between events: measured sizes,
 // selection, positions during a drag, and saved positions the worker has not echoed yet.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
-import type { DragEvent as ReactDragEvent, MouseEvent as ReactMouseEvent } from 'react';
+import type { DragEvent as ReactDragEvent, MouseEvent as ReactMouseEvent, ReactNode } from 'react';
 import {
   applyEdgeChanges,
   applyNodeChanges,
@@ -74,6 +74,12 @@ export interface CanvasProps {
   onSelect(uuid: string | null): void;
   /** Called once mounted with the canvas's API. */
   onReady(api: CanvasApi): void;
+  /** More buttons for the canvas toolbar (after undo / redo). */
+  tools?: ReactNode;
+  /** The file in the worker's modules/ that provides a node type, if any. */
+  moduleFileOf?: (nodeId: string) => string | null;
+  /** Open a module file in the editor. */
+  onOpenModuleFile?: (file: string) => void;
 }
 
 const nodeTypes: NodeTypes = { nodeweave: NodeCard };
@@ -96,7 +102,7 @@ export function Canvas(props: CanvasProps) {
   );
 }
 
-function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
+function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, onOpenModuleFile }: CanvasProps) {
   const toast = useToast();
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -370,19 +376,19 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
     if (!menu) return null;
     if (menu.kind === 'node') {
       const info = graph.nodes[menu.id];
-      return {
-        label: info ? `Node ${displayName(info)}` : 'Node',
-        items: [
-          { testId: 'menu-inspect', label: 'Inspect', run: () => onSelect(menu.id) },
-          { testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) },
-        ],
-      };
+      const file = info && moduleFileOf ? moduleFileOf(info.node_id) : null;
+      const items: MenuItem[] = [{ testId: 'menu-inspect', label: 'Inspect', run: () => onSelect(menu.id) }];
+      if (file && onOpenModuleFile) {
+        items.push({ testId: 'menu-open-module', label: `Open ${file}`, run: () => onOpenModuleFile(file) });
+      }
+      items.push({ testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) });
+      return { label: info ? `Node ${displayName(info)}` : 'Node', items };
     }
     return {
       label: 'Edge',
       items: [{ testId: 'menu-disconnect', label: 'Disconnect', danger: true, run: () => disconnect([menu.id]) }],
     };
-  }, [menu, graph.nodes, onSelect, removeNodes, disconnect]);
+  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile]);
 
   // what the menu points at vanished (here or in another tab): close it
   useEffect(() => {
@@ -453,6 +459,7 @@ function CanvasView({ worker, selected, onSelect, onReady }: CanvasProps) {
           <Controls showInteractive={false} />
           <Panel position="top-left" className="nw-toolbar" data-testid="canvas-toolbar">
             <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
+            {tools}
           </Panel>
         </ReactFlow>
         </IncomingContext.Provider>

@@ -167,3 +167,23 @@ describe('isTypingTarget', () => {
     expect(isTypingTarget(window)).toBe(false);
   });
 });
+
+describe('modules that failed to load', () => {
+  it('badge their shelf and are listed with a way to open the file', () => {
+    const onOpen = vi.fn();
+    const failed = [
+      { module: 'numbers_extra', file: 'numbers_extra.py', message: 'SyntaxError: invalid syntax (line 3)', shelves: ['numbers'] },
+      { module: 'fresh', file: 'fresh.py', message: 'NameError: x', shelves: [] },
+    ];
+    act(() => mount.root.render(<LibraryPanel library={LIBRARY} onAdd={vi.fn()} failed={failed} onOpenModule={onOpen} />));
+    const numbers = q('[data-testid="library-shelf"][data-shelf="numbers"]');
+    expect(numbers?.dataset.failed).toBe('true');
+    expect(numbers?.querySelector('[data-testid="library-shelf-failed"]')?.getAttribute('title')).toContain('SyntaxError');
+    expect(q('[data-testid="library-shelf"][data-shelf="text"] [data-testid="library-shelf-failed"]')).toBeNull();
+    const listed = all('[data-testid="library-failed-module"]');
+    expect(listed.map((l) => l.dataset.module)).toEqual(['numbers_extra', 'fresh']);
+    expect(listed[1]?.textContent).toContain('fresh.py failed to load: NameError: x');
+    act(() => listed[1]?.querySelector<HTMLButtonElement>('[data-testid="library-failed-open"]')?.click());
+    expect(onOpen).toHaveBeenCalledWith('fresh.py');
+  });
+});

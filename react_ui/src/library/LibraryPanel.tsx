@@ -12,6 +12,7 @@ import {
   type ReactNode,
 } from 'react';
 import type { LibraryResult } from '../protocol/generated';
+import { failedShelves, type FailedModule } from '../modules/events';
 import { isTypingTarget } from './keys';
 import {
   countNodes,
@@ -34,14 +35,21 @@ export interface LibraryPanelProps {
   library: LibraryResult | null;
   /** Add a node of this type (library id) to the canvas. */
   onAdd(nodeId: string): void;
+  /** Modules whose last import failed: a badge on their shelves, and listed above the tree. */
+  failed?: readonly FailedModule[];
+  /** Open a module file in the editor. */
+  onOpenModule?(file: string): void;
 }
+
+const NO_FAILED: readonly FailedModule[] = [];
 
 /** Shelves opened or closed by the user, by key (the rest keep their default). */
 type Toggles = ReadonlyMap<string, boolean>;
 
 const NO_TOGGLES: Toggles = new Map();
 
-export function LibraryPanel({ library, onAdd }: LibraryPanelProps) {
+export function LibraryPanel({ library, onAdd, failed = NO_FAILED, onOpenModule }: LibraryPanelProps) {
+  const brokenShelves = useMemo(() => failedShelves(failed), [failed]);
   const shelves = useMemo(() => parseShelves(library?.shelves), [library]);
   const total = useMemo(() => countNodes(shelves), [shelves]);
   const [query, setQuery] = useState('');
@@ -176,6 +184,7 @@ export function LibraryPanel({ library, onAdd }: LibraryPanelProps) {
           <ShelfItem
             key={shelf.key}
             shelf={shelf}
+            failure={brokenShelves.get(shelf.name)}
             depth={0}
             terms={terms}
             isOpen={isOpen}
@@ -223,14 +232,39 @@ export function LibraryPanel({ library, onAdd }: LibraryPanelProps) {
         )}
       </div>
       <div className="nw-lib-scroll" ref={treeRef} onKeyDown={onTreeKeyDown}>
+        {failed.length > 0 && <FailedList failed={failed} onOpen={onOpenModule} />}
         {body}
       </div>
     </section>
   );
 }
 
+function FailedList({ failed, onOpen }: { failed: readonly FailedModule[]; onOpen: ((file: string) => void) | undefined }) {
+  return (
+    <ul className="nw-lib-failed" aria-label="Modules that failed to load">
+      {failed.map((f) => (
+        <li key={f.module} className="nw-lib-failed-item" data-testid="library-failed-module" data-module={f.module} title={f.message}>
+          <span className="nw-lib-failed-icon" aria-hidden="true">
+            ⚠
+          </span>
+          <span className="nw-lib-failed-text">
+            <strong>{f.file ?? f.module}</strong> failed to load: {f.message}
+          </span>
+          {f.file && onOpen && (
+            <button type="button" className="nw-lib-failed-open" data-testid="library-failed-open" onClick={() => onOpen(f.file ?? '')}>
+              Open
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 interface ShelfItemProps {
   shelf: Shelf;
+  /** The module filling this shelf failed its last import (its previous nodes are shown). */
+  failure?: FailedModule | undefined;
   depth: number;
   terms: readonly string[];
   isOpen(key: string, depth: number): boolean;
@@ -238,10 +272,10 @@ interface ShelfItemProps {
   onAdd(nodeId: string): void;
 }
 
-function ShelfItem({ shelf, depth, terms, isOpen, setOpen, onAdd }: ShelfItemProps) {
+function ShelfItem({ shelf, failure, depth, terms, isOpen, setOpen, onAdd }: ShelfItemProps) {
   const open = isOpen(shelf.key, depth);
   return (
-    <li className="nw-lib-shelf" data-testid="library-shelf" data-shelf={shelf.name} data-open={open}>
+    <li className="nw-lib-shelf" data-testid="library-shelf" data-shelf={shelf.name} data-open={open} data-failed={failure ? 'true' : undefined}>
       <button
         type="button"
         className="nw-lib-shelf-head"
@@ -256,6 +290,17 @@ function ShelfItem({ shelf, depth, terms, isOpen, setOpen, onAdd }: ShelfItemPro
           <path d="M3 1.5 6.5 5 3 8.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
         </svg>
         <span className="nw-lib-shelf-name">{shelf.name}</span>
+        {failure && (
+          <span
+            className="nw-lib-shelf-failed"
+            data-testid="library-shelf-failed"
+            role="img"
+            aria-label={`${failure.file ?? failure.module} failed to load`}
+            title={`${failure.file ?? failure.module} failed to load: ${failure.message}\nThe nodes shown are from its last version that loaded.`}
+          >
+            ⚠
+          </span>
+        )}
         <span className="nw-lib-count" aria-label={`${shelf.count} node${shelf.count === 1 ? '' : 's'}`}>
           {shelf.count}
         </span>

@@ -31,6 +31,61 @@ export interface AddNodeArgs {
   };
   uuid?: string | null;
 }
+export interface AnnotationChangedData {
+  /**
+   * null: it was removed.
+   */
+  annotation: AnnotationData | null;
+  id: string;
+  [k: string]: unknown;
+}
+/**
+ * A group (a titled, coloured frame around ``nodes``) or a note (markdown) on the canvas.
+ */
+export interface AnnotationData {
+  /**
+   * '#rrggbb', a name, or ''.
+   */
+  color?: string;
+  height?: number;
+  kind: 'group' | 'note';
+  /**
+   * The nodes a group frames.
+   */
+  nodes?: string[];
+  /**
+   * Markdown (notes).
+   */
+  text?: string;
+  title?: string;
+  width?: number;
+  x?: number;
+  y?: number;
+}
+export interface AnnotationIdArgs {
+  id: string;
+}
+export interface AnnotationInfo {
+  /**
+   * '#rrggbb', a name, or ''.
+   */
+  color?: string;
+  height?: number;
+  id: string;
+  kind: 'group' | 'note';
+  /**
+   * The nodes a group frames.
+   */
+  nodes?: string[];
+  /**
+   * Markdown (notes).
+   */
+  text?: string;
+  title?: string;
+  width?: number;
+  x?: number;
+  y?: number;
+}
 export interface ApplyEditsArgs {
   /**
    * @maxItems 10000
@@ -489,6 +544,15 @@ export interface SaveResult {
   saved: boolean;
   [k: string]: unknown;
 }
+export interface SetAnnotationArgs {
+  /**
+   * An AnnotationData (checked as such).
+   */
+  annotation: {
+    [k: string]: unknown;
+  };
+  id: string;
+}
 export interface SetInputArgs {
   io: string;
   uuid: string;
@@ -506,6 +570,7 @@ export interface ShuttingDownData {
   [k: string]: unknown;
 }
 export interface StateResult {
+  annotations?: AnnotationInfo[];
   edges: EdgeInfo[];
   nodes: NodeInfo[];
   [k: string]: unknown;
@@ -710,10 +775,14 @@ export interface WorkerCommands {
   redo: { args: NoArgs; result: UndoResult };
   /** Re-scan the module folders and reload changes. */
   reload_modules: { args: NoArgs; result: ReloadResult };
+  /** Remove a group or note. */
+  remove_annotation: { args: AnnotationIdArgs; result: Ok };
   /** Remove a node and its edges. */
   remove_node: { args: UuidArgs; result: Ok };
   /** Write nodespace.json now. */
   save: { args: NoArgs; result: SaveResult };
+  /** Create or replace a group or note. */
+  set_annotation: { args: SetAnnotationArgs; result: AnnotationData };
   /** Set an input's own value. */
   set_input: { args: SetInputArgs; result: SetInputResult };
   /** Save, close every connection and exit. */
@@ -730,6 +799,8 @@ export interface WorkerCommands {
 
 /** Worker events: name → data. */
 export interface WorkerEvents {
+  /** A group or note was set or removed. */
+  annotation_changed: AnnotationChangedData;
   /** An edge was added. */
   edge_added: EdgeInfo;
   /** An edge was removed. */
