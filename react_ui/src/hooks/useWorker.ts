@@ -6,7 +6,8 @@ import { wsUrl } from '../auth';
 import type { HelloResult, LibraryResult, WorkerRecord } from '../protocol/generated';
 import { createWorkerClient, type WorkerClient } from '../protocol/client';
 import { ReconnectingSocket, type ConnectionState } from '../protocol/socket';
-import { eventAction, graphReducer, initialGraphState, type GraphState } from '../state/graph';
+import { FrameQueue } from '../state/frameQueue';
+import { eventAction, graphReducer, initialGraphState, type GraphEvent, type GraphState } from '../state/graph';
 import { inputKey, LatestSender } from '../state/latest';
 import { createWorkerHttp, type WorkerHttp } from './workerHttp';
 import { describeError } from './useHub';
@@ -34,6 +35,8 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   urlRef.current = url;
   const [state, setState] = useState<ConnectionState>('idle');
   const [graph, dispatch] = useReducer(graphReducer, initialGraphState);
+  // graph events are applied at most once per animation frame: a burst is one render
+  const queue = useMemo(() => new FrameQueue<GraphEvent>((events) => dispatch({ type: 'events', events })), []);
   const [library, setLibrary] = useState<LibraryResult | null>(null);
   const [hello, setHello] = useState<HelloResult | null>(null);
   const [libraryStale, setLibraryStale] = useState(true);
@@ -63,11 +66,12 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
       maxDelayMs: 3000,
     });
     const offs = [
-      client.onAny((data, env) => dispatch(eventAction(env.event, data))),
+      client.onAny((data, env) => queue.push(eventAction(env.event, data))),
       client.on('hello', (data) => setHello(data)),
       client.on('library_changed', () => setLibraryStale(true)),
       client.onResync(() => {
         sender.clear();
+        queue.flush();
         dispatch({ type: 'resync' });
         setLibraryStale(true);
       }),
@@ -78,8 +82,9 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
     return () => {
       offs.forEach((off) => off());
       socket.stop();
+      queue.clear();
     };
-  }, [client, sender, running, token]);
+  }, [client, sender, queue, running, token]);
 
   // Fetch the graph when connected and whenever events were lost or the graph was replaced.
   useEffect(() => {
@@ -87,7 +92,9 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
     let cancelled = false;
     client.call('get_state').then(
       (result) => {
-        if (!cancelled) dispatch({ type: 'state', state: result });
+        if (cancelled) return;
+        queue.flush(); // events that came before the state are older than it
+        dispatch({ type: 'state', state: result });
       },
       (err: unknown) => {
         if (!cancelled) setError(describeError(err));

@@ -48,7 +48,8 @@ type Toggles = ReadonlyMap<string, boolean>;
 
 const NO_TOGGLES: Toggles = new Map();
 
-export function LibraryPanel({ library, onAdd, failed = NO_FAILED, onOpenModule }: LibraryPanelProps) {
+// memo: the workspace re-renders on every graph event; the library only when its props change
+export const LibraryPanel = memo(function LibraryPanel({ library, onAdd, failed = NO_FAILED, onOpenModule }: LibraryPanelProps) {
   const brokenShelves = useMemo(() => failedShelves(failed), [failed]);
   const shelves = useMemo(() => parseShelves(library?.shelves), [library]);
   const total = useMemo(() => countNodes(shelves), [shelves]);
@@ -237,7 +238,7 @@ export function LibraryPanel({ library, onAdd, failed = NO_FAILED, onOpenModule 
       </div>
     </section>
   );
-}
+});
 
 function FailedList({ failed, onOpen }: { failed: readonly FailedModule[]; onOpen: ((file: string) => void) | undefined }) {
   return (

@@ -9,6 +9,7 @@ import {
   toFlowEdges,
   toFlowNodes,
   type GraphAction,
+  type GraphEvent,
   type GraphState,
 } from './graph';
 import { input, node } from '../testing/fixtures';
@@ -137,6 +138,22 @@ describe('graphReducer: events', () => {
     expect(s.nodes.n1?.status).toBe('error');
     s = run(s, ev('node_status', { uuid: 'n1', status: 'running' }));
     expect(s.nodes.n1?.error).toBeNull();
+  });
+
+  it('a frame of events is one update, in order, and only the nodes they touch change', () => {
+    const s = base();
+    const events = [
+      ev('node_status', { uuid: 'n1', status: 'running' }),
+      ev('value', { uuid: 'n1', io: 'out', preview: { kind: 'json', value: 1 } }),
+      ev('value', { uuid: 'n1', io: 'out', preview: { kind: 'json', value: 2 } }),
+      ev('node_status', { uuid: 'n1', status: 'done' }),
+    ] as GraphEvent[];
+    const batched = graphReducer(s, { type: 'events', events });
+    expect(batched).toEqual(run(s, ...events));
+    expect(batched.nodes.n1?.outputs[0]?.preview).toEqual({ kind: 'json', value: 2 });
+    expect(batched.nodes.n1?.status).toBe('done');
+    expect(batched.nodes.n2).toBe(s.nodes.n2);
+    expect(graphReducer(s, { type: 'events', events: [] })).toBe(s);
   });
 
   it('waiting and blocked clear an old error too; stale keeps it', () => {

@@ -33,6 +33,8 @@ export type GraphEvent = {
 export type GraphAction =
   | { type: 'state'; state: StateResult }
   | { type: 'resync' }
+  /** Events gathered over one animation frame, applied in order as one update. */
+  | { type: 'events'; events: readonly GraphEvent[] }
   | GraphEvent;
 
 export const initialGraphState: GraphState = {
@@ -49,8 +51,8 @@ export function edgeKey(e: Pick<EdgeInfo, 'src' | 'src_io' | 'dst' | 'dst_io'>):
 }
 
 /** Build a graph action from a raw event (as delivered by the client's `onAny`). */
-export function eventAction(event: string, data: unknown): GraphAction {
-  return { type: 'event', event, data } as GraphAction;
+export function eventAction(event: string, data: unknown): GraphEvent {
+  return { type: 'event', event, data } as GraphEvent;
 }
 
 function withoutKey<T>(rec: Readonly<Record<string, T>>, key: string): Record<string, T> {
@@ -121,6 +123,11 @@ export function graphReducer(state: GraphState, action: GraphAction): GraphState
       return state.needsRefetch ? state : { ...state, needsRefetch: true };
     case 'event':
       return applyEvent(state, action);
+    case 'events': {
+      let next = state;
+      for (const e of action.events) next = applyEvent(next, e);
+      return next;
+    }
     default:
       return state;
   }

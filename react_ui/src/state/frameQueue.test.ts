@@ -1,0 +1,63 @@
+import { describe, expect, it, vi } from 'vitest';
+import { FALLBACK_MS, FrameQueue, type FrameScheduler } from './frameQueue';
+
+function manual() {
+  const frames: (() => void)[] = [];
+  const timers: { fn: () => void; ms: number }[] = [];
+  const scheduler: FrameScheduler = {
+    frame(fn) {
+      frames.push(fn);
+      return () => frames.splice(frames.indexOf(fn), 1);
+    },
+    timeout(fn, ms) {
+      const t = { fn, ms };
+      timers.push(t);
+      return () => timers.splice(timers.indexOf(t), 1);
+    },
+  };
+  return { scheduler, frames, timers };
+}
+
+describe('FrameQueue', () => {
+  it('hands a burst over once, in order, at the next frame', () => {
+    const flushed = vi.fn();
+    const m = manual();
+    const q = new FrameQueue<number>(flushed, m.scheduler);
+    for (let i = 0; i < 600; i++) q.push(i);
+    expect(flushed).not.toHaveBeenCalled();
+    expect(m.frames).toHaveLength(1); // one frame asked for, not 600
+    m.frames[0]?.();
+    expect(flushed).toHaveBeenCalledOnce();
+    expect(flushed.mock.calls[0]?.[0]).toEqual([...Array(600).keys()]);
+    expect(m.timers).toHaveLength(0); // the fallback timer was cancelled
+    q.push(1);
+    expect(m.frames).toHaveLength(1);
+  });
+
+  it('flushes by timer when no frame comes (a hidden tab)', () => {
+    const flushed = vi.fn();
+    const m = manual();
+    const q = new FrameQueue<string>(flushed, m.scheduler);
+    q.push('a');
+    expect(m.timers[0]?.ms).toBe(FALLBACK_MS);
+    m.timers[0]?.fn();
+    expect(flushed).toHaveBeenCalledWith(['a']);
+    expect(m.frames).toHaveLength(0);
+  });
+
+  it('flush() hands over at once; clear() drops', () => {
+    const flushed = vi.fn();
+    const m = manual();
+    const q = new FrameQueue<string>(flushed, m.scheduler);
+    q.push('a');
+    q.flush();
+    expect(flushed).toHaveBeenCalledWith(['a']);
+    q.flush();
+    expect(flushed).toHaveBeenCalledOnce();
+    q.push('b');
+    q.clear();
+    expect(q.pending).toBe(0);
+    expect(m.frames).toHaveLength(0);
+    expect(flushed).toHaveBeenCalledOnce();
+  });
+});

@@ -1,0 +1,64 @@
+// Worker events arrive in bursts (a slider drag re-runs a chain: a status, a value and another
+// status per node, each its own WebSocket message). Applying each one re-renders the canvas;
+// this queue gathers them and hands them over at most once per animation frame, in order.
+// Hidden tabs get no animation frames: a timer flushes there instead.
+
+export interface FrameScheduler {
+  /** Run `fn` before the next frame; returns a cancel function. */
+  frame(fn: () => void): () => void;
+  /** Run `fn` after `ms` (the fallback while frames do not come). */
+  timeout(fn: () => void, ms: number): () => void;
+}
+
+export const browserScheduler: FrameScheduler = {
+  frame(fn) {
+    if (typeof requestAnimationFrame !== 'function') return this.timeout(fn, 16);
+    const id = requestAnimationFrame(() => fn());
+    return () => cancelAnimationFrame(id);
+  },
+  timeout(fn, ms) {
+    const id = setTimeout(fn, ms);
+    return () => clearTimeout(id);
+  },
+};
+
+/** Flushed by a timer when no frame came within this many ms (a hidden tab). */
+export const FALLBACK_MS = 100;
+
+export class FrameQueue<T> {
+  private items: T[] = [];
+  private cancels: (() => void)[] = [];
+
+  constructor(
+    private readonly flushItems: (items: T[]) => void,
+    private readonly scheduler: FrameScheduler = browserScheduler,
+  ) {}
+
+  get pending(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+    if (this.cancels.length > 0) return;
+    const run = () => this.flush();
+    this.cancels = [this.scheduler.frame(run), this.scheduler.timeout(run, FALLBACK_MS)];
+  }
+
+  /** Hand over everything queued now (before something that must come after it). */
+  flush(): void {
+    for (const cancel of this.cancels) cancel();
+    this.cancels = [];
+    if (this.items.length === 0) return;
+    const items = this.items;
+    this.items = [];
+    this.flushItems(items);
+  }
+
+  /** Drop what is queued (the connection is gone). */
+  clear(): void {
+    for (const cancel of this.cancels) cancel();
+    this.cancels = [];
+    this.items = [];
+  }
+}
