@@ -247,3 +247,28 @@ def test_the_module_editor_creates_breaks_and_fixes_a_module(page: Page, hub: Hu
     page.get_by_test_id("confirm-ok").click()
     expect(panel.locator('[data-testid="module-file"]')).to_have_count(0)
     expect(card(page, scale).get_by_test_id("node-placeholder")).to_be_visible()
+
+
+def test_a_node_runs_again_or_is_cancelled_and_a_stopped_worker_adds_nothing(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("Runs")
+    slow = add(hub, "runs", "time.sleep", 0, 0, seconds=30.0)
+    open_worker(page, hub, "runs")
+    expect(card(page, slow)).to_have_attribute("data-status", "running")
+    card(page, slow).get_by_test_id("node-cancel").click()
+    expect(card(page, slow)).not_to_have_attribute("data-status", "running")
+    status = node_of(hub, "runs", slow)["status"]
+    assert status in {"cancelled", "error"}, status
+    shot(page, "editor-07-run-cancelled")
+    card(page, slow).get_by_test_id("node-trigger").click()
+    expect(card(page, slow)).to_have_attribute("data-status", "running")
+    card(page, slow).get_by_test_id("node-cancel").click()
+    expect(card(page, slow)).not_to_have_attribute("data-status", "running")
+
+    # The worker stopped: the library says so, and adds nothing.
+    hub.call("stop_worker", id="runs")
+    library = page.get_by_test_id("library-panel")
+    expect(library).to_have_attribute("data-disabled", "true")
+    expect(page.get_by_test_id("library-disabled")).to_contain_text("start it to add nodes")
+    shot(page, "editor-08-library-while-stopped")

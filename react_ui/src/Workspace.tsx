@@ -88,6 +88,11 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
   const lost = (running || restarting) && worker.state !== 'open' && (loaded || worker.state !== 'idle');
   const live = running && worker.state === 'open';
   const showGraph = running || loaded;
+  const libraryOff = live
+    ? null
+    : running
+      ? 'Reconnecting to the worker — nodes can be added again once it is back.'
+      : `“${record.name}” is ${record.status}: start it to add nodes.`;
 
   return (
     <div
@@ -145,7 +150,7 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
         {showGraph && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} onClose={closeModules} />}
         {showGraph && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
-      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} />, librarySlot)}
+      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} disabledReason={libraryOff} />, librarySlot)}
     </div>
   );
 }

@@ -8,6 +8,7 @@ import type { FlowNode } from '../state/graph';
 import { InputWidget } from '../widgets/InputWidget';
 import { useCardWorker, useIncoming } from './context';
 import { displayName, ioSignature, progressTitle } from './card';
+import { RunButton } from './RunButton';
 
 /** React Flow's node component. Drags re-render this shell only; the body is memoised on data. */
 export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
@@ -59,6 +60,7 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
         <span className={`nw-badge nw-badge-${status}`} data-testid="node-status" data-status={status}>
           {status}
         </span>
+        {!info.placeholder && <RunButton uuid={uuid} status={status} />}
       </header>
       {status === 'running' && progress && (
         <progress

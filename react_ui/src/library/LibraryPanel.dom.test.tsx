@@ -187,3 +187,19 @@ describe('modules that failed to load', () => {
     expect(onOpen).toHaveBeenCalledWith('fresh.py');
   });
 });
+
+describe('while the worker is not running', () => {
+  it('says why and adds nothing', () => {
+    const onAdd = vi.fn();
+    act(() => mount.root.render(<LibraryPanel library={LIBRARY} onAdd={onAdd} disabledReason="“Flow” is stopped: start it to add nodes." />));
+    expect(q('[data-testid="library-panel"]')?.dataset.disabled).toBe('true');
+    expect(q('[data-testid="library-disabled"]')?.textContent).toContain('start it to add nodes');
+    const node = q('[data-testid="library-node"][data-node-id="numbers.add"]');
+    act(() => node?.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })));
+    expect(onAdd).not.toHaveBeenCalled();
+    act(() => mount.root.render(<LibraryPanel library={LIBRARY} onAdd={onAdd} disabledReason={null} />));
+    expect(q('[data-testid="library-disabled"]')).toBeNull();
+    act(() => q('[data-testid="library-node"][data-node-id="numbers.add"]')?.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })));
+    expect(onAdd).toHaveBeenCalledWith('numbers.add');
+  });
+});

@@ -39,6 +39,8 @@ export interface LibraryPanelProps {
   failed?: readonly FailedModule[];
   /** Open a module file in the editor. */
   onOpenModule?(file: string): void;
+  /** Why nodes cannot be added now (the worker is not running); null when they can. */
+  disabledReason?: string | null;
 }
 
 const NO_FAILED: readonly FailedModule[] = [];
@@ -49,7 +51,17 @@ type Toggles = ReadonlyMap<string, boolean>;
 const NO_TOGGLES: Toggles = new Map();
 
 // memo: the workspace re-renders on every graph event; the library only when its props change
-export const LibraryPanel = memo(function LibraryPanel({ library, onAdd, failed = NO_FAILED, onOpenModule }: LibraryPanelProps) {
+export const LibraryPanel = memo(function LibraryPanel({
+  library,
+  onAdd: add,
+  failed = NO_FAILED,
+  onOpenModule,
+  disabledReason = null,
+}: LibraryPanelProps) {
+  const disabled = disabledReason !== null;
+  const onAdd = useCallback((nodeId: string) => {
+    if (!disabled) add(nodeId);
+  }, [add, disabled]);
   const brokenShelves = useMemo(() => failedShelves(failed), [failed]);
   const shelves = useMemo(() => parseShelves(library?.shelves), [library]);
   const total = useMemo(() => countNodes(shelves), [shelves]);
@@ -198,7 +210,12 @@ export const LibraryPanel = memo(function LibraryPanel({ library, onAdd, failed 
   }
 
   return (
-    <section className="nw-lib" data-testid="library-panel" aria-labelledby="nw-lib-title">
+    <section
+      className={disabled ? 'nw-lib nw-lib-disabled' : 'nw-lib'}
+      data-testid="library-panel"
+      data-disabled={disabled ? 'true' : 'false'}
+      aria-labelledby="nw-lib-title"
+    >
       <header className="nw-lib-head">
         <h2 id="nw-lib-title" className="nw-lib-title">
           Library
@@ -232,7 +249,12 @@ export const LibraryPanel = memo(function LibraryPanel({ library, onAdd, failed 
           </kbd>
         )}
       </div>
-      <div className="nw-lib-scroll" ref={treeRef} onKeyDown={onTreeKeyDown}>
+      {disabledReason && (
+        <div className="nw-lib-off" role="status" data-testid="library-disabled">
+          {disabledReason}
+        </div>
+      )}
+      <div className="nw-lib-scroll" ref={treeRef} onKeyDown={onTreeKeyDown} aria-disabled={disabled || undefined} inert={disabled}>
         {failed.length > 0 && <FailedList failed={failed} onOpen={onOpenModule} />}
         {body}
       </div>
