@@ -11,6 +11,20 @@ export function inKey(uuid: string, io: string): string {
   return `${uuid}\u0000${io}`;
 }
 
+// Edges by the input they drive, built once per edges object (the graph reducer makes a new one
+// only when an edge changes): a driven input's widget looks its edge up in every render.
+const edgesByInput = new WeakMap<object, Map<string, EdgeInfo>>();
+
+function edgeDriving(edges: Readonly<Record<string, EdgeInfo>>, dst: string, dstIo: string): EdgeInfo | undefined {
+  let index = edgesByInput.get(edges);
+  if (!index) {
+    index = new Map();
+    for (const e of Object.values(edges)) index.set(inKey(e.dst, e.dst_io), e);
+    edgesByInput.set(edges, index);
+  }
+  return index.get(inKey(dst, dstIo));
+}
+
 /** The preview of the output that drives `dst.dstIo`, if an edge does and its source is known. */
 export function incomingPreview(
   edges: Readonly<Record<string, EdgeInfo>>,
@@ -18,11 +32,8 @@ export function incomingPreview(
   dst: string,
   dstIo: string,
 ): Preview | undefined {
-  for (const e of Object.values(edges)) {
-    if (e.dst !== dst || e.dst_io !== dstIo) continue;
-    return nodes[e.src]?.outputs.find((o) => o.name === e.src_io)?.preview;
-  }
-  return undefined;
+  const e = edgeDriving(edges, dst, dstIo);
+  return e ? nodes[e.src]?.outputs.find((o) => o.name === e.src_io)?.preview : undefined;
 }
 
 /** Every driven input's incoming preview, and the keys whose preview differs from `prev`. */
