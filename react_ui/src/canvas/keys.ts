@@ -48,6 +48,16 @@ export function isInsideMenu(target: unknown): boolean {
   return typeof t.closest === 'function' && Boolean(t.closest('[role="menu"], [role="dialog"]'));
 }
 
+/** Marks a panel whose Ctrl+Z is not the graph's (the module editor: its text has its own). */
+export const OWN_UNDO_ATTR = 'data-own-undo';
+
+/** Keys here do not undo the graph: a dialog, a menu, or a panel with an undo of its own. */
+export function isOutsideGraphUndo(target: unknown): boolean {
+  if (isInsideMenu(target)) return true;
+  const t = target as TargetLike | null;
+  return typeof t?.closest === 'function' && Boolean(t.closest(`[${OWN_UNDO_ATTR}]`));
+}
+
 /** A click inside a card's widget, traceback or other control: it is not a click on the node. */
 export function isWidgetTarget(target: unknown): boolean {
   if (typeof target !== 'object' || target === null) return false;

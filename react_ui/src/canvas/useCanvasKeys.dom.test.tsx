@@ -21,6 +21,11 @@ function Harness() {
       <button type="button" data-testid="elsewhere">
         x
       </button>
+      <aside data-own-undo="">
+        <button type="button" data-testid="in-editor-panel">
+          save
+        </button>
+      </aside>
       <div role="dialog">
         <button type="button" data-testid="in-dialog">
           ok
@@ -83,6 +88,10 @@ describe('canvas keyboard', () => {
     expect(handlers.undo).toHaveBeenCalledOnce();
     const dlg = press($('in-dialog'), 'z', { ctrlKey: true });
     expect(dlg.defaultPrevented).toBe(true);
+    expect(handlers.undo).toHaveBeenCalledOnce();
+    // the module editor's panel: its code has its own undo, the graph's is not taken there
+    const panel = press($('in-editor-panel'), 'z', { ctrlKey: true });
+    expect(panel.defaultPrevented).toBe(true);
     expect(handlers.undo).toHaveBeenCalledOnce();
   });
 

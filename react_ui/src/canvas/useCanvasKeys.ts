@@ -3,7 +3,7 @@
 // everywhere else Ctrl+Z is the canvas's, so the browser's native undo never changes a field
 // the user has left (that change would reach the worker).
 import { useEffect, useRef, type RefObject } from 'react';
-import { canvasShortcut, isDeleteKey, isInsideMenu } from './keys';
+import { canvasShortcut, isDeleteKey, isOutsideGraphUndo } from './keys';
 
 export interface CanvasKeyHandlers {
   undo(): void;
@@ -31,7 +31,7 @@ export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: 
       const shortcut = canvasShortcut(e);
       if (shortcut === 'undo' || shortcut === 'redo') {
         e.preventDefault();
-        if (isInsideMenu(target)) return; // a dialog or menu is in front of the graph
+        if (isOutsideGraphUndo(target)) return; // a dialog, a menu, the module editor
         if (shortcut === 'undo') h.undo();
         else h.redo();
         return;

@@ -7,6 +7,7 @@ import { describeError } from '../hooks/useHub';
 import type { WorkerClient } from '../protocol/client';
 import type { ModuleEventData, ModuleFileInfo } from '../protocol/generated';
 import type { ConnectionState } from '../protocol/socket';
+import { OWN_UNDO_ATTR } from '../canvas/keys';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { LazyCodeEditor } from './editor/loadEditor';
 import { failureText, MODULE_EVENTS, moduleToast } from './events';
@@ -169,7 +170,8 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
   const errorLine = status?.kind === 'error' && typeof status.line === 'number' ? status.line : null;
 
   return (
-    <aside className="nw-mod" data-testid="module-panel" aria-label="Module files" onKeyDown={onKeyDown}>
+    // Ctrl+Z here is never the graph's: the code has its own undo while the editor has the focus
+    <aside className="nw-mod" data-testid="module-panel" aria-label="Module files" onKeyDown={onKeyDown} {...{ [OWN_UNDO_ATTR]: '' }}>
       <header className="nw-mod-head">
         <h2 className="nw-mod-title">Modules</h2>
         <button type="button" className="button" data-testid="module-new" onClick={() => setCreating('')} disabled={busy}>
