@@ -28,8 +28,9 @@ Figures, median [min, max] (runs):
   (open the worker in a fresh browser context → all the points drawn);
 - ``js_gzip``: the JavaScript the page loads at start (the scripts and module preloads of
   ``index.html``), gzip-compressed (level 9), in kB; what the first Plotly chart loads on top (the
-  lazy plotly.js loader and bundle) and what the first Vega-Lite chart loads (the lazy loader,
-  vega, vega-lite and vega-embed), measured alongside.
+  lazy plotly.js loader and bundle), what the first Vega-Lite chart loads (the lazy loader,
+  vega, vega-lite and vega-embed) and what the module editor loads when it first opens a file
+  (its chunk: CodeMirror with Python), measured alongside.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ FIGURES = [
     Figure("js_gzip", "JavaScript loaded at start, gzip", "kB", 350),
     Figure("charts_js_gzip", "… loaded by the first Plotly chart, gzip", "kB"),
     Figure("vega_js_gzip", "… loaded by the first Vega-Lite chart, gzip", "kB"),
+    Figure("editor_js_gzip", "… loaded by the module editor (CodeMirror), gzip", "kB"),
 ]
 
 # Figures whose target is a floor (report.py's targets are ceilings).
@@ -618,7 +620,11 @@ def fig_js() -> dict[str, dict[str, float]]:
     def kb(names: set[str]) -> float:
         return sum(len(gzip.compress((STATIC / n).read_bytes(), 9)) for n in names) / 1000
 
+    editor = {f"assets/{p.name}" for p in (STATIC / "assets").glob("CodeEditor-*.js")}
+    if not editor:
+        raise BenchError("the module editor's chunk (CodeEditor-*.js) is not in nodeweave/static")
     return {
+        "editor_js_gzip": summary([kb(editor)]),
         "js_gzip": summary([kb(initial)]),
         "charts_js_gzip": summary([kb(plotly)]),
         "vega_js_gzip": summary([kb(vega)]),
