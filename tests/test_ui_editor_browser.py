@@ -123,6 +123,32 @@ def test_ctrl_z_on_the_canvas_undoes_the_delete_and_leaves_the_field_alone(
     page.keyboard.press("Control+a")
     assert page.evaluate("() => String(window.getSelection())") == ""
     expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+
+    # Dragging the selection moves both nodes: one step, which one undo takes back.
+    before = {u: node_of(hub, "undo", u)["properties"]["position"] for u in (multiply, other)}
+    box = card(page, other).get_by_test_id("node-status").bounding_box()
+    assert box is not None
+    page.mouse.move(box["x"] - 40, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + 40, box["y"] + 120, steps=8)
+    page.mouse.up()
+    wait_until(
+        lambda: all(
+            node_of(hub, "undo", u)["properties"]["position"] != before[u]
+            for u in (multiply, other)
+        )
+    )
+    expect(page.get_by_test_id("history-undo")).to_have_attribute(
+        "title", re.compile(r"Move 2 nodes")
+    )
+    page.keyboard.press("Control+z")
+    wait_until(
+        lambda: all(
+            node_of(hub, "undo", u)["properties"]["position"] == before[u]
+            for u in (multiply, other)
+        )
+    )
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
     page.keyboard.press("Delete")
     expect(cards(page)).to_have_count(0)
     wait_until(lambda: state(hub, "undo")["nodes"] == [])

@@ -16,8 +16,8 @@ function connected(): { client: WorkerClient; sent: { id: number; cmd: string; k
 }
 
 let api: HistoryApi;
-function Harness({ client }: { client: WorkerClient }) {
-  api = useHistory(client, 'open');
+function Harness({ client, state = 'open' }: { client: WorkerClient; state?: 'open' | 'waiting' }) {
+  api = useHistory(client, state);
   return null;
 }
 
@@ -51,5 +51,16 @@ describe('useHistory', () => {
     expect(done).toBe(true);
     act(() => void api.redo());
     expect(sent.at(-1)?.cmd).toBe('redo');
+  });
+
+  it('forgets the history while the worker is away, and asks again once it is back', async () => {
+    const { client, sent } = connected();
+    act(() => mount.root.render(<Harness client={client} />));
+    await act(async () => client.handleFrame(frame({ type: 'result', id: sent[0]?.id, result: { can_undo: true, can_redo: false, undo_label: 'x', redo_label: null } })));
+    expect(api.info.canUndo).toBe(true);
+    act(() => mount.root.render(<Harness client={client} state="waiting" />));
+    expect(api.info.canUndo).toBe(false);
+    act(() => mount.root.render(<Harness client={client} state="open" />));
+    expect(sent.filter((s) => s.cmd === 'get_history')).toHaveLength(2);
   });
 });

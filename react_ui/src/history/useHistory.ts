@@ -31,6 +31,8 @@ export function useHistory(client: WorkerClient, state: ConnectionState): Histor
 
   useEffect(() => {
     if (state !== 'open') {
+      // nothing can be undone without the worker: the buttons wait for its history again
+      setInfo(NO_HISTORY);
       setStale(true);
       return;
     }
