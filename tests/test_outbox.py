@@ -155,3 +155,55 @@ async def test_a_broken_connection_ends_the_writer() -> None:
     await asyncio.wait_for(box.run(), 5)
     assert box.closed
     box.event("e", 2)  # ignored, no error
+
+
+def unbatched(frames: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for f in frames:
+        out += f["events"] if f["type"] == "batch" else [f]
+    return out
+
+
+async def test_batching_sends_queued_events_as_one_frame_in_order() -> None:
+    sink = Sink()
+    box = Outbox(sink.send, batch=True)
+    box.event("value", {"v": 1}, ("v", "a"))
+    box.event("status", {"s": "done"})
+    box.event("value", {"v": 2}, ("v", "a"))  # coalesced, as without batching
+    box.event("e", 3)
+    await drain(box)
+    assert [f["type"] for f in sink.frames] == ["batch"]
+    events = unbatched(sink.frames)
+    assert [(e["event"], e["data"]) for e in events] == [
+        ("status", {"s": "done"}),
+        ("value", {"v": 2}),
+        ("e", 3),
+    ]
+    assert [e["seq"] for e in events] == [1, 2, 3]
+    assert box.sent == 3
+
+
+async def test_batching_keeps_replies_in_place_and_alone() -> None:
+    sink = Sink()
+    box = Outbox(sink.send, batch=True)
+    box.event("e", 1)
+    box.event("e", 2)
+    box.reply(b'{"type": "result", "id": 7, "result": null}')
+    box.event("e", 3)
+    await drain(box)
+    assert [f["type"] for f in sink.frames] == ["batch", "result", "event"]
+    assert [e["data"] for e in unbatched(sink.frames) if e["type"] == "event"] == [1, 2, 3]
+
+
+async def test_a_lone_event_is_not_wrapped_and_without_batch_nothing_is() -> None:
+    for batch in (True, False):
+        sink = Sink()
+        box = Outbox(sink.send, batch=batch)
+        box.event("e", 1)
+        task = asyncio.create_task(box.run())
+        await asyncio.sleep(0.01)
+        box.event("e", 2)
+        box.event("e", 3)
+        await drain_task(box, task)
+        kinds = [f["type"] for f in sink.frames]
+        assert kinds == (["event", "batch"] if batch else ["event"] * 3)

@@ -369,3 +369,43 @@ async def test_an_edge_driven_input_previews_a_glimpse_of_its_value(rpc: Client)
     assert len(orjson.dumps(char["preview"])) <= 1024  # the source's output shows it whole
     source = await rpc.call("get_node", uuid=src)
     assert len(orjson.dumps(source["outputs"][0]["preview"])) > 40_000
+
+
+async def test_a_client_that_asks_gets_bursts_of_events_in_batch_frames(
+    http: TestClient[Any, Any],
+) -> None:
+    ws = await http.ws_connect(f"/ws?token={TOKEN}&batch=1")
+    try:
+        chain = [
+            {"cmd": "add_node", "kwargs": {"node_id": "t.add1", "uuid": f"n{i}"}} for i in range(20)
+        ]
+        chain += [
+            {
+                "cmd": "connect",
+                "kwargs": {"src": f"n{i}", "src_io": "out", "dst": f"n{i + 1}", "dst_io": "a"},
+            }
+            for i in range(19)
+        ]
+        await ws.send_str(
+            orjson.dumps(
+                {"type": "cmd", "id": 1, "cmd": "apply_edits", "kwargs": {"edits": chain}}
+            ).decode()
+        )
+        await ws.send_str(
+            '{"type": "cmd", "id": 2, "cmd": "set_input", "kwargs": {"uuid": "n0", "io": "a", "value": 1}}'
+        )
+        kinds: list[str] = []
+        seqs: list[int] = []
+        last = None
+        while last != 21:  # n0 = 1 + 1, …, n19 = 21
+            frame = orjson.loads((await ws.receive(timeout=5)).data)
+            kinds.append(frame["type"])
+            for event in frame["events"] if frame["type"] == "batch" else [frame]:
+                if event["type"] == "event":
+                    seqs.append(event["seq"])
+                    if event["event"] == "value" and event["data"]["uuid"] == "n19":
+                        last = event["data"]["preview"]["value"]
+        assert "batch" in kinds
+        assert seqs == list(range(seqs[0], seqs[0] + len(seqs)))  # numbered without gaps
+    finally:
+        await ws.close()

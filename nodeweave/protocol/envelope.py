@@ -5,6 +5,7 @@
     error    {"type": "error", "id": "<same id or null>",
               "error": {"code": "<snake_case>", "message": "<text>", "details": {...}?}}
     event    {"type": "event", "event": "<name>", "seq": <int>, "data": {...}}
+    batch    {"type": "batch", "events": [<event>, ...]}   (only to clients that ask: ?batch=1)
 
 Frames are JSON text. Parsing a request is done by hand (it is on the hot path and the checks are
 few); the pydantic models below describe the same shapes for the JSON Schema and the docs.

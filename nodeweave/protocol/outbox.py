@@ -57,6 +57,8 @@ def _nothing() -> None:
 # An entry: (frame or None, event name, data, key, slot). Replies carry a ready frame; a gap
 # marker (name _GAP, data [count]) stands where events were dropped.
 _GAP = "\x00gap"
+BATCH_BYTES = 1 << 20
+"""A batch frame stops growing past this size (a frame is limited on the receiving side too)."""
 _Entry = tuple[bytes | None, str, Any, Hashable, int]
 
 
@@ -68,8 +70,10 @@ class Outbox:
         max_events: int = 4096,
         lag_threshold: int = 256,
         max_replies: int = 1024,
+        batch: bool = False,
     ) -> None:
         self._send = send
+        self._batch = batch
         self._queue: collections.deque[_Entry] = collections.deque()
         self._slots: dict[Hashable, int] = {}  # key -> slot of its latest queued event
         self._dead: set[int] = set()  # slots superseded by a later event with the same key
@@ -177,6 +181,8 @@ class Outbox:
                 frame = self._encode(name, data)
                 if frame is None:
                     continue
+                if self._batch:
+                    frame = self._batched(frame)
             try:
                 await self._send(frame)
             except (ConnectionError, RuntimeError) as exc:
@@ -188,6 +194,33 @@ class Outbox:
                 queue.clear()
                 return
             self.sent += 1
+
+    def _batched(self, first: bytes) -> bytes:
+        """``first`` and the events queued right behind it as one frame (up to a size), so that
+        a burst — a chain of nodes settling in one tick — reaches the client as one message."""
+        frames = [first]
+        size = len(first)
+        queue = self._queue
+        while queue and size < BATCH_BYTES:
+            frame, name, data, key, slot = queue[0]
+            if frame is not None or name is _GAP:
+                break  # replies keep their place; a gap is counted by the next event's seq
+            queue.popleft()
+            if slot:
+                if slot in self._dead:
+                    self._dead.discard(slot)
+                    continue
+                if self._slots.get(key) == slot:
+                    del self._slots[key]
+            self._events -= 1
+            encoded = self._encode(name, data)
+            if encoded is not None:
+                frames.append(encoded)
+                size += len(encoded)
+        if len(frames) == 1:
+            return first
+        self.sent += len(frames) - 1
+        return b'{"type":"batch","events":[' + b",".join(frames) + b"]}"
 
     def _encode(self, name: str, data: Any) -> bytes | None:
         if isinstance(data, Lazy):

@@ -165,6 +165,10 @@ def markdown() -> str:
         "server dropped events for a client that fell behind: call `get_state` to resync.",
         "- `value` events for the same node output are coalesced for a client that lags: it "
         "always gets the latest value, maybe not every intermediate one.",
+        "- A client that connects with `?batch=1` may also receive "
+        '`{"type": "batch", "events": [<event>, ...]}`: events queued together (a chain of nodes '
+        "settling in one tick) in one frame, in order, each exactly as it would come alone. "
+        "Replies always come alone.",
         "",
         "## Error codes",
         "",

@@ -56,7 +56,9 @@ class RpcEndpoint:
         async def send(frame: bytes) -> None:
             await ws.send_frame(frame, WSMsgType.TEXT)
 
-        outbox = Outbox(send, max_events=self._queue)
+        # ?batch=1: the client reads {"type": "batch", "events": [...]} frames (fewer messages)
+        batch = request.query.get("batch") == "1"
+        outbox = Outbox(send, max_events=self._queue, batch=batch)
         outbox.event("hello", self._hello())
         self._sockets.add(ws)
         self.clients.add(outbox)
