@@ -371,6 +371,9 @@ async def test_error_is_recorded_and_blocks_descendants_until_fixed_upstream() -
     err = ns.error(f)
     assert err is not None and err.type == "ValueError" and err.message == "negative: -1"
     assert "raise ValueError" in err.traceback
+    # The node's own code comes first: the engine's frames (runner, executors) are left out.
+    assert "nodeweave/core" not in err.traceback
+    assert err.traceback.splitlines()[1].lstrip().startswith(f'File "{__file__}"')
     assert ns.status(c1) is Status.BLOCKED and ns.status(c2) is Status.BLOCKED
     assert "running" not in rec.statuses(c1)
     assert [e.uuid for e in rec.of(NodeFailed)] == [f]

@@ -10,10 +10,13 @@ that RPC and new changes (which supersede work) are never starved by a big graph
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import functools
 import logging
+import os
 import time
 import traceback
+import types
 from collections.abc import Callable
 
 from .context import NodeContext
@@ -24,8 +27,24 @@ from .scheduler import Scheduler
 log = logging.getLogger("nodeweave.core")
 
 
+_ENGINE_DIRS = (
+    os.path.dirname(os.path.abspath(__file__)) + os.sep,  # nodeweave/core: the engine itself
+    os.path.dirname(asyncio.__file__) + os.sep,
+    os.path.dirname(concurrent.futures.__file__) + os.sep,
+)
+
+
+def _user_frames(tb: types.TracebackType | None) -> types.TracebackType | None:
+    """The traceback from the first frame that is not the engine's own (the node's code first);
+    the whole of it when every frame is the engine's (a bug of ours should show where)."""
+    first = tb
+    while tb is not None and tb.tb_frame.f_code.co_filename.startswith(_ENGINE_DIRS):
+        tb = tb.tb_next
+    return tb if tb is not None else first
+
+
 def error_from(exc: BaseException) -> NodeError:
-    tb = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    tb = "".join(traceback.format_exception(type(exc), exc, _user_frames(exc.__traceback__)))
     if isinstance(exc, KeyError) and len(exc.args) == 1 and isinstance(exc.args[0], str):
         message = exc.args[0]  # str(KeyError) would wrap a whole sentence in quotes
     else:
