@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Annotated, Any
+
+from nodeweave.core.schema import Input
 
 _SHOWN_COLUMNS = 30
 
@@ -17,6 +19,11 @@ class ColumnNotFoundError(KeyError):
 
     def __str__(self) -> str:  # KeyError would quote the whole sentence
         return str(self.args[0]) if self.args else ""
+
+
+Column = Annotated[str, Input(options_from="table", description="a column of the table")]
+Columns = Annotated[list[str], Input(options_from="table", description="columns of the table")]
+"""Column inputs: pickers over the columns of the node's input named ``table``."""
 
 
 def type_label(value: Any) -> str:
