@@ -29,6 +29,13 @@ export interface WorkerConn {
   clearError(): void;
 }
 
+/** Ask the worker for batch frames: the events of one tick arrive as one message. */
+export function batchUrl(url: string): string {
+  const u = new URL(url);
+  u.searchParams.set('batch', '1');
+  return u.toString();
+}
+
 export function useWorker(record: WorkerRecord | null, token: string | null): WorkerConn {
   const url = record?.status === 'running' ? (record.url ?? null) : null;
   const urlRef = useRef(url);
@@ -61,7 +68,7 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
       return;
     }
     const socket = new ReconnectingSocket(client, {
-      url: () => wsUrl(urlRef.current ?? 'ws://127.0.0.1:9/ws', token),
+      url: () => batchUrl(wsUrl(urlRef.current ?? 'ws://127.0.0.1:9/ws', token)),
       onStateChange: setState,
       maxDelayMs: 3000,
     });

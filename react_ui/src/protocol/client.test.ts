@@ -266,3 +266,40 @@ describe('ProtocolClient malformed frames', () => {
     expect(issues[0]?.error).toMatchObject({ code: 'invalid_json' });
   });
 });
+
+describe('ProtocolClient batch frames', () => {
+  const ev = (event: string, seq: number, data: Record<string, unknown> = {}) => ({ type: 'event', event, seq, data });
+
+  it('delivers each event of a batch in order, as if alone', () => {
+    const { client, resyncs } = setup();
+    const seen: Array<[string, number]> = [];
+    client.onAny((_d, env) => seen.push([env.event, env.seq]));
+    client.handleFrame(JSON.stringify(ev('hello', 1)));
+    client.handleFrame(JSON.stringify({ type: 'batch', events: [ev('node_status', 2), ev('value', 3), ev('node_status', 4)] }));
+    client.handleFrame(JSON.stringify(ev('value', 5)));
+    expect(seen).toEqual([
+      ['hello', 1],
+      ['node_status', 2],
+      ['value', 3],
+      ['node_status', 4],
+      ['value', 5],
+    ]);
+    expect(resyncs).toEqual([]);
+  });
+
+  it('a gap inside a batch asks for a resync', () => {
+    const { client, resyncs } = setup();
+    client.handleFrame(JSON.stringify({ type: 'batch', events: [ev('hello', 1), ev('value', 3)] }));
+    expect(resyncs).toEqual([{ reason: 'gap', expected: 2, got: 3 }]);
+  });
+
+  it('a malformed batch or entry is reported and the rest still delivered', () => {
+    const { client, issues } = setup();
+    const fn = vi.fn();
+    client.on('value', fn);
+    client.handleFrame(JSON.stringify({ type: 'batch', events: 'nope' }));
+    client.handleFrame(JSON.stringify({ type: 'batch', events: [42, ev('value', 1)] }));
+    expect(issues.map((i) => i.reason)).toEqual(['invalid_event', 'invalid_event']);
+    expect(fn).toHaveBeenCalledTimes(1);
+  });
+});

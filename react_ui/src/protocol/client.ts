@@ -173,6 +173,9 @@ export class ProtocolClient<C extends CommandMap<C>, E> {
       case 'event':
         this.handleEvent(msg, text);
         return;
+      case 'batch':
+        this.handleBatch(msg, text);
+        return;
       default:
         this.issue({ reason: 'unknown_type', raw: text });
     }
@@ -289,7 +292,23 @@ export class ProtocolClient<C extends CommandMap<C>, E> {
     p.reject(new RpcError(code, message, details, p.cmd));
   }
 
-  private handleEvent(msg: Record<string, unknown>, raw: string): void {
+  /** `{type: "batch", events: [...]}` (clients that connect with `?batch=1`): each event in order, as if alone. */
+  private handleBatch(msg: Record<string, unknown>, raw: string): void {
+    const events = msg.events;
+    if (!Array.isArray(events)) {
+      this.issue({ reason: 'invalid_event', raw });
+      return;
+    }
+    for (const event of events) {
+      if (!isRecord(event) || event.type !== 'event') {
+        this.issue({ reason: 'invalid_event', raw: event });
+        continue;
+      }
+      this.handleEvent(event, event);
+    }
+  }
+
+  private handleEvent(msg: Record<string, unknown>, raw: unknown): void {
     const { event, seq, data } = msg;
     if (typeof event !== 'string' || typeof seq !== 'number' || !Number.isInteger(seq) || !isRecord(data)) {
       this.issue({ reason: 'invalid_event', raw });
