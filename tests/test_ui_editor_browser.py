@@ -298,3 +298,66 @@ def test_a_node_runs_again_or_is_cancelled_and_a_stopped_worker_adds_nothing(
     expect(library).to_have_attribute("data-disabled", "true")
     expect(page.get_by_test_id("library-disabled")).to_contain_text("start it to add nodes")
     shot(page, "editor-08-library-while-stopped")
+
+
+def test_copy_in_one_worker_and_paste_in_another(browser: Browser, hub: HubProcess) -> None:
+    hub.new_worker("Copy from")
+    hub.new_worker("Paste into")
+    first = add(hub, "copy-from", "numbers.number", 0, 0, value=4.0)
+    second = add(hub, "copy-from", "numbers.multiply", 320, 40, b=3.0)
+    hub.worker_call("copy-from", "connect", src=first, src_io="out", dst=second, dst_io="a")
+    hub.worker_call(
+        "copy-from", "update_node", uuid=second, properties={"name": "Tripled"}, merge=True
+    )
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    errors = PageErrors()
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        open_worker(page, hub, "copy-from")
+        expect(output_preview(page, second)).to_have_text(re.compile(r"^\s*12(\.0)?\s*$"))
+        page.locator(".react-flow__pane").click(position={"x": 700, "y": 700})
+        page.keyboard.press("Control+a")
+        page.keyboard.press("Control+c")
+        wait_until(lambda: "nodeweave/nodes" in page.evaluate("navigator.clipboard.readText()"))
+
+        open_worker(page, hub, "paste-into")
+        expect(cards(page)).to_have_count(0)
+        page.mouse.move(500, 300)
+        page.keyboard.press("Control+v")
+        expect(cards(page)).to_have_count(2)
+        expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+        expect(page.get_by_test_id("history-undo")).to_have_attribute(
+            "title", re.compile(r"Paste 2 nodes")
+        )
+        pasted = state(hub, "paste-into")
+        assert {n["uuid"] for n in pasted["nodes"]}.isdisjoint({first, second})
+        (mult,) = [n for n in pasted["nodes"] if n["node_id"] == "numbers.multiply"]
+        (num,) = [n for n in pasted["nodes"] if n["node_id"] == "numbers.number"]
+        assert mult["properties"]["name"] == "Tripled"
+        assert own_value(mult, "b") == 3.0 and own_value(num, "value") == 4.0
+        assert [(e["src"], e["dst"]) for e in pasted["edges"]] == [(num["uuid"], mult["uuid"])]
+        # the layout is kept, its top-left corner at the cursor
+        p, q = num["properties"]["position"], mult["properties"]["position"]
+        assert (q["x"] - p["x"], q["y"] - p["y"]) == (320, 40)
+        expect(output_preview(page, mult["uuid"])).to_have_text(re.compile(r"^\s*12(\.0)?\s*$"))
+        shot(page, "editor-04-pasted-into-another-worker")
+
+        # Ctrl+D duplicates the selection beside it (one step); Ctrl+X cuts it (one step).
+        page.keyboard.press("Control+d")
+        expect(cards(page)).to_have_count(4)
+        expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+        page.keyboard.press("Control+x")
+        expect(cards(page)).to_have_count(2)
+        expect(page.get_by_test_id("history-undo")).to_have_attribute(
+            "title", re.compile(r"Cut 2 nodes")
+        )
+        page.keyboard.press("Control+z")
+        expect(cards(page)).to_have_count(4)
+        # one undo takes a whole paste away
+        page.keyboard.press("Control+z")
+        expect(cards(page)).to_have_count(2)
+    finally:
+        context.close()
+    assert not errors, errors

@@ -58,6 +58,8 @@ import { deleteEdits, moveEdits, sendEdits } from './edits';
 import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
+import { deselectAll, selectArrived } from './selection';
+import { useClipboardActions } from '../clipboard/useClipboardActions';
 import './canvas.css';
 
 /** What the workspace can ask of the canvas. */
@@ -87,7 +89,7 @@ const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 } as const;
 const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
 type MenuState = {
-  kind: 'node' | 'edge';
+  kind: 'node' | 'edge' | 'pane';
   id: string;
   x: number;
   y: number;
@@ -122,6 +124,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   // --- nodes: the graph merged into React Flow's local state -----------------------------
   const pins = useRef(new Map<string, XY>());
   const nodesRef = useRef<FlowNode[]>([]);
+  const selectOnArrival = useRef(new Set<string>());
   const [nodesTick, touchNodes] = useReducer((n: number) => n + 1, 0);
   const nodes = useMemo(() => {
     for (const uuid of settledPins(pins.current, graph.nodes)) pins.current.delete(uuid);
@@ -130,6 +133,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       { order: graph.order, nodes: graph.nodes, progress: graph.progress, inspected: selected },
       pins.current,
     );
+    nodesRef.current = selectArrived(nodesRef.current, selectOnArrival.current);
     return nodesRef.current;
     // nodesTick: React Flow changed the local nodes (drag, measure, select)
   }, [graph.order, graph.nodes, graph.progress, selected, nodesTick]);
@@ -349,6 +353,37 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     touchNodes();
   }, []);
 
+  // --- clipboard: copy / cut / paste / duplicate ---------------------------------------------
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const onPointerMove = useCallback((e: ReactMouseEvent) => {
+    pointer.current = { x: e.clientX, y: e.clientY };
+  }, []);
+  const viewPoint = useCallback((): XY => {
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!box) return { x: 0, y: 0 };
+    const p = pointer.current;
+    const inside = p && p.x >= box.left && p.x <= box.right && p.y >= box.top && p.y <= box.bottom;
+    return roundPosition(flow.screenToFlowPosition(inside ? p : { x: box.left + box.width / 2, y: box.top + box.height / 2 }));
+  }, [flow]);
+  const clip = useClipboardActions({
+    client,
+    graph: () => workerRef.current.graph,
+    selection: () => nodesRef.current.filter((n) => n.selected).map((n) => n.id),
+    pastePoint: viewPoint,
+    selectWhenArrived: (uuids) => {
+      selectOnArrival.current = new Set(uuids);
+      nodesRef.current = deselectAll(nodesRef.current);
+      touchNodes();
+    },
+    fail,
+    notify: (message) => toast.push(message, 'info'),
+  });
+  /** The menu's node and, when it is part of the selection, the rest of the selection. */
+  const menuTargets = useCallback((uuid: string): string[] => {
+    const selected = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
+    return selected.includes(uuid) ? selected : [uuid];
+  }, []);
+
   // --- history: the worker's, shared by every tab ------------------------------------------
   const history = useHistory(client, worker.state);
   const historyRef = useRef(history);
@@ -371,6 +406,13 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   }, []);
   const onNodeContextMenu = useCallback((e: ReactMouseEvent, node: FlowNode) => openMenu('node', node.id, e), [openMenu]);
   const onEdgeContextMenu = useCallback((e: ReactMouseEvent, edge: FlowEdge) => openMenu('edge', edge.id, e), [openMenu]);
+  const onPaneContextMenu = useCallback(
+    (e: ReactMouseEvent | MouseEvent) => {
+      pointer.current = { x: e.clientX, y: e.clientY };
+      openMenu('pane', '', e as ReactMouseEvent);
+    },
+    [openMenu],
+  );
 
   const menuItems = useMemo((): { label: string; items: MenuItem[] } | null => {
     if (!menu) return null;
@@ -381,18 +423,28 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       if (file && onOpenModuleFile) {
         items.push({ testId: 'menu-open-module', label: `Open ${file}`, run: () => onOpenModuleFile(file) });
       }
+      const targets = menuTargets(menu.id);
+      items.push(
+        { testId: 'menu-copy', label: 'Copy', run: () => clip.copy(targets) },
+        { testId: 'menu-cut', label: 'Cut', run: () => clip.cut(targets) },
+        { testId: 'menu-duplicate', label: 'Duplicate', run: () => clip.duplicate(targets) },
+      );
       items.push({ testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) });
       return { label: info ? `Node ${displayName(info)}` : 'Node', items };
+    }
+    if (menu.kind === 'pane') {
+      const at = viewPoint();
+      return { label: 'Canvas', items: [{ testId: 'menu-paste', label: 'Paste', run: () => clip.paste(at) }] };
     }
     return {
       label: 'Edge',
       items: [{ testId: 'menu-disconnect', label: 'Disconnect', danger: true, run: () => disconnect([menu.id]) }],
     };
-  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile]);
+  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile, menuTargets, clip, viewPoint]);
 
   // what the menu points at vanished (here or in another tab): close it
   useEffect(() => {
-    if (menu && !(menu.kind === 'node' ? menu.id in graph.nodes : menu.id in graph.edges)) setMenu(null);
+    if (menu && menu.kind !== 'pane' && !(menu.kind === 'node' ? menu.id in graph.nodes : menu.id in graph.edges)) setMenu(null);
   }, [menu, graph.nodes, graph.edges]);
 
   // --- keyboard ---------------------------------------------------------------------------
@@ -401,6 +453,10 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     redo,
     selectAll,
     deleteSelection,
+    copy: () => clip.copy(),
+    cut: () => clip.cut(),
+    paste: () => clip.paste(),
+    duplicate: () => clip.duplicate(),
     escape: () => {
       if (!menu) return false;
       setMenu(null);
@@ -427,7 +483,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
 
   return (
     // drops are taken by the whole area: the empty-canvas hint lies over the flow
-    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
+    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove}>
       <CardWorkerContext.Provider value={cardWorker}>
         <IncomingContext.Provider value={incoming}>
         <ReactFlow<FlowNode, FlowEdge>
@@ -442,7 +498,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onPaneClick={onPaneClick}
           onNodeContextMenu={onNodeContextMenu}
           onEdgeContextMenu={onEdgeContextMenu}
-          onPaneContextMenu={closeMenu}
+          onPaneContextMenu={onPaneContextMenu}
           onMoveStart={closeMenu}
           onNodeDragStart={closeMenu}
           colorMode="dark"

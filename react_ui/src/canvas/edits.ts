@@ -6,9 +6,22 @@ import type { XY } from '../state/graph';
 
 /** The commands `apply_edits` takes, with the kwargs they take on their own. */
 export type Edit =
+  | {
+      cmd: 'add_node';
+      kwargs: {
+        node_id: string;
+        uuid?: string;
+        inputs?: Record<string, unknown>;
+        properties?: Record<string, unknown>;
+        allow_missing?: boolean;
+      };
+    }
   | { cmd: 'remove_node'; kwargs: { uuid: string } }
-  | { cmd: 'update_node'; kwargs: { uuid: string; properties: { position: XY }; merge: true } }
-  | { cmd: 'disconnect'; kwargs: { src: string; src_io: string; dst: string; dst_io: string } };
+  | { cmd: 'update_node'; kwargs: { uuid: string; properties: Record<string, unknown>; merge: true } }
+  | { cmd: 'connect'; kwargs: { src: string; src_io: string; dst: string; dst_io: string; replace?: boolean } }
+  | { cmd: 'disconnect'; kwargs: { src: string; src_io: string; dst: string; dst_io: string } }
+  | { cmd: 'set_annotation'; kwargs: { id: string; annotation: Record<string, unknown> } }
+  | { cmd: 'remove_annotation'; kwargs: { id: string } };
 
 export interface EdgeEnds {
   src: string;
@@ -17,7 +30,7 @@ export interface EdgeEnds {
   dst_io: string;
 }
 
-function plural(n: number, one: string, many: string): string {
+export function plural(n: number, one: string, many: string): string {
   return `${n} ${n === 1 ? one : many}`;
 }
 

@@ -73,6 +73,10 @@ describe('canvasShortcut', () => {
     expect(canvasShortcut({ key: 'Z', ctrlKey: true, shiftKey: true, target: pane })).toBe('redo');
     expect(canvasShortcut({ key: 'y', ctrlKey: true, target: pane })).toBe('redo');
     expect(canvasShortcut({ key: 'a', ctrlKey: true, target: pane })).toBe('selectAll');
+    expect(canvasShortcut({ key: 'c', ctrlKey: true, target: pane })).toBe('copy');
+    expect(canvasShortcut({ key: 'x', metaKey: true, target: pane })).toBe('cut');
+    expect(canvasShortcut({ key: 'v', ctrlKey: true, target: pane })).toBe('paste');
+    expect(canvasShortcut({ key: 'd', ctrlKey: true, target: pane })).toBe('duplicate');
     // a non-latin layout: the physical key decides
     expect(canvasShortcut({ key: 'я', code: 'KeyZ', ctrlKey: true, target: pane })).toBe('undo');
   });
@@ -88,6 +92,7 @@ describe('canvasShortcut', () => {
     expect(canvasShortcut({ key: 'z', target: pane })).toBeNull();
     expect(canvasShortcut({ key: 'z', ctrlKey: true, altKey: true, target: pane })).toBeNull();
     expect(canvasShortcut({ key: 'z', ctrlKey: true, defaultPrevented: true, target: pane })).toBeNull();
-    expect(canvasShortcut({ key: 'x', ctrlKey: true, target: pane })).toBeNull();
+    expect(canvasShortcut({ key: 'q', ctrlKey: true, target: pane })).toBeNull();
+    expect(canvasShortcut({ key: 'c', ctrlKey: true, shiftKey: true, target: pane })).toBeNull();
   });
 });

@@ -69,7 +69,7 @@ export function isWidgetTarget(target: unknown): boolean {
 }
 
 /** What a Ctrl/⌘ shortcut of the canvas asks for. */
-export type CanvasShortcut = 'undo' | 'redo' | 'selectAll';
+export type CanvasShortcut = 'undo' | 'redo' | 'selectAll' | 'copy' | 'cut' | 'paste' | 'duplicate';
 
 interface ShortcutKey extends KeyLike {
   shiftKey?: boolean;
@@ -77,7 +77,8 @@ interface ShortcutKey extends KeyLike {
 }
 
 /**
- * Ctrl+Z (undo), Ctrl+Shift+Z / Ctrl+Y (redo) and Ctrl+A (select all), ⌘ on a Mac; null for
+ * Ctrl+Z (undo), Ctrl+Shift+Z / Ctrl+Y (redo), Ctrl+A (select all), Ctrl+C / X / V / D (copy,
+ * cut, paste, duplicate), ⌘ on a Mac; null for
  * any other key, and for every key typed into a field: a focused field keeps its own undo and
  * select-all.
  */
@@ -90,6 +91,11 @@ export function canvasShortcut(e: ShortcutKey): CanvasShortcut | null {
   const is = (letter: string) => key === letter || e.code === `Key${letter.toUpperCase()}`;
   if (is('z')) return e.shiftKey ? 'redo' : 'undo';
   if (is('y') && !e.shiftKey) return 'redo';
-  if (is('a') && !e.shiftKey) return 'selectAll';
+  if (e.shiftKey) return null;
+  if (is('a')) return 'selectAll';
+  if (is('c')) return 'copy';
+  if (is('x')) return 'cut';
+  if (is('v')) return 'paste';
+  if (is('d')) return 'duplicate';
   return null;
 }

@@ -51,6 +51,10 @@ describe('canvas keyboard', () => {
       selectAll: vi.fn(),
       deleteSelection: vi.fn(() => true),
       escape: vi.fn(() => false),
+      copy: vi.fn(() => true),
+      cut: vi.fn(() => true),
+      duplicate: vi.fn(() => false),
+      paste: vi.fn(),
     };
     act(() => mount.root.render(<Harness />));
   });
@@ -109,5 +113,19 @@ describe('canvas keyboard', () => {
     press($('card-field'), 'Backspace');
     press($('elsewhere'), 'Delete');
     expect(handlers.deleteSelection).toHaveBeenCalledOnce();
+  });
+
+  it('Ctrl+C / X / V / D copy, cut, paste and duplicate on the canvas; a field keeps its own', () => {
+    expect(press($('card'), 'c', { ctrlKey: true }).defaultPrevented).toBe(true);
+    expect(press($('card'), 'x', { ctrlKey: true }).defaultPrevented).toBe(true);
+    expect(press(document.body, 'v', { ctrlKey: true }).defaultPrevented).toBe(true);
+    // nothing to duplicate: still never the browser's bookmark dialog
+    expect(press($('card'), 'd', { ctrlKey: true }).defaultPrevented).toBe(true);
+    expect([handlers.copy, handlers.cut, handlers.paste, handlers.duplicate].map((f) => f?.mock.calls.length)).toEqual([1, 1, 1, 1]);
+    expect(press($('card-field'), 'c', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(press($('card-field'), 'v', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(press($('elsewhere'), 'v', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(handlers.copy).toHaveBeenCalledOnce();
+    expect(handlers.paste).toHaveBeenCalledOnce();
   });
 });

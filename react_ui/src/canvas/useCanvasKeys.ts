@@ -13,6 +13,16 @@ export interface CanvasKeyHandlers {
   deleteSelection(): boolean;
   /** Escape: close what is open; false when nothing was (the key is left alone). */
   escape(): boolean;
+  /** Copy / cut / duplicate the selection; false when nothing was selected (the key is left alone). */
+  copy?(): boolean;
+  cut?(): boolean;
+  duplicate?(): boolean;
+  paste?(): void;
+}
+
+function hasTextSelection(): boolean {
+  const sel = typeof window !== 'undefined' ? window.getSelection() : null;
+  return Boolean(sel && !sel.isCollapsed && sel.toString().trim());
 }
 
 export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: CanvasKeyHandlers): void {
@@ -40,6 +50,21 @@ export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: 
         if (!here) return;
         e.preventDefault(); // the nodes, not the page's text
         h.selectAll();
+        return;
+      }
+      if (shortcut === 'copy' || shortcut === 'cut' || shortcut === 'duplicate' || shortcut === 'paste') {
+        if (!here) return;
+        // text selected on the page (a preview, a log) is the browser's to copy
+        if (shortcut !== 'paste' && shortcut !== 'duplicate' && hasTextSelection()) return;
+        if (shortcut === 'paste') {
+          if (!h.paste) return;
+          e.preventDefault();
+          h.paste();
+          return;
+        }
+        const run = h[shortcut];
+        if (shortcut === 'duplicate') e.preventDefault(); // never the browser's bookmark
+        if (run && run()) e.preventDefault();
         return;
       }
       if (here && isDeleteKey(e) && h.deleteSelection()) e.preventDefault();
