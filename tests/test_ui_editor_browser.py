@@ -19,6 +19,7 @@ from .test_ui_browser import (
     add_from_library,
     card,
     cards,
+    handle,
     input_row,
     node_of,
     open_worker,
@@ -361,3 +362,75 @@ def test_copy_in_one_worker_and_paste_in_another(browser: Browser, hub: HubProce
     finally:
         context.close()
     assert not errors, errors
+
+
+def flow_point(page: Page, x: float, y: float) -> dict[str, float]:
+    """Screen point → flow coordinates, from React Flow's viewport transform."""
+    box = page.locator(".react-flow").bounding_box()
+    assert box is not None
+    m = re.search(
+        r"translate\(([-\d.]+)px, ([-\d.]+)px\) scale\(([\d.]+)\)",
+        page.locator(".react-flow__viewport").get_attribute("style") or "",
+    )
+    assert m is not None
+    tx, ty, k = (float(v) for v in m.groups())
+    return {"x": (x - box["x"] - tx) / k, "y": (y - box["y"] - ty) / k}
+
+
+def test_the_search_palette_adds_at_the_cursor_and_for_a_dropped_wire(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("Palette")
+    number = add(hub, "palette", "numbers.number", 0, 0, value=2.0)
+    open_worker(page, hub, "palette")
+    expect(card(page, number)).to_be_visible()
+    page.wait_for_timeout(400)  # the first fit into view is done
+
+    # A double-click on the empty canvas opens the palette there; Enter adds the node there.
+    want = flow_point(page, 900, 600)
+    page.mouse.dblclick(900, 600)
+    palette = page.get_by_test_id("search-palette")
+    expect(palette).to_be_visible()
+    page.get_by_test_id("palette-search").fill("negate")
+    expect(page.get_by_test_id("palette-item").first).to_have_attribute(
+        "data-node-id", "numbers.negate"
+    )
+    page.keyboard.press("Enter")
+    expect(palette).to_have_count(0)
+    wait_until(lambda: len(state(hub, "palette")["nodes"]) == 2)
+    (neg,) = [n for n in state(hub, "palette")["nodes"] if n["node_id"] == "numbers.negate"]
+    pos = neg["properties"]["position"]
+    # centred on the cursor (a card is 240 × 120 before it is measured)
+    assert abs(pos["x"] + 120 - want["x"]) < 45 and abs(pos["y"] + 60 - want["y"]) < 45
+    expect(card(page, neg["uuid"])).to_be_visible()
+
+    # Space over the empty canvas opens it too; Escape closes it.
+    page.mouse.move(1100, 300)
+    page.keyboard.press("Space")
+    expect(palette).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(palette).to_have_count(0)
+
+    # A wire pulled from Number.out and dropped on nothing: the palette lists what fits it.
+    out = handle(page, number, "out", "source").bounding_box()
+    assert out is not None
+    page.mouse.move(out["x"] + out["width"] / 2, out["y"] + out["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(out["x"] + 200, out["y"] - 250, steps=12)
+    page.mouse.up()
+    expect(palette).to_be_visible()
+    ids = page.get_by_test_id("palette-item").evaluate_all("els => els.map(e => e.dataset.nodeId)")
+    assert "numbers.multiply" in ids
+    page.get_by_test_id("palette-search").fill("multiply")
+    shot(page, "editor-05-palette-for-a-wire")
+    page.keyboard.press("Enter")
+    wait_until(lambda: len(state(hub, "palette")["nodes"]) == 3)
+    graph = state(hub, "palette")
+    (mult,) = [n for n in graph["nodes"] if n["node_id"] == "numbers.multiply"]
+    assert [(e["src"], e["src_io"], e["dst"]) for e in graph["edges"]] == [
+        (number, "out", mult["uuid"])
+    ]
+    expect(page.get_by_test_id("history-undo")).to_have_attribute(
+        "title", re.compile(r"Add Multiply and connect it")
+    )
+    expect(card(page, mult["uuid"])).to_be_visible()

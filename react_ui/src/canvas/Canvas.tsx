@@ -20,6 +20,7 @@ import {
   useReactFlow,
   type Connection,
   type EdgeChange,
+  type OnConnectEnd,
   type IsValidConnection,
   type NodeChange,
   type NodeTypes,
@@ -60,6 +61,8 @@ import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
 import { deselectAll, selectArrived } from './selection';
 import { useClipboardActions } from '../clipboard/useClipboardActions';
+import { usePalette } from '../palette/usePalette';
+import { isEmptyCanvasAt, isFreeCanvasAt, looseWire } from '../palette/looseWire';
 import './canvas.css';
 
 /** What the workspace can ask of the canvas. */
@@ -228,6 +231,9 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     [client, fail],
   );
 
+  /** The nearest spot to `want` where a new card covers no other. */
+  const place = useCallback((want: XY) => freeSpot(want, [...nodesRef.current.map(nodeBox), ...pendingAdds.current]), []);
+
   const api = useMemo<CanvasApi>(
     () => ({
       addNode(nodeId) {
@@ -235,14 +241,13 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         const centre = box
           ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 })
           : { x: 0, y: 0 };
-        const taken = [...nodesRef.current.map(nodeBox), ...pendingAdds.current];
-        addAt(nodeId, freeSpot(centredAt(centre), taken));
+        addAt(nodeId, place(centredAt(centre)));
       },
       fitView() {
         void flow.fitView({ ...FIT_OPTIONS, duration: 250 });
       },
     }),
-    [flow, addAt],
+    [flow, addAt, place],
   );
   const announced = useRef(false);
   useEffect(() => {
@@ -263,7 +268,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       const nodeId = e.dataTransfer.getData(NODE_DRAG_TYPE);
       if (nodeId) {
         e.preventDefault();
-        addAt(nodeId, at);
+        addAt(nodeId, place(centredAt(at))); // under the pointer, off other cards
         return;
       }
       // files from the desktop: upload each, then add its reader node where it was dropped
@@ -277,7 +282,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       };
       files.forEach((file, i) => void uploadAndAdd(file, dropSpot(at, i), deps));
     },
-    [flow, addAt, client, toast],
+    [flow, addAt, place, client, toast],
   );
 
   // --- fit the first graph into view (and the example's, once it arrives) -------------------
@@ -378,6 +383,33 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     fail,
     notify: (message) => toast.push(message, 'info'),
   });
+  // --- search palette at the cursor --------------------------------------------------------
+  const toFlow = useCallback((p: XY) => flow.screenToFlowPosition(p), [flow]);
+  const palette = usePalette({ wrapper, library: worker.library, client, toFlow, addAt, place, fail });
+  const onDoubleClick = useCallback(
+    (e: ReactMouseEvent) => {
+      if (isEmptyCanvasAt(e.target)) palette.open({ x: e.clientX, y: e.clientY });
+    },
+    [palette],
+  );
+  const onConnectEnd = useCallback<OnConnectEnd>(
+    (e, state) => {
+      // a wire dropped on nothing: pick a node for it
+      const wire = looseWire(state, workerRef.current.graph.nodes);
+      const point = 'changedTouches' in e ? e.changedTouches[0] : e;
+      if (wire && point && isFreeCanvasAt(document.elementFromPoint(point.clientX, point.clientY))) {
+        palette.open({ x: point.clientX, y: point.clientY }, wire);
+      }
+    },
+    [palette],
+  );
+  const openPaletteAtPointer = useCallback((): boolean => {
+    const p = pointer.current;
+    if (!p || !isEmptyCanvasAt(document.elementFromPoint(p.x, p.y))) return false;
+    palette.open(p);
+    return true;
+  }, [palette]);
+
   /** The menu's node and, when it is part of the selection, the rest of the selection. */
   const menuTargets = useCallback((uuid: string): string[] => {
     const selected = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
@@ -457,6 +489,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     cut: () => clip.cut(),
     paste: () => clip.paste(),
     duplicate: () => clip.duplicate(),
+    openPalette: openPaletteAtPointer,
     escape: () => {
       if (!menu) return false;
       setMenu(null);
@@ -483,7 +516,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
 
   return (
     // drops are taken by the whole area: the empty-canvas hint lies over the flow
-    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove}>
+    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
       <CardWorkerContext.Provider value={cardWorker}>
         <IncomingContext.Provider value={incoming}>
         <ReactFlow<FlowNode, FlowEdge>
@@ -493,6 +526,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onNodesChange={onNodesChange}
           onEdgesChange={onEdgesChange}
           onConnect={onConnect}
+          onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
           onNodeClick={onNodeClick}
           onPaneClick={onPaneClick}
@@ -503,6 +537,8 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onNodeDragStart={closeMenu}
           colorMode="dark"
           deleteKeyCode={null}
+          zoomOnDoubleClick={false}
+          panActivationKeyCode={null}
           selectionKeyCode="Shift"
           multiSelectionKeyCode={MULTI_SELECT_KEYS}
           minZoom={0.1}
@@ -521,6 +557,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         </IncomingContext.Provider>
       </CardWorkerContext.Provider>
       {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}
+      {palette.element}
       {menu && menuItems && (
         <ContextMenu x={menu.x} y={menu.y} bounds={menu.bounds} label={menuItems.label} items={menuItems.items} onClose={closeMenu} />
       )}

@@ -3,7 +3,7 @@
 // everywhere else Ctrl+Z is the canvas's, so the browser's native undo never changes a field
 // the user has left (that change would reach the worker).
 import { useEffect, useRef, type RefObject } from 'react';
-import { canvasShortcut, isDeleteKey, isOutsideGraphUndo } from './keys';
+import { canvasShortcut, isDeleteKey, isEditableTarget, isOutsideGraphUndo } from './keys';
 
 export interface CanvasKeyHandlers {
   undo(): void;
@@ -18,6 +18,13 @@ export interface CanvasKeyHandlers {
   cut?(): boolean;
   duplicate?(): boolean;
   paste?(): void;
+  /** Space / Tab over the empty canvas: the search palette at the cursor; false when not there. */
+  openPalette?(): boolean;
+}
+
+/** The canvas itself has the focus (not a card or a control on it). */
+function isPaneFocus(target: EventTarget | null): boolean {
+  return target instanceof Element && (target.classList.contains('react-flow') || target.classList.contains('react-flow__pane') || target.classList.contains('nw-canvas'));
 }
 
 function hasTextSelection(): boolean {
@@ -65,6 +72,12 @@ export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: 
         const run = h[shortcut];
         if (shortcut === 'duplicate') e.preventDefault(); // never the browser's bookmark
         if (run && run()) e.preventDefault();
+        return;
+      }
+      if (here && (e.key === ' ' || e.key === 'Tab') && !e.ctrlKey && !e.metaKey && !e.altKey && !e.shiftKey) {
+        if (isEditableTarget(target) || !h.openPalette) return;
+        if (target !== document.body && !isPaneFocus(target)) return; // Tab still walks the cards
+        if (h.openPalette()) e.preventDefault();
         return;
       }
       if (here && isDeleteKey(e) && h.deleteSelection()) e.preventDefault();
