@@ -434,3 +434,75 @@ def test_the_search_palette_adds_at_the_cursor_and_for_a_dropped_wire(
         "title", re.compile(r"Add Multiply and connect it")
     )
     expect(card(page, mult["uuid"])).to_be_visible()
+
+
+def test_groups_and_notes_move_rename_and_survive_a_reload(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Groups")
+    a = add(hub, "groups", "numbers.number", 0, 0, value=1.0)
+    b = add(hub, "groups", "numbers.number", 320, 0, value=2.0)
+    open_worker(page, hub, "groups")
+    expect(cards(page)).to_have_count(2)
+    page.locator(".react-flow__pane").click(position={"x": 700, "y": 700})
+    page.keyboard.press("Control+a")
+    page.get_by_test_id("tool-group").click()
+    group = page.get_by_test_id("group")
+    expect(group).to_have_count(1)
+    wait_until(lambda: len(state(hub, "groups").get("annotations", [])) == 1)
+    (made,) = state(hub, "groups")["annotations"]
+    assert made["kind"] == "group" and set(made["nodes"]) == {a, b}
+    # it frames both cards
+    frame = group.bounding_box()
+    assert frame is not None
+    for uuid in (a, b):
+        box = card(page, uuid).bounding_box()
+        assert box is not None
+        assert frame["x"] < box["x"] and box["x"] + box["width"] < frame["x"] + frame["width"]
+        assert frame["y"] < box["y"] and box["y"] + box["height"] < frame["y"] + frame["height"]
+
+    # rename: double-click the title, type, Enter
+    group.get_by_test_id("annotation-title").dblclick()
+    page.get_by_test_id("annotation-title-input").fill("Inputs")
+    page.keyboard.press("Enter")
+    expect(group.get_by_test_id("annotation-title")).to_have_text("Inputs")
+
+    # moving the group by its title bar moves its nodes: one step
+    before = {u: node_of(hub, "groups", u)["properties"]["position"] for u in (a, b)}
+    bar = group.get_by_test_id("annotation-bar").bounding_box()
+    assert bar is not None
+    page.mouse.move(bar["x"] + 60, bar["y"] + bar["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(bar["x"] + 160, bar["y"] + 80, steps=8)
+    page.mouse.up()
+    wait_until(
+        lambda: all(
+            node_of(hub, "groups", u)["properties"]["position"]["x"] > before[u]["x"] + 20
+            for u in (a, b)
+        )
+    )
+    moved = group.bounding_box()
+    assert moved is not None and moved["x"] > frame["x"] + 50
+
+    # a note: markdown, edited on double-click
+    page.get_by_test_id("tool-note").click()
+    note = page.get_by_test_id("note")
+    expect(note).to_have_count(1)
+    note.get_by_test_id("note-body").dblclick()
+    page.get_by_test_id("note-editor").fill("# Read me\nThe **sum** of `a` and b.")
+    page.keyboard.press("Control+Enter")
+    expect(note.locator("strong")).to_have_text("sum")
+    expect(note.locator("h3")).to_have_text("Read me")
+    shot(page, "editor-06-group-and-note")
+
+    page.reload()
+    open_worker(page, hub, "groups")
+    expect(page.get_by_test_id("group").get_by_test_id("annotation-title")).to_have_text("Inputs")
+    expect(page.get_by_test_id("note").locator("strong")).to_have_text("sum")
+    # a group's frame is behind the cards: a click on a card inside it selects the card
+    card(page, a).get_by_test_id("node-status").click()
+    expect(page.locator(".react-flow__node.selected")).to_have_count(1)
+    # removing the note is one step, which undo brings back
+    page.get_by_test_id("note").get_by_test_id("annotation-remove").click()
+    expect(page.get_by_test_id("note")).to_have_count(0)
+    page.locator(".react-flow__pane").click(position={"x": 60, "y": 160})
+    page.keyboard.press("Control+z")
+    expect(page.get_by_test_id("note")).to_have_count(1)

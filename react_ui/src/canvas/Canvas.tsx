@@ -59,9 +59,13 @@ import { deleteEdits, moveEdits, sendEdits } from './edits';
 import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
+import { CanvasTools } from './CanvasTools';
 import { deselectAll, selectArrived } from './selection';
 import { useClipboardActions } from '../clipboard/useClipboardActions';
 import { usePalette } from '../palette/usePalette';
+import { AnnotationLayer } from '../annotations/AnnotationLayer';
+import { useAnnotations } from '../annotations/useAnnotations';
+import { NOTE_SIZE } from '../annotations/model';
 import { isEmptyCanvasAt, isFreeCanvasAt, looseWire } from '../palette/looseWire';
 import './canvas.css';
 
@@ -410,6 +414,29 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     return true;
   }, [palette]);
 
+  // --- groups and notes ------------------------------------------------------------------------
+  const annotations = useAnnotations({
+    client,
+    graph: () => workerRef.current.graph,
+    selection: () => nodesRef.current.filter((n) => n.selected).map((n) => ({ uuid: n.id, box: nodeBox(n) })),
+    pinNodes: (positions, uuids) => {
+      for (const u of uuids) {
+        const p = positions?.get(u);
+        if (p) pins.current.set(u, p);
+        else pins.current.delete(u);
+      }
+      touchNodes();
+    },
+    centre: () => {
+      const box = wrapper.current?.getBoundingClientRect();
+      const c = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
+      // beside the cards, not over them
+      return freeSpot({ x: c.x - NOTE_SIZE.width / 2, y: c.y - NOTE_SIZE.height / 2 }, [...nodesRef.current.map(nodeBox), ...pendingAdds.current], NOTE_SIZE);
+    },
+    fail,
+  });
+  const annotationList = useMemo(() => Object.values(graph.annotations), [graph.annotations]);
+
   /** The menu's node and, when it is part of the selection, the rest of the selection. */
   const menuTargets = useCallback((uuid: string): string[] => {
     const selected = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
@@ -460,19 +487,26 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         { testId: 'menu-copy', label: 'Copy', run: () => clip.copy(targets) },
         { testId: 'menu-cut', label: 'Cut', run: () => clip.cut(targets) },
         { testId: 'menu-duplicate', label: 'Duplicate', run: () => clip.duplicate(targets) },
+        { testId: 'menu-group', label: 'Group', run: () => annotations.groupSelection() },
       );
       items.push({ testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) });
       return { label: info ? `Node ${displayName(info)}` : 'Node', items };
     }
     if (menu.kind === 'pane') {
       const at = viewPoint();
-      return { label: 'Canvas', items: [{ testId: 'menu-paste', label: 'Paste', run: () => clip.paste(at) }] };
+      return {
+        label: 'Canvas',
+        items: [
+          { testId: 'menu-paste', label: 'Paste', run: () => clip.paste(at) },
+          { testId: 'menu-note', label: 'Add note', run: () => annotations.addNote(at) },
+        ],
+      };
     }
     return {
       label: 'Edge',
       items: [{ testId: 'menu-disconnect', label: 'Disconnect', danger: true, run: () => disconnect([menu.id]) }],
     };
-  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile, menuTargets, clip, viewPoint]);
+  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile, menuTargets, clip, viewPoint, annotations]);
 
   // what the menu points at vanished (here or in another tab): close it
   useEffect(() => {
@@ -547,10 +581,12 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           aria-label="Graph canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+          <AnnotationLayer annotations={annotationList} handlers={annotations} />
           <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
           <Controls showInteractive={false} />
           <Panel position="top-left" className="nw-toolbar" data-testid="canvas-toolbar">
             <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
+            <CanvasTools onGroup={() => annotations.groupSelection()} onNote={() => annotations.addNote()} />
             {tools}
           </Panel>
         </ReactFlow>

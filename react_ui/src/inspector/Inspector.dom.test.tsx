@@ -75,6 +75,7 @@ function makeWorker(node: NodeInfo, http: WorkerHttp | null): WorkerConn {
     order: [node.uuid],
     edges: {},
     progress: {},
+        annotations: {},
     loaded: true,
     needsRefetch: false,
   };

@@ -2,6 +2,7 @@
 // node uuid, plus conversion to React Flow nodes/edges.
 import type { Edge, Node } from '@xyflow/react';
 import type {
+  AnnotationInfo,
   EdgeInfo,
   InputInfo,
   NodeInfo,
@@ -20,6 +21,8 @@ export interface GraphState {
   edges: Readonly<Record<string, EdgeInfo>>;
   /** Latest progress of running nodes, by uuid. */
   progress: Readonly<Record<string, ProgressData>>;
+  /** Groups and notes on the canvas, by id. */
+  annotations: Readonly<Record<string, AnnotationInfo>>;
   /** Set by `graph_replaced` or a resync request: call `get_state` and dispatch `state`. */
   needsRefetch: boolean;
   /** A `get_state` result has been applied at least once. */
@@ -42,6 +45,7 @@ export const initialGraphState: GraphState = {
   order: [],
   edges: {},
   progress: {},
+  annotations: {},
   needsRefetch: false,
   loaded: false,
 };
@@ -117,7 +121,9 @@ export function graphReducer(state: GraphState, action: GraphAction): GraphState
       for (const [uuid, p] of Object.entries(state.progress)) {
         if (nodes[uuid]?.status === 'running') progress[uuid] = p;
       }
-      return { nodes, order, edges, progress, needsRefetch: false, loaded: true };
+      const annotations: Record<string, AnnotationInfo> = {};
+      for (const a of action.state.annotations ?? []) annotations[a.id] = a;
+      return { nodes, order, edges, progress, annotations, needsRefetch: false, loaded: true };
     }
     case 'resync':
       return state.needsRefetch ? state : { ...state, needsRefetch: true };
@@ -218,6 +224,11 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
         }));
       }
       return next;
+    }
+    case 'annotation_changed': {
+      const { id, annotation } = action.data;
+      if (!annotation) return { ...state, annotations: withoutKey(state.annotations, id) };
+      return { ...state, annotations: { ...state.annotations, [id]: { ...annotation, id } } };
     }
     case 'graph_replaced':
       return state.needsRefetch ? state : { ...state, needsRefetch: true };
