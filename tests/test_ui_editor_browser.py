@@ -491,12 +491,23 @@ def test_groups_and_notes_move_rename_and_survive_a_reload(page: Page, hub: HubP
     page.keyboard.press("Control+Enter")
     expect(note.locator("strong")).to_have_text("sum")
     expect(note.locator("h3")).to_have_text("Read me")
+    # a node renamed in place: Escape cancels, Enter saves
+    card(page, a).get_by_test_id("node-title").dblclick()
+    page.get_by_test_id("node-title-input").fill("Nope")
+    page.keyboard.press("Escape")
+    expect(card(page, a).get_by_test_id("node-title")).to_have_text("Number")
+    card(page, a).get_by_test_id("node-title").dblclick()
+    page.get_by_test_id("node-title-input").fill("First")
+    page.keyboard.press("Enter")
+    expect(card(page, a).get_by_test_id("node-title")).to_have_text("First")
+    wait_until(lambda: node_of(hub, "groups", a)["properties"].get("name") == "First")
     shot(page, "editor-06-group-and-note")
 
     page.reload()
     open_worker(page, hub, "groups")
     expect(page.get_by_test_id("group").get_by_test_id("annotation-title")).to_have_text("Inputs")
     expect(page.get_by_test_id("note").locator("strong")).to_have_text("sum")
+    expect(card(page, a).get_by_test_id("node-title")).to_have_text("First")
     # a group's frame is behind the cards: a click on a card inside it selects the card
     card(page, a).get_by_test_id("node-status").click()
     expect(page.locator(".react-flow__node.selected")).to_have_count(1)

@@ -9,6 +9,7 @@ import { InputWidget } from '../widgets/InputWidget';
 import { useCardWorker, useIncoming } from './context';
 import { displayName, ioSignature, progressTitle } from './card';
 import { RunButton } from './RunButton';
+import { CardTitle } from './CardTitle';
 
 /** React Flow's node component. Drags re-render this shell only; the body is memoised on data. */
 export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
@@ -24,6 +25,7 @@ interface CardBodyProps {
 
 const CardBody = memo(function CardBody({ uuid, info, progress, selected }: CardBodyProps) {
   const name = displayName(info);
+  const worker = useCardWorker();
   const status = info.status;
   // handles moved (node type reloaded with other inputs): React Flow must measure them again
   // (React Flow measures a new node by itself: only later changes need the call)
@@ -45,7 +47,7 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
       data-status={status}
     >
       <header className="nw-card-head" title={info.description || info.node_id}>
-        <span className="nw-card-name">{name}</span>
+        <CardTitle uuid={uuid} name={name} worker={worker} />
         {info.placeholder && (
           <span
             className="nw-card-missing"
