@@ -8,8 +8,10 @@ fixes a module of nodes. Screenshots go to ``test-artifacts/ui/``.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -517,3 +519,60 @@ def test_groups_and_notes_move_rename_and_survive_a_reload(page: Page, hub: HubP
     page.locator(".react-flow__pane").click(position={"x": 60, "y": 160})
     page.keyboard.press("Control+z")
     expect(page.get_by_test_id("note")).to_have_count(1)
+
+
+def test_arrange_then_export_and_import_the_workflow(
+    page: Page, hub: HubProcess, tmp_path: Path
+) -> None:
+    hub.new_worker("Arrange")
+    one = add(hub, "arrange", "numbers.number", 600, 500, value=1.0)
+    two = add(hub, "arrange", "numbers.negate", 0, 300)
+    three = add(hub, "arrange", "numbers.negate", 300, 0)
+    hub.worker_call("arrange", "connect", src=one, src_io="out", dst=two, dst_io="value")
+    hub.worker_call("arrange", "connect", src=two, src_io="out", dst=three, dst_io="value")
+    open_worker(page, hub, "arrange")
+    expect(cards(page)).to_have_count(3)
+
+    # Arrange with nothing selected lays the whole graph out left to right: one step
+    page.get_by_test_id("tool-arrange").click()
+
+    def xs() -> list[float]:
+        return [
+            node_of(hub, "arrange", u)["properties"]["position"]["x"] for u in (one, two, three)
+        ]
+
+    wait_until(lambda: xs()[0] < xs()[1] < xs()[2])
+    ys = {node_of(hub, "arrange", u)["properties"]["position"]["y"] for u in (one, two, three)}
+    assert len(ys) == 1
+    expect(page.get_by_test_id("history-undo")).to_have_attribute(
+        "title", re.compile(r"Arrange 3 nodes")
+    )
+    shot(page, "editor-07-arranged")
+
+    # Export downloads <worker>.json with the graph
+    with page.expect_download() as got:
+        page.get_by_test_id("tool-export").click()
+    download = got.value
+    assert download.suggested_filename == "arrange.json"
+    saved = tmp_path / "arrange.json"
+    download.save_as(saved)
+    doc = json.loads(saved.read_text())
+    assert len(doc["nodes"]) == 3 and len(doc["edges"]) == 2
+
+    # Import into another worker: empty, so no question asked
+    hub.new_worker("Imported")
+    open_worker(page, hub, "imported")
+    page.get_by_test_id("import-file").set_input_files(str(saved))
+    expect(cards(page)).to_have_count(3)
+    wait_until(lambda: len(state(hub, "imported")["edges"]) == 2)
+
+    # Importing over a graph asks first; Cancel keeps it
+    hub.worker_call("imported", "remove_node", uuid=one)
+    expect(cards(page)).to_have_count(2)
+    page.get_by_test_id("import-file").set_input_files(str(saved))
+    expect(page.get_by_test_id("confirm-dialog")).to_be_visible()
+    page.get_by_test_id("confirm-cancel").click()
+    expect(cards(page)).to_have_count(2)
+    page.get_by_test_id("import-file").set_input_files(str(saved))
+    page.get_by_test_id("confirm-ok").click()
+    expect(cards(page)).to_have_count(3)

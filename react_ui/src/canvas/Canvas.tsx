@@ -60,6 +60,9 @@ import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
 import { CanvasTools } from './CanvasTools';
+import { arrange } from '../arrange/arrange';
+import { useWorkflowFile } from '../workflow/useWorkflowFile';
+import { isJsonFile } from '../workflow/workflowFile';
 import { deselectAll, selectArrived } from './selection';
 import { useClipboardActions } from '../clipboard/useClipboardActions';
 import { usePalette } from '../palette/usePalette';
@@ -260,6 +263,15 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     onReady(api);
   }, [api, onReady]);
 
+  // --- export / import of the workflow ---------------------------------------------------------
+  const workflowFile = useWorkflowFile({
+    client,
+    workerName: () => workerRef.current.hello?.worker_id ?? 'workflow',
+    nodeCount: () => workerRef.current.graph.order.length,
+    fail,
+    notify: (message) => toast.push(message, 'info'),
+  });
+
   const onDragOver = useCallback((e: ReactDragEvent) => {
     const types = e.dataTransfer.types;
     if (!types.includes(NODE_DRAG_TYPE) && !types.includes('Files')) return;
@@ -284,9 +296,18 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         addNode: (args: { node_id: string; properties: { position: XY }; inputs: { path: string } }) => client.call('add_node', args),
         toast,
       };
-      files.forEach((file, i) => void uploadAndAdd(file, dropSpot(at, i), deps));
+      const upload = (file: File, i: number) => void uploadAndAdd(file, dropSpot(at, i), deps);
+      const [only] = files;
+      if (files.length === 1 && only && isJsonFile(only)) {
+        // a workflow document is imported; any other JSON is a data file
+        void workflowFile.importFile(only).then((imported) => {
+          if (!imported) upload(only, 0);
+        }, fail);
+        return;
+      }
+      files.forEach(upload);
     },
-    [flow, addAt, place, client, toast],
+    [flow, addAt, place, client, toast, workflowFile, fail],
   );
 
   // --- fit the first graph into view (and the example's, once it arrives) -------------------
@@ -437,6 +458,17 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   });
   const annotationList = useMemo(() => Object.values(graph.annotations), [graph.annotations]);
 
+  // --- arrange: the selection, or the whole graph, left to right (one step) -------------------
+  const arrangeNodes = useCallback(() => {
+    const selected = nodesRef.current.filter((n) => n.selected);
+    const chosen = selected.length > 1 ? selected : nodesRef.current;
+    const boxes = new Map(chosen.map((n) => [n.id, nodeBox(n)]));
+    const edges = Object.values(workerRef.current.graph.edges).map((e) => ({ source: e.src, target: e.dst }));
+    arrange(boxes, edges)
+      .then(({ label, edits }) => sendEdits(client, label, edits))
+      .catch(fail);
+  }, [client, fail]);
+
   /** The menu's node and, when it is part of the selection, the rest of the selection. */
   const menuTargets = useCallback((uuid: string): string[] => {
     const selected = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
@@ -586,7 +618,14 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           <Controls showInteractive={false} />
           <Panel position="top-left" className="nw-toolbar" data-testid="canvas-toolbar">
             <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
-            <CanvasTools onGroup={() => annotations.groupSelection()} onNote={() => annotations.addNote()} />
+            <CanvasTools onGroup={() => annotations.groupSelection()} onNote={() => annotations.addNote()} onArrange={arrangeNodes}>
+              <button type="button" className="nw-tool" data-testid="tool-export" title="Download this worker's workflow as JSON" onClick={workflowFile.exportWorkflow}>
+                Export
+              </button>
+              <button type="button" className="nw-tool" data-testid="tool-import" title="Replace the graph by a workflow file (.json)" onClick={workflowFile.pickFile}>
+                Import
+              </button>
+            </CanvasTools>
             {tools}
           </Panel>
         </ReactFlow>
@@ -594,6 +633,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       </CardWorkerContext.Provider>
       {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}
       {palette.element}
+      {workflowFile.element}
       {menu && menuItems && (
         <ContextMenu x={menu.x} y={menu.y} bounds={menu.bounds} label={menuItems.label} items={menuItems.items} onClose={closeMenu} />
       )}

@@ -1,13 +1,15 @@
-// Toolbar actions of the canvas next to undo / redo: group the selection, add a note.
+// Toolbar actions of the canvas next to undo / redo: group the selection, add a note, arrange.
 import type { ReactNode } from 'react';
 export interface CanvasToolsProps {
   onGroup(): void;
   onNote(): void;
+  /** Lay the selection (or everything) out left to right. */
+  onArrange(): void;
   /** More actions (arrange, export, import …). */
   children?: ReactNode;
 }
 
-export function CanvasTools({ onGroup, onNote, children }: CanvasToolsProps) {
+export function CanvasTools({ onGroup, onNote, onArrange, children }: CanvasToolsProps) {
   return (
     <div className="nw-toolbar-group" role="group" aria-label="Canvas tools">
       <button type="button" className="nw-tool" data-testid="tool-group" title="Frame the selected nodes in a group" onClick={onGroup}>
@@ -15,6 +17,9 @@ export function CanvasTools({ onGroup, onNote, children }: CanvasToolsProps) {
       </button>
       <button type="button" className="nw-tool" data-testid="tool-note" title="Add a markdown note" onClick={onNote}>
         Note
+      </button>
+      <button type="button" className="nw-tool" data-testid="tool-arrange" title="Lay the selection (or the whole graph) out left to right" onClick={onArrange}>
+        Arrange
       </button>
       {children}
     </div>
