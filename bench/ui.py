@@ -26,6 +26,12 @@ Figures, median [min, max] (runs):
   one has moved, and a frame has been painted since. Alongside: the size of that preview (the
   ``value`` event's frame on the WebSocket), and the first draw when plotly.js is not loaded yet
   (open the worker in a fresh browser context → all the points drawn);
+- ``graph1000``: open a worker holding 1,000 nodes (and 500 edges) → all 1,000 cards measured
+  and visible, and all 500 edges drawn (≤ 3 s);
+- ``paste50``: Ctrl+V of 50 copied nodes with 49 edges (a chain, on the clipboard as the UI puts
+  it there) into an empty worker → all 50 cards and 49 edges drawn (≤ 300 ms);
+- ``undo_tabs``: two pages on one worker holding a 50-node paste; Ctrl+Z in one → the nodes are
+  gone in both (≤ 200 ms; times from ``performance.timeOrigin + performance.now()`` of each page);
 - ``js_gzip``: the JavaScript the page loads at start (the scripts and module preloads of
   ``index.html``), gzip-compressed (level 9), in kB; what the first Plotly chart loads on top (the
   lazy plotly.js loader and bundle), what the first Vega-Lite chart loads (the lazy loader,
@@ -78,6 +84,9 @@ FIGURES = [
     Figure("chain_p90", "… the same, p90", "ms"),
     Figure("drag_fps", "200-node chain: 20-step slider drag → frames presented", "fps"),
     Figure("drag_last", "… last value on screen after the last step", "ms", 100),
+    Figure("graph1000", "open a worker with 1,000 nodes → all nodes drawn", "s", 3.0),
+    Figure("paste50", "paste 50 nodes with 49 edges → all drawn", "ms", 300),
+    Figure("undo_tabs", "undo of a 50-node paste → gone in every open tab (2)", "ms", 200),
     Figure("scatter", "100,000-point scatter → drawn in Chromium", "s", 1.5),
     Figure("scatter_bytes", "… its preview (the value event), ≤ 1 MB", "kB", 1000),
     Figure("scatter_first", "… first draw, plotly.js not loaded yet (open the worker)", "s"),
@@ -273,6 +282,169 @@ def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, f
     time_to(browser, hub.url("big"), wanted)
     samples = [time_to(browser, hub.url("big"), wanted) for _ in range(runs)]
     return {"graph200": summary(samples)}
+
+
+def fig_graph1000(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    hub.call("create_worker", name="huge")
+    hub.call("start_worker", id="huge")
+    nodes, edges = [], []
+    for i in range(500):
+        src, dst = f"n{i:03d}", f"m{i:03d}"
+        x, y = (i % 20) * 520, (i // 20) * 200
+        nodes.append(
+            {
+                "uuid": src,
+                "node_id": "numbers.number",
+                "inputs": {"value": i},
+                "properties": {"position": {"x": x, "y": y}},
+            }
+        )
+        nodes.append(
+            {
+                "uuid": dst,
+                "node_id": "numbers.negate",
+                "properties": {"position": {"x": x + 260, "y": y}},
+            }
+        )
+        edges.append({"src": src, "src_io": "out", "dst": dst, "dst_io": "value"})
+    hub.worker_call(
+        "huge", "import_workflow", document={"schema_version": 1, "nodes": nodes, "edges": edges}
+    )
+    wanted = [
+        ('.react-flow__node[style*="visibility: visible"] [data-testid="node-card"]', 1000),
+        (".react-flow__edge path", 500),
+    ]
+    time_to(browser, hub.url("huge"), wanted)
+    samples = [time_to(browser, hub.url("huge"), wanted) for _ in range(max(3, runs // 3))]
+    return {"graph1000": summary(samples)}
+
+
+def chain_payload(n: int) -> str:
+    """What the UI's Copy puts on the clipboard for a chain of ``n`` nodes."""
+    nodes = [
+        {
+            "uuid": f"c{i}",
+            "node_id": "numbers.number" if i == 0 else "numbers.negate",
+            "inputs": {"value": 1.0} if i == 0 else {},
+            "properties": {"position": {"x": 280 * (i % 10), "y": 200 * (i // 10)}},
+        }
+        for i in range(n)
+    ]
+    edges = [
+        {"src": f"c{i - 1}", "src_io": "out", "dst": f"c{i}", "dst_io": "value"}
+        for i in range(1, n)
+    ]
+    return json.dumps({"kind": "nodeweave/nodes", "version": 1, "nodes": nodes, "edges": edges})
+
+
+DRAWN = '.react-flow__node[style*="visibility: visible"] [data-testid="node-card"]'
+
+# Press a key on the page, resolve with the time until `check` holds (ms, performance.now()).
+PRESS_UNTIL = """
+async ([key, drawn, nodes, edges]) => {
+  const met = () => document.querySelectorAll(drawn).length === nodes &&
+    document.querySelectorAll('.react-flow__edge path').length >= edges;
+  return await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('not drawn in 10 s')), 10000);
+    let t0 = 0;
+    const obs = new MutationObserver(() => {
+      if (!met()) return;
+      const t1 = performance.now();
+      obs.disconnect();
+      clearTimeout(timer);
+      resolve(t1 - t0);
+    });
+    obs.observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['style']});
+    t0 = performance.now();
+    document.body.dispatchEvent(new KeyboardEvent('keydown', {key, ctrlKey: true, bubbles: true, cancelable: true}));
+  });
+}
+"""
+
+
+def fig_paste50(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    hub.call("create_worker", name="paste")
+    hub.call("start_worker", id="paste")
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    samples = []
+    try:
+        page = context.new_page()
+        page.goto(hub.url("paste"))
+        page.wait_for_selector('[data-testid="worker-view"][data-loaded="true"]', timeout=30_000)
+        page.evaluate("(text) => navigator.clipboard.writeText(text)", chain_payload(50))
+        for run in range(runs + 1):
+            took = float(page.evaluate(PRESS_UNTIL, ["v", DRAWN, 50, 49]))
+            if run > 0:  # the first warms the JIT and the worker
+                samples.append(took)
+            hub.worker_call("paste", "undo")
+            page.wait_for_function(
+                "() => document.querySelectorAll('[data-testid=\"node-card\"]').length === 0",
+                timeout=10_000,
+            )
+    finally:
+        context.close()
+    return {"paste50": summary(samples)}
+
+
+# Note (absolute, comparable between pages) when no card is left.
+WATCH_GONE = """
+() => {
+  window.__gone = new Promise((resolve) => {
+    const gone = () => document.querySelectorAll('[data-testid="node-card"]').length === 0;
+    const obs = new MutationObserver(() => {
+      if (!gone()) return;
+      obs.disconnect();
+      resolve(performance.timeOrigin + performance.now());
+    });
+    obs.observe(document, {subtree: true, childList: true});
+  });
+}
+"""
+
+
+def fig_undo_tabs(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    hub.call("create_worker", name="undo tabs")
+    hub.call("start_worker", id="undo-tabs")
+    payload = json.loads(chain_payload(50))
+    edits = [{"cmd": "add_node", "kwargs": n} for n in payload["nodes"]] + [
+        {"cmd": "connect", "kwargs": e} for e in payload["edges"]
+    ]
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    samples = []
+    try:
+        pages = [context.new_page(), context.new_page()]
+        for page in pages:
+            page.goto(hub.url("undo-tabs"))
+            page.wait_for_selector(
+                '[data-testid="worker-view"][data-loaded="true"]', timeout=30_000
+            )
+        for run in range(runs + 1):
+            hub.worker_call("undo-tabs", "apply_edits", label="paste 50 nodes", edits=edits)
+            for page in pages:
+                page.wait_for_function(
+                    f"() => document.querySelectorAll({json.dumps(DRAWN)}).length === 50",
+                    timeout=10_000,
+                )
+            page_a, page_b = pages
+            page_b.evaluate(WATCH_GONE)
+            page_a.evaluate(WATCH_GONE)
+            t0 = float(
+                page_a.evaluate(
+                    """() => {
+                      const t0 = performance.timeOrigin + performance.now();
+                      document.body.dispatchEvent(new KeyboardEvent('keydown',
+                        {key: 'z', ctrlKey: true, bubbles: true, cancelable: true}));
+                      return t0;
+                    }"""
+                )
+            )
+            gone = max(float(p.evaluate("() => window.__gone")) for p in pages)
+            if run > 0:
+                samples.append(gone - t0)
+    finally:
+        context.close()
+    return {"undo_tabs": summary(samples)}
 
 
 # Set the first input like a person typing, then wait for the last preview to show `expected`.
@@ -631,7 +803,17 @@ def fig_js() -> dict[str, dict[str, float]]:
     }
 
 
-RUNNERS = ["workers", "graph200", "chain", "drag", "scatter", "js_gzip"]
+RUNNERS = [
+    "workers",
+    "graph200",
+    "graph1000",
+    "chain",
+    "drag",
+    "paste50",
+    "undo_tabs",
+    "scatter",
+    "js_gzip",
+]
 
 
 @contextlib.contextmanager

@@ -272,3 +272,12 @@ describe('placing new nodes', () => {
     expect(clampToBox({ x: 790, y: 590 }, size, bounds)).toEqual({ left: 646, top: 516 });
   });
 });
+
+describe('edge markers', () => {
+  it('every wire ends in an arrow at the node it enters', async () => {
+    const { syncFlowEdges, EDGE_MARKER } = await import('./flow');
+    const node = (uuid: string) => ({ uuid, status: 'done' }) as never;
+    const edges = syncFlowEdges([], { edges: { k: { src: 'a', src_io: 'out', dst: 'b', dst_io: 'x' } as never }, nodes: { a: node('a'), b: node('b') } });
+    expect(edges[0]?.markerEnd).toBe(EDGE_MARKER);
+  });
+});

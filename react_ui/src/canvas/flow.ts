@@ -5,7 +5,7 @@
 // reused, object for object, whenever its NodeInfo, progress, position and highlight did not
 // change; the graph reducer keeps the identity of unchanged NodeInfo objects, so a `value`
 // event for one node yields exactly one new flow node and React Flow re-renders one card.
-import type { Edge, NodeChange } from '@xyflow/react';
+import { MarkerType, type Edge, type EdgeMarker, type NodeChange } from '@xyflow/react';
 import type { EdgeInfo, NodeInfo, ProgressData } from '../protocol/generated';
 import { defaultPosition, nodePosition, type FlowNode, type LayoutOptions, type XY } from '../state/graph';
 
@@ -135,6 +135,9 @@ export function edgeClass(src: NodeInfo, dst: NodeInfo): string | undefined {
   return undefined;
 }
 
+/** An arrow where a wire enters its node, so it is clear which card it feeds. */
+export const EDGE_MARKER: EdgeMarker = { type: MarkerType.ArrowClosed, width: 14, height: 14, color: '#8b93a3' };
+
 /** Merge the graph's edges into the previous flow edges (selection is kept; `prev` when unchanged). */
 export function syncFlowEdges(prev: readonly FlowEdge[], src: EdgeSource): FlowEdge[] {
   const prevById = new Map<string, FlowEdge>();
@@ -161,6 +164,7 @@ export function syncFlowEdges(prev: readonly FlowEdge[], src: EdgeSource): FlowE
         targetHandle: e.dst_io,
         animated,
         className,
+        markerEnd: EDGE_MARKER,
         data: { edge: e },
       };
     }
