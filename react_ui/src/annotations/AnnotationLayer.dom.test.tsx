@@ -1,0 +1,74 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { describe, expect, it, vi } from 'vitest';
+import { mountPoint } from '../testing/mount';
+import { AnnotationLayer, type AnnotationHandlers } from './AnnotationLayer';
+import type { Annotation } from './model';
+
+const mount = mountPoint();
+
+const group: Annotation = { id: 'g', kind: 'group', title: 'Inputs', color: '#46b37b', x: 10, y: 20, width: 400, height: 200, nodes: ['a'] };
+const note: Annotation = { id: 'n', kind: 'note', text: 'Hello **you**', x: 500, y: 0, width: 200, height: 100 };
+
+function render(handlers: AnnotationHandlers) {
+  act(() =>
+    mount.root.render(
+      <div style={{ width: 800, height: 600 }}>
+        <ReactFlowProvider>
+          <ReactFlow nodes={[]} edges={[]}>
+            <AnnotationLayer annotations={[note, group]} handlers={handlers} />
+          </ReactFlow>
+        </ReactFlowProvider>
+      </div>,
+    ),
+  );
+}
+
+function handlers(): AnnotationHandlers & { [K in keyof AnnotationHandlers]: ReturnType<typeof vi.fn> } {
+  return {
+    preview: vi.fn(),
+    move: vi.fn(() => Promise.resolve()),
+    update: vi.fn(() => Promise.resolve()),
+    remove: vi.fn(),
+  };
+}
+
+describe('AnnotationLayer', () => {
+  it('draws groups before notes, at their place and size, notes as markdown', () => {
+    render(handlers());
+    const shown = [...mount.host.querySelectorAll<HTMLElement>('.nw-annotation')];
+    expect(shown.map((e) => e.dataset.id)).toEqual(['g', 'n']);
+    expect(shown[0]?.style.transform).toBe('translate(10px, 20px)');
+    expect(shown[0]?.style.width).toBe('400px');
+    expect(shown[0]?.querySelector('[data-testid="annotation-title"]')?.textContent).toBe('Inputs');
+    expect(shown[1]?.querySelector('strong')?.textContent).toBe('you');
+  });
+
+  it('dragging a title bar previews and then moves it by the pointer’s distance', () => {
+    const h = handlers();
+    render(h);
+    const bar = mount.host.querySelector('[data-id="g"] [data-testid="annotation-bar"]') as HTMLElement;
+    act(() => void bar.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true, button: 0, clientX: 100, clientY: 100 })));
+    act(() => void window.dispatchEvent(new PointerEvent('pointermove', { clientX: 150, clientY: 130 })));
+    expect(h.preview).toHaveBeenLastCalledWith(group, { x: 50, y: 30 });
+    act(() => void window.dispatchEvent(new PointerEvent('pointerup', { clientX: 150, clientY: 130 })));
+    expect(h.move).toHaveBeenCalledWith(group, { x: 50, y: 30 });
+  });
+
+  it('× removes it; a double-click renames a group', () => {
+    const h = handlers();
+    render(h);
+    act(() => (mount.host.querySelector('[data-id="n"] [data-testid="annotation-remove"]') as HTMLElement).click());
+    expect(h.remove).toHaveBeenCalledWith(note);
+    const title = mount.host.querySelector('[data-id="g"] [data-testid="annotation-title"]') as HTMLElement;
+    act(() => void title.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })));
+    const input = mount.host.querySelector('[data-testid="annotation-title-input"]') as HTMLInputElement;
+    act(() => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(input, 'Sources');
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    act(() => void input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
+    expect(h.update).toHaveBeenCalledWith(group, { title: 'Sources' }, 'Rename group');
+  });
+});
