@@ -25,12 +25,12 @@ function render(handlers: AnnotationHandlers) {
   );
 }
 
-function handlers(): AnnotationHandlers & { [K in keyof AnnotationHandlers]: ReturnType<typeof vi.fn> } {
+function handlers() {
   return {
-    preview: vi.fn(),
-    move: vi.fn(() => Promise.resolve()),
-    update: vi.fn(() => Promise.resolve()),
-    remove: vi.fn(),
+    preview: vi.fn<AnnotationHandlers['preview']>(),
+    move: vi.fn<AnnotationHandlers['move']>(() => Promise.resolve()),
+    update: vi.fn<AnnotationHandlers['update']>(() => Promise.resolve()),
+    remove: vi.fn<AnnotationHandlers['remove']>(),
   };
 }
 
