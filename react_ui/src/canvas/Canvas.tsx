@@ -68,7 +68,7 @@ import { useClipboardActions } from '../clipboard/useClipboardActions';
 import { usePalette } from '../palette/usePalette';
 import { AnnotationLayer } from '../annotations/AnnotationLayer';
 import { useAnnotations } from '../annotations/useAnnotations';
-import { NOTE_SIZE } from '../annotations/model';
+import { annotationBox, NOTE_SIZE } from '../annotations/model';
 import { isEmptyCanvasAt, isFreeCanvasAt, looseWire } from '../palette/looseWire';
 import './canvas.css';
 
@@ -451,8 +451,10 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     centre: () => {
       const box = wrapper.current?.getBoundingClientRect();
       const c = box ? flow.screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 }) : { x: 0, y: 0 };
-      // beside the cards, not over them
-      return freeSpot({ x: c.x - NOTE_SIZE.width / 2, y: c.y - NOTE_SIZE.height / 2 }, [...nodesRef.current.map(nodeBox), ...pendingAdds.current], NOTE_SIZE);
+      // beside the cards and the other notes, not over them
+      const notes = Object.values(workerRef.current.graph.annotations).filter((a) => a.kind === 'note').map(annotationBox);
+      const taken = [...nodesRef.current.map(nodeBox), ...pendingAdds.current, ...notes];
+      return freeSpot({ x: c.x - NOTE_SIZE.width / 2, y: c.y - NOTE_SIZE.height / 2 }, taken, NOTE_SIZE);
     },
     fail,
   });
