@@ -108,3 +108,28 @@ async def test_annotations_on_the_wire_undo_and_persist(
     with pytest.raises(RpcError) as info:
         await rpc.call("set_annotation", id="x", annotation={"kind": "sticker"})
     assert info.value.code == "invalid_value"
+
+
+async def test_a_group_moved_with_its_nodes_is_one_undo_step(rpc: Client) -> None:
+    a = await rpc.call("add_node", node_id="t.add1", properties={"position": {"x": 0, "y": 0}})
+    await rpc.call("set_annotation", id="g", annotation={**GROUP, "nodes": [a["uuid"]]})
+    await rpc.call(
+        "apply_edits",
+        label="move group",
+        edits=[
+            {
+                "cmd": "set_annotation",
+                "kwargs": {"id": "g", "annotation": {**GROUP, "x": 110, "nodes": [a["uuid"]]}},
+            },
+            {
+                "cmd": "update_node",
+                "kwargs": {"uuid": a["uuid"], "properties": {"position": {"x": 100, "y": 0}}},
+            },
+        ],
+    )
+    assert (await rpc.call("undo"))["label"] == "move group"
+    state = await rpc.call("get_state")
+    assert state["annotations"][0]["x"] == 10
+    assert state["nodes"][0]["properties"]["position"] == {"x": 0, "y": 0}
+    await rpc.call("apply_edits", edits=[{"cmd": "remove_annotation", "kwargs": {"id": "g"}}])
+    assert (await rpc.call("get_state"))["annotations"] == []

@@ -303,6 +303,8 @@ class Edit(BaseModel):
         "disconnect",
         "set_input",
         "clear_input",
+        "set_annotation",
+        "remove_annotation",
     ]
     kwargs: dict[str, Any] = Field(description="The command's arguments, as sent on their own.")
 

@@ -104,7 +104,9 @@ export interface Edit {
     | 'connect'
     | 'disconnect'
     | 'set_input'
-    | 'clear_input';
+    | 'clear_input'
+    | 'set_annotation'
+    | 'remove_annotation';
   /**
    * The command's arguments, as sent on their own.
    */
