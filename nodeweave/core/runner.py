@@ -13,7 +13,6 @@ import asyncio
 import concurrent.futures
 import functools
 import logging
-import os
 import time
 import traceback
 import types
@@ -27,10 +26,16 @@ from .scheduler import Scheduler
 log = logging.getLogger("nodeweave.core")
 
 
+def _folder(path: str | None) -> str:
+    """The folder part of a module's file name, separator included (no os.path in the core)."""
+    text = path or ""
+    return text[: max(text.rfind("/"), text.rfind("\\")) + 1] or "\0"
+
+
 _ENGINE_DIRS = (
-    os.path.dirname(os.path.abspath(__file__)) + os.sep,  # nodeweave/core: the engine itself
-    os.path.dirname(asyncio.__file__) + os.sep,
-    os.path.dirname(concurrent.futures.__file__) + os.sep,
+    _folder(__file__),  # nodeweave/core: the engine itself
+    _folder(asyncio.__file__),
+    _folder(concurrent.futures.__file__),
 )
 
 
