@@ -133,3 +133,17 @@ async def test_a_group_moved_with_its_nodes_is_one_undo_step(rpc: Client) -> Non
     assert state["nodes"][0]["properties"]["position"] == {"x": 0, "y": 0}
     await rpc.call("apply_edits", edits=[{"cmd": "remove_annotation", "kwargs": {"id": "g"}}])
     assert (await rpc.call("get_state"))["annotations"] == []
+
+
+async def test_a_deleted_node_leaves_its_group_in_the_same_undo_step(rpc: Client) -> None:
+    a = (await rpc.call("add_node", node_id="t.add1"))["uuid"]
+    b = (await rpc.call("add_node", node_id="t.add1"))["uuid"]
+    await rpc.call("set_annotation", id="g", annotation={**GROUP, "nodes": [a, b]})
+    await rpc.call("remove_node", uuid=a)
+    assert (await rpc.call("get_state"))["annotations"][0]["nodes"] == [b]
+    assert (await rpc.call("undo"))["label"] == "delete t.add1"
+    state = await rpc.call("get_state")
+    assert state["annotations"][0]["nodes"] == [a, b]
+    assert {n["uuid"] for n in state["nodes"]} == {a, b}
+    assert (await rpc.call("redo"))["applied"] is True
+    assert (await rpc.call("get_state"))["annotations"][0]["nodes"] == [b]

@@ -71,9 +71,15 @@ class GraphEditor:
 
     def remove_node(self, uuid: str) -> None:
         undo = self._restore_ops(uuid)
-        self.ns.remove_node(uuid)
-        view_id = undo[0][1]["node_id"]
-        self._record(f"delete {view_id}", undo, [("remove_node", {"uuid": uuid})])
+        label = f"delete {undo[0][1]['node_id']}"
+        with self._grouped(label):
+            self.ns.remove_node(uuid)
+            self._record(label, undo, [("remove_node", {"uuid": uuid})])
+            # The groups that framed it let it go, in the same step (undo puts it back in).
+            for annotation_id, annotation in self.ns.annotations().items():
+                if uuid in annotation["nodes"]:
+                    nodes = [n for n in annotation["nodes"] if n != uuid]
+                    self.set_annotation(annotation_id, {**annotation, "nodes": nodes})
 
     def update_node(self, uuid: str, properties: dict[str, Any], *, merge: bool = True) -> None:
         before = self.ns.node(uuid).properties
