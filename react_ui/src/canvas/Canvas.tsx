@@ -59,6 +59,7 @@ import { deleteEdits, moveEdits, sendEdits } from './edits';
 import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
+import { ZoomMark } from './ZoomMark';
 import { CanvasTools } from './CanvasTools';
 import { arrange } from '../arrange/arrange';
 import { useWorkflowFile } from '../workflow/useWorkflowFile';
@@ -615,6 +616,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           aria-label="Graph canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+          <ZoomMark target={wrapper} />
           <AnnotationLayer annotations={annotationList} handlers={annotations} />
           <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
           <Controls showInteractive={false} />
