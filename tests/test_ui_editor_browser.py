@@ -576,3 +576,39 @@ def test_arrange_then_export_and_import_the_workflow(
     page.get_by_test_id("import-file").set_input_files(str(saved))
     page.get_by_test_id("confirm-ok").click()
     expect(cards(page)).to_have_count(3)
+
+
+def test_every_worker_row_says_unknown_while_the_hub_is_down_and_live_again_after(
+    browser: Browser, tmp_path: Path
+) -> None:
+    env = {"PIP_NO_INDEX": "1"}
+    first = HubProcess(tmp_path, env)
+    port = first.port
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
+    try:
+        first.new_worker("alpha")
+        first.new_worker("beta", start=False)
+        page = context.new_page()
+        page.goto(first.page_url())
+        rows = page.get_by_test_id("worker-row")
+        expect(rows).to_have_count(2)
+        pills = page.get_by_test_id("worker-status")
+        expect(pills).to_have_text(["running", "stopped"])
+
+        first.close()  # the hub process goes away (and its workers with it)
+        expect(pills).to_have_text(["unknown (hub unreachable)"] * 2, timeout=20_000)
+        for i in range(2):
+            expect(rows.nth(i)).to_have_attribute("data-shown-status", "unknown")
+        shot(page, "editor-hub-unreachable")
+
+        second = HubProcess(tmp_path, env, port=port)  # back on the same address
+        try:
+            expect(rows.first).not_to_have_attribute("data-shown-status", "unknown", timeout=30_000)
+            expect(rows.nth(1)).to_have_attribute("data-shown-status", "stopped")
+            expect(pills.nth(1)).to_have_text("stopped")
+            shot(page, "editor-hub-back")
+        finally:
+            second.close()
+    finally:
+        context.close()
+        first.close()

@@ -61,10 +61,12 @@ def free_port() -> int:
 class HubProcess:
     """``nodeweave up`` on a free port with its own state directory (token: ``TOKEN``)."""
 
-    def __init__(self, root: Path, env: dict[str, str] | None = None) -> None:
+    def __init__(
+        self, root: Path, env: dict[str, str] | None = None, port: int | None = None
+    ) -> None:
         self.root = root
         self.state = make_state(root)
-        self.port = free_port()
+        self.port = port or free_port()
         self.log = root / "hub.log"
         env = {
             **os.environ,

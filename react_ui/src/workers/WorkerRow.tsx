@@ -9,6 +9,7 @@ import {
   displayStatus,
   failureNote,
   progressFraction,
+  shownStatus,
   workerSummary,
   type WorkerAction,
 } from './status';
@@ -47,6 +48,7 @@ export function WorkerRow({
   }, [selected]);
   const { id, name } = worker;
   const status = displayStatus(worker);
+  const shown = shownStatus(worker, connected);
   const can = availableActions(status);
   const note = failureNote(worker);
   const deleting = isPending(id, 'delete');
@@ -83,6 +85,7 @@ export function WorkerRow({
       data-testid="worker-row"
       data-worker-id={id}
       data-status={status}
+      data-shown-status={shown.key}
       aria-current={selected ? 'true' : undefined}
       aria-busy={deleting || undefined}
     >
@@ -96,8 +99,13 @@ export function WorkerRow({
         >
           {name}
         </button>
-        <span className={`nw-worker-pill nw-pill-${status}`} data-testid="worker-status">
-          {status}
+        <span
+          className={`nw-worker-pill nw-pill-${shown.key}`}
+          data-testid="worker-status"
+          data-status={shown.key}
+          title={shown.title}
+        >
+          {shown.label}
         </span>
       </div>
       <div className="nw-worker-line nw-worker-sub">

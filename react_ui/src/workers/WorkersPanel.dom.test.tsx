@@ -83,6 +83,20 @@ function key(el: Element, k: string) {
 }
 
 describe('WorkersPanel', () => {
+  it('shows every row as unknown while the hub is unreachable, and the live status again after', () => {
+    const { hub } = fakeHub([rec('zeta', { status: 'running', port: 9000 }), rec('alpha')]);
+    render({ ...hub, state: 'waiting' });
+    for (const id of ['zeta', 'alpha']) {
+      expect(inRow(id, 'worker-status')?.textContent).toBe('unknown (hub unreachable)');
+      expect(inRow(id, 'worker-status')?.dataset.status).toBe('unknown');
+      expect(row(id).dataset.shownStatus).toBe('unknown');
+    }
+    render(hub);
+    expect(inRow('zeta', 'worker-status')?.textContent).toBe('running');
+    expect(inRow('alpha', 'worker-status')?.textContent).toBe('stopped');
+    expect(row('zeta').dataset.shownStatus).toBe('running');
+  });
+
   it('lists workers by name with status and the actions that fit', () => {
     const { hub } = fakeHub([rec('zeta', { status: 'running', port: 9000, pid: 7 }), rec('alpha'), rec('mid', { status: 'starting' })]);
     render(hub, 'zeta');

@@ -7,6 +7,8 @@ import {
   parseRequirements,
   pendingKey,
   progressFraction,
+  shownStatus,
+  UNREACHABLE_LABEL,
   workerSummary,
 } from './status';
 
@@ -119,5 +121,16 @@ describe('pendingKey', () => {
   it('tells actions and workers apart', () => {
     expect(pendingKey('a', 'start')).not.toBe(pendingKey('a', 'stop'));
     expect(pendingKey('a', 'start')).not.toBe(pendingKey('b', 'start'));
+  });
+});
+
+describe('shownStatus', () => {
+  it('is the live status while connected and unknown while the hub is unreachable', () => {
+    const w: WorkerRecord = { id: 'a', name: 'A', status: 'running' };
+    expect(shownStatus(w, true)).toEqual({ key: 'running', label: 'running', title: undefined });
+    const lost = shownStatus(w, false);
+    expect(lost.key).toBe('unknown');
+    expect(lost.label).toBe(UNREACHABLE_LABEL);
+    expect(lost.title).toContain('running');
   });
 });

@@ -15,6 +15,25 @@ export function displayStatus(w: WorkerRecord): WorkerStatus {
   return w.status === 'stopped' && w.env_error ? 'failed' : w.status;
 }
 
+/** What a row's pill says: the live status, or `unknown` while the hub cannot be reached. */
+export interface ShownStatus {
+  key: WorkerStatus | 'unknown';
+  label: string;
+  title: string | undefined;
+}
+
+export const UNREACHABLE_LABEL = 'unknown (hub unreachable)';
+
+export function shownStatus(w: WorkerRecord, connected: boolean): ShownStatus {
+  const status = displayStatus(w);
+  if (connected) return { key: status, label: status, title: undefined };
+  return {
+    key: 'unknown',
+    label: UNREACHABLE_LABEL,
+    title: `The hub cannot be reached: the last known status was “${status}”`,
+  };
+}
+
 export interface ActionAvailability {
   start: boolean;
   stop: boolean;
