@@ -612,3 +612,30 @@ def test_every_worker_row_says_unknown_while_the_hub_is_down_and_live_again_afte
     finally:
         context.close()
         first.close()
+
+
+def test_the_theme_follows_the_system_and_the_header_toggle_keeps_a_light_pick(
+    browser: Browser, hub: HubProcess
+) -> None:
+    hub.new_worker("themed")
+    slider = add(hub, "themed", "numbers.slider", 0, 0, value=7)
+    total = add(hub, "themed", "numbers.add", 320, 0, b=1)
+    hub.worker_call("themed", "connect", src=slider, src_io="out", dst=total, dst_io="a")
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, color_scheme="dark")
+    try:
+        page = context.new_page()
+        open_worker(page, hub, "themed")
+        root = page.locator("html")
+        expect(root).to_have_attribute("data-theme", "dark")  # the system's
+        expect(output_preview(page, total, "out")).to_contain_text("8")
+        page.get_by_test_id("theme-toggle").click()
+        expect(root).to_have_attribute("data-theme", "light")
+        background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(243, 245, 248)", background
+        shot(page, "editor-light-theme")
+        page.reload()
+        expect(root).to_have_attribute("data-theme", "light")  # the pick is kept
+        page.get_by_test_id("theme-toggle").click()
+        expect(root).to_have_attribute("data-theme", "dark")
+    finally:
+        context.close()

@@ -6,6 +6,7 @@ import { useHub } from './hooks/useHub';
 import { ToastProvider } from './ui/toast';
 import { WorkersPanel } from './workers/WorkersPanel';
 import { Workspace } from './Workspace';
+import { ThemeToggle } from './theme/ThemeToggle';
 
 const HASH_PREFIX = '#/w/';
 
@@ -52,6 +53,7 @@ function Shell({ token }: { token: string | null }) {
         <span className="brand">nodeweave</span>
         {record && <span className="topbar-worker">{record.name}</span>}
         <span className="spacer" />
+        <ThemeToggle />
         <span className={`conn conn-${hub.state}`} data-testid="connection-state" data-state={hub.state}>
           {hub.state === 'open' ? 'hub connected' : hub.state === 'waiting' ? 'hub: reconnecting…' : `hub: ${hub.state}`}
         </span>

@@ -60,6 +60,7 @@ import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
 import { ZoomMark } from './ZoomMark';
+import { useTheme } from '../theme/useTheme';
 import { CanvasTools } from './CanvasTools';
 import { arrange } from '../arrange/arrange';
 import { useWorkflowFile } from '../workflow/useWorkflowFile';
@@ -581,6 +582,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     onSelect(null);
   }, [onSelect]);
 
+  const theme = useTheme();
   const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
 
   return (
@@ -604,7 +606,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onPaneContextMenu={onPaneContextMenu}
           onMoveStart={closeMenu}
           onNodeDragStart={closeMenu}
-          colorMode="dark"
+          colorMode={theme}
           deleteKeyCode={null}
           zoomOnDoubleClick={false}
           panActivationKeyCode={null}
