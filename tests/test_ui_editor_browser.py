@@ -639,3 +639,36 @@ def test_the_theme_follows_the_system_and_the_header_toggle_keeps_a_light_pick(
         expect(root).to_have_attribute("data-theme", "dark")
     finally:
         context.close()
+
+
+def test_a_card_dragged_out_of_a_group_leaves_it_in_the_same_step(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("members")
+    a = add(hub, "members", "numbers.number", 0, 0, value=1.0)
+    b = add(hub, "members", "numbers.number", 320, 0, value=2.0)
+    frame = {"x": -32, "y": -68, "width": 624, "height": 260}
+    group = {"kind": "group", "title": "Both", "text": "", "color": "", "nodes": [a, b], **frame}
+    hub.worker_call("members", "set_annotation", id="g1", annotation=group)
+    open_worker(page, hub, "members")
+    expect(cards(page)).to_have_count(2)
+    expect(page.get_by_test_id("group")).to_have_count(1)
+
+    def members() -> set[str]:
+        (only,) = state(hub, "members")["annotations"]
+        return set(only["nodes"])
+
+    badge = card(page, b).get_by_test_id("node-status").bounding_box()
+    assert badge is not None
+    page.mouse.move(badge["x"] + 5, badge["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(badge["x"] + 60, badge["y"] + 420, steps=10)
+    page.mouse.up()
+    wait_until(lambda: members() == {a})
+    assert node_of(hub, "members", b)["properties"]["position"]["y"] > 300
+    shot(page, "editor-card-left-group")
+    # one step: undo puts the card back and into the group again
+    page.locator(".react-flow__pane").click(position={"x": 60, "y": 700})
+    page.keyboard.press("Control+z")
+    wait_until(lambda: members() == {a, b})
+    assert node_of(hub, "members", b)["properties"]["position"]["y"] < 50

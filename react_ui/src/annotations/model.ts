@@ -78,3 +78,38 @@ export function moveEdits(a: Annotation, d: XY, positions: ReadonlyMap<string, X
   }
   return { label: a.kind === 'group' ? `Move group ${a.title || ''}`.trim() : 'Move note', edits };
 }
+
+/** Is the centre of `box` inside the frame? (How a card counts as in a group.) */
+function centreInside(box: Box, frame: Box): boolean {
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  return cx >= frame.x && cx <= frame.x + frame.width && cy >= frame.y && cy <= frame.y + frame.height;
+}
+
+/**
+ * After cards moved (their new boxes): each group whose frame a card left or entered gets its
+ * new node list, as `set_annotation` edits to send in the same step as the move. A card is in a
+ * group when its centre lies in the group's frame.
+ */
+export function membershipEdits(annotations: readonly Annotation[], moved: ReadonlyMap<string, Box>): Edit[] {
+  const edits: Edit[] = [];
+  for (const a of annotations) {
+    if (a.kind !== 'group') continue;
+    const frame = annotationBox(a);
+    const nodes = [...(a.nodes ?? [])];
+    let changed = false;
+    for (const [uuid, box] of moved) {
+      const member = nodes.indexOf(uuid);
+      const inside = centreInside(box, frame);
+      if (inside && member < 0) {
+        nodes.push(uuid);
+        changed = true;
+      } else if (!inside && member >= 0) {
+        nodes.splice(member, 1);
+        changed = true;
+      }
+    }
+    if (changed) edits.push(setEdit({ ...a, nodes }));
+  }
+  return edits;
+}

@@ -70,6 +70,7 @@ import { useClipboardActions } from '../clipboard/useClipboardActions';
 import { usePalette } from '../palette/usePalette';
 import { AnnotationLayer } from '../annotations/AnnotationLayer';
 import { useAnnotations } from '../annotations/useAnnotations';
+import { groupEditsAfterMove } from './groupMembership';
 import { annotationBox, NOTE_SIZE } from '../annotations/model';
 import { isEmptyCanvasAt, isFreeCanvasAt, looseWire } from '../palette/looseWire';
 import './canvas.css';
@@ -162,8 +163,10 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         pins.current.set(uuid, position);
         changed.set(uuid, position);
       }
-      // nodes dragged together are moved back together: one step of the history
-      const { label, edits } = moveEdits(changed);
+      // nodes dragged together are moved back together, and the groups they left or entered
+      // follow: one step of the history
+      const { label, edits: moveSteps } = moveEdits(changed);
+      const edits = [...moveSteps, ...groupEditsAfterMove(nodesRef.current, workerRef.current.graph.annotations, changed)];
       sendEdits(client, label, edits).catch((err: unknown) => {
         for (const [uuid, position] of changed) {
           if (pins.current.get(uuid) === position) pins.current.delete(uuid);
