@@ -488,6 +488,8 @@ def test_running_nodes_show_progress_then_done(page: Page, hub: HubProcess) -> N
     expect(bar).to_be_visible()
     first = float(bar.get_attribute("value") or 0)
     wait_until(lambda: float(bar.get_attribute("value") or 0) > first, timeout=5)
+    # The message is on the card, not only in a tooltip.
+    expect(card(page, uuid).get_by_test_id("node-progress-text")).to_contain_text("%")
     shot(page, "12-progress")
     expect(card(page, uuid)).to_have_attribute("data-status", "done", timeout=10_000)
     expect(card(page, uuid).get_by_test_id("node-progress")).to_have_count(0)

@@ -65,14 +65,19 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
         {!info.placeholder && <RunButton uuid={uuid} status={status} />}
       </header>
       {status === 'running' && progress && (
-        <progress
-          className="nw-card-progress"
-          data-testid="node-progress"
-          max={1}
-          value={progress.fraction ?? undefined}
-          title={progress.message || progressTitle(progress)}
-          aria-label={progressTitle(progress)}
-        />
+        <div className="nw-card-progress-row">
+          <progress
+            className="nw-card-progress"
+            data-testid="node-progress"
+            max={1}
+            value={progress.fraction ?? undefined}
+            title={progressTitle(progress)}
+            aria-label={progressTitle(progress)}
+          />
+          <div className="nw-card-progress-text" data-testid="node-progress-text" title={progressTitle(progress)}>
+            {progressTitle(progress)}
+          </div>
+        </div>
       )}
       {info.placeholder && <div className="nw-card-note">Missing type: {info.node_id}</div>}
       {info.error && <NodeError error={info.error} />}
