@@ -245,13 +245,12 @@ def fig_workers(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, fl
     return {"workers": summary(samples)}
 
 
-def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
-    hub.call("create_worker", name="big")
-    hub.call("start_worker", id="big")
+def pairs_document(pairs: int, per_row: int) -> dict[str, Any]:
+    """``pairs`` Number → Negate pairs in rows of ``per_row``: 2 × pairs nodes, pairs edges."""
     nodes, edges = [], []
-    for i in range(100):
+    for i in range(pairs):
         src, dst = f"n{i:03d}", f"m{i:03d}"
-        x, y = (i % 10) * 520, (i // 10) * 200
+        x, y = (i % per_row) * 520, (i // per_row) * 200
         nodes.append(
             {
                 "uuid": src,
@@ -264,13 +263,51 @@ def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, f
             {
                 "uuid": dst,
                 "node_id": "numbers.negate",
-                "inputs": {},
                 "properties": {"position": {"x": x + 260, "y": y}},
             }
         )
         edges.append({"src": src, "src_io": "out", "dst": dst, "dst_io": "value"})
-    document = {"schema_version": 1, "nodes": nodes, "edges": edges}
-    hub.worker_call("big", "import_workflow", document=document)
+    return {"schema_version": 1, "nodes": nodes, "edges": edges}
+
+
+def chain_document(
+    prefix: str, head: str, length: int, per_row: int, row_height: int
+) -> dict[str, Any]:
+    """A ``head`` node (value 0) feeding ``length - 1`` Add nodes (+1 each) in a chain."""
+    nodes = [
+        {
+            "uuid": f"{prefix}0",
+            "node_id": head,
+            "inputs": {"value": 0},
+            "properties": {"position": {"x": 0, "y": 0}},
+        }
+    ]
+    edges = []
+    for i in range(1, length):
+        position = {"x": 280 * (i % per_row), "y": row_height * (i // per_row)}
+        nodes.append(
+            {
+                "uuid": f"{prefix}{i}",
+                "node_id": "numbers.add",
+                "inputs": {"b": 1},
+                "properties": {"position": position},
+            }
+        )
+        edges.append(
+            {"src": f"{prefix}{i - 1}", "src_io": "out", "dst": f"{prefix}{i}", "dst_io": "a"}
+        )
+    return {"schema_version": 1, "nodes": nodes, "edges": edges}
+
+
+def worker_with(hub: Hub, worker_id: str, document: dict[str, Any]) -> None:
+    """Create and start a worker named ``worker_id`` holding ``document``."""
+    hub.call("create_worker", name=worker_id)
+    hub.call("start_worker", id=worker_id)
+    hub.worker_call(worker_id, "import_workflow", document=document)
+
+
+def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
+    worker_with(hub, "big", pairs_document(100, per_row=10))
     got = hub.worker_call("big", "get_state")
     if len(got["nodes"]) != 200 or len(got["edges"]) != 100:
         raise BenchError("the 200-node workflow did not load")
@@ -285,31 +322,7 @@ def fig_graph200(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, f
 
 
 def fig_graph1000(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
-    hub.call("create_worker", name="huge")
-    hub.call("start_worker", id="huge")
-    nodes, edges = [], []
-    for i in range(500):
-        src, dst = f"n{i:03d}", f"m{i:03d}"
-        x, y = (i % 20) * 520, (i // 20) * 200
-        nodes.append(
-            {
-                "uuid": src,
-                "node_id": "numbers.number",
-                "inputs": {"value": i},
-                "properties": {"position": {"x": x, "y": y}},
-            }
-        )
-        nodes.append(
-            {
-                "uuid": dst,
-                "node_id": "numbers.negate",
-                "properties": {"position": {"x": x + 260, "y": y}},
-            }
-        )
-        edges.append({"src": src, "src_io": "out", "dst": dst, "dst_io": "value"})
-    hub.worker_call(
-        "huge", "import_workflow", document={"schema_version": 1, "nodes": nodes, "edges": edges}
-    )
+    worker_with(hub, "huge", pairs_document(500, per_row=20))
     wanted = [
         ('.react-flow__node[style*="visibility: visible"] [data-testid="node-card"]', 1000),
         (".react-flow__edge path", 500),
@@ -478,30 +491,7 @@ async ([first, last, value, expected]) => {
 
 
 def fig_chain(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
-    hub.call("create_worker", name="chain")
-    hub.call("start_worker", id="chain")
-    nodes = [
-        {
-            "uuid": "c0",
-            "node_id": "numbers.number",
-            "inputs": {"value": 0},
-            "properties": {"position": {"x": 0, "y": 0}},
-        }
-    ]
-    edges = []
-    for i in range(1, 10):
-        nodes.append(
-            {
-                "uuid": f"c{i}",
-                "node_id": "numbers.add",
-                "inputs": {"b": 1},
-                "properties": {"position": {"x": 280 * (i % 5), "y": 260 * (i // 5)}},
-            }
-        )
-        edges.append({"src": f"c{i - 1}", "src_io": "out", "dst": f"c{i}", "dst_io": "a"})
-    hub.worker_call(
-        "chain", "import_workflow", document={"schema_version": 1, "nodes": nodes, "edges": edges}
-    )
+    worker_with(hub, "chain", chain_document("c", "numbers.number", 10, 5, 260))
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     try:
         page: Page = context.new_page()
@@ -575,30 +565,7 @@ async ([slider, last, values, gap]) => {
 
 
 def fig_drag(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, float]]:
-    hub.call("create_worker", name="drag")
-    hub.call("start_worker", id="drag")
-    nodes = [
-        {
-            "uuid": "d0",
-            "node_id": "numbers.slider",
-            "inputs": {"value": 0},
-            "properties": {"position": {"x": 0, "y": 0}},
-        }
-    ]
-    edges = []
-    for i in range(1, 200):
-        nodes.append(
-            {
-                "uuid": f"d{i}",
-                "node_id": "numbers.add",
-                "inputs": {"b": 1},
-                "properties": {"position": {"x": 280 * (i % 20), "y": 240 * (i // 20)}},
-            }
-        )
-        edges.append({"src": f"d{i - 1}", "src_io": "out", "dst": f"d{i}", "dst_io": "a"})
-    hub.worker_call(
-        "drag", "import_workflow", document={"schema_version": 1, "nodes": nodes, "edges": edges}
-    )
+    worker_with(hub, "drag", chain_document("d", "numbers.slider", 200, 20, 240))
     context = browser.new_context(viewport={"width": 1440, "height": 900})
     fps, last = [], []
     try:

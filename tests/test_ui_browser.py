@@ -11,18 +11,18 @@ import os
 import re
 import signal
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from .ui_helpers import (
-    ARTIFACTS,
-    CHROMIUM_ARGS,
     HubProcess,
-    chromium_path,
+    card,
     hub_process,
+    launch_chromium,
+    open_page,
+    shot,
     wait_until,
 )
 
@@ -41,42 +41,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:
-        pytest.fail(
-            "the browser tests need the system Chromium: apt-get install -y chromium "
-            "(or point NODEWEAVE_CHROMIUM at a Chromium binary)"
-        )
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-class PageErrors(list[str]):
-    """Uncaught exceptions in the page (console noise such as a refused reconnect is allowed)."""
+    with launch_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    opened = context.new_page()
-    errors = PageErrors()
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with open_page(browser, 1440, 900) as opened:
         yield opened
-    finally:
-        context.close()
-    assert not errors, errors
-
-
-def shot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
 
 
 # --- page helpers ---------------------------------------------------------------------------
@@ -91,10 +63,6 @@ def open_worker(page: Page, hub: HubProcess, worker_id: str) -> None:
 
 def cards(page: Page) -> Locator:
     return page.locator('[data-testid="node-card"]')
-
-
-def card(page: Page, uuid: str) -> Locator:
-    return page.locator(f'[data-testid="node-card"][data-uuid="{uuid}"]')
 
 
 def uuids(page: Page) -> set[str]:

@@ -14,12 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from .test_ui_browser import (
-    PageErrors,
     add_from_library,
-    card,
     cards,
     handle,
     input_row,
@@ -27,10 +25,18 @@ from .test_ui_browser import (
     open_worker,
     output_preview,
     own_value,
-    shot,
     state,
 )
-from .ui_helpers import CHROMIUM_ARGS, HubProcess, chromium_path, hub_process, wait_until
+from .ui_helpers import (
+    HubProcess,
+    PageErrors,
+    card,
+    hub_process,
+    launch_chromium,
+    open_page,
+    shot,
+    wait_until,
+)
 
 pytestmark = pytest.mark.timeout(240)
 
@@ -45,28 +51,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:
-        pytest.fail("the browser tests need the system Chromium: apt-get install -y chromium")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launch_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    opened = context.new_page()
-    errors = PageErrors()
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with open_page(browser, 1440, 900) as opened:
         yield opened
-    finally:
-        context.close()
-    assert not errors, errors
 
 
 def add(hub: HubProcess, worker: str, node_id: str, x: int, y: int, **inputs: object) -> str:

@@ -9,17 +9,17 @@ the first Vega chart. Screenshots go to ``test-artifacts/ui/`` (``NODEWEAVE_ARTI
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from .ui_helpers import (
-    ARTIFACTS,
-    CHROMIUM_ARGS,
     HubProcess,
-    chromium_path,
+    card,
     hub_process,
+    launch_chromium,
+    open_page,
+    shot,
     wait_until,
 )
 
@@ -64,39 +64,14 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    path = chromium_path()
-    if path is None:
-        pytest.fail("the browser tests need the system Chromium: apt-get install -y chromium")
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
+    with launch_chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1500, "height": 950})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda exc: errors.append(str(exc)))
-    try:
+    with open_page(browser, 1500, 950) as opened:
         yield opened
-    finally:
-        context.close()
-    assert not errors, errors
-
-
-def shot(page: Page, name: str) -> Path:
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path))
-    return path
-
-
-def card(page: Page, uuid: str) -> Locator:
-    return page.locator(f'[data-testid="node-card"][data-uuid="{uuid}"]')
 
 
 def vega_scripts(page: Page) -> int:

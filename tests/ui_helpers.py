@@ -22,6 +22,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
+import pytest
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
+
 from nodeweave.client import Client
 
 from .hub_helpers import TOKEN, kill_all, make_state
@@ -178,3 +181,52 @@ def upload_file(hub: HubProcess, worker_id: str, name: str, data: bytes) -> str:
     )
     with urllib.request.urlopen(request, timeout=10) as response:
         return str(json.loads(response.read())["path"])
+
+
+# --- the browser and its pages (one copy for every browser test module) ----------------------
+
+
+@contextlib.contextmanager
+def launch_chromium() -> Iterator[Browser]:
+    """The system Chromium, launched by path (no browser download), closed at the end."""
+    path = chromium_path()
+    if path is None:
+        pytest.fail(
+            "the browser tests need the system Chromium: apt-get install -y chromium "
+            "(or point NODEWEAVE_CHROMIUM at a Chromium binary)"
+        )
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+
+
+class PageErrors(list[str]):
+    """Uncaught exceptions in the page (console noise such as a refused reconnect is allowed)."""
+
+
+@contextlib.contextmanager
+def open_page(browser: Browser, width: int, height: int, **context: Any) -> Iterator[Page]:
+    """A page in a fresh browser context; fails the test if the page raised anything."""
+    ctx = browser.new_context(viewport={"width": width, "height": height}, **context)
+    opened = ctx.new_page()
+    errors = PageErrors()
+    opened.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield opened
+    finally:
+        ctx.close()
+    assert not errors, errors
+
+
+def shot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+def card(page: Page, uuid: str) -> Locator:
+    return page.locator(f'[data-testid="node-card"][data-uuid="{uuid}"]')

@@ -24,6 +24,7 @@ from .library import Library, LibraryChange
 from .options import OptionsTracker
 from .runner import Runner
 from .scheduler import Scheduler
+from .spec import NodeSpec
 from .values import NO_VALUE
 
 log = logging.getLogger("nodeweave.core")
@@ -88,11 +89,7 @@ class NodeSpace:
         properties: Mapping[str, Any] | None = None,
     ) -> str:
         """Add a node of library type ``node_id``; returns its uuid."""
-        spec = self.library.get(node_id)
-        node_uuid = uuid if uuid is not None else self._new_uuid()
-        self._scheduler.add_node(node_uuid, node_id, spec, inputs, properties)
-        self._edited()
-        return node_uuid
+        return self._add(node_id, self.library.get(node_id), uuid, inputs, properties)
 
     def add_placeholder(
         self,
@@ -102,12 +99,21 @@ class NodeSpace:
         inputs: Mapping[str, Any] | None = None,
         properties: Mapping[str, Any] | None = None,
     ) -> str:
-        """Add a node of a type the library does not know: it keeps its data (as a loaded
-        document's would) and comes to life when a module provides the type."""
-        if node_id in self.library:
-            return self.add_node(node_id, uuid=uuid, inputs=inputs, properties=properties)
+        """Like :meth:`add_node`, but a type the library does not know gives a placeholder that
+        keeps its data (as a loaded document's would) and comes to life when a module provides
+        the type."""
+        return self._add(node_id, self.library.find(node_id), uuid, inputs, properties)
+
+    def _add(
+        self,
+        node_id: str,
+        spec: NodeSpec | None,
+        uuid: str | None,
+        inputs: Mapping[str, Any] | None,
+        properties: Mapping[str, Any] | None,
+    ) -> str:
         node_uuid = uuid if uuid is not None else self._new_uuid()
-        self._scheduler.add_node(node_uuid, node_id, None, inputs, properties)
+        self._scheduler.add_node(node_uuid, node_id, spec, inputs, properties)
         self._edited()
         return node_uuid
 

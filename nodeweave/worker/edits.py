@@ -3,7 +3,8 @@
 :class:`GraphEditor` is what the worker's edit commands call. Every edit works out, before it
 changes anything, the edits that would take it back (see :mod:`nodeweave.worker.history`), so
 that undo replays a few small edits instead of reloading the graph. ``apply_edits`` runs a list
-of edits as one step, all or nothing: a paste, a multi-selection deleted or moved.
+of edits as one step, all or nothing: a paste, a multi-selection deleted or moved. Which
+commands are edits is said once, by the protocol's ``Edit`` model.
 """
 
 from __future__ import annotations
@@ -19,21 +20,6 @@ from nodeweave.protocol.envelope import ErrorCode
 
 from .history import EditHistory, Op, Step
 from .views import json_value
-
-EDIT_COMMANDS = frozenset(
-    {
-        "add_node",
-        "remove_node",
-        "update_node",
-        "connect",
-        "disconnect",
-        "set_input",
-        "clear_input",
-        "set_annotation",
-        "remove_annotation",
-    }
-)
-"""What ``apply_edits`` accepts (and what undo and redo replay, with ``load_document``)."""
 
 
 class EditConflict(NodeweaveError):
@@ -114,14 +100,15 @@ class GraphEditor:
         self._record("disconnect", [("connect", edge)], [("disconnect", edge)])
 
     def set_input(self, uuid: str, io: str, value: Any) -> bool:
-        undo = self._input_undo(uuid, io)
+        view = self.ns.node(uuid)  # once: a dragged slider comes through here many times
+        undo = self._input_undo(uuid, io, view.own_values.get(io, NO_VALUE))
         changed = self.ns.set_input(uuid, io, value)
         if changed:
-            stored = self.ns.node(uuid).own_values.get(io, value)
+            stored = self.ns.get_input(uuid, io)  # as validated (set_input refuses edge inputs)
             ok, plain = json_value(stored)
             redo = {"uuid": uuid, "io": io, "value": plain if ok else value}
             self._record(
-                f"set {self.ns.node(uuid).name}.{io}",
+                f"set {view.name}.{io}",
                 undo,
                 [("set_input", redo)],
                 key=("input", uuid, io),
@@ -129,11 +116,12 @@ class GraphEditor:
         return changed
 
     def clear_input(self, uuid: str, io: str) -> bool:
-        undo = self._input_undo(uuid, io)
+        view = self.ns.node(uuid)
+        undo = self._input_undo(uuid, io, view.own_values.get(io, NO_VALUE))
         changed = self.ns.clear_input(uuid, io)
         if changed:
             self._record(
-                f"clear {self.ns.node(uuid).name}.{io}",
+                f"clear {view.name}.{io}",
                 undo,
                 [("clear_input", {"uuid": uuid, "io": io})],
             )
@@ -244,9 +232,8 @@ class GraphEditor:
         properties: dict[str, Any],
         allow_missing: bool,
     ) -> str:
-        if allow_missing and node_id not in self.ns.library:
-            return self.ns.add_placeholder(node_id, uuid=uuid, inputs=inputs, properties=properties)
-        return self.ns.add_node(node_id, uuid=uuid, inputs=inputs, properties=properties)
+        add = self.ns.add_placeholder if allow_missing else self.ns.add_node
+        return add(node_id, uuid=uuid, inputs=inputs, properties=properties)
 
     def _restore_ops(self, uuid: str) -> list[Op]:
         """The edits that bring a node back as it is now: itself, its values, its edges."""
@@ -270,8 +257,8 @@ class GraphEditor:
         ops += [("connect", e.to_dict()) for e in self.ns.edges() if uuid in (e.src, e.dst)]
         return ops
 
-    def _input_undo(self, uuid: str, io: str) -> list[Op]:
-        own = self.ns.node(uuid).own_values.get(io, NO_VALUE)
+    def _input_undo(self, uuid: str, io: str, own: Any) -> list[Op]:
+        """The edit that puts back ``own``, the input's own value before (or its absence)."""
         if own is NO_VALUE:
             return [("clear_input", {"uuid": uuid, "io": io})]
         ok, plain = json_value(own)
@@ -328,4 +315,4 @@ class GraphEditor:
             self._group = None
 
 
-__all__ = ["EDIT_COMMANDS", "EditConflict", "GraphEditor"]
+__all__ = ["EditConflict", "GraphEditor"]
