@@ -299,3 +299,23 @@ async def test_import_is_one_step_back_to_the_graph_before(rpc: Client) -> None:
     assert set((await graph(rpc))["nodes"]) == {"n"}
     assert (await rpc.call("undo"))["label"] == "import workflow"
     assert await graph(rpc) == before
+
+
+async def test_a_node_added_without_a_position_gets_a_free_one_and_keeps_it_on_redo(
+    rpc: Client,
+) -> None:
+    first = (await rpc.call("add_node", node_id="t.add1"))["uuid"]
+    placed = (await graph(rpc))["nodes"][first]["properties"]["position"]
+    assert placed == {"x": 0.0, "y": 0.0}
+    # a card already sits right of the first: the next one goes below it, not on it
+    await rpc.call("add_node", node_id="t.add1", properties={"position": {"x": 10, "y": 500}})
+    await rpc.call("add_node", node_id="t.add1", properties={"position": {"x": 310, "y": 500}})
+    third = (await rpc.call("add_node", node_id="t.add"))["uuid"]
+    position = (await graph(rpc))["nodes"][third]["properties"]["position"]
+    assert position["x"] == 610 and position["y"] == 500
+    await rpc.call("undo")
+    await rpc.call("redo")
+    assert (await graph(rpc))["nodes"][third]["properties"]["position"] == position
+    # a position the client gives is kept as it is, even on top of another card
+    given = await rpc.call("add_node", node_id="t.add1", properties={"position": {"x": 0, "y": 0}})
+    assert (await graph(rpc))["nodes"][given["uuid"]]["properties"]["position"] == {"x": 0, "y": 0}

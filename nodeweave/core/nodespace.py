@@ -201,6 +201,10 @@ class NodeSpace:
     def nodes(self) -> list[NodeView]:
         return [self.node(u) for u in self._scheduler.nodes]
 
+    def properties(self) -> list[dict[str, Any]]:
+        """Every node's free properties, in the order the nodes were added (no copies: read only)."""
+        return [n.props for n in self._scheduler.nodes.values()]
+
     def node_uuids(self) -> list[str]:
         return list(self._scheduler.nodes)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.placement import free_position, position_of
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol.envelope import ErrorCode
 
@@ -44,12 +45,16 @@ class GraphEditor:
         properties: dict[str, Any] | None = None,
         allow_missing: bool = False,
     ) -> str:
-        new = self._add(node_id, uuid, inputs or {}, properties or {}, allow_missing)
+        properties = dict(properties or {})
+        if position_of(properties) is None:  # never on top of another card (nor at the origin)
+            placed = (position_of(props) for props in self.ns.properties())
+            properties["position"] = free_position(p for p in placed if p is not None)
+        new = self._add(node_id, uuid, inputs or {}, properties, allow_missing)
         redo = {
             "node_id": node_id,
             "uuid": new,
             "inputs": inputs or {},
-            "properties": properties or {},
+            "properties": properties,
             "allow_missing": True,
         }
         self._record(f"add {node_id}", [("remove_node", {"uuid": new})], [("add_node", redo)])
