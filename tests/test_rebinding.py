@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nodeweave import Shelf, Status
-from nodeweave.core.events import EdgeRemoved, NodeRebound
+from nodeweave.core.events import EdgeRemoved, NodeFailed, NodeRebound
 from nodeweave.core.spec import build_spec
 
 from .helpers import Recorder, space
@@ -84,11 +84,14 @@ async def test_removed_type_turns_nodes_into_placeholders_and_back() -> None:
     ns.connect(src, "out", sc, "x")
     ns.connect(sc, "out", out, "x")
     await ns.settle()
+    rec = Recorder(ns)
     ns.library.remove_shelf("mod")
     await ns.settle()
     view = ns.node(sc)
     assert view.placeholder and view.status is Status.ERROR
     assert view.error is not None and view.error.type == "MissingNode"
+    # observers hear of it as of any failure (a UI shows it on the card)
+    assert [(e.uuid, e.error.type) for e in rec.of(NodeFailed)] == [(sc, "MissingNode")]
     assert view.own_values == {"factor": 7} and len(ns.edges()) == 2
     assert ns.status(out) is Status.BLOCKED
     ns.library.add_shelf(_shelf(build_spec(_v1_scale, id="mod.scale")))

@@ -270,6 +270,48 @@ def test_the_module_editor_creates_breaks_and_fixes_a_module(page: Page, hub: Hu
     expect(card(page, scale).get_by_test_id("node-placeholder")).to_be_visible()
 
 
+NEEDS_X = '''"""A node with a required input."""
+
+from nodeweave import node
+
+
+@node(id="needs.half", name="Half")
+def half(x: float) -> float:
+    return x / 2
+'''
+
+
+def test_the_missing_node_error_clears_when_its_module_comes_back(
+    page: Page, hub: HubProcess, tmp_path: Path
+) -> None:
+    hub.new_worker("Missing")
+    modules = hub.state / "workers" / "missing" / "modules"
+    hub.worker_call("missing", "write_module", name="needs.py", source=NEEDS_X)
+    uuid = add(hub, "missing", "needs.half", 40, 40)
+    open_worker(page, hub, "missing")
+    expect(card(page, uuid)).to_have_attribute("data-status", "waiting")
+    expect(card(page, uuid).get_by_test_id("node-error")).to_have_count(0)
+
+    # The module leaves modules/ (moved elsewhere, as a user tidying up would): the node keeps
+    # its place and data as a placeholder that says what is missing.
+    (modules / "needs.py").rename(tmp_path / "needs.py")
+    expect(card(page, uuid).get_by_test_id("node-placeholder")).to_be_visible()
+    expect(card(page, uuid).get_by_test_id("node-error")).to_contain_text("MissingNode")
+    shot(page, "editor-16-module-moved-away")
+
+    # It comes back: the node is itself again, waiting for its input, and the error is gone —
+    # on the card and in the worker.
+    (tmp_path / "needs.py").rename(modules / "needs.py")
+    expect(card(page, uuid).get_by_test_id("node-placeholder")).to_have_count(0)
+    expect(card(page, uuid)).to_have_attribute("data-status", "waiting")
+    expect(card(page, uuid).get_by_test_id("node-error")).to_have_count(0)
+    assert node_of(hub, "missing", uuid)["error"] is None
+    shot(page, "editor-17-module-back")
+    page.reload()
+    expect(card(page, uuid)).to_have_attribute("data-status", "waiting")
+    expect(card(page, uuid).get_by_test_id("node-error")).to_have_count(0)
+
+
 def test_a_node_runs_again_or_is_cancelled_and_a_stopped_worker_adds_nothing(
     page: Page, hub: HubProcess
 ) -> None:

@@ -440,6 +440,8 @@ class Scheduler:
             )
             node.outcome = Status.ERROR
             node.last_inputs = None
+            if self.observed:  # clients show it on the card, as any other failure
+                self.outbox.append(NodeFailed(node.uuid, node.error))
             self._set_status(node, Status.ERROR)
             self._clear_outputs(node)
             self._settle_children(node)
