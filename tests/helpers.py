@@ -40,3 +40,25 @@ class Recorder:
 def process_pid(x: int) -> tuple[int, int]:
     """Runs in a process pool: returns the input and the pid that computed it."""
     return x, os.getpid()
+
+
+@node(id="proc.spin", executor="process")
+def process_spin(x: int) -> int:
+    """Never returns (a user's ``while True``): only killing its process stops it."""
+    while True:
+        pass
+
+
+@node(id="proc.slow", executor="process")
+def process_slow(x: int, seconds: float = 0.5) -> tuple[int, int]:
+    """Takes ``seconds``, then returns the input and the pid that computed it."""
+    import time
+
+    time.sleep(seconds)
+    return x, os.getpid()
+
+
+@node(id="proc.boom", executor="process")
+def process_boom(x: int) -> int:
+    """Fails in its process."""
+    raise ValueError(f"no good: {x}")

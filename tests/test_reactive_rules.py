@@ -612,6 +612,8 @@ async def test_aclose_cancels_running_tasks() -> None:
 async def test_process_pool_processes_are_gone_after_aclose() -> None:
     import multiprocessing
 
+    from nodeweave.core.procpool import ProcessExecutor
+
     from .helpers import process_pid
 
     ns = space(process_pid)
@@ -619,12 +621,11 @@ async def test_process_pool_processes_are_gone_after_aclose() -> None:
     async with asyncio.timeout(30):
         await ns.settle()
     pool = ns._executors.get("process")
-    workers = list(pool._processes.values())  # type: ignore[attr-defined]
-    assert workers and all(p.is_alive() for p in workers)
+    assert isinstance(pool, ProcessExecutor)
     _, pid = ns.get_value(u, "out")
-    assert pid in {p.pid for p in workers}
+    assert pool.processes == [pid]
     await ns.aclose()
-    assert not any(p.is_alive() for p in workers)
+    assert pool.processes == []
     assert not [c for c in multiprocessing.active_children() if c.pid == pid]
 
 

@@ -5,7 +5,7 @@ Nothing here opens files or sockets, reads the environment or starts processes o
 and no pool was injected).
 """
 
-from .context import NodeContext
+from .context import NodeContext, RunCancelled
 from .events import Edge, NodeError, Status
 from .library import Library, LibraryChange, Shelf
 from .nodespace import NodeSpace, NodeView
@@ -26,6 +26,7 @@ __all__ = [
     "NodeSpec",
     "NodeView",
     "OutputSpec",
+    "RunCancelled",
     "Shelf",
     "Status",
     "node",

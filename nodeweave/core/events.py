@@ -157,6 +157,26 @@ class GraphReplaced:
     """The whole graph was replaced (a document was loaded): observers should resync."""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class StaleRuns:
+    """Runs of this node that were superseded or cancelled but have not stopped yet (a thread
+    that does not check its context, a process being killed); their results will be dropped.
+    ``count`` is how many there are now (0: all have ended)."""
+
+    uuid: str
+    count: int
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class MovedOffLoop:
+    """A sync node type blocked the event loop for ``seconds`` in one run; from now on it runs in
+    a thread (its module can say ``executor="thread"``, or ``"inline"`` to keep it on the loop)."""
+
+    node_id: str
+    uuid: str
+    seconds: float
+
+
 Event = (
     StatusChanged
     | ValueChanged
@@ -172,6 +192,8 @@ Event = (
     | OptionsChanged
     | AnnotationChanged
     | GraphReplaced
+    | StaleRuns
+    | MovedOffLoop
 )
 
 

@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import time
 from collections.abc import Mapping
-from typing import Any
 
 
 class Executors:
@@ -36,53 +34,39 @@ class Executors:
         if kind == "thread":
             return concurrent.futures.ThreadPoolExecutor(thread_name_prefix="nodeweave-node")
         if kind == "process":
-            # Imported here: most workers never start a process pool (and it costs memory).
-            import multiprocessing
+            # Imported here: most workers never start a process (and children cost memory).
+            from .procpool import ProcessExecutor
 
-            # forkserver: forking a process that runs an event loop and threads is unsafe.
-            return concurrent.futures.ProcessPoolExecutor(
-                mp_context=multiprocessing.get_context("forkserver")
-            )
+            return ProcessExecutor()
         raise ValueError(f"unknown executor kind {kind!r}")
 
     def retire(self, kind: str) -> None:
-        """Let the next run of ``kind`` start a fresh pool (this object's own pools only).
+        """Let the next run of ``kind`` start in fresh processes (this object's own pools only).
 
-        After a module reload the processes of a process pool still hold the old code; runs
-        already in them finish (their results are discarded as superseded) and the processes
-        then exit.
+        After a module reload the children of the process pool still hold the old code: idle
+        ones are replaced now, busy ones when their run ends (its result is discarded as
+        superseded — and the run itself is usually killed, as the rebound node runs again).
         """
         if kind in self._owned:
-            self._owned.discard(kind)
-            self._pools.pop(kind).shutdown(wait=False, cancel_futures=False)
+            pool = self._pools[kind]
+            recycle = getattr(pool, "recycle", None)
+            if callable(recycle):
+                recycle()
+            else:
+                self._owned.discard(kind)
+                self._pools.pop(kind).shutdown(wait=False, cancel_futures=False)
 
-    async def aclose(self, grace: float = 2.0) -> None:
+    async def aclose(self) -> None:
         """Shut down the pools this object created (never the ones it was given).
 
-        Queued work is cancelled. A thread cannot be stopped, so a still-running thread node
-        finishes on its own; the processes of a process pool are terminated if they do not
-        exit within ``grace`` seconds (a superseded computation may still be running in one).
+        Queued work is cancelled and process runs are killed. A thread cannot be stopped, so a
+        still-running thread node finishes on its own (its result is dropped).
         """
         for kind in list(self._owned):
             pool = self._pools.pop(kind)
-            # ProcessPoolExecutor keeps its processes in a private dict; there is no public way
-            # to stop a busy one before Python 3.14's terminate_workers().
-            table = getattr(pool, "_processes", None)
-            processes = list(table.values()) if isinstance(table, dict) else []
-            pool.shutdown(wait=False, cancel_futures=True)
-            if processes:
-                await asyncio.to_thread(_stop_processes, processes, grace)
+            if kind == "process":
+                # joins the threads that drive the children, which the kills end at once
+                await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
+            else:
+                pool.shutdown(wait=False, cancel_futures=True)
         self._owned.clear()
-
-
-def _stop_processes(processes: list[Any], grace: float) -> None:
-    deadline = time.monotonic() + grace
-    for proc in processes:
-        proc.join(max(0.0, deadline - time.monotonic()))
-    for proc in processes:
-        if proc.is_alive():
-            proc.terminate()
-            proc.join(1.0)
-        if proc.is_alive():
-            proc.kill()
-            proc.join(1.0)

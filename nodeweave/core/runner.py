@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import functools
 import logging
+import threading
 import time
 import traceback
 import types
 from collections.abc import Callable
 
 from .context import NodeContext
-from .events import Cancel, Event, Instruction, NodeError, Run
+from .events import Cancel, Event, Instruction, MovedOffLoop, NodeError, Run, StaleRuns
 from .executors import Executors
 from .scheduler import Scheduler
 
@@ -65,6 +67,7 @@ class Runner:
         dispatch: Callable[[Event], None],
         *,
         budget: float = 0.02,
+        slow_inline: float = 0.1,
     ) -> None:
         self.scheduler = scheduler
         self.executors = executors
@@ -79,6 +82,12 @@ class Runner:
         self._idle_waiters: list[asyncio.Future[None]] = []
         self._thread_progress: dict[str, tuple[int, float | None, str]] = {}
         self._progress_flush_scheduled = False
+        self._flags: dict[str, tuple[int, threading.Event]] = {}  # a running node's cancel flag
+        self._stale: dict[str, int] = {}  # superseded runs still going, per node
+        self.slow_inline = slow_inline
+        """A sync inline run longer than this (seconds) moves its node type off the loop."""
+        self.off_loop: set[str] = set()
+        """Ids of sync node types that run in a thread because they once blocked the loop."""
 
     # --- scheduling drains ---------------------------------------------------------------
 
@@ -183,11 +192,12 @@ class Runner:
     def _run(self, run: Run) -> None:
         spec = run.spec
         sched = self.scheduler
-        if spec.executor == "inline":
+        if spec.executor == "inline" and spec.id not in self.off_loop:
             kwargs = run.kwargs
             if spec.context_param is not None:
                 kwargs = {**kwargs}  # run.kwargs is the scheduler's record of the inputs
                 kwargs[spec.context_param] = self._context(run, threaded=False)
+            started = time.perf_counter()
             try:
                 result = spec.func(**kwargs)
             except asyncio.CancelledError:
@@ -198,6 +208,9 @@ class Runner:
                 sched.run_failed(run.uuid, run.generation, error_from(exc))
             else:
                 sched.run_finished(run.uuid, run.generation, result)
+            took = time.perf_counter() - started
+            if took > self.slow_inline and not spec.pinned:
+                self._move_off_loop(run, took)
             return
         # Always the running loop: a nodespace may outlive one asyncio.run() and serve the next.
         task = asyncio.get_running_loop().create_task(
@@ -219,9 +232,15 @@ class Runner:
             else:
                 if spec.context_param is not None:
                     kwargs[spec.context_param] = self._context(run, threaded=True)
-                loop = asyncio.get_running_loop()
+                kind = "thread" if spec.executor == "inline" else spec.executor  # moved off
                 call = functools.partial(spec.func, **kwargs)
-                result = await loop.run_in_executor(self.executors.get(spec.executor), call)
+                future = self.executors.get(kind).submit(call)
+                try:
+                    result = await asyncio.wrap_future(future)
+                except asyncio.CancelledError:
+                    if not future.done():  # a thread goes on; a process is being killed
+                        self._stale_started(run.uuid, future)
+                    raise
         except asyncio.CancelledError:
             # Superseded runs were already moved on by the scheduler; this only acts when the
             # cancellation came from elsewhere (the node itself, or shutdown).
@@ -238,6 +257,10 @@ class Runner:
 
     def _task_done(self, uuid: str, task: asyncio.Task[None]) -> None:
         self._all_tasks.discard(task)
+        flag = self._flags.get(uuid)
+        current_run = self._tasks.get(uuid)
+        if flag is not None and current_run is not None and current_run[1] is task:
+            del self._flags[uuid]
         if task in self._cancelling:
             self._cancelling.discard(task)
             self._maybe_idle()
@@ -248,10 +271,52 @@ class Runner:
             log.error("node task %s failed inside the runner", uuid, exc_info=task.exception())
 
     def _cancel(self, cancel: Cancel) -> None:
+        flag = self._flags.get(cancel.uuid)
+        if flag is not None and flag[0] == cancel.generation:
+            flag[1].set()  # ctx.check() and ctx.progress() raise in that run from now on
         current = self._tasks.get(cancel.uuid)
         if current is not None and current[0] == cancel.generation and not current[1].done():
             current[1].cancel()
             self._cancelling.add(current[1])
+
+    # --- runs that do not stop at once, and sync nodes that are slow ---------------------
+
+    def _stale_started(self, uuid: str, future: concurrent.futures.Future[object]) -> None:
+        """A superseded run goes on (until its thread checks, or its process is killed)."""
+        self._stale[uuid] = count = self._stale.get(uuid, 0) + 1
+        self.dispatch(StaleRuns(uuid, count))
+        loop = asyncio.get_running_loop()
+
+        def ended(_: concurrent.futures.Future[object]) -> None:
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is left to tell
+                loop.call_soon_threadsafe(self._stale_ended, uuid)
+
+        future.add_done_callback(ended)
+
+    def _stale_ended(self, uuid: str) -> None:
+        count = self._stale.get(uuid, 0) - 1
+        if count > 0:
+            self._stale[uuid] = count
+        else:
+            self._stale.pop(uuid, None)
+        self.dispatch(StaleRuns(uuid, max(count, 0)))
+
+    def stale_runs(self, uuid: str) -> int:
+        """Superseded or cancelled runs of the node that have not stopped yet."""
+        return self._stale.get(uuid, 0)
+
+    def _move_off_loop(self, run: Run, took: float) -> None:
+        spec = run.spec
+        self.off_loop.add(spec.id)
+        log.warning(
+            "node type %s blocked the event loop for %.2f s (node %s); it runs in a thread from "
+            'now on. Declare it with @node(executor="thread") (or "process" to make it '
+            'stoppable), or executor="inline" to keep it on the loop',
+            spec.id,
+            took,
+            run.uuid,
+        )
+        self.dispatch(MovedOffLoop(spec.id, run.uuid, round(took, 3)))
 
     # --- progress ------------------------------------------------------------------------
 
@@ -263,7 +328,11 @@ class Runner:
                 self.scheduler.progress(uuid, generation, fraction, message)
                 self.kick()
 
-            return NodeContext(uuid, report)
+            if run.spec.executor == "inline" and run.spec.id not in self.off_loop:
+                return NodeContext(uuid, report)  # runs to its end within this call
+            flag = threading.Event()
+            self._flags[uuid] = (generation, flag)
+            return NodeContext(uuid, report, flag)
         loop = asyncio.get_running_loop()
 
         def report_threaded(fraction: float | None, message: str) -> None:
@@ -273,7 +342,9 @@ class Runner:
                 self._progress_flush_scheduled = True
                 loop.call_soon_threadsafe(self._flush_progress)
 
-        return NodeContext(uuid, report_threaded)
+        flag = threading.Event()
+        self._flags[uuid] = (generation, flag)
+        return NodeContext(uuid, report_threaded, flag)
 
     def _flush_progress(self) -> None:
         self._progress_flush_scheduled = False

@@ -88,6 +88,8 @@ class NodeSpec:
     executor: Executor
     context_param: str | None = None
     module: str = ""
+    pinned: bool = False
+    """The module said ``executor="inline"``: the node stays on the loop even when it is slow."""
     input_map: Mapping[str, InputSpec] = dataclasses.field(init=False, repr=False)
     output_map: Mapping[str, OutputSpec] = dataclasses.field(init=False, repr=False)
     options_sources: Mapping[str, tuple[str, ...]] = dataclasses.field(init=False, repr=False)
@@ -297,6 +299,7 @@ def build_spec(
         executor=run_in,
         context_param=context_param,
         module=module,
+        pinned=executor == "inline" and not is_async,
     )
 
 

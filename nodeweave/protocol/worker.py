@@ -443,6 +443,21 @@ class ProgressData(Data):
     message: str
 
 
+class StaleRunsData(Data):
+    uuid: Uuid
+    count: int = Field(
+        description="Runs of the node that were superseded or cancelled but are still going "
+        "(a thread node that does not check its context, a process being stopped): their "
+        "results will be dropped. 0 once all have ended."
+    )
+
+
+class MovedOffLoopData(Data):
+    node_id: str
+    uuid: Uuid = Field(description="The node whose run was slow.")
+    seconds: float = Field(description="How long that run blocked the worker's event loop.")
+
+
 class NodeErrorData(Data):
     uuid: Uuid
     message: str
@@ -510,6 +525,16 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec("value", ValueData, "An output has a new value (coalesced per client)."),
     EventSpec("progress", ProgressData, "A running node reported progress."),
     EventSpec("node_error", NodeErrorData, "A node's run failed."),
+    EventSpec(
+        "stale_runs",
+        StaleRunsData,
+        "Superseded runs of a node are still finishing (shown as 'superseded, finishing').",
+    ),
+    EventSpec(
+        "moved_off_loop",
+        MovedOffLoopData,
+        "A sync node type blocked the event loop too long: it runs in a thread from now on.",
+    ),
     EventSpec("node_added", NodeInfo, "A node was added."),
     EventSpec("node_removed", NodeRemovedData, "A node was removed (its edges first)."),
     EventSpec("edge_added", EdgeInfo, "An edge was added."),

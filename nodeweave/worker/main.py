@@ -107,6 +107,10 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
         lock.release()
 
 
+SWITCH_INTERVAL = 0.0005
+"""Seconds a thread may hold the GIL while another waits (see :func:`run`)."""
+
+
 def run(config: WorkerConfig) -> int:
     logging.basicConfig(
         level=os.environ.get("NODEWEAVE_LOG_LEVEL", "INFO").upper(),
@@ -115,6 +119,10 @@ def run(config: WorkerConfig) -> int:
     )
     # stdout carries the handshake only: whatever node modules print goes to stderr (the log).
     handshake_out, sys.stdout = sys.stdout, sys.stderr
+    # A thread node computing in pure Python holds the GIL for up to the switch interval each
+    # time the event loop wants it back (5 ms by default, several times per request): a shorter
+    # interval keeps RPC answers within a few milliseconds while such a node runs.
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         return asyncio.run(serve(config, out=handshake_out))
     finally:

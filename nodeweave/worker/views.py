@@ -142,6 +142,11 @@ class Views:
             case ev.ProgressReported(uuid, fraction, message):
                 progress = {"uuid": uuid, "fraction": fraction, "message": message}
                 return "progress", progress, ("p", uuid), False
+            case ev.StaleRuns(uuid, count):
+                return "stale_runs", {"uuid": uuid, "count": count}, ("stale", uuid), False
+            case ev.MovedOffLoop(node_id, uuid, seconds):
+                moved = {"node_id": node_id, "uuid": uuid, "seconds": seconds}
+                return "moved_off_loop", moved, None, False
             case ev.NodeFailed(uuid, error):
                 return "node_error", {"uuid": uuid, **error.to_dict()}, None, False
             case ev.NodeAdded(uuid, _):

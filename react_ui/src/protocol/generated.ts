@@ -394,6 +394,18 @@ export interface ModuleSourceResult {
   source: string;
   [k: string]: unknown;
 }
+export interface MovedOffLoopData {
+  node_id: string;
+  /**
+   * How long that run blocked the worker's event loop.
+   */
+  seconds: number;
+  /**
+   * The node whose run was slow.
+   */
+  uuid: string;
+  [k: string]: unknown;
+}
 export interface NoArgs {}
 export interface NodeErrorData {
   message: string;
@@ -569,6 +581,14 @@ export interface SetInputResult {
 }
 export interface ShuttingDownData {
   reason: string;
+  [k: string]: unknown;
+}
+export interface StaleRunsData {
+  /**
+   * Runs of the node that were superseded or cancelled but are still going (a thread node that does not check its context, a process being stopped): their results will be dropped. 0 once all have ended.
+   */
+  count: number;
+  uuid: string;
   [k: string]: unknown;
 }
 export interface StateResult {
@@ -827,6 +847,8 @@ export interface WorkerEvents {
   module_reloaded: ModuleEventData;
   /** A node module's file was deleted. */
   module_removed: ModuleEventData;
+  /** A sync node type blocked the event loop too long: it runs in a thread from now on. */
+  moved_off_loop: MovedOffLoopData;
   /** A node was added. */
   node_added: NodeInfo;
   /** A node's run failed. */
@@ -845,6 +867,8 @@ export interface WorkerEvents {
   progress: ProgressData;
   /** The worker is stopping. */
   shutting_down: ShuttingDownData;
+  /** Superseded runs of a node are still finishing (shown as 'superseded, finishing'). */
+  stale_runs: StaleRunsData;
   /** An output has a new value (coalesced per client). */
   value: ValueData;
 }
