@@ -123,7 +123,9 @@ async def final_value(client: Client, uuid: str, expected: int, wait: float = 30
         raise BenchError(f"no value {expected} for {uuid} within {wait} s") from None
 
 
-async def latest_wins(node_id: str, runs: int, *, stale_cpu: bool) -> tuple[list[float], list[float]]:
+async def latest_wins(
+    node_id: str, runs: int, *, stale_cpu: bool
+) -> tuple[list[float], list[float]]:
     took, cpu = [], []
     async with worker({"heavy_nodes.py": MODULE}) as w:
         client = await Client.connect(w.url, w.token)
