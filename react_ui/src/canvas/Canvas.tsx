@@ -18,6 +18,7 @@ import {
   ReactFlowProvider,
   useNodesInitialized,
   useReactFlow,
+  useStore,
   type Connection,
   type EdgeChange,
   type OnConnectEnd,
@@ -35,7 +36,7 @@ import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
 import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
-import { CardWorkerContext, IncomingContext, stableWorker } from './context';
+import { CardWorkerContext, IncomingContext, stableWorker, ZoomContext } from './context';
 import { IncomingStore } from './incoming';
 import { ContextMenu, type MenuItem } from './ContextMenu';
 import {
@@ -59,7 +60,7 @@ import { deleteEdits, moveEdits, sendEdits } from './edits';
 import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
-import { ZoomMark } from './ZoomMark';
+import { zoomLevel } from './zoom';
 import { useTheme } from '../theme/useTheme';
 import { CanvasTools } from './CanvasTools';
 import { arrange } from '../arrange/arrange';
@@ -586,13 +587,16 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   }, [onSelect]);
 
   const theme = useTheme();
+  // re-renders the canvas (and the cards' rows) only when the level flips
+  const zoom = useStore((s) => zoomLevel(s.transform[2]));
   const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
 
   return (
     // drops are taken by the whole area: the empty-canvas hint lies over the flow
-    <div className="nw-canvas" data-testid="canvas" ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
+    <div className="nw-canvas" data-testid="canvas" data-zoom={zoom} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
       <CardWorkerContext.Provider value={cardWorker}>
         <IncomingContext.Provider value={incoming}>
+        <ZoomContext.Provider value={zoom}>
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
@@ -621,7 +625,6 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           aria-label="Graph canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-          <ZoomMark target={wrapper} />
           <AnnotationLayer annotations={annotationList} handlers={annotations} />
           <MiniMap<FlowNode> pannable zoomable nodeColor={miniMapColor} nodeStrokeWidth={0} ariaLabel="Minimap" />
           <Controls showInteractive={false} />
@@ -638,6 +641,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
             {tools}
           </Panel>
         </ReactFlow>
+        </ZoomContext.Provider>
         </IncomingContext.Provider>
       </CardWorkerContext.Provider>
       {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}

@@ -6,10 +6,12 @@ import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } fro
 import { PreviewView } from '../previews/PreviewView';
 import type { FlowNode } from '../state/graph';
 import { InputWidget } from '../widgets/InputWidget';
-import { useCardWorker, useIncoming } from './context';
+import { useCardWorker, useIncoming, useZoomLevel } from './context';
+import { inputLine, previewLine } from './lod';
 import { displayName, ioSignature, progressTitle } from './card';
 import { RunButton } from './RunButton';
 import { CardTitle } from './CardTitle';
+import { TracebackView } from '../ui/TracebackView';
 
 /** React Flow's node component. Drags re-render this shell only; the body is memoised on data. */
 export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
@@ -103,7 +105,7 @@ function NodeError({ error }: { error: NodeErrorInfo }) {
       {error.traceback && (
         <details className="nw-card-tb nowheel nodrag" data-testid="node-traceback">
           <summary>Traceback</summary>
-          <pre className="nowheel nodrag">{error.traceback}</pre>
+          <TracebackView text={error.traceback} className="nowheel nodrag" />
         </details>
       )}
     </div>
@@ -119,6 +121,7 @@ const InputRow = memo(function InputRow({ uuid, input }: { uuid: string; input: 
     [input, incoming],
   );
   const missing = input.required && !input.connected && !input.has_value;
+  const zoom = useZoomLevel();
   return (
     <div
       className={`nw-row nw-row-in${input.connected ? ' nw-connected' : ''}`}
@@ -130,14 +133,18 @@ const InputRow = memo(function InputRow({ uuid, input }: { uuid: string; input: 
       <span className={`nw-io-name${missing ? ' nw-io-missing' : ''}`} title={missing ? `${input.type} — required` : input.type}>
         {input.name}
       </span>
-      <div className="nw-io-widget">
-        <InputWidget worker={worker} uuid={uuid} input={shown} compact />
+      <div className="nw-io-slot">
+        <div className="nw-io-widget">
+          <InputWidget worker={worker} uuid={uuid} input={shown} compact />
+        </div>
+        {zoom === 'far' && <LodLine text={inputLine(input, incoming)} />}
       </div>
     </div>
   );
 });
 
 const OutputRow = memo(function OutputRow({ output }: { output: OutputInfo }) {
+  const zoom = useZoomLevel();
   return (
     <div className="nw-row nw-row-out" data-testid="node-output" data-io={output.name}>
       <div className="nw-out-head">
@@ -146,9 +153,21 @@ const OutputRow = memo(function OutputRow({ output }: { output: OutputInfo }) {
         </span>
         <Handle type="source" position={Position.Right} id={output.name} className="nw-handle nw-handle-out" />
       </div>
-      <div className="nw-out-preview" data-testid="output-preview">
-        <PreviewView preview={output.preview} compact />
+      <div className="nw-io-slot">
+        <div className="nw-out-preview" data-testid="output-preview">
+          <PreviewView preview={output.preview} compact />
+        </div>
+        {zoom === 'far' && <LodLine text={previewLine(output.preview)} />}
       </div>
     </div>
   );
 });
+
+/** Zoomed out: the row's value as one line, over its widget or preview (which keeps its size). */
+function LodLine({ text }: { text: string }) {
+  return (
+    <div className="nw-lod-line" data-testid="lod-line" aria-hidden="true">
+      {text}
+    </div>
+  );
+}

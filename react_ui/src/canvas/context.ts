@@ -4,6 +4,7 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { WorkerConn } from '../hooks/useWorker';
 import { inKey, type IncomingStore, type Preview } from './incoming';
+import type { ZoomLevel } from './lod';
 
 export const CardWorkerContext = createContext<WorkerConn | null>(null);
 
@@ -52,4 +53,11 @@ export function useIncoming(uuid: string, io: string): Preview | undefined {
   const subscribe = useCallback((fn: () => void) => store?.subscribe(key, fn) ?? (() => undefined), [store, key]);
   const read = () => store?.get(key);
   return useSyncExternalStore(subscribe, read, read);
+}
+
+/** The canvas's zoom level: zoomed out, rows show one line (or a bar) instead of their widget. */
+export const ZoomContext = createContext<ZoomLevel>('near');
+
+export function useZoomLevel(): ZoomLevel {
+  return useContext(ZoomContext);
 }

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { FAR_ZOOM, zoomLevel } from './zoom';
+import { FAR_ZOOM, LINE_ZOOM, zoomLevel } from './zoom';
 
 describe('zoomLevel', () => {
-  it('is far below the threshold and near from it on', () => {
-    expect(zoomLevel(0.2)).toBe('far');
-    expect(zoomLevel(FAR_ZOOM - 0.01)).toBe('far');
-    expect(zoomLevel(FAR_ZOOM)).toBe('near');
+  it('is near from FAR_ZOOM on, far down to LINE_ZOOM, tiny below', () => {
     expect(zoomLevel(1.5)).toBe('near');
+    expect(zoomLevel(FAR_ZOOM)).toBe('near');
+    expect(zoomLevel(FAR_ZOOM - 0.01)).toBe('far');
+    expect(zoomLevel(LINE_ZOOM)).toBe('far');
+    expect(zoomLevel(LINE_ZOOM - 0.01)).toBe('tiny');
+    expect(zoomLevel(0.18)).toBe('tiny');
   });
 });

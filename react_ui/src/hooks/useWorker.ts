@@ -2,6 +2,7 @@
 // latest-only input sender. Follows the worker's URL across restarts (new port). Mount it
 // under a component keyed by the worker id, so one worker's state never leaks into another's.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { flushSync } from 'react-dom';
 import { wsUrl } from '../auth';
 import type { HelloResult, LibraryResult, WorkerRecord } from '../protocol/generated';
 import { createWorkerClient, type WorkerClient } from '../protocol/client';
@@ -42,8 +43,13 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   urlRef.current = url;
   const [state, setState] = useState<ConnectionState>('idle');
   const [graph, dispatch] = useReducer(graphReducer, initialGraphState);
-  // graph events are applied at most once per animation frame: a burst is one render
-  const queue = useMemo(() => new FrameQueue<GraphEvent>((events) => dispatch({ type: 'events', events })), []);
+  // graph events are applied at most once per animation frame: a burst is one render, done
+  // there and then (flushSync), so the frame being drawn already shows it; a render React
+  // scheduled for later would reach the screen only one frame after
+  const queue = useMemo(
+    () => new FrameQueue<GraphEvent>((events) => flushSync(() => dispatch({ type: 'events', events }))),
+    [],
+  );
   const [library, setLibrary] = useState<LibraryResult | null>(null);
   const [hello, setHello] = useState<HelloResult | null>(null);
   const [libraryStale, setLibraryStale] = useState(true);

@@ -139,7 +139,25 @@ describe('Inspector', () => {
     const err = $('[data-testid="inspector-error"]');
     expect(err?.textContent).toContain('ValueError');
     expect(err?.textContent).toContain('bad count');
-    expect(err?.querySelector('pre')?.textContent).toContain('File "x.py"');
+    expect(err?.querySelector('[data-testid="traceback-view"]')?.textContent).toContain('File "x.py"');
+  });
+
+  it('folds the engine frames of a traceback and keeps the user frames in view', () => {
+    const traceback = [
+      'Traceback (most recent call last):',
+      '  File "/venv/site-packages/nodeweave/core/node.py", line 9, in run',
+      '    out = self.func()',
+      '  File "/home/me/modules/mine.py", line 3, in func',
+      '    return 1 / 0',
+      'ZeroDivisionError: division by zero',
+    ].join('\n');
+    render(makeWorker(makeNode({ status: 'error', error: { type: 'ZeroDivisionError', message: 'division by zero', traceback } }), null));
+    const folded = $('[data-testid="traceback-engine"]');
+    expect(folded?.querySelector('summary')?.textContent).toBe('1 engine frame');
+    expect(folded?.textContent).toContain('nodeweave/core/node.py');
+    const user = [...document.querySelectorAll('[data-testid="traceback-frame"][data-engine="false"]')];
+    expect(user.map((f) => f.textContent)).toEqual(['  File "/home/me/modules/mine.py", line 3, in func    return 1 / 0']);
+    expect(user[0]?.closest('details')).toBeNull();
   });
 
   it('closes with its button and with Escape, but leaves Escape to editors', () => {

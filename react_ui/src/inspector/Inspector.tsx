@@ -13,6 +13,7 @@ import { InputWidget } from '../widgets/InputWidget';
 import { FullValuePanel } from './FullValuePanel';
 import { displayName, escapeCloses, formatPosition, otherProperties, sourceLabel } from './inspect';
 import { MIN_WIDTH, useInspectorWidth } from './resize';
+import { TracebackView } from '../ui/TracebackView';
 import './inspector.css';
 
 export interface InspectorProps {
@@ -207,9 +208,7 @@ const ErrorSection = memo(function ErrorSection({ error }: { error: NodeErrorInf
       </div>
       <div className="ins-error-message">{error.message}</div>
       {traceback && (
-        <pre className="ins-traceback" tabIndex={0} aria-label="Traceback">
-          {traceback}
-        </pre>
+        <TracebackView text={traceback} className="ins-traceback" />
       )}
     </section>
   );
