@@ -103,6 +103,8 @@ def _cmd_worker(args: argparse.Namespace) -> int:
         elif cmd == "delete":
             _hub_call("delete_worker", id=args.id)
             print(f"deleted {args.id}")
+        elif cmd == "start" and args.safe:
+            _print_record(_hub_call("start_worker", id=args.id, safe=True))  # type: ignore[arg-type]
         else:
             _print_record(_hub_call(f"{cmd}_worker", id=args.id))  # type: ignore[arg-type]
     except _CliError as exc:
@@ -119,7 +121,9 @@ def _cmd_worker_run(args: argparse.Namespace) -> int:
     try:
         # A hub passes its token; run by hand, the worker uses (or creates) the state's.
         token = os.environ.get("NODEWEAVE_TOKEN") or ensure_token(state_dir())
-        config = config_from_env(args.id, port=args.port, host=args.host, token=token)
+        config = config_from_env(
+            args.id, port=args.port, host=args.host, token=token, safe_start=args.safe
+        )
     except InvalidWorkerIdError as exc:
         print(f"nodeweave worker run: {exc}", file=sys.stderr)
         return 2
@@ -142,6 +146,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
             settle_within=args.timeout,
         )
     )
+
+
+SAFE_HELP = (
+    "safe start: load the graph without running any node (fix or remove a node that hangs or "
+    "crashes the worker, then run the graph from the UI or with the worker's resume command)"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -181,6 +191,8 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         p = wsub.add_parser(name, help=text)
         p.add_argument("id")
+        if name == "start":
+            p.add_argument("--safe", action="store_true", help=SAFE_HELP)
         p.set_defaults(func=_cmd_worker)
     wlogs = wsub.add_parser("logs", help="the last lines of a worker's log")
     wlogs.add_argument("id")
@@ -192,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     wrun.add_argument("id", help="the worker's id (its folder under workers/)")
     wrun.add_argument("--port", type=int, default=0, help="default: a free port the OS picks")
     wrun.add_argument("--host", default="127.0.0.1")
+    wrun.add_argument("--safe", action="store_true", help=SAFE_HELP)
     wrun.set_defaults(func=_cmd_worker_run)
 
     run = sub.add_parser(

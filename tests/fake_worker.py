@@ -89,6 +89,8 @@ async def _serve(worker_id: str, mode: str) -> None:
     print(f"fake worker {worker_id} ({mode}) ready on port {port}", file=sys.stderr, flush=True)
     if mode == "hang_after_ready":
         loop.call_later(0.3, time.sleep, 10_000)  # the whole event loop stops: no more answers
+    elif mode == "hang_in_a_node":
+        loop.call_later(0.3, _hang_in_a_node, worker_id)
     elif mode == "crash_after_ready":
         loop.call_later(0.2, _crash)
     await stop.wait()
@@ -97,6 +99,15 @@ async def _serve(worker_id: str, mode: str) -> None:
         await asyncio.sleep(1.0)
         (_folder(worker_id) / "saved").write_text("saved")
     await runner.cleanup()
+
+
+def _hang_in_a_node(worker_id: str) -> None:
+    """As a worker whose loop runs a node that never returns: its beacon names the node."""
+    from nodeweave.state.beacon import Beacon
+
+    beacon = Beacon(_folder(worker_id) / "running.beacon")
+    beacon.enter("n-spin", "demo.spin")
+    time.sleep(10_000)
 
 
 def _crash() -> None:
@@ -110,7 +121,11 @@ def main() -> int:
     folder = _folder(worker_id)
     with (folder / PIDS_FILE).open("a") as fh:
         fh.write(f"{os.getpid()}\n")
-    print(f"fake worker {worker_id} starting in mode {mode}", file=sys.stderr, flush=True)
+    print(
+        f"fake worker {worker_id} starting in mode {mode}; args {sys.argv[1:]}",
+        file=sys.stderr,
+        flush=True,
+    )
     if mode == "crash_on_start":
         print("fake worker: something went badly wrong", file=sys.stderr, flush=True)
         return 3

@@ -171,6 +171,31 @@ async def test_hung_worker_is_killed_and_restarted(client: Client, state: Path) 
         await wait_gone(pid)
 
 
+async def test_a_graph_that_hangs_every_start_fails_at_the_third_naming_the_node(
+    client: Client, state: Path
+) -> None:
+    wid = await new_worker(client, state, "hang_in_a_node")
+    await start_running(client, wid)
+    restarting = await status_event(client, wid, "starting", where=lambda d: bool(d["error"]))
+    assert "hung while running node n-spin (type demo.spin)" in restarting["error"]
+    failed = await status_event(client, wid, "failed")
+    assert len(fake_pids(state, wid)) == FAST.max_hangs  # three attempts, no more
+    assert f"hung {FAST.max_hangs} times" in failed["error"]
+    assert "hung while running node n-spin (type demo.spin)" in failed["error"]
+    assert "safe start" in failed["error"]
+    assert failed["hung_node"] == {"uuid": "n-spin", "node_id": "demo.spin"}
+    for pid in fake_pids(state, wid):
+        await wait_gone(pid)
+    # Safe start: the worker is started with --safe, and the record says so.
+    set_worker_env(state, wid, FAKE_WORKER_MODE="well_behaved")
+    record = await call(client, "start_worker", id=wid, safe=True)
+    assert record["status"] == "running" and record["safe"] is True
+    assert record["hung_node"] is None
+    log = (worker_folder(state, wid) / "worker.log").read_text()
+    assert "--safe" in log
+    await call(client, "stop_worker", id=wid)
+
+
 async def test_crash_loop_ends_failed_with_the_count_and_the_reason_until_a_start(
     client: Client, state: Path
 ) -> None:
@@ -420,7 +445,7 @@ async def test_a_stop_that_races_a_crash_ends_stopped(tmp_path: Path, state: Pat
     asked = asyncio.Event()
     session = aiohttp.ClientSession()
 
-    async def launch() -> WorkerProcess:
+    async def launch(safe: bool) -> WorkerProcess:
         return await WorkerProcess.spawn(
             python,
             worker_id,

@@ -22,7 +22,7 @@ from .events import AnnotationChanged, Edge, Event, NodeError, Status
 from .executors import Executors
 from .library import Library, LibraryChange
 from .options import OptionsTracker
-from .runner import Runner
+from .runner import RunBeacon, Runner
 from .scheduler import Scheduler
 from .spec import NodeSpec
 from .values import NO_VALUE
@@ -228,6 +228,28 @@ class NodeSpace:
         """Re-run a node even though its inputs did not change."""
         self._scheduler.trigger(uuid)
         self._edited()
+
+    def set_beacon(self, beacon: RunBeacon | None) -> None:
+        """Tell ``beacon`` which node runs on the loop, before and after each such run."""
+        self._runner.beacon = beacon
+
+    @property
+    def paused(self) -> bool:
+        """Whether computing is paused (see :meth:`pause`)."""
+        return self._runner.paused
+
+    def pause(self) -> None:
+        """Run nothing until :meth:`resume`: changes mark nodes stale as usual, events go out,
+        but no node starts (runs already going finish). ``settle()`` returns at once meanwhile.
+        A worker loads its saved graph paused, to answer before computing it (and stays paused
+        in safe start)."""
+        self._runner.paused = True
+
+    def resume(self) -> None:
+        """Compute again: every stale node runs (see :meth:`pause`)."""
+        if self._runner.paused:
+            self._runner.paused = False
+            self._runner.kick()
 
     def cancel(self, uuid: str | None = None) -> list[str]:
         """Cancel one node's run, or everything running or about to run; returns the uuids hit."""

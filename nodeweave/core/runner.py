@@ -19,6 +19,7 @@ import time
 import traceback
 import types
 from collections.abc import Callable
+from typing import Protocol
 
 from .context import NodeContext
 from .events import Cancel, Event, Instruction, MovedOffLoop, NodeError, Run, StaleRuns
@@ -59,6 +60,16 @@ def error_from(exc: BaseException) -> NodeError:
     return NodeError(message=message, type=type(exc).__name__, traceback=tb)
 
 
+class RunBeacon(Protocol):
+    """Told which node runs on the loop right now (a worker maps it into a file the hub reads
+    when the loop hangs: see ``nodeweave.state.beacon``). Called for every run on the loop: it
+    must be a matter of nanoseconds."""
+
+    def enter(self, uuid: str, node_id: str) -> None: ...
+
+    def leave(self) -> None: ...
+
+
 class Runner:
     def __init__(
         self,
@@ -84,6 +95,9 @@ class Runner:
         self._progress_flush_scheduled = False
         self._flags: dict[str, tuple[int, threading.Event]] = {}  # a running node's cancel flag
         self._stale: dict[str, int] = {}  # superseded runs still going, per node
+        self.beacon: RunBeacon | None = None
+        self.paused = False
+        """Nothing runs while set (stale nodes stay stale); edits and events go on as usual."""
         self.slow_inline = slow_inline
         """A sync inline run longer than this (seconds) moves its node type off the loop."""
         self.off_loop: set[str] = set()
@@ -139,7 +153,7 @@ class Runner:
             self._flushing = False
 
     def _maybe_idle(self) -> None:
-        if self.busy:
+        if self.busy and not self.paused:
             return
         waiters, self._idle_waiters = self._idle_waiters, []
         for fut in waiters:
@@ -149,6 +163,9 @@ class Runner:
     def drain(self) -> None:
         """Carry out instructions until nothing is ready (or the time budget is spent)."""
         if self._draining:
+            return
+        if self.paused:
+            self.flush()  # an edit's events still go out; its runs wait for resume
             return
         self._draining = True
         sched = self.scheduler
@@ -180,7 +197,7 @@ class Runner:
         """Return when no node is stale or running."""
         loop = asyncio.get_running_loop()
         self.drain()
-        while self.busy:
+        while self.busy and not self.paused:
             fut: asyncio.Future[None] = loop.create_future()
             self._idle_waiters.append(fut)
             if not self._draining and not self._scheduled:
@@ -197,6 +214,9 @@ class Runner:
             if spec.context_param is not None:
                 kwargs = {**kwargs}  # run.kwargs is the scheduler's record of the inputs
                 kwargs[spec.context_param] = self._context(run, threaded=False)
+            beacon = self.beacon
+            if beacon is not None:
+                beacon.enter(run.uuid, spec.id)
             started = time.perf_counter()
             try:
                 result = spec.func(**kwargs)
@@ -208,6 +228,9 @@ class Runner:
                 sched.run_failed(run.uuid, run.generation, error_from(exc))
             else:
                 sched.run_finished(run.uuid, run.generation, result)
+            finally:
+                if beacon is not None:
+                    beacon.leave()
             took = time.perf_counter() - started
             if took > self.slow_inline and not spec.pinned:
                 self._move_off_loop(run, took)

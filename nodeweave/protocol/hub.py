@@ -32,6 +32,15 @@ class WorkerRecord(Data):
         default=None, description="The installer's output when its environment failed to build."
     )
     log_tail: list[str] | None = None
+    safe: bool = Field(
+        default=False,
+        description="Started in safe start: the graph is loaded and nothing has run.",
+    )
+    hung_node: dict[str, str] | None = Field(
+        default=None,
+        description="The node that was running when the worker last hung ({uuid, node_id, "
+        "name}), as the worker's beacon said.",
+    )
 
 
 class WorkerList(RootModel[list[WorkerRecord]]):
@@ -49,6 +58,15 @@ class CreateWorkerArgs(Args):
 
 class WorkerIdArgs(Args):
     id: str
+
+
+class StartWorkerArgs(Args):
+    id: str
+    safe: bool = Field(
+        default=False,
+        description="Safe start: load the graph without running any node (fix or remove the one "
+        "that hangs or crashes, then send the worker resume).",
+    )
 
 
 class WorkerLogsArgs(Args):
@@ -85,7 +103,7 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("get_worker", WorkerIdArgs, WorkerRecord, "One worker."),
     CommandSpec("create_worker", CreateWorkerArgs, WorkerRecord, "Register a new worker."),
     CommandSpec("update_worker", UpdateWorkerArgs, WorkerRecord, "Rename, re-sync requirements."),
-    CommandSpec("start_worker", WorkerIdArgs, WorkerRecord, "Start it; returns once running."),
+    CommandSpec("start_worker", StartWorkerArgs, WorkerRecord, "Start it; returns once running."),
     CommandSpec("stop_worker", WorkerIdArgs, WorkerRecord, "Stop it (it saves first)."),
     CommandSpec("restart_worker", WorkerIdArgs, WorkerRecord, "Stop, then start."),
     CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),

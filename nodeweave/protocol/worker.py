@@ -133,6 +133,11 @@ class HelloResult(Data):
     worker_id: str
     pid: int
     version: str = Field(description="nodeweave's version.")
+    paused: bool = Field(
+        default=False,
+        description="Nothing runs: the worker was started in safe start (send resume to run the "
+        "graph; nodes stay stale meanwhile).",
+    )
     problems: list[str] = Field(
         default_factory=list, description="What went wrong restoring state or loading modules."
     )
@@ -351,6 +356,10 @@ class OpenExampleResult(LoadReportData):
     files: list[str] = Field(description="The data files copied into the worker's files/ folder.")
 
 
+class ResumeResult(Data):
+    resumed: bool = Field(description="False when the graph was already running.")
+
+
 class SaveResult(Data):
     path: str
     saved: bool = Field(description="False when there was nothing new to write.")
@@ -419,6 +428,12 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         "Load a shipped example workflow and its data files into an empty worker.",
     ),
     CommandSpec("save", NoArgs, SaveResult, "Write nodespace.json now."),
+    CommandSpec(
+        "resume",
+        NoArgs,
+        ResumeResult,
+        "Run the graph after a safe start (every stale node runs).",
+    ),
     CommandSpec("shutdown", NoArgs, Ok, "Save, close every connection and exit."),
 )
 
@@ -515,6 +530,10 @@ class ProblemData(Data):
     message: str
 
 
+class PausedData(Data):
+    paused: bool = Field(description="False: the graph runs again (safe start ended).")
+
+
 class ShuttingDownData(Data):
     reason: str
 
@@ -558,5 +577,6 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec("module_failed", ModuleEventData, "A node module failed to import."),
     EventSpec("module_removed", ModuleEventData, "A node module's file was deleted."),
     EventSpec("problem", ProblemData, "Something the user should know (e.g. a corrupt save)."),
+    EventSpec("paused", PausedData, "Computing was resumed after a safe start."),
     EventSpec("shutting_down", ShuttingDownData, "The worker is stopping."),
 )

@@ -15,8 +15,10 @@ from .atomic import (
 )
 from .lock import FileLock, LockHeldError, is_locked, lock_holder
 from .paths import (
+    BEACON_FILE,
     ENV_STATE_DIR,
     FILES_DIR,
+    JOURNAL_FILE,
     LOCK_FILE,
     LOG_FILE,
     MODULES_DIR,
@@ -37,8 +39,10 @@ from .paths import (
 )
 
 __all__ = [
+    "BEACON_FILE",
     "ENV_STATE_DIR",
     "FILES_DIR",
+    "JOURNAL_FILE",
     "LOCK_FILE",
     "LOG_FILE",
     "MODULES_DIR",

@@ -37,6 +37,8 @@ WORKERS_DIR = "workers"
 # Files and folders inside one worker folder.
 WORKER_FILE = "worker.json"
 NODESPACE_FILE = "nodespace.json"
+JOURNAL_FILE = "nodespace.journal"
+BEACON_FILE = "running.beacon"
 RUNTIME_FILE = "runtime.json"
 LOCK_FILE = "worker.lock"
 LOG_FILE = "worker.log"

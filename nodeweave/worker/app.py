@@ -41,6 +41,9 @@ log = logging.getLogger("nodeweave.worker")
 WORKER_KEY = web.AppKey("worker", Worker)
 RPC_KEY = web.AppKey("rpc", RpcEndpoint)
 VIEWS_KEY = web.AppKey("views", ViewCache)
+COMPUTE_LATER_KEY = web.AppKey("compute_later", bool)
+"""Set by ``nodeweave worker run``: the restored graph starts computing only once the worker has
+said it is ready (:meth:`Worker.begin`), so a graph that hangs never makes it look unstartable."""
 VIEW_CACHE_SIZE = 4
 """Sorted/filtered table views whose row order a worker keeps (LRU), for paging through them."""
 
@@ -89,6 +92,8 @@ async def _files_dir_env(app: web.Application) -> AsyncIterator[None]:
 async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
     worker = app[WORKER_KEY]
     worker.start()
+    if not app.get(COMPUTE_LATER_KEY, False):
+        worker.begin()
     stop_watch = asyncio.Event()
     watcher: asyncio.Task[None] | None = None
     if worker.config.watch:

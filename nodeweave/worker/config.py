@@ -8,7 +8,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from nodeweave.state import (
+    BEACON_FILE,
     FILES_DIR,
+    JOURNAL_FILE,
     MODULES_DIR,
     NODESPACE_FILE,
     RUNTIME_FILE,
@@ -35,6 +37,8 @@ class WorkerConfig:
     builtins: bool = True
     watch: bool = True
     """Hot-reload the local module files."""
+    safe_start: bool = False
+    """Load the graph without running any node, until a client sends ``resume``."""
     allowed_origins: frozenset[str] = frozenset()
     """Origins (``scheme://host:port``) whose browsers may open the WebSocket, besides the
     worker's own. Clients that send no Origin (scripts) are not browsers and are let through."""
@@ -54,6 +58,14 @@ class WorkerConfig:
     @property
     def nodespace_path(self) -> Path:
         return self.directory / NODESPACE_FILE
+
+    @property
+    def beacon_path(self) -> Path:
+        return self.directory / BEACON_FILE
+
+    @property
+    def journal_path(self) -> Path:
+        return self.directory / JOURNAL_FILE
 
     @property
     def runtime_path(self) -> Path:
@@ -80,6 +92,7 @@ def config_from_env(
     host: str = "127.0.0.1",
     environ: Mapping[str, str] | None = None,
     token: str | None = None,
+    safe_start: bool = False,
 ) -> WorkerConfig:
     """The config of ``nodeweave worker run``: state dir, modules path and origins from the env.
 
@@ -101,4 +114,5 @@ def config_from_env(
         port=port,
         module_paths=paths,
         allowed_origins=default_origins(hub_port) | {o for o in extra if o},
+        safe_start=safe_start,
     )

@@ -28,10 +28,19 @@ class EditConflict(NodeweaveError):
 
 
 class GraphEditor:
-    def __init__(self, ns: NodeSpace, history: EditHistory, on_change: Callable[[], None]) -> None:
+    def __init__(
+        self,
+        ns: NodeSpace,
+        history: EditHistory,
+        on_change: Callable[[], None],
+        journal: Callable[[list[Op]], None] | None = None,
+    ) -> None:
         self.ns = ns
         self.history = history
         self._on_change = on_change
+        self._journal = journal
+        """Called with the edits that redo each change as it is applied (undo, redo and
+        rollbacks included): see :mod:`nodeweave.worker.journal`."""
         self._group: list[tuple[list[Op], list[Op]]] | None = None
 
     # --- edits -----------------------------------------------------------------------------
@@ -269,7 +278,21 @@ class GraphEditor:
         ok, plain = json_value(own)
         return [("set_input", {"uuid": uuid, "io": io, "value": plain if ok else own})]
 
+    def replay(self, ops: list[Op]) -> None:
+        """Apply journaled edits again (at start), unrecorded and not journaled again."""
+        journal, self._journal = self._journal, None
+        group: list[tuple[list[Op], list[Op]]] = []
+        self._group = group
+        try:
+            for cmd, kwargs in ops:
+                self.apply(cmd, dict(kwargs))
+        finally:
+            self._group = None
+            self._journal = journal
+
     def _record(self, label: str, undo: list[Op], redo: list[Op], key: Hashable = None) -> None:
+        if self._journal is not None:
+            self._journal(redo)
         if self._group is not None:
             self._group.append((undo, redo))
             return

@@ -24,7 +24,7 @@ from aiohttp import web
 from nodeweave.protocol import PROTOCOL_VERSION
 from nodeweave.state import LOCK_FILE, FileLock, LockHeldError, atomic_write
 
-from .app import WORKER_KEY, create_app
+from .app import COMPUTE_LATER_KEY, WORKER_KEY, create_app
 from .config import WorkerConfig
 
 log = logging.getLogger("nodeweave.worker")
@@ -65,6 +65,7 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
     runner: web.AppRunner | None = None
     try:
         app = create_app(config)
+        app[COMPUTE_LATER_KEY] = True  # begun below, once the hub has read that we are ready
         worker = app[WORKER_KEY]
         # Before anything slow: a SIGTERM during start-up must still end in a clean stop.
         loop = asyncio.get_running_loop()
@@ -91,6 +92,7 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
         out.write(READY_PREFIX + orjson.dumps(info).decode() + "\n")
         out.flush()
         log.info("worker %s ready on %s (pid %d)", config.worker_id, info["url"], os.getpid())
+        worker.begin()
         await worker.stop_requested.wait()
         log.info("worker %s stopping", config.worker_id)
         started = time.perf_counter()

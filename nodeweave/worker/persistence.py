@@ -173,6 +173,7 @@ class Autosaver:
         delay: float = 0.25,
         max_delay: float = 2.0,
         on_error: Callable[[BaseException], None] | None = None,
+        on_saved: Callable[[Mapping[str, Any]], None] | None = None,
     ) -> None:
         if delay < 0 or max_delay < delay:
             raise ValueError(f"need 0 <= delay <= max_delay, got {delay} and {max_delay}")
@@ -181,6 +182,7 @@ class Autosaver:
         self._delay = delay
         self._max_delay = max_delay
         self._on_error = on_error
+        self._on_saved = on_saved
         self._dirty = False
         self._first_change = 0.0  # loop time of the oldest unsaved change (valid when dirty)
         self._last_change = 0.0
@@ -296,6 +298,8 @@ class Autosaver:
             self._report(exc)
             return exc
         self.saves += 1
+        if self._on_saved is not None:
+            self._on_saved(snapshot)
         self.last_error = None
         self._backoff = 0.0
         self._retry_at = 0.0

@@ -24,12 +24,14 @@ from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, WORKER_COMMANDS, Dispatcher, ErrorCode, Handler
 from nodeweave.protocol import worker as p
 from nodeweave.protocol.outbox import Outbox
+from nodeweave.state.beacon import Beacon
 
 from . import module_files
 from .config import WorkerConfig
 from .edits import GraphEditor
 from .examples import ExampleConflict, install_files, load_example
 from .history import EditHistory
+from .journal import SEQ_KEY, Journal, read_entries
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
 from .previews import register_preview_plugins
@@ -45,7 +47,11 @@ class Worker:
         self.ns = NodeSpace(self.library)
         self.views = Views(self.ns, config.preview_budget, config.chart_preview_budget)
         self.history = EditHistory()
-        self.editor = GraphEditor(self.ns, self.history, self._history_changed)
+        self.journal = Journal(config.journal_path)
+        self.beacon: Beacon | None = None
+        self.editor = GraphEditor(
+            self.ns, self.history, self._history_changed, journal=self.journal.append
+        )
         if config.entry_points:
             register_preview_plugins()
         self.loader = ModuleLoader(
@@ -57,10 +63,11 @@ class Worker:
         )
         self.autosaver = Autosaver(
             config.nodespace_path,
-            self.ns.to_document,
+            self._snapshot,
             delay=config.autosave_delay,
             max_delay=config.autosave_max_delay,
             on_error=self._save_failed,
+            on_saved=lambda saved: self.journal.saved(saved[SEQ_KEY]),
         )
         self.clients: set[Outbox] = set()
         self.restore_problems: list[str] = []
@@ -106,6 +113,7 @@ class Worker:
             "import_workflow": self._import_workflow,
             "open_example": self._open_example,
             "save": self._save,
+            "resume": lambda _: self._resume(),
             "shutdown": self._shutdown,
         }
         self.dispatcher = Dispatcher(WORKER_COMMANDS, handlers)
@@ -113,13 +121,21 @@ class Worker:
     # --- life cycle -----------------------------------------------------------------------
 
     def start(self) -> None:
-        """Load the modules, then restore the saved graph (which starts computing it)."""
+        """Load the modules, then restore the saved graph — paused: :meth:`begin` computes it."""
+        self.ns.pause()
         for folder in (self.config.directory, self.config.modules_dir, self.config.files_dir):
             folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.beacon = Beacon(self.config.beacon_path)
+        except OSError as exc:  # the hub then cannot name a node that hangs; nothing else
+            log.warning("no running-node beacon at %s: %s", self.config.beacon_path, exc)
+        else:
+            self.ns.set_beacon(self.beacon)
         self.loader.load_all()
         outcome = load_nodespace(self.config.nodespace_path)
         for problem in outcome.problems:
             self._problem(problem)
+        saved_seq = 0
         if outcome.document is not None:
             try:
                 report = self.ns.load_document(outcome.document)
@@ -127,10 +143,13 @@ class Worker:
                 log.exception("restoring %s failed", self.config.nodespace_path)
                 self._problem(f"the saved graph could not be restored: {exc}")
             else:
+                seq = outcome.document.get(SEQ_KEY)
+                saved_seq = seq if isinstance(seq, int) and seq > 0 else 0
                 for text in _report_lines(report.to_dict()):
                     self._problem(text)
                 if outcome.source == "backup":
                     self.autosaver.mark_dirty()  # put the good copy back in place
+        self.journal.open(self._replay_journal(saved_seq))
         log.info(
             "worker %s: %d nodes restored (%s)",
             self.config.worker_id,
@@ -138,14 +157,62 @@ class Worker:
             outcome.source,
         )
 
+    def begin(self) -> None:
+        """Start computing the restored graph — unless in safe start, which waits for a client's
+        ``resume`` (nodes stay *stale*: "not run (safe start)")."""
+        if self.config.safe_start:
+            log.warning(
+                "worker %s: safe start, %d nodes loaded and none run; send resume to run them",
+                self.config.worker_id,
+                len(self.ns),
+            )
+            return
+        self.ns.resume()
+
+    def _resume(self) -> dict[str, Any]:
+        was = self.ns.paused
+        self.ns.resume()
+        if was:
+            log.info("worker %s: the graph runs (safe start ended)", self.config.worker_id)
+            self.broadcast("paused", {"paused": False})
+        return {"resumed": was}
+
+    def _replay_journal(self, after: int) -> int:
+        """Apply the journaled edits the saved graph does not include; the last entry's number."""
+        entries, problems = read_entries(self.config.journal_path, after)
+        for text in problems:
+            self._problem(text)
+        last = after
+        for seq, ops in entries:
+            try:
+                self.editor.replay(ops)
+            except NodeweaveError as exc:
+                self._problem(
+                    f"an edit made before the worker stopped could not be replayed: {exc}"
+                )
+            last = seq
+        if entries:
+            log.info(
+                "worker %s: %d edits replayed from the journal", self.config.worker_id, len(entries)
+            )
+            self.autosaver.mark_dirty()  # into nodespace.json, so the journal can be emptied
+        return last
+
+    def _snapshot(self) -> dict[str, Any]:
+        return {**self.ns.to_document(), SEQ_KEY: self.journal.seq}
+
     async def aclose(self) -> None:
         """Save, stop computing, release the engine."""
         self.stopping = True
         await self.autosaver.aclose()
+        self.journal.close()
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         await self.ns.aclose()
         self.loader.close()
+        if self.beacon is not None:
+            self.ns.set_beacon(None)
+            self.beacon.close()
 
     def hello(self) -> dict[str, Any]:
         return {
@@ -153,6 +220,7 @@ class Worker:
             "worker_id": self.config.worker_id,
             "pid": os.getpid(),
             "version": __version__,
+            "paused": self.ns.paused,
             "problems": [
                 *self.restore_problems,
                 *(

@@ -14,7 +14,7 @@ import logging
 import os
 import signal
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -138,8 +138,10 @@ class WorkerProcess:
         env: Mapping[str, str],
         ready_timeout: float,
         cwd: Path | None = None,
+        args: Sequence[str] = (),
     ) -> WorkerProcess:
-        """Start ``nodeweave worker run ID`` in its own process group; return once it is ready."""
+        """Start ``nodeweave worker run ID [args]`` in its own process group; return once it is
+        ready."""
         rotate(log_path)
         with log_path.open("ab") as log_file:
             proc = await asyncio.create_subprocess_exec(
@@ -149,6 +151,7 @@ class WorkerProcess:
                 "worker",
                 "run",
                 worker_id,
+                *args,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log_file,

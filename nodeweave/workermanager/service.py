@@ -23,7 +23,8 @@ from nodeweave.protocol import PROTOCOL_VERSION, Dispatcher, ErrorCode, Handler,
 from nodeweave.protocol import hub as h
 from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.outbox import Outbox
-from nodeweave.state import LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
+from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
+from nodeweave.state.beacon import read_beacon
 
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
@@ -122,12 +123,13 @@ class Hub:
             folder = self.registry.folder(worker_id)
             sup = Supervisor(
                 worker_id,
-                launch=lambda: self._launch(worker_id),
+                launch=lambda safe: self._launch(worker_id, safe=safe),
                 token=self.config.token or "",
                 policy=self.config.policy,
                 on_change=self._changed,
                 http=self._session,
                 tail=lambda: log_tail(folder / LOG_FILE),
+                beacon=lambda: read_beacon(folder / BEACON_FILE),
             )
             self.supervisors[worker_id] = sup
         return sup
@@ -160,7 +162,7 @@ class Hub:
 
     # --- launching ----------------------------------------------------------------------
 
-    async def _launch(self, worker_id: str) -> WorkerProcess:
+    async def _launch(self, worker_id: str, *, safe: bool = False) -> WorkerProcess:
         entry = self.registry.get(worker_id)
         folder = self.registry.folder(worker_id)
         running = self._running_by_itself(folder)
@@ -181,6 +183,7 @@ class Hub:
                 env=worker_env(self.config.state, self.config.port, entry.env, self.config.token),
                 ready_timeout=self.config.policy.ready_timeout,
                 cwd=folder,
+                args=("--safe",) if safe else (),
             )
 
     def _running_by_itself(self, folder: Path) -> WorkerProcess | None:
@@ -271,9 +274,9 @@ class Hub:
             await self.supervisor(a.id).restart()
         return self.record(a.id)
 
-    async def _start(self, a: h.WorkerIdArgs) -> dict[str, Any]:
+    async def _start(self, a: h.StartWorkerArgs) -> dict[str, Any]:
         self.registry.get(a.id)
-        await self.supervisor(a.id).start()
+        await self.supervisor(a.id).start(safe=a.safe)
         return self.record(a.id)
 
     async def _stop(self, a: h.WorkerIdArgs) -> dict[str, Any]:

@@ -28,7 +28,8 @@ from .process import ExitInfo, StartError, WorkerProcess
 log = logging.getLogger("nodeweave.workermanager")
 
 Status = Literal["stopped", "starting", "running", "stopping", "failed"]
-Launcher = Callable[[], Coroutine[Any, Any, WorkerProcess]]
+Launcher = Callable[[bool], Coroutine[Any, Any, WorkerProcess]]
+"""Starts the worker's process (``True``: in safe start) and returns it once ready."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -47,6 +48,12 @@ class Policy:
     ping_timeout: float = 2.0
     pings_missed: int = 3
     """Consecutive unanswered health checks after which a worker counts as hung."""
+    max_hangs: int = 3
+    """This many hangs within ``hang_window`` seconds: the worker is marked failed. A hang takes
+    a restart period or more to detect (``pings_missed`` health checks), far longer than a crash,
+    so hangs are counted over their own, longer window: a graph that hangs on every start (it
+    was saved with the culprit) fails at its third attempt and offers safe start."""
+    hang_window: float = 600.0
 
 
 class Supervisor:
@@ -60,6 +67,7 @@ class Supervisor:
         on_change: Callable[[Supervisor], None],
         http: Callable[[], aiohttp.ClientSession],
         tail: Callable[[], list[str]],
+        beacon: Callable[[], dict[str, str] | None] = lambda: None,
     ) -> None:
         self.worker_id = worker_id
         self.status: Status = "stopped"
@@ -72,6 +80,11 @@ class Supervisor:
         self._on_change = on_change
         self._http = http
         self._tail = tail
+        self._beacon = beacon
+        self._hangs: collections.deque[float] = collections.deque()
+        self.hung_node: dict[str, str] | None = None
+        """The node the worker's loop was running when it last hung (its beacon), kept until a
+        start by hand."""
         self._proc: WorkerProcess | None = None
         self._wanted = False
         self._lock = asyncio.Lock()
@@ -84,6 +97,8 @@ class Supervisor:
         """Set by :meth:`aclose`: no start any more (the worker is being deleted)."""
         self._pinger: asyncio.Task[None] | None = None
         self._hung = False
+        self.safe = False
+        """The worker runs (or is to run) in safe start: its graph loaded, nothing computed."""
 
     # --- what clients see -----------------------------------------------------------------
 
@@ -99,6 +114,8 @@ class Supervisor:
             "port": proc.port if proc else None,
             "url": proc.url if proc else None,
             "error": self.error,
+            "safe": self.safe and self.status in ("starting", "running"),
+            "hung_node": self.hung_node,
         }
         if self.status == "failed" and self.log_tail:
             out["log_tail"] = self.log_tail
@@ -106,8 +123,10 @@ class Supervisor:
 
     # --- commands -----------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Start the worker (no-op when it runs); raises ``start_failed`` when it cannot."""
+    async def start(self, *, safe: bool = False) -> None:
+        """Start the worker (no-op when it runs); raises ``start_failed`` when it cannot.
+
+        ``safe``: in safe start (its restarts after a crash too, until a start without it)."""
         if self.closed:
             raise ProtocolError(ErrorCode.NOT_FOUND, f"worker {self.worker_id} is being deleted")
         self._wanted = True
@@ -120,6 +139,9 @@ class Supervisor:
             if self._proc is not None and not self._proc.exited:
                 return
             self._crashes.clear()  # a start by hand gives a failed worker a fresh chance
+            self._hangs.clear()
+            self.hung_node = None
+            self.safe = safe
             await self._launch()
 
     async def stop(self) -> None:
@@ -194,7 +216,9 @@ class Supervisor:
     async def _launch(self) -> None:
         """Under the lock: spawn, wait for the handshake, watch."""
         self._set("starting")
-        spawning = asyncio.create_task(self._launch_process(), name=f"spawn-{self.worker_id}")
+        spawning = asyncio.create_task(
+            self._launch_process(self.safe), name=f"spawn-{self.worker_id}"
+        )
         self._spawning = spawning
         try:
             await asyncio.wait({spawning})
@@ -280,14 +304,35 @@ class Supervisor:
             return  # a stop we asked for, or a process we already replaced
         await self._crashed(proc, info)
 
+    def _hang_reason(self) -> str:
+        node = self.hung_node
+        if node is None:
+            return "hung (no answer to health checks); killed"
+        return f"hung while running node {node['uuid']} (type {node['node_id']}); killed"
+
     async def _crashed(self, proc: WorkerProcess, info: ExitInfo) -> None:
-        reason = "hung (no answer to health checks); killed" if self._hung else info.describe()
+        hung = self._hung
+        reason = self._hang_reason() if hung else info.describe()
         folder_tail = self._tail()
         log.error("worker %s (pid %d) %s", self.worker_id, proc.pid, reason)
         await self._forget(proc)
         if not self._wanted:
             return  # a stop arrived meanwhile and has set the status
         now = time.monotonic()
+        if hung:
+            self._hangs.append(now)
+            while self._hangs and now - self._hangs[0] > self._policy.hang_window:
+                self._hangs.popleft()
+            if len(self._hangs) >= self._policy.max_hangs:
+                self._wanted = False
+                self._set(
+                    "failed",
+                    error=f"hung {len(self._hangs)} times within "
+                    f"{self._policy.hang_window:g} s; last: {reason}. Start it in safe start "
+                    "to remove or fix that node",
+                    log_tail=folder_tail,
+                )
+                return
         self._crashes.append(now)
         while self._crashes and now - self._crashes[0] > self._policy.crash_window:
             self._crashes.popleft()
@@ -335,7 +380,14 @@ class Supervisor:
             except (TimeoutError, aiohttp.ClientError, OSError):
                 missed += 1
             if missed >= p.pings_missed and not proc.exited:
-                log.error("worker %s does not answer; killing it", self.worker_id)
+                self.hung_node = self._beacon()
+                running = (
+                    f" (its loop is running node {self.hung_node['uuid']}, "
+                    f"type {self.hung_node['node_id']})"
+                    if self.hung_node
+                    else ""
+                )
+                log.error("worker %s does not answer%s; killing it", self.worker_id, running)
                 self._hung = True
                 proc.signal(signal.SIGKILL)
                 return

@@ -223,6 +223,10 @@ export interface GraphReplacedData {
   [k: string]: unknown;
 }
 export interface HelloResult {
+  /**
+   * Nothing runs: the worker was started in safe start (send resume to run the graph; nodes stay stale meanwhile).
+   */
+  paused?: boolean;
   pid: number;
   /**
    * What went wrong restoring state or loading modules.
@@ -502,6 +506,13 @@ export interface OpenExampleResult {
   }[];
   [k: string]: unknown;
 }
+export interface PausedData {
+  /**
+   * False: the graph runs again (safe start ended).
+   */
+  paused: boolean;
+  [k: string]: unknown;
+}
 export interface Pong {
   pong?: true;
   [k: string]: unknown;
@@ -550,6 +561,13 @@ export interface Result {
   result: unknown;
   type: 'result';
 }
+export interface ResumeResult {
+  /**
+   * False when the graph was already running.
+   */
+  resumed: boolean;
+  [k: string]: unknown;
+}
 export interface SaveResult {
   path: string;
   /**
@@ -590,6 +608,13 @@ export interface StaleRunsData {
   count: number;
   uuid: string;
   [k: string]: unknown;
+}
+export interface StartWorkerArgs {
+  id: string;
+  /**
+   * Safe start: load the graph without running any node (fix or remove the one that hangs or crashes, then send the worker resume).
+   */
+  safe?: boolean;
 }
 export interface StateResult {
   annotations?: AnnotationInfo[];
@@ -653,12 +678,22 @@ export interface WorkerRecord {
    * Why it failed (or what its last crash was, while it restarts).
    */
   error?: string | null;
+  /**
+   * The node that was running when the worker last hung ({uuid, node_id, name}), as the worker's beacon said.
+   */
+  hung_node?: {
+    [k: string]: string;
+  } | null;
   id: string;
   log_tail?: string[] | null;
   name: string;
   pid?: number | null;
   port?: number | null;
   requirements?: string[];
+  /**
+   * Started in safe start: the graph is loaded and nothing has run.
+   */
+  safe?: boolean;
   status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
   /**
    * The worker's ws://…/ws when running.
@@ -801,6 +836,8 @@ export interface WorkerCommands {
   remove_annotation: { args: AnnotationIdArgs; result: Ok };
   /** Remove a node and its edges. */
   remove_node: { args: UuidArgs; result: Ok };
+  /** Run the graph after a safe start (every stale node runs). */
+  resume: { args: NoArgs; result: ResumeResult };
   /** Write nodespace.json now. */
   save: { args: NoArgs; result: SaveResult };
   /** Create or replace a group or note. */
@@ -861,6 +898,8 @@ export interface WorkerEvents {
   node_status: NodeStatusData;
   /** A node's properties changed. */
   node_updated: NodeUpdatedData;
+  /** Computing was resumed after a safe start. */
+  paused: PausedData;
   /** Something the user should know (e.g. a corrupt save). */
   problem: ProblemData;
   /** A running node reported progress. */
@@ -888,7 +927,7 @@ export interface HubCommands {
   /** Stop, then start. */
   restart_worker: { args: WorkerIdArgs; result: WorkerRecord };
   /** Start it; returns once running. */
-  start_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  start_worker: { args: StartWorkerArgs; result: WorkerRecord };
   /** Stop it (it saves first). */
   stop_worker: { args: WorkerIdArgs; result: WorkerRecord };
   /** Rename, re-sync requirements. */
