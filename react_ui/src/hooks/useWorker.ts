@@ -37,6 +37,19 @@ export function batchUrl(url: string): string {
   return u.toString();
 }
 
+/**
+ * Events that only announce a run (an input's echo, nodes turning stale, waiting or running):
+ * the worker sends them a few milliseconds before the run's values. On a long chain drawing them
+ * on their own costs as much as drawing the values, one frame later: they may wait one frame
+ * for the values and be drawn with them.
+ */
+export function announcesRun(e: GraphEvent): boolean {
+  if (e.event === 'input_changed') return true;
+  if (e.event !== 'node_status') return false;
+  const status = e.data.status;
+  return status === 'stale' || status === 'waiting' || status === 'running';
+}
+
 export function useWorker(record: WorkerRecord | null, token: string | null): WorkerConn {
   const url = record?.status === 'running' ? (record.url ?? null) : null;
   const urlRef = useRef(url);
@@ -47,7 +60,10 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   // there and then (flushSync), so the frame being drawn already shows it; a render React
   // scheduled for later would reach the screen only one frame after
   const queue = useMemo(
-    () => new FrameQueue<GraphEvent>((events) => flushSync(() => dispatch({ type: 'events', events }))),
+    () =>
+      new FrameQueue<GraphEvent>((events) => flushSync(() => dispatch({ type: 'events', events })), undefined, {
+        mayWait: announcesRun,
+      }),
     [],
   );
   const [library, setLibrary] = useState<LibraryResult | null>(null);

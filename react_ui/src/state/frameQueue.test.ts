@@ -60,4 +60,30 @@ describe('FrameQueue', () => {
     expect(m.frames).toHaveLength(0);
     expect(flushed).toHaveBeenCalledOnce();
   });
+
+  it('lets items that may wait wait one frame for what follows them, once', () => {
+    const flushed = vi.fn();
+    const m = manual();
+    const q = new FrameQueue<string>(flushed, m.scheduler, { mayWait: (s) => s.startsWith('stale') });
+    q.push('stale a');
+    q.push('stale b');
+    m.frames.shift()?.();
+    expect(flushed).not.toHaveBeenCalled(); // waited one frame
+    expect(m.frames).toHaveLength(1);
+    expect(m.timers).toHaveLength(1); // and the hidden-tab timer was set again, not doubled
+    q.push('value a');
+    m.frames.shift()?.();
+    expect(flushed).toHaveBeenCalledWith(['stale a', 'stale b', 'value a']);
+    // a queue of waiting items is handed over at the second frame even when nothing follows
+    q.push('stale c');
+    m.frames.shift()?.();
+    expect(flushed).toHaveBeenCalledTimes(1);
+    m.frames.shift()?.();
+    expect(flushed).toHaveBeenLastCalledWith(['stale c']);
+    // anything else goes at the first frame
+    q.push('value b');
+    m.frames.shift()?.();
+    expect(flushed).toHaveBeenLastCalledWith(['value b']);
+    expect(flushed).toHaveBeenCalledTimes(3);
+  });
 });

@@ -25,14 +25,27 @@ export const browserScheduler: FrameScheduler = {
 /** Flushed by a timer when no frame came within this many ms (a hidden tab). */
 export const FALLBACK_MS = 100;
 
+export interface FrameQueueOptions<T> {
+  /**
+   * Items that may wait one more frame when nothing else is queued: their change is better
+   * drawn together with what follows them (see `mayWait` in useWorker).
+   */
+  mayWait?: (item: T) => boolean;
+}
+
 export class FrameQueue<T> {
   private items: T[] = [];
   private cancels: (() => void)[] = [];
+  private waited = false;
+  private readonly mayWait: ((item: T) => boolean) | undefined;
 
   constructor(
     private readonly flushItems: (items: T[]) => void,
     private readonly scheduler: FrameScheduler = browserScheduler,
-  ) {}
+    options: FrameQueueOptions<T> = {},
+  ) {
+    this.mayWait = options.mayWait;
+  }
 
   get pending(): number {
     return this.items.length;
@@ -41,14 +54,31 @@ export class FrameQueue<T> {
   push(item: T): void {
     this.items.push(item);
     if (this.cancels.length > 0) return;
-    const run = () => this.flush();
+    this.schedule();
+  }
+
+  private schedule(): void {
+    const run = () => this.onFrame();
     this.cancels = [this.scheduler.frame(run), this.scheduler.timeout(run, FALLBACK_MS)];
+  }
+
+  /** The frame came: hand over, unless everything queued may wait and has not waited yet. */
+  private onFrame(): void {
+    const mayWait = this.mayWait;
+    if (!this.waited && mayWait && this.items.length > 0 && this.items.every((item) => mayWait(item))) {
+      for (const cancel of this.cancels) cancel();
+      this.waited = true;
+      this.schedule();
+      return;
+    }
+    this.flush();
   }
 
   /** Hand over everything queued now (before something that must come after it). */
   flush(): void {
     for (const cancel of this.cancels) cancel();
     this.cancels = [];
+    this.waited = false;
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
@@ -59,6 +89,7 @@ export class FrameQueue<T> {
   clear(): void {
     for (const cancel of this.cancels) cancel();
     this.cancels = [];
+    this.waited = false;
     this.items = [];
   }
 }
