@@ -22,8 +22,9 @@ from typing import Any
 import orjson
 
 SIZE = 512
-_IDLE = b" "
 _OPEN = b"{"
+_OPEN_BYTE = _OPEN[0]
+_IDLE_BYTE = b" "[0]
 
 
 class Beacon:
@@ -40,27 +41,33 @@ class Beacon:
         finally:
             os.close(fd)  # the mapping keeps the file
         self._map[:] = b" " * SIZE
-        self._records: dict[str, bytes] = {}
+        self._view = memoryview(self._map)
+        self._bodies: dict[str, bytes] = {}  # a node's record without its first byte
 
     def enter(self, uuid: str, node_id: str) -> None:
-        record = self._records.get(uuid)
-        if record is None:
-            record = orjson.dumps({"uuid": uuid, "node_id": node_id}) + b"\n"
-            if len(record) > SIZE:
-                record = orjson.dumps({"uuid": uuid[:64], "node_id": node_id[:200]}) + b"\n"
-            if len(self._records) > 10_000:
-                self._records.clear()
-            self._records[uuid] = record
-        mapped = self._map
-        mapped[1 : len(record)] = record[1:]  # the record first, then the byte that validates it
-        mapped[0:1] = _OPEN
+        body = self._bodies.get(uuid)
+        if body is None:
+            body = self._body(uuid, node_id)
+        view = self._view
+        view[1 : len(body) + 1] = body  # the record first, then the byte that validates it
+        view[0] = _OPEN_BYTE
 
     def leave(self) -> None:
-        self._map[0:1] = _IDLE
+        self._view[0] = _IDLE_BYTE
+
+    def _body(self, uuid: str, node_id: str) -> bytes:
+        record = orjson.dumps({"uuid": uuid, "node_id": node_id}) + b"\n"
+        if len(record) > SIZE:
+            record = orjson.dumps({"uuid": uuid[:64], "node_id": node_id[:200]}) + b"\n"
+        if len(self._bodies) > 10_000:
+            self._bodies.clear()
+        self._bodies[uuid] = body = record[1:]
+        return body
 
     def close(self) -> None:
         if not self._map.closed:
-            self._map[0:1] = _IDLE
+            self._view[0] = _IDLE_BYTE
+            self._view.release()
             self._map.close()
 
 
