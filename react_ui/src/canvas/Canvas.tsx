@@ -56,7 +56,7 @@ import {
 } from './flow';
 import { isWidgetTarget } from './keys';
 import { useCanvasKeys } from './useCanvasKeys';
-import { deleteEdits, moveEdits, sendEdits } from './edits';
+import { deleteEdits, moveEdits, sendEdits, type Edit } from './edits';
 import { HistoryButtons } from '../history/HistoryButtons';
 import { useHistory } from '../history/useHistory';
 import { NodeCard } from './NodeCard';
@@ -71,7 +71,8 @@ import { useClipboardActions } from '../clipboard/useClipboardActions';
 import { usePalette } from '../palette/usePalette';
 import { AnnotationLayer } from '../annotations/AnnotationLayer';
 import { useAnnotations } from '../annotations/useAnnotations';
-import { groupEditsAfterMove } from './groupMembership';
+import { groupEditsAfterMove, withGroupJoins } from './groupMembership';
+import { randomUuid } from '../clipboard/payload';
 import { annotationBox, NOTE_SIZE } from '../annotations/model';
 import { isEmptyCanvasAt, isFreeCanvasAt, looseWire } from '../palette/looseWire';
 import './canvas.css';
@@ -234,8 +235,14 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       // a spot taken until the node arrives, so quick double-clicks do not stack cards
       const box: Box = { ...position, ...CARD_SIZE };
       pendingAdds.current.push(box);
-      client
-        .call('add_node', { node_id: nodeId, properties: { position } })
+      // added onto a group's frame: the node joins the group in the same step
+      const add: Edit = { cmd: 'add_node', kwargs: { node_id: nodeId, uuid: randomUuid(), properties: { position } } };
+      const edits = withGroupJoins(workerRef.current.graph.annotations, [add]);
+      const sent =
+        edits.length > 1
+          ? sendEdits(client, `add ${nodeId}`, edits)
+          : client.call('add_node', { node_id: nodeId, properties: { position } });
+      sent
         .catch(fail)
         .finally(() => {
           pendingAdds.current = pendingAdds.current.filter((b) => b !== box);
@@ -416,7 +423,8 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   });
   // --- search palette at the cursor --------------------------------------------------------
   const toFlow = useCallback((p: XY) => flow.screenToFlowPosition(p), [flow]);
-  const palette = usePalette({ wrapper, library: worker.library, client, toFlow, addAt, place, fail });
+  const joinGroups = useCallback((edits: readonly Edit[]) => withGroupJoins(workerRef.current.graph.annotations, edits), []);
+  const palette = usePalette({ wrapper, library: worker.library, client, toFlow, addAt, place, fail, joinGroups });
   const onDoubleClick = useCallback(
     (e: ReactMouseEvent) => {
       if (isEmptyCanvasAt(e.target)) palette.open({ x: e.clientX, y: e.clientY });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Annotation } from '../annotations/model';
-import { groupEditsAfterMove } from './groupMembership';
+import type { Edit } from './edits';
+import { groupEditsAfterMove, withGroupJoins } from './groupMembership';
 
 const group: Annotation = { id: 'g', kind: 'group', title: 'G', text: '', color: '', nodes: ['a', 'b'], x: 0, y: 0, width: 600, height: 400 };
 const note: Annotation = { id: 'n', kind: 'note', title: '', text: 'hi', color: '', nodes: [], x: 0, y: 0, width: 600, height: 400 };
@@ -32,5 +33,27 @@ describe('groupEditsAfterMove', () => {
       { id: 'g', annotation: expect.objectContaining({ nodes: ['a'] }) },
       { id: 'h', annotation: expect.objectContaining({ nodes: ['b'] }) },
     ]);
+  });
+});
+
+describe('withGroupJoins', () => {
+  const add = (uuid: string, x: number, y: number): Edit => ({ cmd: 'add_node', kwargs: { node_id: 'numbers.add', uuid, properties: { position: { x, y } } } });
+  const connect: Edit = { cmd: 'connect', kwargs: { src: 'p1', src_io: 'out', dst: 'p2', dst_io: 'a' } };
+
+  it('adds the pasted nodes that land in a frame to its group, after the edits, in one list', () => {
+    // p1's centre (120, 60) and p2's (420, 260) are in g's frame; p3's (1120, 60) is not
+    const edits = [add('p1', 0, 0), add('p2', 300, 200), add('p3', 1000, 0), connect];
+    const out = withGroupJoins({ g: group, n: note }, edits);
+    expect(out.slice(0, 4)).toEqual(edits);
+    expect(out.slice(4)).toEqual([{ cmd: 'set_annotation', kwargs: { id: 'g', annotation: expect.objectContaining({ nodes: ['a', 'b', 'p1', 'p2'] }) } }]);
+  });
+
+  it('changes nothing when no new node lands in a frame', () => {
+    const edits = [add('p1', 1000, 1000), connect];
+    expect(withGroupJoins({ g: group }, edits)).toEqual(edits);
+    expect(withGroupJoins({}, [add('p1', 0, 0)])).toEqual([add('p1', 0, 0)]);
+    // without a uuid or a position there is nothing to place
+    const bare: Edit = { cmd: 'add_node', kwargs: { node_id: 'numbers.add' } };
+    expect(withGroupJoins({ g: group }, [bare])).toEqual([bare]);
   });
 });

@@ -18,3 +18,25 @@ export function groupEditsAfterMove(
   for (const [uuid, position] of moved) boxes.set(uuid, nodeBox({ position, measured: measured.get(uuid) }));
   return membershipEdits(groups, boxes);
 }
+
+/**
+ * New nodes (the `add_node` edits of a paste, or one node added from the palette or the library)
+ * that land in a group's frame join that group: `edits` plus the groups' new node lists, to send
+ * as one step. A new card's box is its position and the default card size.
+ */
+export function withGroupJoins(annotations: Readonly<Record<string, Annotation>>, edits: readonly Edit[]): Edit[] {
+  const added = new Map<string, XY>();
+  for (const e of edits) {
+    if (e.cmd !== 'add_node' || !e.kwargs.uuid) continue;
+    const position = positionOf(e.kwargs.properties);
+    if (position) added.set(e.kwargs.uuid, position);
+  }
+  return [...edits, ...groupEditsAfterMove([], annotations, added)];
+}
+
+function positionOf(properties: Readonly<Record<string, unknown>> | undefined): XY | null {
+  const p = properties?.position;
+  if (typeof p !== 'object' || p === null) return null;
+  const { x, y } = p as Record<string, unknown>;
+  return typeof x === 'number' && typeof y === 'number' && Number.isFinite(x) && Number.isFinite(y) ? { x, y } : null;
+}

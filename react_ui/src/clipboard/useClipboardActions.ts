@@ -7,6 +7,7 @@ import type { WorkerClient } from '../protocol/client';
 import type { GraphState, XY } from '../state/graph';
 import { nodePosition } from '../state/graph';
 import { deleteEdits, plural, sendEdits } from '../canvas/edits';
+import { withGroupJoins } from '../canvas/groupMembership';
 import { buildPayload, parsePayload, pasteEdits, serializePayload, type ClipboardPayload } from './payload';
 import { readClipboard, writeClipboard } from './systemClipboard';
 
@@ -45,7 +46,10 @@ export function useClipboardActions(deps: ClipboardDeps): ClipboardActions {
   return useMemo(() => {
     const d = () => latest.current;
     const place = (payload: ClipboardPayload, at: XY) => {
-      const { label, edits, uuids } = pasteEdits(payload, at);
+      const pasted = pasteEdits(payload, at);
+      const { label, uuids } = pasted;
+      // pasted onto a group's frame: they join the group, in the same step
+      const edits = withGroupJoins(d().graph().annotations, pasted.edits);
       d().selectWhenArrived(uuids);
       d().client.send('apply_edits', { label, edits }).catch((err: unknown) => d().fail(err));
     };

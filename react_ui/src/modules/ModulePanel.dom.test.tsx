@@ -43,7 +43,69 @@ function type(el: HTMLElement | null, value: string) {
 
 const loaded = { kind: 'reloaded', module: 'mynodes', origin: 'file', path: '/w/modules/mynodes.py', node_ids: ['my.a'] };
 
+/** A client whose module events the test fires. */
+function eventClient(replies: Record<string, (args: Record<string, unknown>) => unknown>) {
+  const handlers = new Map<string, Set<(data: unknown) => void>>();
+  const base = fakeClient(replies);
+  const client = {
+    call: base.call,
+    on: (event: string, fn: (data: unknown) => void) => {
+      const set = handlers.get(event) ?? new Set();
+      set.add(fn);
+      handlers.set(event, set);
+      return () => set.delete(fn);
+    },
+  } as unknown as WorkerClient;
+  const fire = (event: string, data: unknown) => act(() => handlers.get(event)?.forEach((fn) => fn(data)));
+  return { client, call: base.call, fire };
+}
+
 describe('ModulePanel', () => {
+  it('reloads the open file changed on disk, and asks first over unsaved edits', async () => {
+    let onDisk = 'x = 1\n';
+    const { client, fire } = eventClient({
+      list_module_files: () => ({ files: [{ name: 'mynodes.py', size: 1, modified: 0 }] }),
+      read_module: ({ name }) => ({ name, source: onDisk }),
+    });
+    act(() => mount.root.render(<ModulePanel client={client} state="open" target={{ file: 'mynodes.py', line: null }} onClose={vi.fn()} />));
+    await flush();
+    await flush();
+    const editor = () => $('fake-editor') as HTMLTextAreaElement;
+    expect(editor().value).toBe('x = 1\n');
+
+    // no unsaved edits: the new text is shown at once
+    onDisk = 'x = 2\n';
+    fire('module_reloaded', loaded);
+    await flush();
+    expect(editor().value).toBe('x = 2\n');
+    expect($('module-disk-changed')).toBeNull();
+
+    // another file's event changes nothing
+    onDisk = 'x = 3\n';
+    fire('module_reloaded', { ...loaded, path: '/w/modules/other.py' });
+    await flush();
+    expect(editor().value).toBe('x = 2\n');
+
+    // unsaved edits: the editor keeps them and asks
+    act(() => type(editor(), 'mine = 1\n'));
+    fire('module_loaded', loaded);
+    await flush();
+    expect($('module-disk-changed')?.textContent).toContain('mynodes.py changed on disk');
+    expect(editor().value).toBe('mine = 1\n');
+    act(() => $('module-disk-keep')?.click());
+    expect($('module-disk-changed')).toBeNull();
+    expect(editor().value).toBe('mine = 1\n');
+    expect(($('module-save') as HTMLButtonElement).disabled).toBe(false); // still unsaved
+
+    // asked again on the next change; reload takes the disk's text
+    onDisk = 'x = 4\n';
+    fire('module_failed', { ...loaded, kind: 'failed' });
+    await flush();
+    act(() => $('module-disk-reload')?.click());
+    expect(editor().value).toBe('x = 4\n');
+    expect(($('module-save') as HTMLButtonElement).disabled).toBe(true);
+  });
+
   let files: string[];
   beforeEach(() => {
     files = ['mynodes.py'];

@@ -11,6 +11,8 @@ import { OWN_UNDO_ATTR } from '../canvas/keys';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { LazyCodeEditor } from './editor/loadEditor';
 import { failureText, MODULE_EVENTS, moduleToast } from './events';
+import { diskDecision, keptMine, reloaded, touchesFile } from './diskChange';
+import { TracebackView } from '../ui/TracebackView';
 import { MODULE_NAME_HINT, moduleFileName } from './names';
 import './modules.css';
 
@@ -52,14 +54,57 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
   const [busy, setBusy] = useState(false);
   const [creating, setCreating] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  /** The open file's new text on disk, while the user decides over their unsaved edits. */
+  const [disk, setDisk] = useState<{ name: string; text: string } | null>(null);
   const openRef = useRef(open);
   openRef.current = open;
 
+  // the open file changed on disk: reload it, or ask when that would lose unsaved edits
+  const checkDisk = useCallback(
+    async (name: string) => {
+      let text: string;
+      try {
+        text = (await client.call('read_module', { name })).source;
+      } catch {
+        return; // gone or unreadable: the list and the events say so
+      }
+      const current = openRef.current;
+      if (!current || current.name !== name) return;
+      const decision = diskDecision(current, text);
+      if (decision === 'same') return;
+      if (decision === 'reload') {
+        const next = reloaded(current, text);
+        openRef.current = next;
+        setOpen(next);
+        setDisk(null);
+        return;
+      }
+      setDisk({ name, text });
+    },
+    [client],
+  );
+
   // the list follows module events (a file saved here, in another tab or in an editor)
   useEffect(() => {
-    const offs = MODULE_EVENTS.map((name) => client.on(name, () => setStale(true)));
+    const offs = MODULE_EVENTS.map((event) =>
+      client.on(event, (data) => {
+        setStale(true);
+        const current = openRef.current;
+        if (current && touchesFile(data, current.name)) void checkDisk(current.name);
+      }),
+    );
     return () => offs.forEach((off) => off());
-  }, [client]);
+  }, [client, checkDisk]);
+
+  const resolveDisk = (choice: 'reload' | 'keep') => {
+    const current = openRef.current;
+    if (disk && current && current.name === disk.name) {
+      const next = choice === 'reload' ? reloaded(current, disk.text) : keptMine(current, disk.text);
+      openRef.current = next;
+      setOpen(next);
+    }
+    setDisk(null);
+  };
   useEffect(() => {
     if (state !== 'open' || !stale) return;
     let cancelled = false;
@@ -91,6 +136,7 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
       try {
         const r = await client.call('read_module', { name });
         setOpen({ name: r.name, saved: r.source, draft: r.source });
+        setDisk(null);
         setStatus(line !== null ? { kind: 'error', text: `The last import failed at line ${line}`, line } : null);
       } catch (err) {
         setStatus({ kind: 'error', text: describeError(err) });
@@ -233,6 +279,17 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
                   Delete
                 </button>
               </div>
+              {disk && disk.name === open.name && (
+                <div className="nw-mod-disk" data-testid="module-disk-changed" role="alert">
+                  <span>{open.name} changed on disk.</span>
+                  <button type="button" className="button" data-testid="module-disk-reload" onClick={() => resolveDisk('reload')} title="Show the file as it is on disk; your edits are dropped">
+                    Reload
+                  </button>
+                  <button type="button" className="button" data-testid="module-disk-keep" onClick={() => resolveDisk('keep')} title="Keep your edits; saving overwrites the file on disk">
+                    Keep mine
+                  </button>
+                </div>
+              )}
               <div className="nw-mod-editor">
                 <Suspense fallback={<div className="nw-mod-note">Loading the editor…</div>}>
                   <LazyCodeEditor
@@ -255,7 +312,7 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
               {status.traceback && (
                 <details className="nw-mod-tb" data-testid="module-traceback" open>
                   <summary>Traceback</summary>
-                  <pre>{status.traceback}</pre>
+                  <TracebackView text={status.traceback} />
                 </details>
               )}
             </div>

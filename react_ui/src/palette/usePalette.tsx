@@ -32,6 +32,8 @@ export interface PaletteDeps {
   /** A free spot for a new card wanted at `want`. */
   place(want: XY): XY;
   fail(err: unknown): void;
+  /** The edits plus whatever else goes in their step (a new node joining the group it lands in). */
+  joinGroups?(edits: readonly Edit[]): Edit[];
 }
 
 /** Where a node added from a loose wire goes: beside the drop point, on the wire's far side. */
@@ -56,7 +58,7 @@ export function wireEdits(entry: PaletteEntry, wire: LooseWire, position: XY, uu
 export function usePalette(deps: PaletteDeps): { open(screen: XY, wire?: LooseWire | null): void; isOpen: boolean; element: ReactNode } {
   const [opened, setOpened] = useState<Opened | null>(null);
   const shelves = useMemo(() => parseShelves(deps.library?.shelves ?? []), [deps.library]);
-  const { wrapper, toFlow, client, addAt, place, fail } = deps;
+  const { wrapper, toFlow, client, addAt, place, fail, joinGroups } = deps;
 
   const open = useCallback(
     (screen: XY, wire: LooseWire | null = null) => {
@@ -77,9 +79,9 @@ export function usePalette(deps: PaletteDeps): { open(screen: XY, wire?: LooseWi
         return;
       }
       const { label, edits } = wireEdits(entry, wire, place(wirePlacement(at, wire)), randomUuid());
-      client.send('apply_edits', { label, edits }).catch(fail);
+      client.send('apply_edits', { label, edits: joinGroups ? joinGroups(edits) : edits }).catch(fail);
     },
-    [opened, addAt, place, client, fail],
+    [opened, addAt, place, client, fail, joinGroups],
   );
 
   const element = opened ? (
