@@ -147,7 +147,7 @@ async def test_helper_and_non_python_files_are_ignored(watched: Watched) -> None
     assert watched.events.empty()
 
 
-def test_a_path_deleted_and_back_in_one_batch_counts_as_modified(tmp_path: Path) -> None:
+async def test_a_path_deleted_and_back_in_one_batch_counts_as_modified(tmp_path: Path) -> None:
     path = tmp_path / "nwr_renamed.py"
     path.write_text(source())
     loader = ModuleLoader(Library(), builtins=False, entry_points=False)
@@ -155,11 +155,11 @@ def test_a_path_deleted_and_back_in_one_batch_counts_as_modified(tmp_path: Path)
         loader.reload_file(path)
         path.write_text(source(" + 5"))
         # What watchfiles may report for a save-by-rename: the path both deleted and added.
-        apply_changes(loader, [str(path), str(path)])
+        await apply_changes(loader, [str(path), str(path)])
         assert loader.library.get("nwr_renamed.add").func(0) == 6
-        apply_changes(loader, [str(path)])  # same content again: nothing to do
+        await apply_changes(loader, [str(path)])  # same content again: nothing to do
         path.unlink()
-        apply_changes(loader, [str(path)])
+        await apply_changes(loader, [str(path)])
         assert "nwr_renamed.add" not in loader.library
     finally:
         loader.close()

@@ -125,3 +125,48 @@ async def test_a_saved_hang_still_reports_ready_and_safe_start_gets_the_graph_ba
         await worker.kill()
     doc = orjson.loads((directory / NODESPACE_FILE).read_bytes())
     assert [n["uuid"] for n in doc["nodes"]] == ["ok"]
+
+
+SLOW_IMPORT = '''"""A module that takes seconds to import (a big library, say)."""
+import time
+
+from nodeweave import node
+
+time.sleep(2.5)
+
+
+@node(id="slow.double")
+def double(x: int) -> int:
+    return 2 * x
+'''
+
+
+async def test_a_slow_module_import_is_reported_not_punished(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    directory = state / "workers" / "w1"
+    (directory / "modules").mkdir(parents=True)
+    (directory / "modules" / "slow.py").write_text(SLOW_IMPORT)
+    saved_graph(directory, {"uuid": "d", "node_id": "slow.double", "inputs": {"x": 4}})
+    worker = await spawn_worker(state)
+    try:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        info = await worker.ready()
+        assert loop.time() - started < 2.5  # ready before the module is imported
+        token = (state / "token").read_text().strip()
+        client = await Client.connect(info["url"], token)
+        try:
+            # the import runs in a thread: ping answers at once meanwhile
+            async with asyncio.timeout(0.5):
+                assert await client.call("ping") == {"pong": True}
+            # commands that need the library wait for it, then see the module's nodes
+            node = await client.call("get_node", uuid="d")
+            assert node["placeholder"] is False
+            await client.next_event("value", where=lambda d: d["uuid"] == "d")
+            assert (await client.call("get_value", uuid="d", io="out"))["value"] == 8
+            assert (await client.call("hello"))["problems"] == []
+        finally:
+            await client.close()
+    finally:
+        await worker.kill()
+    assert "node module slow took 2." in worker.log.read_text()

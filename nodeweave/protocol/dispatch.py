@@ -7,10 +7,11 @@ never raises: every request frame gets exactly one reply frame, whatever is wron
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ValidationError
@@ -92,6 +93,14 @@ class Dispatcher:
             name: (spec.args, handlers[name], inspect.iscoroutinefunction(handlers[name]))
             for name, spec in specs.items()
         }
+        self._gate: asyncio.Event | None = None
+        self._ungated: frozenset[str] = frozenset()
+
+    def hold(self, until: asyncio.Event, *, except_for: Iterable[str] = ()) -> None:
+        """Let commands wait until ``until`` is set (``except_for`` are answered at once): a
+        worker answers ``ping`` while its node modules still load, but edits wait for them."""
+        self._gate = until
+        self._ungated = frozenset(except_for)
 
     async def handle(self, frame: str | bytes) -> bytes:
         """The reply frame for one request frame. Never raises (except cancellation)."""
@@ -106,6 +115,12 @@ class Dispatcher:
                     {"known": sorted(self._table)},
                 )
             model, handler, is_async = entry
+            gate = self._gate
+            if gate is not None:
+                if gate.is_set():
+                    self._gate = None
+                elif cmd not in self._ungated:
+                    await gate.wait()
             try:
                 args = model.model_validate(kwargs)
             except ValidationError as exc:

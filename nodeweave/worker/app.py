@@ -93,7 +93,7 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
     worker = app[WORKER_KEY]
     worker.start()
     if not app.get(COMPUTE_LATER_KEY, False):
-        worker.begin()
+        await worker.begin()
     stop_watch = asyncio.Event()
     watcher: asyncio.Task[None] | None = None
     if worker.config.watch:

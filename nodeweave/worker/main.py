@@ -92,7 +92,7 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
         out.write(READY_PREFIX + orjson.dumps(info).decode() + "\n")
         out.flush()
         log.info("worker %s ready on %s (pid %d)", config.worker_id, info["url"], os.getpid())
-        worker.begin()
+        await worker.begin()
         await worker.stop_requested.wait()
         log.info("worker %s stopping", config.worker_id)
         started = time.perf_counter()

@@ -43,6 +43,7 @@ until the pool is restarted.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import hashlib
 import importlib.machinery
@@ -51,6 +52,7 @@ import importlib.util
 import logging
 import os
 import sys
+import time
 import traceback
 import types
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -164,6 +166,12 @@ class _Record:
     def serving(self) -> bool:
         return bool(self.shelves)
 
+    @property
+    def path_required(self) -> Path:
+        """The file of a file module (only those are imported from a path)."""
+        assert self.path is not None, f"{self.name} has no file"
+        return self.path
+
     def info(self) -> ModuleInfo:
         return ModuleInfo(
             name=self.name,
@@ -205,6 +213,8 @@ class ModuleLoader:
         self._import_names: dict[Path, str] = {}  # kept for life: a re-created file keeps its ids
         self._added_sys_path: list[str] = []
         self._started = False
+        self._entry_points_loaded = False
+        self._import_lock: asyncio.Lock | None = None
 
     # --- public API ----------------------------------------------------------------------
 
@@ -212,17 +222,33 @@ class ModuleLoader:
         """Load builtins, entry points and the module folders' files (once; later: reload_all)."""
         events: list[ModuleEvent] = []
         if not self._started:
-            self._started = True
-            for folder in self.module_dirs:
-                entry = str(folder)
-                if entry not in sys.path:
-                    sys.path.append(entry)
-                    self._added_sys_path.append(entry)
-            if self._builtins:
-                events += self._load_builtins()
+            events += self.load_builtins()
             if self._entry_points:
                 events += self._load_entry_points()
         events += self.reload_all()
+        return events
+
+    def load_builtins(self) -> list[ModuleEvent]:
+        """The quick part of :meth:`load_all`: the module folders on ``sys.path``, and the
+        built-in shelves (part of nodeweave, already imported)."""
+        if self._started:
+            return []
+        self._started = True
+        for folder in self.module_dirs:
+            entry = str(folder)
+            if entry not in sys.path:
+                sys.path.append(entry)
+                self._added_sys_path.append(entry)
+        return self._load_builtins() if self._builtins else []
+
+    async def load_the_rest(self) -> list[ModuleEvent]:
+        """After :meth:`load_builtins`: entry points and module files, imported in a thread each
+        so that the event loop keeps answering (a module may take seconds to import: it is
+        reported, and a health check never finds the worker unresponsive meanwhile)."""
+        events = self.load_builtins()
+        if self._entry_points and not self._entry_points_loaded:
+            events += await self._load_entry_points_async()
+        events += await self.reload_all_async()
         return events
 
     def reload_file(self, path: Path) -> ModuleEvent:
@@ -231,6 +257,36 @@ class ModuleLoader:
         Nodes of the module's ids in a nodespace on this library are rebound to the new code by
         the nodespace itself. A file that no longer exists is removed.
         """
+        step = self._reload_begin(path)
+        if isinstance(step, ModuleEvent):
+            return step
+        try:
+            module = _exec_source(step.import_name, step.record.path_required, step.source)
+        except BaseException as exc:  # noqa: BLE001 - see _exec_source: the module's own doing
+            return self._reload_failed(step, exc)
+        return self._reload_done(step, module)
+
+    async def reload_file_async(self, path: Path) -> ModuleEvent:
+        """:meth:`reload_file` with the import itself in a thread (one import at a time)."""
+        if self._import_lock is None:
+            self._import_lock = asyncio.Lock()
+        async with self._import_lock:
+            step = self._reload_begin(path)
+            if isinstance(step, ModuleEvent):
+                return step
+            started = time.perf_counter()
+            try:
+                module = await asyncio.to_thread(
+                    _exec_source, step.import_name, step.record.path_required, step.source
+                )
+            except asyncio.CancelledError:
+                raise  # the worker is stopping
+            except BaseException as exc:  # noqa: BLE001 - see _exec_source
+                return self._reload_failed(step, exc)
+            _report_slow(step.record.name, time.perf_counter() - started)
+            return self._reload_done(step, module)
+
+    def _reload_begin(self, path: Path) -> _Reload | ModuleEvent:
         path = _norm(path)
         record = self._records.get(str(path))
         if record is None:
@@ -246,29 +302,33 @@ class ModuleLoader:
             return self._fail(record, exc, tb=False)
         self._records[record.key] = record
         record.digest = _digest(source)
-        was_serving = record.serving
         import_name = self._import_name(path)
         record.import_name = import_name
-        previous = sys.modules.get(import_name)
+        return _Reload(record, source, import_name, record.serving, sys.modules.get(import_name))
+
+    def _reload_done(self, step: _Reload, module: types.ModuleType) -> ModuleEvent:
+        record = step.record
         try:
-            module = _exec_source(import_name, path, source)
             shelf = _module_shelf(module)
             if shelf is None:
                 shelf = Shelf(
-                    name=self._derived_shelf_name(record, path),
+                    name=self._derived_shelf_name(record, record.path_required),
                     description=_first_line(module.__doc__),
                     nodes=_defined_nodes(module),
                 )
             self._install(record, [shelf])
         except BaseException as exc:  # noqa: BLE001 - see _exec_source: the module's own doing
-            # The previous module object (if any) stays the one its serving specs live in.
-            if previous is not None:
-                sys.modules[import_name] = previous
-            else:
-                sys.modules.pop(import_name, None)
-            return self._fail(record, exc)
-        kind: EventKind = "reloaded" if was_serving else "loaded"
+            return self._reload_failed(step, exc)
+        kind: EventKind = "reloaded" if step.was_serving else "loaded"
         return self._succeed(record, kind)
+
+    def _reload_failed(self, step: _Reload, exc: BaseException) -> ModuleEvent:
+        # The previous module object (if any) stays the one its serving specs live in.
+        if step.previous is not None:
+            sys.modules[step.import_name] = step.previous
+        else:
+            sys.modules.pop(step.import_name, None)
+        return self._fail(step.record, exc)
 
     def remove_file(self, path: Path) -> ModuleEvent | None:
         """The file is gone: its shelf leaves the library (nodes of its ids become placeholders).
@@ -298,6 +358,12 @@ class ModuleLoader:
         ``force`` reloads every file, changed or not.
         """
         events: list[ModuleEvent] = []
+        for path in self._rescan(events, force):
+            events.append(self.reload_file(path))
+        return events
+
+    def _rescan(self, events: list[ModuleEvent], force: bool) -> list[Path]:
+        """Drop the files that are gone (their events into ``events``); the files to import."""
         present: dict[str, Path] = {}
         for path in self.scan():
             present.setdefault(str(path), path)
@@ -310,10 +376,18 @@ class ModuleLoader:
                 removed = self.remove_file(Path(key))
                 if removed is not None:
                     events.append(removed)
+        todo: list[Path] = []
         for key, path in present.items():
             record = self._records.get(key)
             if force or record is None or record.error or self.changed(path):
-                events.append(self.reload_file(path))
+                todo.append(path)
+        return todo
+
+    async def reload_all_async(self, *, force: bool = False) -> list[ModuleEvent]:
+        """:meth:`reload_all` with each import in a thread."""
+        events: list[ModuleEvent] = []
+        for path in self._rescan(events, force):
+            events.append(await self.reload_file_async(path))
         return events
 
     def changed(self, path: Path) -> bool:
@@ -381,24 +455,53 @@ class ModuleLoader:
 
     def _load_entry_points(self) -> list[ModuleEvent]:
         events: list[ModuleEvent] = []
+        for record, ep in self._entry_points_to_load():
+            try:
+                obj = ep.load()
+            except BaseException as exc:  # noqa: BLE001 - see _exec_source
+                events.append(self._fail(record, exc))
+                continue
+            events.append(self._install_entry_point(record, obj))
+        return events
+
+    async def _load_entry_points_async(self) -> list[ModuleEvent]:
+        events: list[ModuleEvent] = []
+        for record, ep in self._entry_points_to_load():
+            started = time.perf_counter()
+            try:
+                obj = await asyncio.to_thread(ep.load)
+            except asyncio.CancelledError:
+                raise
+            except BaseException as exc:  # noqa: BLE001 - see _exec_source
+                events.append(self._fail(record, exc))
+                continue
+            _report_slow(record.name, time.perf_counter() - started)
+            events.append(self._install_entry_point(record, obj))
+        return events
+
+    def _entry_points_to_load(self) -> list[tuple[_Record, importlib.metadata.EntryPoint]]:
+        self._entry_points_loaded = True
         try:
             found = list(importlib.metadata.entry_points(group=ENTRY_POINT_GROUP))
         except Exception:  # broken package metadata must not stop the worker
             logger.exception("cannot list the %r entry points", ENTRY_POINT_GROUP)
-            return events
+            return []
+        todo = []
         for ep in found:
             key = f"entry_point:{ep.name}:{ep.value}"
             if key in self._records:
                 continue  # the same distribution seen twice on sys.path
             record = _Record(key=key, name=ep.name, origin="entry_point")
             self._records[key] = record
-            try:
-                self._install(record, _entry_point_shelves(ep.name, ep.load()))
-            except BaseException as exc:  # noqa: BLE001 - see _exec_source
-                events.append(self._fail(record, exc))
-            else:
-                events.append(self._succeed(record, "loaded"))
-        return events
+            todo.append((record, ep))
+        return todo
+
+    def _install_entry_point(self, record: _Record, obj: Any) -> ModuleEvent:
+        try:
+            self._install(record, _entry_point_shelves(record.name, obj))
+        except BaseException as exc:  # noqa: BLE001 - see _exec_source
+            return self._fail(record, exc)
+        return self._succeed(record, "loaded")
 
     # --- the library ---------------------------------------------------------------------
 
@@ -545,6 +648,29 @@ class ModuleLoader:
 
 
 # --- importing ---------------------------------------------------------------------------
+
+SLOW_IMPORT = 1.0
+"""An import that takes longer than this (seconds) is logged, with its time."""
+
+
+def _report_slow(name: str, seconds: float) -> None:
+    if seconds > SLOW_IMPORT:
+        logger.warning(
+            "node module %s took %.1f s to import (in a thread: the worker kept answering)",
+            name,
+            seconds,
+        )
+
+
+@dataclasses.dataclass
+class _Reload:
+    """A file import under way: what :meth:`ModuleLoader._reload_done` needs afterwards."""
+
+    record: _Record
+    source: bytes
+    import_name: str
+    was_serving: bool
+    previous: types.ModuleType | None
 
 
 class _SourceLoader(importlib.machinery.SourceFileLoader):

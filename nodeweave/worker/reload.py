@@ -127,7 +127,7 @@ async def watch_modules(
         while (batch := await batches.get()) is not None:
             if isinstance(batch, BaseException):
                 raise batch
-            apply_changes(loader, batch)
+            await apply_changes(loader, batch)
     finally:
         signal.set()
         # The thread sees the stop within one step; bounded, so a stuck watcher cannot hang
@@ -136,13 +136,14 @@ async def watch_modules(
             await asyncio.wait_for(asyncio.shield(finished.wait()), 2)
 
 
-def apply_changes(loader: ModuleLoader, paths: Iterable[str]) -> None:
-    """Bring the loader up to date with these paths as they are on disk now (deduplicated)."""
+async def apply_changes(loader: ModuleLoader, paths: Iterable[str]) -> None:
+    """Bring the loader up to date with these paths as they are on disk now (deduplicated);
+    each import runs in a thread, so the worker answers meanwhile."""
     for path in sorted({Path(p) for p in paths}):
         try:
             if path.is_file():
                 if loader.changed(path):
-                    loader.reload_file(path)
+                    await loader.reload_file_async(path)
             else:
                 loader.remove_file(path)
         except Exception:  # the loader reports module errors itself; this is a bug: keep watching

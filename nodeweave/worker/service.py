@@ -71,6 +71,7 @@ class Worker:
         )
         self.clients: set[Outbox] = set()
         self.restore_problems: list[str] = []
+        self._restore_report: dict[str, Any] = {}
         self.stop_requested = asyncio.Event()
         self.stopping = False
         self._unsubscribe = [
@@ -108,7 +109,7 @@ class Worker:
             "trigger": self._trigger,
             "cancel": lambda a: {"cancelled": self.ns.cancel(a.uuid)},
             "list_modules": lambda _: [m.to_dict() for m in self.loader.modules()],
-            "reload_modules": lambda _: [e.to_dict() for e in self.loader.reload_all(force=True)],
+            "reload_modules": self._reload_modules,
             "export_workflow": lambda _: self.ns.to_document(),
             "import_workflow": self._import_workflow,
             "open_example": self._open_example,
@@ -117,6 +118,10 @@ class Worker:
             "shutdown": self._shutdown,
         }
         self.dispatcher = Dispatcher(WORKER_COMMANDS, handlers)
+        self.modules_loaded = asyncio.Event()
+        """Set once :meth:`begin` has loaded the node modules; until then commands wait for it
+        (all but ``ping`` and ``shutdown``), so that a client never sees a half-filled library."""
+        self.dispatcher.hold(self.modules_loaded, except_for=("ping", "shutdown"))
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -131,7 +136,10 @@ class Worker:
             log.warning("no running-node beacon at %s: %s", self.config.beacon_path, exc)
         else:
             self.ns.set_beacon(self.beacon)
-        self.loader.load_all()
+        # Only the built-in shelves now: the other modules load in :meth:`begin`, after the
+        # worker said it is ready, so a module that takes long to import never fails a start.
+        # Their nodes are restored as placeholders meanwhile, bound when their module loads.
+        self.loader.load_builtins()
         outcome = load_nodespace(self.config.nodespace_path)
         for problem in outcome.problems:
             self._problem(problem)
@@ -145,8 +153,7 @@ class Worker:
             else:
                 seq = outcome.document.get(SEQ_KEY)
                 saved_seq = seq if isinstance(seq, int) and seq > 0 else 0
-                for text in _report_lines(report.to_dict()):
-                    self._problem(text)
+                self._restore_report = report.to_dict()
                 if outcome.source == "backup":
                     self.autosaver.mark_dirty()  # put the good copy back in place
         self.journal.open(self._replay_journal(saved_seq))
@@ -157,9 +164,21 @@ class Worker:
             outcome.source,
         )
 
-    def begin(self) -> None:
-        """Start computing the restored graph — unless in safe start, which waits for a client's
-        ``resume`` (nodes stay *stale*: "not run (safe start)")."""
+    async def begin(self) -> None:
+        """Load the node modules (their imports in threads: the worker answers meanwhile), then
+        compute the restored graph — unless in safe start, which waits for a client's ``resume``
+        (nodes stay *stale*: "not run (safe start)")."""
+        try:
+            await self.loader.load_the_rest()
+        finally:
+            self.modules_loaded.set()
+        report, self._restore_report = self._restore_report, {}
+        still_missing = {u for u in self.ns.node_uuids() if self.ns.node(u).placeholder}
+        report["placeholders"] = [
+            d for d in report.get("placeholders", ()) if d.get("uuid") in still_missing
+        ]
+        for text in _report_lines(report):
+            self._problem(text)
         if self.config.safe_start:
             log.warning(
                 "worker %s: safe start, %d nodes loaded and none run; send resume to run them",
@@ -327,17 +346,20 @@ class Worker:
     def _mods(self) -> Path:
         return self.config.modules_dir
 
-    def _write_module(self, a: p.WriteModuleArgs) -> dict[str, Any]:
+    async def _write_module(self, a: p.WriteModuleArgs) -> dict[str, Any]:
         path = module_files.write(self._mods, a.name, a.source)
-        return self.loader.reload_file(path).to_dict()
+        return (await self.loader.reload_file_async(path)).to_dict()
 
-    def _create_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
+    async def _create_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
         path = module_files.write(self._mods, a.name, module_files.template(a.name), create=True)
-        return self.loader.reload_file(path).to_dict()
+        return (await self.loader.reload_file_async(path)).to_dict()
 
-    def _delete_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
+    async def _delete_module(self, a: p.ModuleFileArgs) -> dict[str, Any]:
         path = module_files.delete(self._mods, a.name)
-        return self.loader.reload_file(path).to_dict()
+        return (await self.loader.reload_file_async(path)).to_dict()
+
+    async def _reload_modules(self, _: p.NoArgs) -> list[dict[str, Any]]:
+        return [e.to_dict() for e in await self.loader.reload_all_async(force=True)]
 
     def _get_value(self, a: p.IoArgs) -> dict[str, Any]:
         view = self.ns.node(a.uuid)
