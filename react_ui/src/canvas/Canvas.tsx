@@ -36,7 +36,8 @@ import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
 import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
-import { CardWorkerContext, IncomingContext, stableWorker, ZoomContext } from './context';
+import { CardWorkerContext, IncomingContext, NodeStoreContext, stableWorker, ZoomContext } from './context';
+import { NodeStore } from './nodeStore';
 import { IncomingStore } from './incoming';
 import { ContextMenu, type MenuItem } from './ContextMenu';
 import {
@@ -141,6 +142,11 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   const nodesRef = useRef<FlowNode[]>([]);
   const selectOnArrival = useRef(new Set<string>());
   const [nodesTick, touchNodes] = useReducer((n: number) => n + 1, 0);
+  const nodeStore = useMemo(() => new NodeStore(), []);
+  // the cards' live NodeInfo: taken now, so cards rendered in this pass read it; the others
+  // are told once this render is committed
+  nodeStore.set(graph.nodes);
+  useLayoutEffect(() => nodeStore.notify());
   const nodes = useMemo(() => {
     for (const uuid of settledPins(pins.current, graph.nodes)) pins.current.delete(uuid);
     nodesRef.current = syncFlowNodes(
@@ -605,6 +611,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       <CardWorkerContext.Provider value={cardWorker}>
         <IncomingContext.Provider value={incoming}>
         <ZoomContext.Provider value={zoom}>
+        <NodeStoreContext.Provider value={nodeStore}>
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
@@ -649,6 +656,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
             {tools}
           </Panel>
         </ReactFlow>
+        </NodeStoreContext.Provider>
         </ZoomContext.Provider>
         </IncomingContext.Provider>
       </CardWorkerContext.Provider>

@@ -6,16 +6,20 @@ import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } fro
 import { PreviewView } from '../previews/PreviewView';
 import type { FlowNode } from '../state/graph';
 import { InputWidget } from '../widgets/InputWidget';
-import { useCardWorker, useIncoming, useZoomLevel } from './context';
+import { useCardWorker, useIncoming, useNodeInfo, useZoomLevel } from './context';
 import { inputLine, previewLine } from './lod';
 import { displayName, ioSignature, progressTitle } from './card';
 import { RunButton } from './RunButton';
 import { CardTitle } from './CardTitle';
 import { TracebackView } from '../ui/TracebackView';
 
-/** React Flow's node component. Drags re-render this shell only; the body is memoised on data. */
+/**
+ * React Flow's node component. Drags re-render this shell only; the body is memoised on the
+ * node's live NodeInfo (from the NodeStore: a new value re-renders this card, not React Flow).
+ */
 export const NodeCard = memo(function NodeCard({ id, data, selected }: NodeProps<FlowNode>) {
-  return <CardBody uuid={id} info={data.info} progress={data.progress} selected={selected} />;
+  const info = useNodeInfo(id, data.info);
+  return <CardBody uuid={id} info={info} progress={data.progress} selected={selected} />;
 });
 
 interface CardBodyProps {

@@ -4,6 +4,8 @@
 import { createContext, useCallback, useContext, useSyncExternalStore } from 'react';
 import type { WorkerConn } from '../hooks/useWorker';
 import { inKey, type IncomingStore, type Preview } from './incoming';
+import type { NodeStore } from './nodeStore';
+import type { NodeInfo } from '../protocol/generated';
 import type { ZoomLevel } from './lod';
 
 export const CardWorkerContext = createContext<WorkerConn | null>(null);
@@ -60,4 +62,14 @@ export const ZoomContext = createContext<ZoomLevel>('near');
 
 export function useZoomLevel(): ZoomLevel {
   return useContext(ZoomContext);
+}
+
+export const NodeStoreContext = createContext<NodeStore | null>(null);
+
+/** A card's live NodeInfo (`fallback`: its flow node's, when there is no store). */
+export function useNodeInfo(uuid: string, fallback: NodeInfo): NodeInfo {
+  const store = useContext(NodeStoreContext);
+  const subscribe = useCallback((fn: () => void) => store?.subscribe(uuid, fn) ?? (() => undefined), [store, uuid]);
+  const read = () => store?.get(uuid) ?? fallback;
+  return useSyncExternalStore(subscribe, read, read);
 }

@@ -62,14 +62,28 @@ describe('syncFlowNodes', () => {
     expect(syncFlowNodes(first, source(g))).toBe(first);
   });
 
-  it('replaces only the node a value event touched', () => {
+  it('leaves the flow nodes alone on a value event (the card reads it from the NodeStore)', () => {
     const g = chain(200);
     const first = syncFlowNodes([], source(g));
     const g2 = run(g, eventAction('value', { uuid: 'n7', io: 'out', preview: { kind: 'json', value: 1 } }));
+    expect(syncFlowNodes(first, source(g2))).toBe(first);
+  });
+
+  it('replaces only the node whose status changed (the minimap colours it)', () => {
+    const g = chain(200);
+    const first = syncFlowNodes([], source(g));
+    const g2 = run(
+      g,
+      eventAction('value', { uuid: 'n7', io: 'out', preview: { kind: 'json', value: 1 } }),
+      eventAction('node_status', { uuid: 'n7', status: 'running' }),
+      // n8 went stale and back to done within one frame: nothing for React Flow
+      eventAction('node_status', { uuid: 'n8', status: 'stale' }),
+      eventAction('node_status', { uuid: 'n8', status: g.nodes.n8?.status ?? 'idle' }),
+    );
     const next = syncFlowNodes(first, source(g2));
-    expect(next).not.toBe(first);
     const changed = next.filter((n, i) => n !== first[i]).map((n) => n.id);
     expect(changed).toEqual(['n7']);
+    expect(next[7]?.data.info).toBe(g2.nodes.n7);
     expect(next[7]?.data.info.outputs[0]?.preview).toEqual({ kind: 'json', value: 1 });
   });
 
@@ -119,7 +133,7 @@ describe('syncFlowNodes', () => {
     );
     const next = syncFlowNodes(nodes, source(g2));
     expect(next[1]?.position).toEqual({ x: 400, y: 90 });
-    expect(next[1]?.data.info).toBe(g2.nodes.n1);
+    expect(next[1]).toBe(nodes[1]); // the value reaches the card through the NodeStore
   });
 
   it('shows a saved but unconfirmed position (pin) over the graph position', () => {
@@ -148,7 +162,7 @@ describe('syncFlowNodes', () => {
     const g2 = run(g, eventAction('node_added', node('n9', at(1, 2))), eventAction('node_removed', { uuid: 'n0' }));
     const next = syncFlowNodes(first, source(g2));
     expect(next.map((n) => n.id)).toEqual(['n1', 'n9']);
-    expect(next[0]).not.toBe(first[1]); // n1 lost its incoming edge: its input changed
+    expect(next[0]).toBe(first[1]); // n1 lost its incoming edge: its card learns it from the NodeStore
   });
 });
 

@@ -2,9 +2,10 @@
 //
 // The canvas keeps its own list of flow nodes (React Flow writes measured sizes, selection and
 // drag positions into it) and merges every new graph state into that list here. A flow node is
-// reused, object for object, whenever its NodeInfo, progress, position and highlight did not
-// change; the graph reducer keeps the identity of unchanged NodeInfo objects, so a `value`
-// event for one node yields exactly one new flow node and React Flow re-renders one card.
+// reused, object for object, whenever what React Flow and the minimap read of it did not change:
+// position, highlight, progress and status. A new value, an input's echo or new properties do
+// not make a new flow node: the card reads its live NodeInfo from the NodeStore (nodeStore.ts)
+// and re-renders alone, so a value event leaves React Flow's nodes untouched.
 import { MarkerType, type Edge, type EdgeMarker, type NodeChange } from '@xyflow/react';
 import type { EdgeInfo, NodeInfo, ProgressData } from '../protocol/generated';
 import { defaultPosition, nodePosition, type FlowNode, type LayoutOptions, type XY } from '../state/graph';
@@ -61,7 +62,7 @@ export function syncFlowNodes(
     let node: FlowNode;
     if (
       old &&
-      old.data.info === info &&
+      sameForFlow(old.data.info, info) &&
       old.data.progress === progress &&
       samePosition(old.position, position) &&
       old.className === className
@@ -83,6 +84,15 @@ export function syncFlowNodes(
   }
   if (!changed && out.length === prev.length) return prev as FlowNode[];
   return out;
+}
+
+/**
+ * What React Flow and the minimap read of a node's NodeInfo is the same: its status (the
+ * minimap's colour). Everything else reaches the card through the NodeStore, so a flow node's
+ * `data.info` is the NodeInfo as of its last status change, not necessarily the latest.
+ */
+export function sameForFlow(a: NodeInfo, b: NodeInfo): boolean {
+  return a === b || a.status === b.status;
 }
 
 /** Pins that are done: the worker reports the pinned position, or the node is gone. */
