@@ -40,8 +40,8 @@ export function batchUrl(url: string): string {
 /**
  * Events that only announce a run (an input's echo, nodes turning stale, waiting or running):
  * the worker sends them a few milliseconds before the run's values. On a long chain drawing them
- * on their own costs as much as drawing the values, one frame later: they may wait one frame
- * for the values and be drawn with them.
+ * on their own costs as much as drawing the values, a few ms later: they may wait for the
+ * values (up to MAY_WAIT_MS, frameQueue.ts) and be drawn with them.
  */
 export function announcesRun(e: GraphEvent): boolean {
   if (e.event === 'input_changed') return true;

@@ -61,23 +61,29 @@ describe('FrameQueue', () => {
     expect(flushed).toHaveBeenCalledOnce();
   });
 
-  it('lets items that may wait wait one frame for what follows them, once', () => {
+  it('lets items that may wait wait up to maxWaitMs for what follows them', () => {
     const flushed = vi.fn();
     const m = manual();
-    const q = new FrameQueue<string>(flushed, m.scheduler, { mayWait: (s) => s.startsWith('stale') });
+    let now = 0;
+    const q = new FrameQueue<string>(flushed, m.scheduler, { mayWait: (s) => s.startsWith('stale'), maxWaitMs: 50, now: () => now });
     q.push('stale a');
     q.push('stale b');
+    m.frames.shift()?.(); // t = 0
+    now = 33;
     m.frames.shift()?.();
-    expect(flushed).not.toHaveBeenCalled(); // waited one frame
+    expect(flushed).not.toHaveBeenCalled(); // still waiting
     expect(m.frames).toHaveLength(1);
-    expect(m.timers).toHaveLength(1); // and the hidden-tab timer was set again, not doubled
+    expect(m.timers).toHaveLength(1); // the hidden-tab timer was set again, not doubled
     q.push('value a');
     m.frames.shift()?.();
     expect(flushed).toHaveBeenCalledWith(['stale a', 'stale b', 'value a']);
-    // a queue of waiting items is handed over at the second frame even when nothing follows
+    // waiting items are handed over once they waited maxWaitMs, even when nothing follows
     q.push('stale c');
+    m.frames.shift()?.(); // starts waiting at 33
+    now = 82;
     m.frames.shift()?.();
     expect(flushed).toHaveBeenCalledTimes(1);
+    now = 83;
     m.frames.shift()?.();
     expect(flushed).toHaveBeenLastCalledWith(['stale c']);
     // anything else goes at the first frame
@@ -86,4 +92,5 @@ describe('FrameQueue', () => {
     expect(flushed).toHaveBeenLastCalledWith(['value b']);
     expect(flushed).toHaveBeenCalledTimes(3);
   });
+
 });

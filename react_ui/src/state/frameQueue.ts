@@ -25,19 +25,27 @@ export const browserScheduler: FrameScheduler = {
 /** Flushed by a timer when no frame came within this many ms (a hidden tab). */
 export const FALLBACK_MS = 100;
 
+/** How long items that may wait wait at most for what follows them. */
+export const MAY_WAIT_MS = 50;
+
 export interface FrameQueueOptions<T> {
   /**
-   * Items that may wait one more frame when nothing else is queued: their change is better
-   * drawn together with what follows them (see `mayWait` in useWorker).
+   * Items that may wait (frames, up to `maxWaitMs`) while nothing else is queued: their change
+   * is better drawn together with what follows them (see `announcesRun` in useWorker).
    */
   mayWait?: (item: T) => boolean;
+  maxWaitMs?: number;
+  now?: () => number;
 }
 
 export class FrameQueue<T> {
   private items: T[] = [];
   private cancels: (() => void)[] = [];
-  private waited = false;
+  /** When the items that may wait began waiting (null: they do not wait). */
+  private waitingSince: number | null = null;
   private readonly mayWait: ((item: T) => boolean) | undefined;
+  private readonly maxWaitMs: number;
+  private readonly now: () => number;
 
   constructor(
     private readonly flushItems: (items: T[]) => void,
@@ -45,6 +53,8 @@ export class FrameQueue<T> {
     options: FrameQueueOptions<T> = {},
   ) {
     this.mayWait = options.mayWait;
+    this.maxWaitMs = options.maxWaitMs ?? MAY_WAIT_MS;
+    this.now = options.now ?? (() => performance.now());
   }
 
   get pending(): number {
@@ -62,14 +72,17 @@ export class FrameQueue<T> {
     this.cancels = [this.scheduler.frame(run), this.scheduler.timeout(run, FALLBACK_MS)];
   }
 
-  /** The frame came: hand over, unless everything queued may wait and has not waited yet. */
+  /** The frame came: hand over, unless everything queued may wait and has not waited too long. */
   private onFrame(): void {
     const mayWait = this.mayWait;
-    if (!this.waited && mayWait && this.items.length > 0 && this.items.every((item) => mayWait(item))) {
-      for (const cancel of this.cancels) cancel();
-      this.waited = true;
-      this.schedule();
-      return;
+    if (mayWait && this.items.length > 0 && this.items.every((item) => mayWait(item))) {
+      const now = this.now();
+      this.waitingSince ??= now;
+      if (now - this.waitingSince < this.maxWaitMs) {
+        for (const cancel of this.cancels) cancel();
+        this.schedule();
+        return;
+      }
     }
     this.flush();
   }
@@ -78,7 +91,7 @@ export class FrameQueue<T> {
   flush(): void {
     for (const cancel of this.cancels) cancel();
     this.cancels = [];
-    this.waited = false;
+    this.waitingSince = null;
     if (this.items.length === 0) return;
     const items = this.items;
     this.items = [];
@@ -89,7 +102,7 @@ export class FrameQueue<T> {
   clear(): void {
     for (const cancel of this.cancels) cancel();
     this.cancels = [];
-    this.waited = false;
+    this.waitingSince = null;
     this.items = [];
   }
 }
