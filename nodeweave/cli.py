@@ -122,7 +122,12 @@ def _cmd_worker_run(args: argparse.Namespace) -> int:
         # A hub passes its token; run by hand, the worker uses (or creates) the state's.
         token = os.environ.get("NODEWEAVE_TOKEN") or ensure_token(state_dir())
         config = config_from_env(
-            args.id, port=args.port, host=args.host, token=token, safe_start=args.safe
+            args.id,
+            port=args.port,
+            host=args.host,
+            token=token,
+            safe_start=args.safe,
+            dask_scheduler=args.dask_scheduler,
         )
     except InvalidWorkerIdError as exc:
         print(f"nodeweave worker run: {exc}", file=sys.stderr)
@@ -205,6 +210,12 @@ def build_parser() -> argparse.ArgumentParser:
     wrun.add_argument("--port", type=int, default=0, help="default: a free port the OS picks")
     wrun.add_argument("--host", default="127.0.0.1")
     wrun.add_argument("--safe", action="store_true", help=SAFE_HELP)
+    wrun.add_argument(
+        "--dask-scheduler",
+        metavar="ADDRESS",
+        help="run executor='dask' nodes on this Dask scheduler (default: NODEWEAVE_DASK_SCHEDULER,"
+        " else a LocalCluster started on the first Dask node)",
+    )
     wrun.set_defaults(func=_cmd_worker_run)
 
     run = sub.add_parser(

@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from nodeweave import NodeSpace, Shelf, node
+from nodeweave import NodeContext, NodeSpace, Shelf, node
 from nodeweave.core.events import Event, StatusChanged
 
 
@@ -62,3 +62,35 @@ def process_slow(x: int, seconds: float = 0.5) -> tuple[int, int]:
 def process_boom(x: int) -> int:
     """Fails in its process."""
     raise ValueError(f"no good: {x}")
+
+
+@node(id="cluster.square", executor="dask")
+def cluster_square(x: int) -> tuple[int, int]:
+    """Runs on a Dask worker: the square of the input and the pid that computed it."""
+    return x * x, os.getpid()
+
+
+@node(id="cluster.slow", executor="dask")
+def cluster_slow(x: int, seconds: float = 0.0) -> int:
+    """Sleeps ``seconds`` on a Dask worker, then returns the input."""
+    import time
+
+    time.sleep(seconds)
+    return x
+
+
+@node(id="cluster.boom", executor="dask")
+def cluster_boom(x: int) -> int:
+    """Fails on a Dask worker."""
+    raise ValueError(f"cluster says no to {x}")
+
+
+@node(id="cluster.steps", executor="dask")
+def cluster_steps(n: int, ctx: NodeContext) -> int:
+    """Reports its progress from the Dask worker."""
+    import time
+
+    for i in range(n):
+        ctx.progress((i + 1) / n, f"step {i + 1} of {n}")
+        time.sleep(0.05)
+    return n

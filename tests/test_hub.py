@@ -324,6 +324,21 @@ async def test_update_worker_renames_and_sets_autostart(client: Client, state: P
     assert (await error_of(client, "update_worker", id=wid, name="")).code == "invalid_arguments"
 
 
+async def test_update_worker_sets_the_environment_of_its_process(
+    client: Client, state: Path
+) -> None:
+    wid = await create(client, "With env")
+    dask = {"NODEWEAVE_DASK_SCHEDULER": "tcp://127.0.0.1:8786"}
+    await call(client, "update_worker", id=wid, env=dask)
+    saved = orjson.loads((worker_folder(state, wid) / "worker.json").read_bytes())
+    assert saved["env"] == dask
+    await call(client, "update_worker", id=wid, env={})
+    saved = orjson.loads((worker_folder(state, wid) / "worker.json").read_bytes())
+    assert saved["env"] == {}
+    bad = await error_of(client, "update_worker", id=wid, env={"X": 1})
+    assert bad.code == "invalid_arguments"
+
+
 async def test_wrong_argument_types_are_invalid_arguments(client: Client) -> None:
     for cmd in ("get_worker", "start_worker", "stop_worker", "worker_logs"):
         assert (await error_of(client, cmd)).code == "invalid_arguments"

@@ -9,23 +9,31 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+KINDS = frozenset({"thread", "process", "dask"})
 
 
 class Executors:
     """The pools for ``executor="thread"`` and ``executor="process"`` nodes."""
 
-    def __init__(self, provided: Mapping[str, concurrent.futures.Executor] | None = None) -> None:
-        unknown = set(provided or ()) - {"thread", "process"}
+    def __init__(
+        self,
+        provided: Mapping[str, concurrent.futures.Executor] | None = None,
+        factories: Mapping[str, Callable[[], concurrent.futures.Executor]] | None = None,
+    ) -> None:
+        unknown = (set(provided or ()) | set(factories or ())) - KINDS
         if unknown:
-            raise ValueError(f"unknown executor kinds {sorted(unknown)}; use 'thread', 'process'")
+            raise ValueError(f"unknown executor kinds {sorted(unknown)}; use {sorted(KINDS)}")
         self._pools: dict[str, concurrent.futures.Executor] = dict(provided or {})
+        self._factories = dict(factories or {})
         self._owned: set[str] = set()
 
     def get(self, kind: str) -> concurrent.futures.Executor:
         pool = self._pools.get(kind)
         if pool is None:
-            pool = self._create(kind)
+            factory = self._factories.get(kind)
+            pool = factory() if factory is not None else self._create(kind)
             self._pools[kind] = pool
             self._owned.add(kind)
         return pool
@@ -38,6 +46,11 @@ class Executors:
             from .procpool import ProcessExecutor
 
             return ProcessExecutor()
+        if kind == "dask":
+            raise ValueError(
+                "executor='dask' runs on a Dask cluster, which only a nodeweave worker provides "
+                "(with the Dask extra: pip install 'nodeweave[dask]')"
+            )
         raise ValueError(f"unknown executor kind {kind!r}")
 
     def retire(self, kind: str) -> None:
@@ -64,8 +77,9 @@ class Executors:
         """
         for kind in list(self._owned):
             pool = self._pools.pop(kind)
-            if kind == "process":
-                # joins the threads that drive the children, which the kills end at once
+            if kind in ("process", "dask"):
+                # joins the threads that drive the children (which the kills end at once), or
+                # closes the Dask client and its LocalCluster
                 await asyncio.to_thread(pool.shutdown, True, cancel_futures=True)
             else:
                 pool.shutdown(wait=False, cancel_futures=True)

@@ -65,12 +65,13 @@ class NodeSpace:
         library: Library | None = None,
         *,
         executors: Mapping[str, concurrent.futures.Executor] | None = None,
+        executor_factories: Mapping[str, Callable[[], concurrent.futures.Executor]] | None = None,
         new_uuid: Callable[[], str] = _new_uuid,
         drain_budget: float = 0.02,
     ) -> None:
         self.library = library if library is not None else Library()
         self._scheduler = Scheduler()
-        self._executors = Executors(executors)
+        self._executors = Executors(executors, executor_factories)
         self._subscribers: list[Subscriber] = []
         self._runner = Runner(self._scheduler, self._executors, self._dispatch, budget=drain_budget)
         self._new_uuid = new_uuid

@@ -253,11 +253,12 @@ class Runner:
                     kwargs[spec.context_param] = self._context(run, threaded=False)
                 result = await spec.func(**kwargs)
             else:
-                if spec.context_param is not None:
-                    kwargs[spec.context_param] = self._context(run, threaded=True)
                 kind = "thread" if spec.executor == "inline" else spec.executor  # moved off
+                pool = self.executors.get(kind)
+                if spec.context_param is not None:
+                    kwargs[spec.context_param] = self._context(run, threaded=True, pool=pool)
                 call = functools.partial(spec.func, **kwargs)
-                future = self.executors.get(kind).submit(call)
+                future = pool.submit(call)
                 try:
                     result = await asyncio.wrap_future(future)
                 except asyncio.CancelledError:
@@ -343,7 +344,9 @@ class Runner:
 
     # --- progress ------------------------------------------------------------------------
 
-    def _context(self, run: Run, *, threaded: bool) -> NodeContext:
+    def _context(
+        self, run: Run, *, threaded: bool, pool: concurrent.futures.Executor | None = None
+    ) -> NodeContext:
         uuid, generation = run.uuid, run.generation
         if not threaded:
 
@@ -365,6 +368,10 @@ class Runner:
                 self._progress_flush_scheduled = True
                 loop.call_soon_threadsafe(self._flush_progress)
 
+        make = getattr(pool, "context", None)
+        if callable(make):  # a pool elsewhere (a Dask cluster): its context travels there
+            context: NodeContext = make(uuid, report_threaded)
+            return context
         flag = threading.Event()
         self._flags[uuid] = (generation, flag)
         return NodeContext(uuid, report_threaded, flag)

@@ -17,8 +17,8 @@ from .errors import DefinitionError, InvalidValueError
 from .schema import describe, split_meta
 from .values import NO_VALUE
 
-Executor = Literal["inline", "async", "thread", "process"]
-_EXECUTORS: frozenset[str] = frozenset({"inline", "thread", "process"})
+Executor = Literal["inline", "async", "thread", "process", "dask"]
+_EXECUTORS: frozenset[str] = frozenset({"inline", "thread", "process", "dask"})
 _ID_RE = re.compile(r"^[A-Za-z_][\w.:\-]*$")
 SPEC_ATTR = "__nodeweave_spec__"
 
@@ -127,7 +127,7 @@ def node(
     name: str | None = None,
     description: str | None = None,
     outputs: list[str] | tuple[str, ...] | None = None,
-    executor: Literal["inline", "thread", "process"] | None = None,
+    executor: Literal["inline", "thread", "process", "dask"] | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -139,7 +139,7 @@ def node(
     name: str | None = None,
     description: str | None = None,
     outputs: list[str] | tuple[str, ...] | None = None,
-    executor: Literal["inline", "thread", "process"] | None = None,
+    executor: Literal["inline", "thread", "process", "dask"] | None = None,
 ) -> Any:
     """Turn a typed function into a node.
 
@@ -188,7 +188,7 @@ def build_spec(
     name: str | None = None,
     description: str | None = None,
     outputs: list[str] | tuple[str, ...] | None = None,
-    executor: Literal["inline", "thread", "process"] | None = None,
+    executor: Literal["inline", "thread", "process", "dask"] | None = None,
 ) -> NodeSpec:
     if not callable(fn):
         raise DefinitionError(f"@node needs a function, got {fn!r}")

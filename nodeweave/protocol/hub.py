@@ -84,6 +84,11 @@ class UpdateWorkerArgs(Args):
     name: str | None = Field(default=None, min_length=1, max_length=200)
     requirements: list[str] | None = None
     autostart: Autostart | None = None
+    env: dict[str, str] | None = Field(
+        default=None,
+        description="Environment variables of the worker's process (replaces them all; e.g. "
+        "NODEWEAVE_DASK_SCHEDULER). Applied at its next start.",
+    )
 
 
 class WorkerDeletedData(Data):

@@ -18,6 +18,8 @@ from nodeweave.state import (
     worker_dir,
 )
 
+from .cluster import DaskSettings
+
 DEFAULT_HUB_PORT = 9380
 
 
@@ -39,6 +41,8 @@ class WorkerConfig:
     """Hot-reload the local module files."""
     safe_start: bool = False
     """Load the graph without running any node, until a client sends ``resume``."""
+    dask: DaskSettings = dataclasses.field(default_factory=DaskSettings)
+    """Where ``executor="dask"`` nodes run (see :mod:`nodeweave.worker.cluster`)."""
     allowed_origins: frozenset[str] = frozenset()
     """Origins (``scheme://host:port``) whose browsers may open the WebSocket, besides the
     worker's own. Clients that send no Origin (scripts) are not browsers and are let through."""
@@ -93,6 +97,7 @@ def config_from_env(
     environ: Mapping[str, str] | None = None,
     token: str | None = None,
     safe_start: bool = False,
+    dask_scheduler: str | None = None,
 ) -> WorkerConfig:
     """The config of ``nodeweave worker run``: state dir, modules path and origins from the env.
 
@@ -115,4 +120,10 @@ def config_from_env(
         module_paths=paths,
         allowed_origins=default_origins(hub_port) | {o for o in extra if o},
         safe_start=safe_start,
+        dask=_dask_settings(env, dask_scheduler),
     )
+
+
+def _dask_settings(env: Mapping[str, str], scheduler: str | None) -> DaskSettings:
+    settings = DaskSettings.from_env(env)
+    return dataclasses.replace(settings, scheduler=scheduler) if scheduler else settings

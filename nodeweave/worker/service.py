@@ -8,8 +8,10 @@ and registers each connection's :class:`~nodeweave.protocol.outbox.Outbox` in
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +29,7 @@ from nodeweave.protocol.outbox import Outbox
 from nodeweave.state.beacon import Beacon
 
 from . import module_files
+from .cluster import DaskExecutor
 from .config import WorkerConfig
 from .edits import GraphEditor
 from .examples import ExampleConflict, install_files, load_example
@@ -44,7 +47,7 @@ class Worker:
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
         self.library = Library()
-        self.ns = NodeSpace(self.library)
+        self.ns = NodeSpace(self.library, executor_factories=self._cluster_factories())
         self.views = Views(self.ns, config.preview_budget, config.chart_preview_budget)
         self.history = EditHistory()
         self.journal = Journal(config.journal_path)
@@ -122,6 +125,21 @@ class Worker:
         """Set once :meth:`begin` has loaded the node modules; until then commands wait for it
         (all but ``ping`` and ``shutdown``), so that a client never sees a half-filled library."""
         self.dispatcher.hold(self.modules_loaded, except_for=("ping", "shutdown"))
+
+    def _cluster_factories(self) -> dict[str, Callable[[], concurrent.futures.Executor]]:
+        """The Dask executor, made on the first Dask run (and for process nodes if so set)."""
+        settings = self.config.dask
+        made: list[DaskExecutor] = []
+
+        def dask() -> DaskExecutor:
+            if not made:
+                made.append(DaskExecutor(settings))
+            return made[0]
+
+        factories: dict[str, Callable[[], concurrent.futures.Executor]] = {"dask": dask}
+        if settings.process_nodes:
+            factories["process"] = dask
+        return factories
 
     # --- life cycle -----------------------------------------------------------------------
 

@@ -259,6 +259,8 @@ class Hub:
             changes["name"] = a.name
         if a.autostart is not None:
             changes["autostart"] = a.autostart
+        if a.env is not None:
+            changes["env"] = dict(a.env)
         if a.requirements is not None and requirements_changed(entry.requirements, a.requirements):
             candidate = entry.model_copy(
                 update={"requirements": list(a.requirements), "venv": True}

@@ -642,6 +642,12 @@ export interface UpdateNodeArgs {
 }
 export interface UpdateWorkerArgs {
   autostart?: ('never' | 'always') | null;
+  /**
+   * Environment variables of the worker's process (replaces them all; e.g. NODEWEAVE_DASK_SCHEDULER). Applied at its next start.
+   */
+  env?: {
+    [k: string]: string;
+  } | null;
   id: string;
   name?: string | null;
   requirements?: string[] | null;

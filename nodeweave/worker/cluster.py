@@ -1,0 +1,229 @@
+"""``executor="dask"`` nodes: run on a Dask cluster, started lazily or reached at an address.
+
+The worker hands the engine a :class:`DaskExecutor` for the ``"dask"`` kind (and, when
+``dask_process_nodes`` is on, for ``"process"`` too). It speaks ``concurrent.futures``, so the
+engine treats it like its pools:
+
+- the first run connects: to ``dask_scheduler`` (``tcp://host:port``, ``tls://…`` with Dask's own
+  security settings from its configuration or ``DASK_*`` environment variables) or, by default,
+  to a ``distributed.LocalCluster`` of ``dask_workers`` processes with ``dask_threads`` threads
+  each, bound to 127.0.0.1 — in a thread of its own, so the event loop never waits for it;
+- latest wins: cancelling a run's future cancels its Dask future (a task already running on a
+  Dask worker finishes there; its result is dropped);
+- errors come back with their traceback (Dask sends it along);
+- ``ctx.progress()`` in a Dask node reaches the worker through a Dask event topic.
+
+``distributed`` is the ``nodeweave[dask]`` extra, imported only when a Dask node first runs.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import importlib
+import importlib.util
+import itertools
+import logging
+import os
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nodeweave.core.context import NodeContext
+
+log = logging.getLogger("nodeweave.worker")
+
+EXTRA_HINT = "executor='dask' needs the Dask extra: pip install 'nodeweave[dask]'"
+
+
+class DaskUnavailable(RuntimeError):
+    """``distributed`` is not installed, or the cluster cannot be reached."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DaskSettings:
+    scheduler: str | None = None
+    """A scheduler address; ``None``: start a LocalCluster on the first Dask run."""
+    workers: int = 2
+    threads: int = 1
+    process_nodes: bool = False
+    """Send every ``executor="process"`` node to the cluster too."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DaskSettings:
+        """``NODEWEAVE_DASK_SCHEDULER``, ``NODEWEAVE_DASK_WORKERS``, ``NODEWEAVE_DASK_THREADS``,
+        ``NODEWEAVE_DASK_PROCESS_NODES`` (1/true/yes)."""
+        return cls(
+            scheduler=env.get("NODEWEAVE_DASK_SCHEDULER") or None,
+            workers=int(env.get("NODEWEAVE_DASK_WORKERS") or 2),
+            threads=int(env.get("NODEWEAVE_DASK_THREADS") or 1),
+            process_nodes=env.get("NODEWEAVE_DASK_PROCESS_NODES", "").lower()
+            in ("1", "true", "yes"),
+        )
+
+
+def dask_installed() -> bool:
+    return importlib.util.find_spec("distributed") is not None
+
+
+class DaskExecutor(concurrent.futures.Executor):
+    _names = itertools.count()
+
+    def __init__(self, settings: DaskSettings) -> None:
+        self.settings = settings
+        self._lock = threading.Lock()
+        self._client: Any = None
+        self._cluster: Any = None
+        self._failed: BaseException | None = None
+        self._shutdown = False
+        # one thread connects and submits, so submit() never blocks the event loop
+        self._connector = concurrent.futures.ThreadPoolExecutor(1, "nodeweave-dask")
+        self._topic = f"nodeweave-progress-{os.getpid()}-{next(self._names)}"
+        self._reports: dict[str, Callable[[float | None, str], None]] = {}
+        self.dashboard_link: str | None = None
+
+    # --- concurrent.futures ------------------------------------------------------------------
+
+    def submit(
+        self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any
+    ) -> concurrent.futures.Future[Any]:
+        if self._shutdown:
+            raise RuntimeError("cannot schedule new calls after shutdown")
+        outer: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        self._connector.submit(self._submit_now, outer, fn, args, kwargs)
+        return outer
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._shutdown = True
+        self._connector.shutdown(wait=wait, cancel_futures=cancel_futures)
+        with self._lock:
+            client, cluster = self._client, self._cluster
+            self._client = self._cluster = None
+        if client is not None:
+            try:
+                client.close(timeout=5)
+            except Exception:
+                log.debug("closing the Dask client failed", exc_info=True)
+        if cluster is not None:
+            try:
+                cluster.close(timeout=10)
+            except Exception:
+                log.debug("closing the LocalCluster failed", exc_info=True)
+
+    # --- node contexts -------------------------------------------------------------------------
+
+    def context(self, uuid: str, report: Callable[[float | None, str], None]) -> NodeContext:
+        """A context that can travel to the cluster: its progress comes back as Dask events."""
+        self._reports[uuid] = report
+        return ClusterContext(uuid, self._topic)
+
+    # --- internals -------------------------------------------------------------------------------
+
+    def _submit_now(
+        self,
+        outer: concurrent.futures.Future[Any],
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> None:
+        if outer.cancelled():
+            return  # superseded before it was sent
+        try:
+            client = self._connect()
+            inner = client.submit(fn, *args, pure=False, **kwargs)
+        except BaseException as exc:  # noqa: BLE001 - the run's error
+            if not outer.done():
+                outer.set_exception(exc)
+            return
+
+        def settle(done: Any) -> None:
+            if outer.done():
+                return
+            status = done.status
+            if status == "finished":
+                try:
+                    outer.set_result(done.result())
+                except BaseException as exc:  # noqa: BLE001 - fetching the result failed
+                    outer.set_exception(exc)
+            elif status == "cancelled":
+                outer.cancel()
+            else:
+                outer.set_exception(done.exception())
+
+        def cancel_inner(done: concurrent.futures.Future[Any]) -> None:
+            if done.cancelled() and inner.status not in ("finished", "error", "cancelled"):
+                inner.cancel()
+
+        outer.add_done_callback(cancel_inner)
+        inner.add_done_callback(settle)
+
+    def _connect(self) -> Any:
+        with self._lock:
+            if self._client is not None:
+                return self._client
+            if self._failed is not None:
+                raise DaskUnavailable(str(self._failed))
+            if not dask_installed():
+                raise DaskUnavailable(EXTRA_HINT)
+            try:
+                self._client = self._start()
+            except Exception as exc:
+                self._failed = exc
+                raise DaskUnavailable(f"cannot reach the Dask cluster: {exc}") from exc
+            return self._client
+
+    def _start(self) -> Any:
+        distributed: Any = importlib.import_module("distributed")
+        settings = self.settings
+        if settings.scheduler:
+            log.info("connecting to the Dask scheduler at %s", settings.scheduler)
+            client = distributed.Client(settings.scheduler, timeout="10s")
+        else:
+            log.info(
+                "starting a Dask LocalCluster: %d processes × %d threads",
+                settings.workers,
+                settings.threads,
+            )
+            self._cluster = distributed.LocalCluster(
+                n_workers=settings.workers,
+                threads_per_worker=settings.threads,
+                processes=True,
+                host="127.0.0.1",
+                # its HTTP server (the dashboard, when bokeh is installed) on a free local port
+                dashboard_address="127.0.0.1:0",
+            )
+            client = distributed.Client(self._cluster)
+        self.dashboard_link = client.dashboard_link if _has_bokeh() else None
+        client.subscribe_topic(self._topic, self._on_progress)
+        return client
+
+    def _on_progress(self, event: Any) -> None:
+        _, message = event
+        uuid, fraction, text = message
+        report = self._reports.get(uuid)
+        if report is not None:
+            report(fraction, text)
+
+
+def _has_bokeh() -> bool:
+    return importlib.util.find_spec("bokeh") is not None
+
+
+class ClusterContext(NodeContext):
+    """The context of a node running on a Dask worker: progress goes out as a Dask event."""
+
+    __slots__ = ("_topic",)
+
+    def __init__(self, node: str, topic: str) -> None:
+        super().__init__(node, self._publish)
+        self._topic = topic
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (ClusterContext, (self.node, self._topic))
+
+    def _publish(self, fraction: float | None, message: str) -> None:
+        try:
+            worker = importlib.import_module("distributed").get_worker()
+            worker.log_event(self._topic, [self.node, fraction, message])
+        except (ImportError, ValueError):
+            pass  # not on a Dask worker (a test calling the function directly)
