@@ -8,6 +8,7 @@ describe('announcesRun', () => {
   it('is an input echo or a node turning stale, waiting or running', () => {
     expect(announcesRun(eventAction('input_changed', { uuid: 'n', io: 'x', preview: {}, has_value: true }))).toBe(true);
     for (const s of ['stale', 'waiting', 'running']) expect(announcesRun(status(s))).toBe(true);
+    expect(announcesRun(eventAction('history', { can_undo: true, can_redo: false, undo_label: 'set value', redo_label: null }))).toBe(true);
   });
 
   it('is not a result: a value, a finished or failed node, a graph edit', () => {

@@ -38,13 +38,14 @@ export function batchUrl(url: string): string {
 }
 
 /**
- * Events that only announce a run (an input's echo, nodes turning stale, waiting or running):
- * the worker sends them a few milliseconds before the run's values. On a long chain drawing them
- * on their own costs as much as drawing the values, a few ms later: they may wait for the
- * values (up to MAY_WAIT_MS, frameQueue.ts) and be drawn with them.
+ * Events that only announce a run (an input's echo and its undo step, nodes turning stale,
+ * waiting or running): the worker sends them a few milliseconds before the run's values. On a
+ * long chain drawing them on their own costs as much as drawing the values: they may wait for
+ * the values (up to MAY_WAIT_MS, frameQueue.ts) and be drawn with them.
  */
 export function announcesRun(e: GraphEvent): boolean {
-  if (e.event === 'input_changed') return true;
+  // the edit's new undo step comes with its echo (the toolbar takes it, not the graph)
+  if (e.event === 'input_changed' || e.event === 'history') return true;
   if (e.event !== 'node_status') return false;
   const status = e.data.status;
   return status === 'stale' || status === 'waiting' || status === 'running';
