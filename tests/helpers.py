@@ -94,3 +94,27 @@ def cluster_steps(n: int, ctx: NodeContext) -> int:
         ctx.progress((i + 1) / n, f"step {i + 1} of {n}")
         time.sleep(0.05)
     return n
+
+
+@node(id="cluster.make", executor="dask")
+def cluster_make(n: int) -> list[int]:
+    """A list of ``n`` numbers, made on the cluster (and kept there)."""
+    return list(range(n))
+
+
+@node(id="cluster.total", executor="dask")
+def cluster_total(values: list[int]) -> int:
+    """Their sum, on the cluster."""
+    return sum(values)
+
+
+@node(id="cluster.split", executor="dask", outputs=["evens", "odds"])
+def cluster_split(values: list[int]) -> tuple[list[int], list[int]]:
+    """Two outputs, each kept on the cluster."""
+    return [v for v in values if v % 2 == 0], [v for v in values if v % 2]
+
+
+@node(id="local.count")
+def local_count(values: list[int]) -> int:
+    """Runs in the worker: needs the values themselves."""
+    return len(values)

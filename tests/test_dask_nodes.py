@@ -17,23 +17,45 @@ from nodeweave.client import Client
 from nodeweave.core.events import ProgressReported
 from nodeweave.core.library import Library, Shelf
 from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.remote import local
 from nodeweave.worker import cluster
 from nodeweave.worker.app import WORKER_KEY, create_app
-from nodeweave.worker.cluster import DaskExecutor, DaskSettings
+from nodeweave.worker.cluster import ClusterValue, DaskExecutor, DaskSettings
 
 from .helpers import (
     Recorder,
     cluster_boom,
+    cluster_make,
     cluster_slow,
+    cluster_split,
     cluster_square,
     cluster_steps,
+    cluster_total,
+    local_count,
 )
 from .worker_helpers import TOKEN, config
 
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.timeout(120)
 
-SHELF = Shelf("cluster", nodes=[cluster_square, cluster_slow, cluster_boom, cluster_steps])
+SHELF = Shelf(
+    "cluster",
+    nodes=[
+        cluster_square,
+        cluster_slow,
+        cluster_boom,
+        cluster_steps,
+        cluster_make,
+        cluster_total,
+        cluster_split,
+        local_count,
+    ],
+)
+
+
+def value(ns: NodeSpace, uuid: str, io: str = "out") -> Any:
+    """An output's value, fetched from the cluster if it is kept there."""
+    return local(ns.get_value(uuid, io))
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +80,43 @@ async def settled(ns: NodeSpace, seconds: float = 60) -> None:
 async def test_nodes_run_on_the_cluster_and_in_its_processes(ns: NodeSpace) -> None:
     uuids = [ns.add_node("cluster.square", inputs={"x": x}) for x in range(6)]
     await settled(ns)
-    results = [ns.get_value(u, "out") for u in uuids]
+    results = [value(ns, u) for u in uuids]
     assert [r[0] for r in results] == [x * x for x in range(6)]
     assert os.getpid() not in {r[1] for r in results}
+
+
+async def test_outputs_stay_on_the_cluster_between_dask_nodes(
+    ns: NodeSpace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fetched: list[Any] = []
+    real_fetch = ClusterValue.fetch
+
+    def counting_fetch(self: ClusterValue) -> Any:
+        fetched.append(self.preview)
+        return real_fetch(self)
+
+    monkeypatch.setattr(ClusterValue, "fetch", counting_fetch)
+    make = ns.add_node("cluster.make", inputs={"n": 100_000})
+    total = ns.add_node("cluster.total")
+    split = ns.add_node("cluster.split")
+    ns.connect(make, "out", total, "values")
+    ns.connect(make, "out", split, "values")
+    await settled(ns)
+    kept = ns.get_value(make, "out")
+    assert isinstance(kept, ClusterValue)
+    assert kept.preview["type"] == "list" and kept.preview["length"] == 100_000
+    assert fetched == []  # make → total and make → split never came through here
+    assert isinstance(ns.get_value(split, "evens"), ClusterValue)
+    assert isinstance(ns.get_value(split, "odds"), ClusterValue)
+    assert local(ns.get_value(total, "out")) == sum(range(100_000))
+    assert local(ns.get_value(split, "odds"))[:3] == [1, 3, 5]
+    fetched.clear()
+    # a node of the worker needs the values themselves: fetched for it, off the loop
+    count = ns.add_node("local.count")
+    ns.connect(split, "evens", count, "values")
+    await settled(ns)
+    assert ns.get_value(count, "out") == 50_000
+    assert len(fetched) == 1
 
 
 async def test_an_error_comes_back_with_its_traceback(ns: NodeSpace) -> None:
@@ -76,7 +132,7 @@ async def test_progress_from_the_cluster_reaches_the_worker(ns: NodeSpace) -> No
     rec = Recorder(ns)
     u = ns.add_node("cluster.steps", inputs={"n": 4})
     await settled(ns)
-    assert ns.get_value(u, "out") == 4
+    assert value(ns, u) == 4
     messages = [e.message for e in rec.of(ProgressReported) if e.uuid == u]
     assert messages and set(messages) <= {f"step {i} of 4" for i in range(1, 5)}
 
@@ -84,12 +140,13 @@ async def test_progress_from_the_cluster_reaches_the_worker(ns: NodeSpace) -> No
 async def test_a_superseded_run_is_cancelled_and_the_latest_wins(
     ns: NodeSpace, dask: DaskExecutor
 ) -> None:
-    u = ns.add_node("cluster.slow", inputs={"x": 1, "seconds": 30.0})
+    # (a Dask worker cannot stop a task it runs: the stale one sleeps on there, briefly)
+    u = ns.add_node("cluster.slow", inputs={"x": 1, "seconds": 6.0})
     await asyncio.sleep(1.0)  # running on the cluster now
     ns.set_input(u, "seconds", 0.0)
     ns.set_input(u, "x", 2)
-    await settled(ns, 20)  # not 30 s: the stale run does not hold the result
-    assert ns.get_value(u, "out") == 2
+    await settled(ns, 4)  # not 6 s: the stale run neither holds the result nor blocks it
+    assert value(ns, u) == 2
 
 
 async def test_a_cluster_worker_killed_mid_run_leaves_the_nodeweave_worker_serving(
@@ -107,10 +164,10 @@ async def test_a_cluster_worker_killed_mid_run_leaves_the_nodeweave_worker_servi
     # Dask runs the task again elsewhere (or gives up with an error): either way it ends
     assert ns.status(u) in (Status.DONE, Status.ERROR)
     if ns.status(u) is Status.DONE:
-        assert ns.get_value(u, "out") == 7
+        assert value(ns, u) == 7
     v = ns.add_node("cluster.square", inputs={"x": 5})
     await settled(ns, 60)
-    assert ns.get_value(v, "out")[0] == 25
+    assert value(ns, v)[0] == 25
 
 
 async def test_without_the_extra_a_dask_node_says_which_extra(

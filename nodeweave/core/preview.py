@@ -67,6 +67,7 @@ from typing import Any, Final
 import orjson
 
 from .fullvalue import safe_repr, sniff_mime, utf8_safe
+from .remote import RemoteValue
 from .values import NO_VALUE
 
 PREVIEW_BUDGET: Final = 65536
@@ -190,6 +191,8 @@ def make_preview(
         return {"kind": "json", "type": kind.__name__, "value": value}
     if kind is float and math.isfinite(value):
         return {"kind": "json", "type": "float", "value": value}
+    if issubclass(kind, RemoteValue):  # previewed where it lives (type(): never raises)
+        return value.preview
     request = PreviewRequest(budget, _type_name(value), max(budget, rich_budget or budget))
     try:
         preview = _preview(value, request, registry or PREVIEWS)

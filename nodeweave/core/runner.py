@@ -24,6 +24,7 @@ from typing import Protocol
 from .context import NodeContext
 from .events import Cancel, Event, Instruction, MovedOffLoop, NodeError, Run, StaleRuns
 from .executors import Executors
+from .remote import RemoteValue, fetch_all, has_remote
 from .scheduler import Scheduler
 
 log = logging.getLogger("nodeweave.core")
@@ -58,6 +59,16 @@ def error_from(exc: BaseException) -> NodeError:
     else:
         message = str(exc) or type(exc).__name__
     return NodeError(message=message, type=type(exc).__name__, traceback=tb)
+
+
+def _is_remote(result: object) -> bool:
+    if isinstance(result, RemoteValue):
+        return True
+    if isinstance(result, tuple | list):
+        return any(isinstance(r, RemoteValue) for r in result)
+    if isinstance(result, dict):
+        return any(isinstance(r, RemoteValue) for r in result.values())
+    return False
 
 
 class RunBeacon(Protocol):
@@ -96,6 +107,9 @@ class Runner:
         self._flags: dict[str, tuple[int, threading.Event]] = {}  # a running node's cancel flag
         self._stale: dict[str, int] = {}  # superseded runs still going, per node
         self.beacon: RunBeacon | None = None
+        self.remote_seen = False
+        """A run returned a value kept elsewhere (see :mod:`.remote`): from now on, runs whose
+        inputs hold one fetch them first (unless they run where those values live)."""
         self.paused = False
         """Nothing runs while set (stale nodes stay stale); edits and events go on as usual."""
         self.slow_inline = slow_inline
@@ -209,6 +223,9 @@ class Runner:
     def _run(self, run: Run) -> None:
         spec = run.spec
         sched = self.scheduler
+        if self.remote_seen and spec.executor != "dask" and has_remote(run.kwargs):
+            self._start_task(run)  # its inputs are fetched first, off the loop
+            return
         if spec.executor == "inline" and spec.id not in self.off_loop:
             kwargs = run.kwargs
             if spec.context_param is not None:
@@ -235,6 +252,9 @@ class Runner:
             if took > self.slow_inline and not spec.pinned:
                 self._move_off_loop(run, took)
             return
+        self._start_task(run)
+
+    def _start_task(self, run: Run) -> None:
         # Always the running loop: a nodespace may outlive one asyncio.run() and serve the next.
         task = asyncio.get_running_loop().create_task(
             self._run_task(run), name=f"nodeweave node {run.uuid}"
@@ -248,7 +268,11 @@ class Runner:
         sched = self.scheduler
         kwargs = dict(run.kwargs)  # run.kwargs is the scheduler's record of the inputs
         try:
-            if spec.executor == "async":
+            if self.remote_seen and spec.executor != "dask" and has_remote(kwargs):
+                kwargs = await asyncio.to_thread(fetch_all, kwargs)
+            if spec.executor == "inline" and spec.id not in self.off_loop:
+                result = self._call_inline(run, kwargs)  # its remote inputs just arrived
+            elif spec.executor == "async":
                 if spec.context_param is not None:
                     kwargs[spec.context_param] = self._context(run, threaded=False)
                 result = await spec.func(**kwargs)
@@ -257,8 +281,7 @@ class Runner:
                 pool = self.executors.get(kind)
                 if spec.context_param is not None:
                     kwargs[spec.context_param] = self._context(run, threaded=True, pool=pool)
-                call = functools.partial(spec.func, **kwargs)
-                future = pool.submit(call)
+                future = pool.submit(spec.func, **kwargs)
                 try:
                     result = await asyncio.wrap_future(future)
                 except asyncio.CancelledError:
@@ -276,8 +299,25 @@ class Runner:
         except BaseException as exc:  # noqa: BLE001 - any failure of node code is data
             sched.run_failed(run.uuid, run.generation, error_from(exc))
         else:
+            if not self.remote_seen and _is_remote(result):
+                self.remote_seen = True
             sched.run_finished(run.uuid, run.generation, result)
         self.drain()
+
+    def _call_inline(self, run: Run, kwargs: dict[str, object]) -> object:
+        """An inline node's call from a task (its remote inputs were fetched first); the common
+        case, straight from :meth:`_run`, inlines the same steps to stay one call per node."""
+        spec = run.spec
+        if spec.context_param is not None:
+            kwargs[spec.context_param] = self._context(run, threaded=False)
+        beacon = self.beacon
+        if beacon is not None:
+            beacon.enter(run.uuid, spec.id)
+        try:
+            return spec.func(**kwargs)
+        finally:
+            if beacon is not None:
+                beacon.leave()
 
     def _task_done(self, uuid: str, task: asyncio.Task[None]) -> None:
         self._all_tasks.discard(task)

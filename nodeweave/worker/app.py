@@ -26,6 +26,7 @@ from aiohttp import BodyPartReader, web
 
 from nodeweave.core.errors import NodeweaveError
 from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
+from nodeweave.core.remote import RemoteValue, local
 from nodeweave.core.tableview import TableQuery, ViewCache, parse_query
 from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, ErrorCode
@@ -178,6 +179,8 @@ async def _values(request: web.Request) -> web.Response:
         # The thread only reads the value object (outputs are replaced, never edited, by the
         # engine); it never touches the nodespace.
         views = request.app[VIEWS_KEY]
+        if isinstance(value, RemoteValue):  # kept on a cluster: the full value comes here now
+            value = await asyncio.to_thread(local, value)
         if fmt == "json":
             full = await asyncio.to_thread(
                 encode_full, value, offset=offset, limit=limit, query=query, views=views

@@ -30,6 +30,8 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from nodeweave.core.context import NodeContext
+from nodeweave.core.remote import RemoteValue
+from nodeweave.core.spec import spec_of
 
 log = logging.getLogger("nodeweave.worker")
 
@@ -69,8 +71,13 @@ def dask_installed() -> bool:
 class DaskExecutor(concurrent.futures.Executor):
     _names = itertools.count()
 
-    def __init__(self, settings: DaskSettings) -> None:
+    def __init__(
+        self, settings: DaskSettings, *, budget: int = 65536, rich_budget: int = 1 << 20
+    ) -> None:
         self.settings = settings
+        self.budget = budget
+        self.rich_budget = rich_budget
+        """The preview budgets its outputs' previews are computed with, on the cluster."""
         self._lock = threading.Lock()
         self._client: Any = None
         self._cluster: Any = None
@@ -130,25 +137,30 @@ class DaskExecutor(concurrent.futures.Executor):
             return  # superseded before it was sent
         try:
             client = self._connect()
+            # values already on the cluster go as its own references: they never leave it
+            args = tuple(a.ref if isinstance(a, ClusterValue) else a for a in args)
+            kwargs = {k: v.ref if isinstance(v, ClusterValue) else v for k, v in kwargs.items()}
             inner = client.submit(fn, *args, pure=False, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - the run's error
             if not outer.done():
                 outer.set_exception(exc)
             return
+        outputs = _output_names(fn)
 
-        def settle(done: Any) -> None:
+        def settle(done: Any) -> None:  # in a thread of the Dask client
             if outer.done():
                 return
-            status = done.status
-            if status == "finished":
-                try:
-                    outer.set_result(done.result())
-                except BaseException as exc:  # noqa: BLE001 - fetching the result failed
+            try:
+                status = done.status
+                if status == "cancelled":
+                    outer.cancel()
+                elif status != "finished":
+                    outer.set_exception(done.exception())
+                else:
+                    outer.set_result(self._keep(client, done, outputs))
+            except BaseException as exc:  # noqa: BLE001 - the run's error
+                if not outer.done():
                     outer.set_exception(exc)
-            elif status == "cancelled":
-                outer.cancel()
-            else:
-                outer.set_exception(done.exception())
 
         def cancel_inner(done: concurrent.futures.Future[Any]) -> None:
             if done.cancelled() and inner.status not in ("finished", "error", "cancelled"):
@@ -156,6 +168,30 @@ class DaskExecutor(concurrent.futures.Executor):
 
         outer.add_done_callback(cancel_inner)
         inner.add_done_callback(settle)
+
+    def _keep(self, client: Any, done: Any, outputs: list[str] | None) -> Any:
+        """The run's result as handles on the cluster (one per output), with their previews
+        computed there: only the previews travel to this worker."""
+        if outputs is None:  # not a node function: the caller wants the value itself
+            return done.result()
+        if not outputs:
+            return None
+        if len(outputs) == 1:
+            parts = [done]
+        else:
+            parts = [
+                client.submit(_output, done, i, name, pure=False) for i, name in enumerate(outputs)
+            ]
+        previews = client.gather(
+            [
+                client.submit(_preview, part, self.budget, self.rich_budget, pure=False)
+                for part in parts
+            ]
+        )
+        handles = [
+            ClusterValue(part, preview) for part, preview in zip(parts, previews, strict=True)
+        ]
+        return handles[0] if len(handles) == 1 else tuple(handles)
 
     def _connect(self) -> Any:
         with self._lock:
@@ -203,6 +239,37 @@ class DaskExecutor(concurrent.futures.Executor):
         report = self._reports.get(uuid)
         if report is not None:
             report(fraction, text)
+
+
+class ClusterValue(RemoteValue):
+    """A node output kept on the Dask cluster (``ref`` is its Dask future)."""
+
+    __slots__ = ()
+
+    def fetch(self) -> Any:
+        return self.ref.result()
+
+
+def _output_names(fn: Callable[..., Any]) -> list[str] | None:
+    try:
+        spec = spec_of(fn)
+    except TypeError:  # not a @node function (DefinitionError is a TypeError)
+        return None
+    return [o.name for o in spec.outputs]
+
+
+def _output(result: Any, index: int, name: str) -> Any:
+    """One output of a multi-output node's result (on the cluster): as the engine splits it."""
+    if isinstance(result, Mapping):
+        return result[name]
+    return result[index]
+
+
+def _preview(value: Any, budget: int, rich_budget: int) -> dict[str, Any]:
+    """A value's preview, made where the value lives (a Dask worker)."""
+    from nodeweave.core.preview import make_preview
+
+    return make_preview(value, budget, rich_budget=rich_budget)
 
 
 def _has_bokeh() -> bool:

@@ -133,7 +133,13 @@ class Worker:
 
         def dask() -> DaskExecutor:
             if not made:
-                made.append(DaskExecutor(settings))
+                made.append(
+                    DaskExecutor(
+                        settings,
+                        budget=self.config.preview_budget,
+                        rich_budget=self.config.chart_preview_budget,
+                    )
+                )
             return made[0]
 
         factories: dict[str, Callable[[], concurrent.futures.Executor]] = {"dask": dask}
