@@ -17,6 +17,14 @@ temporary state directory, 127.0.0.1, stopped by pid) with the node module below
 - ``ping``: RPC ``ping`` round trips (p50, p99) while a sync node with no executor computes for
   5 s in pure Python. Its first, short run (0.3 s) blocked the loop, so the worker moved the node
   type off the loop; the measured run is the second.
+- ``dask``: on a ``LocalCluster`` of 2 processes × 1 thread (in this process, through the
+  worker's own Dask executor): 8 independent nodes burning 0.5 s of CPU each, next to the same 8
+  inline in the same run; then a trivial node's run time on the warm cluster next to inline
+  (the per-node overhead).
+- ``dask_bytes``: a real worker with a Dask node making a 100 MB numpy array and a second Dask
+  node summing it; the bytes the worker process read meanwhile (``rchar`` of /proc/PID/io:
+  every socket and file read, the cluster's control messages included) next to the preview
+  budget.
 """
 
 from __future__ import annotations
@@ -24,10 +32,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import importlib
 import os
 import sys
+import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +46,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench.report import Figure, Results, print_table, summary
 from bench.worker import BYTECODE_DIR, BenchError, percentile, worker
 from nodeweave.client import Client
+from nodeweave.core.library import Library, Shelf
+from nodeweave.core.nodespace import NodeSpace
+from nodeweave.core.remote import local
 
 MODULE = '''"""Heavy nodes for bench/heavy.py."""
 import time
@@ -70,12 +83,57 @@ def inline(x: int, seconds: float = 0.3) -> int:
     return x
 '''
 
+DASK_MODULE = '''"""Dask nodes for bench/heavy.py."""
+import time
+
+import numpy as np
+
+from nodeweave import node
+
+
+def burn(seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        sum(range(1000))
+
+
+@node(id="bd.burn_dask", executor="dask")
+def burn_dask(x: int, seconds: float = 0.5) -> int:
+    burn(seconds)
+    return x
+
+
+@node(id="bd.burn_inline", executor="inline")
+def burn_inline(x: int, seconds: float = 0.5) -> int:
+    burn(seconds)
+    return x
+
+
+@node(id="bd.array", executor="dask")
+def array(mb: int = 100) -> np.ndarray:
+    return np.ones(mb * 2**20 // 8)
+
+
+@node(id="bd.total", executor="dask")
+def total(values: np.ndarray) -> float:
+    return float(values.sum())
+'''
+
 FIGURES = [
     Figure("process", "8 edits 200 ms apart → last value, 2 s process node", "s", 2.4),
     Figure("process_stale_cpu", "… CPU used by the worker's children after it (stale runs)", "%"),
     Figure("thread", "8 edits 200 ms apart → last value, 2 s thread node checking ctx", "s", 2.4),
     Figure("ping_p50", "ping p50 while a 5 s sync node runs (moved off the loop)", "ms"),
     Figure("ping_p99", "ping p99, same", "ms", 5.0),
+    Figure("dask_inline", "8 independent 0.5 s CPU nodes, inline", "s"),
+    Figure("dask_cluster", "… the same on Dask (2 processes × 1 thread)", "s"),
+    Figure("dask_ratio", "… Dask / inline, same run", "×", 0.6),
+    Figure("dask_node", "trivial Dask node, warm cluster: edit → settled", "ms"),
+    Figure("dask_floor", "… floor: Dask alone, submit → result (same run)", "ms"),
+    Figure(
+        "dask_overhead", "… what nodeweave adds per node (node − floor − inline run)", "ms", 5.0
+    ),
+    Figure("dask_bytes", "100 MB array between two Dask nodes → kB read by the worker", "kB", 64.0),
 ]
 
 EDITS = 8
@@ -112,7 +170,7 @@ async def children_cpu_percent(pid: int, window: float = 1.0) -> float:
     return 100.0 * used / window
 
 
-async def final_value(client: Client, uuid: str, expected: int, wait: float = 30.0) -> None:
+async def final_value(client: Client, uuid: str, expected: float, wait: float = 30.0) -> None:
     try:
         await client.next_event(
             "value",
@@ -188,10 +246,118 @@ async def fig_ping(runs: int) -> Results:
     return {"ping_p50": summary(p50), "ping_p99": summary(p99)}
 
 
+@contextlib.contextmanager
+def dask_module() -> Iterator[Any]:
+    """The bench's Dask nodes as an importable module (the cluster's processes import it)."""
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-dask-") as folder:
+        (Path(folder) / "bench_dask_nodes.py").write_text(DASK_MODULE)
+        sys.path.insert(0, folder)
+        try:
+            yield importlib.import_module("bench_dask_nodes")
+        finally:
+            sys.path.remove(folder)
+            sys.modules.pop("bench_dask_nodes", None)
+
+
+async def settle(ns: NodeSpace) -> float:
+    started = time.perf_counter()
+    async with asyncio.timeout(120):
+        await ns.settle()
+    return time.perf_counter() - started
+
+
+async def fig_dask(runs: int) -> Results:
+    from nodeweave.worker.cluster import DaskExecutor, DaskSettings
+
+    inline, cluster, ratio, overhead, per_node, floor = [], [], [], [], [], []
+    with dask_module() as module:
+        shelf = Shelf("bd", nodes=[module.burn_dask, module.burn_inline])
+        executor = DaskExecutor(DaskSettings(workers=2, threads=1))
+        ns = NodeSpace(Library([shelf]), executors={"dask": executor})
+        try:
+            dask_nodes = [ns.add_node("bd.burn_dask", inputs={"x": 0}) for _ in range(8)]
+            inline_nodes = [ns.add_node("bd.burn_inline", inputs={"x": 0}) for _ in range(8)]
+            await settle(ns)  # warm: the cluster is up, the module imported there
+            for run in range(1, runs + 1):
+                for u in inline_nodes:
+                    ns.set_input(u, "x", run)
+                took_inline = await settle(ns)
+                for u in dask_nodes:
+                    ns.set_input(u, "x", run)
+                took_dask = await settle(ns)
+                values = {local(ns.get_value(u, "out")) for u in dask_nodes}
+                if values != {run}:
+                    raise BenchError(f"Dask nodes gave {values}, not {run}")
+                inline.append(took_inline)
+                cluster.append(took_dask)
+                ratio.append(took_dask / took_inline)
+            trivial = ns.add_node("bd.burn_dask", inputs={"x": 0, "seconds": 0.0})
+            local_one = ns.add_node("bd.burn_inline", inputs={"x": 0, "seconds": 0.0})
+            await settle(ns)
+            client = executor._connect()
+            for run in range(30):
+                ns.set_input(local_one, "x", run + 1)
+                took_local = await settle(ns)
+                ns.set_input(trivial, "x", run + 1)
+                took_remote = await settle(ns)
+                per_node.append(took_remote * 1000)
+                started = time.perf_counter()
+                await asyncio.to_thread(_round_trip, client, run)
+                floor.append((time.perf_counter() - started) * 1000)
+                overhead.append((took_remote - took_local) * 1000 - floor[-1])
+        finally:
+            await ns.aclose()
+            await asyncio.to_thread(executor.shutdown)
+    return {
+        "dask_inline": summary(inline),
+        "dask_cluster": summary(cluster),
+        "dask_ratio": summary(ratio),
+        "dask_node": summary(per_node),
+        "dask_floor": summary(floor),
+        "dask_overhead": summary(overhead),
+    }
+
+
+def _round_trip(client: Any, x: int) -> None:
+    """Dask alone: submit a trivial task, wait for its result (the floor of a Dask node)."""
+    if client.submit(abs, -x, pure=False).result() != x:
+        raise BenchError("Dask returned a wrong result")
+
+
+def read_bytes(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+        if line.startswith("rchar:"):
+            return int(line.split()[1])
+    raise BenchError(f"no rchar for {pid}")
+
+
+async def fig_dask_bytes(runs: int) -> Results:
+    read = []
+    env = {"NODEWEAVE_DASK_WORKERS": "2", "NODEWEAVE_DASK_THREADS": "1"}
+    async with worker({"bench_dask_nodes.py": DASK_MODULE}, env=env) as w:
+        client = await Client.connect(w.url, w.token)
+        try:
+            total = (await client.call("add_node", node_id="bd.total"))["uuid"]
+            make = (await client.call("add_node", node_id="bd.array", inputs={"mb": 1}))["uuid"]
+            await client.call("connect", src=make, src_io="out", dst=total, dst_io="values")
+            await final_value(client, total, float(2**20 // 8), wait=120)  # warm
+            for run in range(runs):
+                mb = 100 + run  # a new array each run
+                before = read_bytes(w.proc.pid)
+                await client.call("set_input", uuid=make, io="mb", value=mb)
+                await final_value(client, total, float(mb * 2**20 // 8), wait=120)
+                read.append((read_bytes(w.proc.pid) - before) / 1000)
+        finally:
+            await client.close()
+    return {"dask_bytes": summary(read)}
+
+
 RUNNERS: dict[str, Callable[[int], Awaitable[Results]]] = {
     "process": fig_process,
     "thread": fig_thread,
     "ping": fig_ping,
+    "dask": fig_dask,
+    "dask_bytes": fig_dask_bytes,
 }
 
 

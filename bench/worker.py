@@ -255,7 +255,9 @@ class RunningWorker:
         return self.proc.url
 
 
-async def start_worker(root: Path, modules: dict[str, str] | None = None) -> RunningWorker:
+async def start_worker(
+    root: Path, modules: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> RunningWorker:
     """``python -m nodeweave worker run bench`` on the state dir ``root/state``; ready."""
     state = root / "state"
     mdir = state / "workers" / WORKER_ID / "modules"
@@ -264,7 +266,10 @@ async def start_worker(root: Path, modules: dict[str, str] | None = None) -> Run
         (mdir / name).write_text(text)
     argv = [sys.executable, "-m", "nodeweave", "worker", "run", WORKER_ID, "--host", "127.0.0.1"]
     proc = await Proc.start(
-        argv, log=root / "worker.log", cwd=root, env={"FUNCNODES_CONFIG_DIR": str(state)}
+        argv,
+        log=root / "worker.log",
+        cwd=root,
+        env={"FUNCNODES_CONFIG_DIR": str(state), **(env or {})},
     )
     try:
         await proc.ready()
@@ -278,10 +283,12 @@ async def start_worker(root: Path, modules: dict[str, str] | None = None) -> Run
 
 
 @contextlib.asynccontextmanager
-async def worker(modules: dict[str, str] | None = None) -> AsyncIterator[RunningWorker]:
+async def worker(
+    modules: dict[str, str] | None = None, env: dict[str, str] | None = None
+) -> AsyncIterator[RunningWorker]:
     """A ready worker in a fresh temporary state dir; stopped and removed afterwards."""
     with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
-        w = await start_worker(Path(tmp), modules)
+        w = await start_worker(Path(tmp), modules, env)
         try:
             yield w
         finally:

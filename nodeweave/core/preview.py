@@ -192,7 +192,8 @@ def make_preview(
     if kind is float and math.isfinite(value):
         return {"kind": "json", "type": "float", "value": value}
     if issubclass(kind, RemoteValue):  # previewed where it lives (type(): never raises)
-        return value.preview
+        remote: Preview = value.preview
+        return remote
     request = PreviewRequest(budget, _type_name(value), max(budget, rich_budget or budget))
     try:
         preview = _preview(value, request, registry or PREVIEWS)

@@ -87,6 +87,8 @@ class DaskExecutor(concurrent.futures.Executor):
         self._connector = concurrent.futures.ThreadPoolExecutor(1, "nodeweave-dask")
         self._topic = f"nodeweave-progress-{os.getpid()}-{next(self._names)}"
         self._reports: dict[str, Callable[[float | None, str], None]] = {}
+        self._previews: dict[int, _PreviewWait] = {}
+        self._tokens = itertools.count()
         self.dashboard_link: str | None = None
 
     # --- concurrent.futures ------------------------------------------------------------------
@@ -135,63 +137,81 @@ class DaskExecutor(concurrent.futures.Executor):
     ) -> None:
         if outer.cancelled():
             return  # superseded before it was sent
+        outputs = _output_names(fn)
+        token = next(self._tokens)
         try:
             client = self._connect()
             # values already on the cluster go as its own references: they never leave it
             args = tuple(a.ref if isinstance(a, ClusterValue) else a for a in args)
             kwargs = {k: v.ref if isinstance(v, ClusterValue) else v for k, v in kwargs.items()}
-            inner = client.submit(fn, *args, pure=False, **kwargs)
+            if outputs:
+                # The outputs stay on the cluster; the task sends their previews back as an
+                # event (no second task, no second round trip).
+                waiting = self._previews[token] = _PreviewWait()
+                inner = client.submit(
+                    _run_node,
+                    fn,
+                    args,
+                    kwargs,
+                    outputs,
+                    self.budget,
+                    self.rich_budget,
+                    self._topic,
+                    token,
+                    pure=False,
+                )
+            else:
+                inner = client.submit(fn, *args, pure=False, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - the run's error
+            self._previews.pop(token, None)
             if not outer.done():
                 outer.set_exception(exc)
             return
-        outputs = _output_names(fn)
+        parts: list[Any] = []
+        if outputs and len(outputs) > 1:
+            parts = [
+                client.submit(_output, inner, i, name, pure=False) for i, name in enumerate(outputs)
+            ]
+        elif outputs:
+            parts = [inner]
 
         def settle(done: Any) -> None:  # in a thread of the Dask client
-            if outer.done():
-                return
             try:
-                status = done.status
-                if status == "cancelled":
+                if outer.done():
+                    return
+                if done.status == "cancelled":
                     outer.cancel()
-                elif status != "finished":
+                elif done.status != "finished":
                     outer.set_exception(done.exception())
+                elif outputs is None:  # not a node function: the caller wants the value
+                    outer.set_result(done.result())
+                elif not outputs:
+                    outer.set_result(None)
                 else:
-                    outer.set_result(self._keep(client, done, outputs))
+                    previews = waiting.get(PREVIEW_WAIT)
+                    if previews is None:  # the event was lost: ask for them
+                        previews = client.submit(
+                            _previews, parts, self.budget, self.rich_budget, pure=False
+                        ).result()
+                    handles = [
+                        ClusterValue(part, preview)
+                        for part, preview in zip(parts, previews, strict=True)
+                    ]
+                    outer.set_result(handles[0] if len(handles) == 1 else tuple(handles))
             except BaseException as exc:  # noqa: BLE001 - the run's error
                 if not outer.done():
                     outer.set_exception(exc)
+            finally:
+                self._previews.pop(token, None)
 
         def cancel_inner(done: concurrent.futures.Future[Any]) -> None:
-            if done.cancelled() and inner.status not in ("finished", "error", "cancelled"):
-                inner.cancel()
+            if done.cancelled():
+                for future in (*parts, inner):
+                    if future.status not in ("finished", "error", "cancelled"):
+                        future.cancel()
 
         outer.add_done_callback(cancel_inner)
         inner.add_done_callback(settle)
-
-    def _keep(self, client: Any, done: Any, outputs: list[str] | None) -> Any:
-        """The run's result as handles on the cluster (one per output), with their previews
-        computed there: only the previews travel to this worker."""
-        if outputs is None:  # not a node function: the caller wants the value itself
-            return done.result()
-        if not outputs:
-            return None
-        if len(outputs) == 1:
-            parts = [done]
-        else:
-            parts = [
-                client.submit(_output, done, i, name, pure=False) for i, name in enumerate(outputs)
-            ]
-        previews = client.gather(
-            [
-                client.submit(_preview, part, self.budget, self.rich_budget, pure=False)
-                for part in parts
-            ]
-        )
-        handles = [
-            ClusterValue(part, preview) for part, preview in zip(parts, previews, strict=True)
-        ]
-        return handles[0] if len(handles) == 1 else tuple(handles)
 
     def _connect(self) -> Any:
         with self._lock:
@@ -230,12 +250,18 @@ class DaskExecutor(concurrent.futures.Executor):
             )
             client = distributed.Client(self._cluster)
         self.dashboard_link = client.dashboard_link if _has_bokeh() else None
-        client.subscribe_topic(self._topic, self._on_progress)
+        client.subscribe_topic(self._topic, self._on_event)
         return client
 
-    def _on_progress(self, event: Any) -> None:
+    def _on_event(self, event: Any) -> None:
         _, message = event
-        uuid, fraction, text = message
+        if message[0] == "previews":
+            _, token, previews = message
+            waiting = self._previews.get(token)
+            if waiting is not None:
+                waiting.put(previews)
+            return
+        _, uuid, fraction, text = message
         report = self._reports.get(uuid)
         if report is not None:
             report(fraction, text)
@@ -248,6 +274,51 @@ class ClusterValue(RemoteValue):
 
     def fetch(self) -> Any:
         return self.ref.result()
+
+
+PREVIEW_WAIT = 5.0
+"""How long a finished run waits for its previews' event before asking for them again."""
+
+
+class _PreviewWait:
+    """The previews a run on the cluster sends back as an event, awaited by its settle."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._previews: list[dict[str, Any]] | None = None
+
+    def put(self, previews: list[dict[str, Any]]) -> None:
+        self._previews = previews
+        self._event.set()
+
+    def get(self, timeout: float) -> list[dict[str, Any]] | None:
+        self._event.wait(timeout)
+        return self._previews
+
+
+def _run_node(
+    fn: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    outputs: list[str],
+    budget: int,
+    rich_budget: int,
+    topic: str,
+    token: int,
+) -> Any:
+    """A node's run on a Dask worker: its result stays there; its outputs' previews are sent
+    to the nodeweave worker as an event."""
+    result = fn(*args, **kwargs)
+    values = (
+        [result]
+        if len(outputs) == 1
+        else [_output(result, i, name) for i, name in enumerate(outputs)]
+    )
+    previews = _previews(values, budget, rich_budget)
+    importlib.import_module("distributed").get_worker().log_event(
+        topic, ["previews", token, previews]
+    )
+    return result
 
 
 def _output_names(fn: Callable[..., Any]) -> list[str] | None:
@@ -265,11 +336,11 @@ def _output(result: Any, index: int, name: str) -> Any:
     return result[index]
 
 
-def _preview(value: Any, budget: int, rich_budget: int) -> dict[str, Any]:
-    """A value's preview, made where the value lives (a Dask worker)."""
+def _previews(values: list[Any], budget: int, rich_budget: int) -> list[dict[str, Any]]:
+    """The outputs' previews, made where the values live (a Dask worker)."""
     from nodeweave.core.preview import make_preview
 
-    return make_preview(value, budget, rich_budget=rich_budget)
+    return [make_preview(value, budget, rich_budget=rich_budget) for value in values]
 
 
 def _has_bokeh() -> bool:
@@ -291,6 +362,6 @@ class ClusterContext(NodeContext):
     def _publish(self, fraction: float | None, message: str) -> None:
         try:
             worker = importlib.import_module("distributed").get_worker()
-            worker.log_event(self._topic, [self.node, fraction, message])
+            worker.log_event(self._topic, ["progress", self.node, fraction, message])
         except (ImportError, ValueError):
             pass  # not on a Dask worker (a test calling the function directly)
