@@ -13,6 +13,8 @@ import { ModulePanel, type ModuleTarget } from './modules/ModulePanel';
 import { useModules } from './modules/useModules';
 import type { WorkerRecord } from './protocol/generated';
 import { useToast } from './ui/toast';
+import { SafeStartBanner } from './canvas/SafeStartBanner';
+import { useRunNotices } from './hooks/useRunNotices';
 
 export interface WorkspaceProps {
   hub: HubConn;
@@ -76,6 +78,8 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
     }
   }, [worker, toast]);
 
+  // a sync node that blocked the worker's loop now runs in a thread: say so, and how to choose
+  useRunNotices(worker.client);
   // A selected node that was removed (here or in another tab) is no longer selected.
   useEffect(() => {
     if (selected && worker.graph.loaded && !(selected in worker.graph.nodes)) setSelected(null);
@@ -117,6 +121,19 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
               Start
             </button>
           )}
+          {record.status === 'failed' && (
+            <button
+              type="button"
+              className="button"
+              data-testid="worker-safe-start"
+              title="Load the graph without running any node, to remove or fix the one that hangs"
+              onClick={() =>
+                hub.client.call('start_worker', { id: record.id, safe: true }).catch((e: unknown) => toast.push(describeError(e), 'error'))
+              }
+            >
+              Safe start
+            </button>
+          )}
         </div>
       )}
       {lost && (
@@ -126,6 +143,7 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
             : 'Connection to the worker lost — reconnecting…'}
         </div>
       )}
+      {live && worker.paused && <SafeStartBanner onRun={worker.resume} />}
       {worker.hello?.problems && worker.hello.problems.length > 0 && (
         <div className="banner banner-error" data-testid="worker-problems">
           {worker.hello.problems.map((p, i) => (

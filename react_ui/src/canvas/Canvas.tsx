@@ -36,7 +36,8 @@ import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
 import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
-import { CardWorkerContext, IncomingContext, NodeStoreContext, stableWorker, ZoomContext } from './context';
+import { CardWorkerContext, ExecutorContext, IncomingContext, NodeStoreContext, PausedContext, stableWorker, ZoomContext } from './context';
+import { executorsOf } from '../state/runs';
 import { NodeStore } from './nodeStore';
 import { IncomingStore } from './incoming';
 import { ContextMenu, type MenuItem } from './ContextMenu';
@@ -603,6 +604,9 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   const theme = useTheme();
   // re-renders the canvas (and the cards' rows) only when the level flips
   const zoom = useStore((s) => zoomLevel(s.transform[2]));
+  // what the cards' headers and badges read besides their NodeInfo (both change rarely)
+  const executors = useMemo(() => executorsOf(worker.library), [worker.library]);
+  const paused = worker.paused;
   const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
 
   return (
@@ -612,6 +616,8 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         <IncomingContext.Provider value={incoming}>
         <ZoomContext.Provider value={zoom}>
         <NodeStoreContext.Provider value={nodeStore}>
+        <PausedContext.Provider value={paused}>
+        <ExecutorContext.Provider value={executors}>
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
@@ -656,6 +662,8 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
             {tools}
           </Panel>
         </ReactFlow>
+        </ExecutorContext.Provider>
+        </PausedContext.Provider>
         </NodeStoreContext.Provider>
         </ZoomContext.Provider>
         </IncomingContext.Provider>

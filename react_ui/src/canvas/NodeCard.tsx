@@ -1,12 +1,13 @@
 // A node on the canvas: header (name, status, progress), error with traceback, one row per
 // input (handle on the left, widget) and per output (handle on the right, live preview).
-import { memo, useEffect, useMemo, useRef } from 'react';
+import { memo, useContext, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } from '../protocol/generated';
 import { PreviewView } from '../previews/PreviewView';
 import type { FlowNode } from '../state/graph';
 import { InputWidget } from '../widgets/InputWidget';
-import { useCardWorker, useIncoming, useNodeInfo, useZoomLevel } from './context';
+import { ExecutorContext, PausedContext, useCardWorker, useIncoming, useNodeInfo, useZoomLevel } from './context';
+import { executorChip, staleRunsLabel, staleRunsOf, STALE_RUNS_TITLE, statusLabel } from '../state/runs';
 import { inputLine, previewLine } from './lod';
 import { displayName, ioSignature, progressTitle } from './card';
 import { RunButton } from './RunButton';
@@ -33,6 +34,10 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
   const name = displayName(info);
   const worker = useCardWorker();
   const status = info.status;
+  // both change rarely (a safe start ends, the library reloads): cheap for value events
+  const paused = useContext(PausedContext);
+  const chip = executorChip(useContext(ExecutorContext).get(info.node_id));
+  const finishing = staleRunsLabel(staleRunsOf(info));
   // handles moved (node type reloaded with other inputs): React Flow must measure them again
   // (React Flow measures a new node by itself: only later changes need the call)
   const signature = useMemo(() => ioSignature(info), [info]);
@@ -54,6 +59,11 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
     >
       <header className="nw-card-head" title={info.description || info.node_id}>
         <CardTitle uuid={uuid} name={name} worker={worker} />
+        {chip && (
+          <span className="nw-card-chip" data-testid="node-executor" data-executor={chip.label} title={chip.title}>
+            {chip.label}
+          </span>
+        )}
         {info.placeholder && (
           <span
             className="nw-card-missing"
@@ -66,7 +76,7 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
           </span>
         )}
         <span className={`nw-badge nw-badge-${status}`} data-testid="node-status" data-status={status}>
-          {status}
+          {statusLabel(status, paused)}
         </span>
         {!info.placeholder && <RunButton uuid={uuid} status={status} />}
       </header>
@@ -83,6 +93,11 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
           <div className="nw-card-progress-text" data-testid="node-progress-text" title={progressTitle(progress)}>
             {progressTitle(progress)}
           </div>
+        </div>
+      )}
+      {finishing && (
+        <div className="nw-card-finishing" data-testid="node-finishing" title={STALE_RUNS_TITLE}>
+          {finishing}
         </div>
       )}
       {info.placeholder && <div className="nw-card-note">Missing type: {info.node_id}</div>}

@@ -34,6 +34,10 @@ export function stableWorker(current: () => WorkerConn): WorkerConn {
     get hello() {
       return current().hello;
     },
+    get paused() {
+      return current().paused;
+    },
+    resume: () => current().resume(),
     get http() {
       return current().http;
     },
@@ -73,3 +77,9 @@ export function useNodeInfo(uuid: string, fallback: NodeInfo): NodeInfo {
   const read = () => store?.get(uuid) ?? fallback;
   return useSyncExternalStore(subscribe, read, read);
 }
+
+/** The worker was started in safe start and has not run yet: stale cards say "not run". */
+export const PausedContext = createContext(false);
+
+/** Node type id → where it runs (`executor` of the library's specs), for the cards' chips. */
+export const ExecutorContext = createContext<ReadonlyMap<string, string>>(new Map());

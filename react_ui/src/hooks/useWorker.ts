@@ -19,6 +19,11 @@ export interface WorkerConn {
   graph: GraphState;
   library: LibraryResult | null;
   hello: HelloResult | null;
+  /** Safe start: the graph is loaded and nothing runs until `resume` (hello.paused, then the
+   * `paused` event). */
+  paused: boolean;
+  /** Run the graph after a safe start. */
+  resume(): Promise<void>;
   /** Full values over HTTP; null until the worker has a URL. */
   http: WorkerHttp | null;
   /** Set an input's own value (latest-only per input: no stale queue while dragging). */
@@ -69,6 +74,7 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   );
   const [library, setLibrary] = useState<LibraryResult | null>(null);
   const [hello, setHello] = useState<HelloResult | null>(null);
+  const [paused, setPaused] = useState(false);
   const [libraryStale, setLibraryStale] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
@@ -97,7 +103,11 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
     });
     const offs = [
       client.onAny((data, env) => queue.push(eventAction(env.event, data))),
-      client.on('hello', (data) => setHello(data)),
+      client.on('hello', (data) => {
+        setHello(data);
+        setPaused(data.paused === true);
+      }),
+      client.on('paused', (data) => setPaused(data.paused === true)),
       client.on('library_changed', () => setLibraryStale(true)),
       client.onResync(() => {
         sender.clear();
@@ -160,6 +170,11 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   );
   const inputBusy = useCallback((uuid: string, io: string) => sender.busy(inputKey(uuid, io)), [sender]);
   const clearError = useCallback(() => setError(null), []);
+  const resume = useCallback(async () => {
+    await client.call('resume');
+    // the `paused` event says so too; the reply is enough to take the banner away
+    setPaused(false);
+  }, [client]);
 
-  return { client, state, graph, library, hello, http, setInput, inputBusy, error, clearError };
+  return { client, state, graph, library, hello, paused, resume, http, setInput, inputBusy, error, clearError };
 }

@@ -85,6 +85,8 @@ function makeWorker(node: NodeInfo, http: WorkerHttp | null): WorkerConn {
     graph,
     library: null,
     hello: null,
+    paused: false,
+    resume: async () => undefined,
     http,
     setInput: vi.fn(),
     inputBusy: () => false,

@@ -13,6 +13,7 @@ import {
   type GraphState,
 } from './graph';
 import { input, node } from '../testing/fixtures';
+import { staleRunsOf } from './runs';
 
 
 const e1: EdgeInfo = { src: 'n1', src_io: 'out', dst: 'n2', dst_io: 'a' };
@@ -245,6 +246,58 @@ describe('graphReducer: events', () => {
       ev('node_removed', { uuid: 'n2' }),
     );
     expect(JSON.stringify(s)).toBe(snapshot);
+  });
+});
+
+describe('graphReducer: superseded runs finishing (stale_runs)', () => {
+  const count = (s: GraphState, uuid: string) => staleRunsOf(s.nodes[uuid] ?? {});
+
+  it('sets the count on its node only, and clears it at 0', () => {
+    let s = load({ nodes: [node('n1'), node('n2')], edges: [] });
+    const n2 = s.nodes.n2;
+    s = run(s, ev('stale_runs', { uuid: 'n1', count: 1 }));
+    expect(count(s, 'n1')).toBe(1);
+    expect(s.nodes.n2).toBe(n2);
+    s = run(s, ev('stale_runs', { uuid: 'n1', count: 2 }));
+    expect(count(s, 'n1')).toBe(2);
+    s = run(s, ev('stale_runs', { uuid: 'n1', count: 0 }));
+    expect(count(s, 'n1')).toBe(0);
+    expect('stale_runs' in (s.nodes.n1 ?? {})).toBe(false);
+  });
+
+  it('leaves the state alone for an unchanged count or an unknown node', () => {
+    let s = load({ nodes: [node('n1')], edges: [] });
+    expect(graphReducer(s, ev('stale_runs', { uuid: 'n1', count: 0 }))).toBe(s);
+    expect(graphReducer(s, ev('stale_runs', { uuid: 'zz', count: 1 }))).toBe(s);
+    s = run(s, ev('stale_runs', { uuid: 'n1', count: 1 }));
+    expect(graphReducer(s, ev('stale_runs', { uuid: 'n1', count: 1 }))).toBe(s);
+  });
+
+  it('survives status changes and values, but not a removal or a refetch', () => {
+    let s = load({ nodes: [node('n1'), node('n2')], edges: [] });
+    s = run(
+      s,
+      ev('stale_runs', { uuid: 'n1', count: 1 }),
+      ev('node_status', { uuid: 'n1', status: 'running' }),
+      ev('value', { uuid: 'n1', io: 'out', preview: { kind: 'int', text: '3' } }),
+      ev('stale_runs', { uuid: 'n2', count: 3 }),
+    );
+    expect(count(s, 'n1')).toBe(1);
+    s = run(s, ev('node_removed', { uuid: 'n2' }), ev('node_added', node('n2')));
+    expect(count(s, 'n2')).toBe(0);
+    s = graphReducer(s, { type: 'state', state: { nodes: [node('n1')], edges: [] } });
+    expect(count(s, 'n1')).toBe(0);
+  });
+
+  it('keeps the count when the node gets new code', () => {
+    let s = load({ nodes: [node('n1')], edges: [] });
+    s = run(
+      s,
+      ev('stale_runs', { uuid: 'n1', count: 1 }),
+      ev('node_rebound', { uuid: 'n1', node_id: 'bench.add1', placeholder: false, dropped_edges: [], dropped_inputs: [], node: node('n1', { name: 'new' }) }),
+    );
+    expect(s.nodes.n1?.name).toBe('new');
+    expect(count(s, 'n1')).toBe(1);
   });
 });
 

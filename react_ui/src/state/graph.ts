@@ -11,9 +11,10 @@ import type {
   StateResult,
   WorkerEvents,
 } from '../protocol/generated';
+import { STALE_RUNS_FIELD, staleRunsOf } from './runs';
 
 export interface GraphState {
-  /** Nodes by uuid. */
+  /** Nodes by uuid (with the UI's own `stale_runs` count of superseded runs finishing, runs.ts). */
   nodes: Readonly<Record<string, NodeInfo>>;
   /** Node uuids in the order they appeared (stable default layout). */
   order: readonly string[];
@@ -215,7 +216,9 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
       let next = state;
       for (const e of dropped_edges) next = removeEdge(next, e);
       if (node && typeof node === 'object') {
-        next = addNode(next, node);
+        // runs of the old code that are still finishing keep their note
+        const finishing = state.nodes[uuid] ? staleRunsOf(state.nodes[uuid]) : 0;
+        next = addNode(next, finishing > 0 && staleRunsOf(node) === 0 ? { ...node, [STALE_RUNS_FIELD]: finishing } : node);
       } else {
         next = updateNode(next, uuid, (n) => ({
           ...n,
@@ -229,6 +232,21 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
       const { id, annotation } = action.data;
       if (!annotation) return { ...state, annotations: withoutKey(state.annotations, id) };
       return { ...state, annotations: { ...state.annotations, [id]: { ...annotation, id } } };
+    }
+    case 'stale_runs': {
+      // superseded runs still finishing: the card's note (a UI field of the NodeInfo, so only
+      // that card re-renders; gone with the node and with a refetch)
+      const { uuid } = action.data;
+      const count = typeof action.data.count === 'number' && action.data.count > 0 ? action.data.count : 0;
+      const known = state.nodes[uuid];
+      if (!known || staleRunsOf(known) === count) return state;
+      return updateNode(state, uuid, (n) => {
+        if (count === 0) {
+          const { [STALE_RUNS_FIELD]: _gone, ...rest } = n;
+          return rest as NodeInfo;
+        }
+        return { ...n, [STALE_RUNS_FIELD]: count };
+      });
     }
     case 'graph_replaced':
       return state.needsRefetch ? state : { ...state, needsRefetch: true };

@@ -14,6 +14,7 @@ import {
   type WorkerAction,
 } from './status';
 import { WorkerLog } from './WorkerLog';
+import { hungNodeText } from '../state/runs';
 
 export interface WorkerRowProps {
   worker: WorkerRecord;
@@ -25,7 +26,7 @@ export interface WorkerRowProps {
   client: HubClient;
   isPending(id: string, action: WorkerAction): boolean;
   onOpen(id: string): void;
-  onAction(worker: WorkerRecord, action: 'start' | 'stop' | 'restart'): void;
+  onAction(worker: WorkerRecord, action: 'start' | 'safe-start' | 'stop' | 'restart'): void;
   onDelete(worker: WorkerRecord): void;
 }
 
@@ -51,6 +52,8 @@ export function WorkerRow({
   const shown = shownStatus(worker, connected);
   const can = availableActions(status);
   const note = failureNote(worker);
+  const hung = status === 'failed' ? hungNodeText(worker) : null;
+  const safe = worker.safe === true && (status === 'running' || status === 'starting');
   const deleting = isPending(id, 'delete');
   const offline = connected ? undefined : 'Not connected to the hub';
 
@@ -107,6 +110,15 @@ export function WorkerRow({
         >
           {shown.label}
         </span>
+        {safe && (
+          <span
+            className="nw-worker-chip"
+            data-testid="worker-safe"
+            title="Started in safe start: the graph is loaded and nothing runs until you run it"
+          >
+            safe start
+          </span>
+        )}
       </div>
       <div className="nw-worker-line nw-worker-sub">
         <span className="nw-worker-meta" title={worker.requirements?.join('\n') || undefined}>
@@ -151,6 +163,23 @@ export function WorkerRow({
           >
             {note.text}
           </div>
+          {hung && (
+            <div className="nw-worker-hung" data-testid="worker-hung" title={hung}>
+              {hung}
+            </div>
+          )}
+          {can.safeStart && !worker.env_error && (
+            <button
+              type="button"
+              className="button nw-worker-safe-start"
+              data-testid="worker-safe-start"
+              title={offline ?? 'Load the graph without running any node, to remove or fix the one that hangs'}
+              disabled={!connected || isPending(id, 'safe-start') || isPending(id, 'start') || deleting}
+              onClick={() => onAction(worker, 'safe-start')}
+            >
+              Safe start
+            </button>
+          )}
           {worker.env_error && (
             <details className="nw-worker-details" data-testid="worker-env-error">
               <summary>Installer output</summary>

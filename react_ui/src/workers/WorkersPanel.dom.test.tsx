@@ -246,6 +246,40 @@ describe('WorkersPanel', () => {
     expect(inRow('broken', 'worker-start')).not.toBeNull();
   });
 
+  it('offers safe start for a failed worker and says which node it hung in', async () => {
+    const { hub, calls } = fakeHub([
+      rec('hangs', {
+        status: 'failed',
+        error: 'hung 3 times within 600 s; last: hung while running node abc (type demo.spin); killed.',
+        hung_node: { uuid: 'abcdef0123456789', node_id: 'demo.spin' },
+      }),
+      rec('crashy', { status: 'failed', error: 'exited with code 1' }),
+      rec('idle'),
+      rec('broken', { env_error: 'ERROR: No matching distribution found' }),
+    ]);
+    render(hub);
+    expect(inRow('hangs', 'worker-error')?.textContent).toContain('hung 3 times within 600 s');
+    expect(inRow('hangs', 'worker-hung')?.textContent).toBe('hung in demo.spin (abcdef01)');
+    expect(inRow('crashy', 'worker-hung')).toBeNull();
+    expect(inRow('crashy', 'worker-safe-start')).not.toBeNull();
+    // a stopped worker starts as usual; an environment that did not build is not fixed by it
+    expect(inRow('idle', 'worker-safe-start')).toBeNull();
+    expect(inRow('broken', 'worker-safe-start')).toBeNull();
+    await click(inRow('hangs', 'worker-safe-start'));
+    expect(calls).toEqual([['start_worker', { id: 'hangs', safe: true }]]);
+  });
+
+  it('marks a worker running in safe start', () => {
+    const { hub } = fakeHub([
+      rec('safe', { status: 'running', port: 9001, safe: true }),
+      rec('plain', { status: 'running', port: 9002, safe: false }),
+    ]);
+    render(hub);
+    expect(inRow('safe', 'worker-safe')?.textContent).toBe('safe start');
+    expect(inRow('plain', 'worker-safe')).toBeNull();
+    expect(inRow('safe', 'worker-safe-start')).toBeNull();
+  });
+
   it('shows the log tail on demand and refreshes it', async () => {
     vi.useFakeTimers();
     let lines: string[] = [];

@@ -52,12 +52,14 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
   const isPending = useCallback((id: string, action: WorkerAction) => pending.has(pendingKey(id, action)), [pending]);
 
   const onAction = useCallback(
-    (worker: WorkerRecord, action: 'start' | 'stop' | 'restart') => {
+    (worker: WorkerRecord, action: 'start' | 'safe-start' | 'stop' | 'restart') => {
       const id = worker.id;
       void run(id, action, () => {
         switch (action) {
           case 'start':
             return client.call('start_worker', { id });
+          case 'safe-start':
+            return client.call('start_worker', { id, safe: true });
           case 'stop':
             return client.call('stop_worker', { id });
           case 'restart':

@@ -31,11 +31,11 @@ describe('displayStatus', () => {
 
 describe('availableActions', () => {
   it.each([
-    ['stopped', { start: true, stop: false, restart: false }],
-    ['failed', { start: true, stop: false, restart: false }],
-    ['starting', { start: false, stop: true, restart: false }],
-    ['running', { start: false, stop: true, restart: true }],
-    ['stopping', { start: false, stop: false, restart: false }],
+    ['stopped', { start: true, safeStart: false, stop: false, restart: false }],
+    ['failed', { start: true, safeStart: true, stop: false, restart: false }],
+    ['starting', { start: false, safeStart: false, stop: true, restart: false }],
+    ['running', { start: false, safeStart: false, stop: true, restart: true }],
+    ['stopping', { start: false, safeStart: false, stop: false, restart: false }],
   ] as const)('%s', (status, expected) => {
     expect(availableActions(status)).toEqual(expected);
   });

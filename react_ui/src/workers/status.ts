@@ -5,7 +5,7 @@ import type { EnvProgressData, WorkerRecord } from '../protocol/generated';
 export type WorkerStatus = WorkerRecord['status'];
 
 /** Commands a row can send for its worker (`delete` is always offered). */
-export type WorkerAction = 'start' | 'stop' | 'restart' | 'delete';
+export type WorkerAction = 'start' | 'safe-start' | 'stop' | 'restart' | 'delete';
 
 /**
  * The status the panel shows. A stopped worker whose environment failed to build cannot run
@@ -36,6 +36,8 @@ export function shownStatus(w: WorkerRecord, connected: boolean): ShownStatus {
 
 export interface ActionAvailability {
   start: boolean;
+  /** Start without running the graph (to remove or fix a node that hangs). */
+  safeStart: boolean;
   stop: boolean;
   restart: boolean;
 }
@@ -44,6 +46,7 @@ export interface ActionAvailability {
 export function availableActions(status: WorkerStatus): ActionAvailability {
   return {
     start: status === 'stopped' || status === 'failed',
+    safeStart: status === 'failed',
     stop: status === 'running' || status === 'starting',
     restart: status === 'running',
   };
