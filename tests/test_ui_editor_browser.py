@@ -706,3 +706,101 @@ def test_a_card_dragged_out_of_a_group_leaves_it_in_the_same_step(
     page.keyboard.press("Control+z")
     wait_until(lambda: members() == {a, b})
     assert node_of(hub, "members", b)["properties"]["position"]["y"] < 50
+
+
+def test_a_node_pasted_into_a_groups_frame_joins_it_in_one_undo_step(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("Paste group")
+    a = add(hub, "paste-group", "numbers.number", 0, 0, value=1.0)
+    c = add(hub, "paste-group", "numbers.number", 0, 700, value=3.0)
+    frame = {"kind": "group", "title": "Frame", "x": -40, "y": -60, "width": 1000, "height": 520}
+    hub.worker_call("paste-group", "set_annotation", id="g", annotation={**frame, "nodes": [a]})
+    open_worker(page, hub, "paste-group")
+    expect(cards(page)).to_have_count(2)
+    card(page, c).get_by_test_id("node-status").click()
+    page.keyboard.press("Control+c")
+    box = page.get_by_test_id("group").bounding_box()
+    view = page.get_by_test_id("canvas").bounding_box()  # the inspector may take the right side
+    assert box is not None and view is not None
+    right = min(box["x"] + box["width"], view["x"] + view["width"])
+    page.mouse.move(right - 120, box["y"] + box["height"] * 0.6)  # in the frame, right of a
+    page.keyboard.press("Control+v")
+    expect(cards(page)).to_have_count(3)
+
+    def members() -> list[str]:
+        (group,) = state(hub, "paste-group")["annotations"]
+        return list(group["nodes"])
+
+    wait_until(lambda: len(members()) == 2)
+    (pasted,) = set(members()) - {a}
+    assert pasted != c
+    expect(undo_button(page)).to_have_attribute("title", re.compile("Paste 1 node"))
+    shot(page, "editor-18-pasted-into-a-group")
+    page.get_by_test_id("history-undo").click()  # one step: the node and its membership
+    expect(cards(page)).to_have_count(2)
+    wait_until(lambda: members() == [a])
+
+
+def test_the_module_editor_follows_its_file_changed_on_disk(page: Page, hub: HubProcess) -> None:
+    hub.new_worker("Disk")
+    modules = hub.state / "workers" / "disk" / "modules"
+    hub.worker_call("disk", "write_module", name="ondisk.py", source=MODULE_OK.format(tail=""))
+    open_worker(page, hub, "disk")
+    page.get_by_test_id("open-modules").click()
+    panel = page.get_by_test_id("module-panel")
+    panel.locator('[data-testid="module-file"][data-name="ondisk.py"]').click()
+    expect(page.get_by_test_id("module-editor-text")).to_contain_text("return x * factor")
+
+    # Saved from another editor, nothing typed here: the new text is shown.
+    (modules / "ondisk.py").write_text(MODULE_OK.format(tail="* 3"))
+    expect(page.get_by_test_id("module-editor-text")).to_contain_text("return x * factor * 3")
+    expect(panel.get_by_test_id("module-disk-changed")).to_have_count(0)
+
+    # With unsaved edits here, it asks; Reload shows the file as it is on disk.
+    editor_source(page, MODULE_OK.format(tail="* 5"))
+    (modules / "ondisk.py").write_text(MODULE_OK.format(tail="* 7"))
+    expect(panel.get_by_test_id("module-disk-changed")).to_be_visible()
+    expect(page.get_by_test_id("module-editor-text")).to_contain_text("return x * factor * 5")
+    shot(page, "editor-19-module-changed-on-disk")
+    panel.get_by_test_id("module-disk-reload").click()
+    expect(page.get_by_test_id("module-editor-text")).to_contain_text("return x * factor * 7")
+    expect(panel.get_by_test_id("module-disk-changed")).to_have_count(0)
+
+
+def test_zoomed_out_cards_show_one_line_then_bars_and_keep_their_size(
+    page: Page, hub: HubProcess
+) -> None:
+    hub.new_worker("Zoom")
+    a = add(hub, "zoom", "numbers.number", 0, 0, value=41.5)
+    b = add(hub, "zoom", "numbers.negate", 320, 0)
+    hub.worker_call("zoom", "connect", src=a, src_io="out", dst=b, dst_io="value")
+    open_worker(page, hub, "zoom")
+    expect(output_preview(page, b)).to_contain_text("-41.5")
+    canvas = page.get_by_test_id("canvas")
+
+    def zoom_until(level: str) -> None:
+        for _ in range(40):
+            if canvas.get_attribute("data-zoom") == level:
+                return
+            page.locator(".react-flow__controls-zoomout").click()
+            page.wait_for_timeout(80)
+        raise AssertionError(f"never reached zoom level {level}")
+
+    def size(uuid: str) -> int:
+        """The card's height in canvas units (the zoom is a transform around it)."""
+        return int(card(page, uuid).evaluate("e => e.offsetHeight"))
+
+    near = canvas.get_attribute("data-zoom")
+    assert near == "near", near
+    sizes = {"near": size(b)}
+    zoom_until("far")
+    expect(card(page, b).get_by_test_id("lod-line").first).to_be_visible()
+    expect(card(page, b).get_by_test_id("lod-line").first).to_contain_text("41.5")
+    shot(page, "editor-20-zoomed-out-lines")
+    sizes["far"] = size(b)
+    zoom_until("tiny")
+    expect(card(page, b).get_by_test_id("lod-line")).to_have_count(0)
+    sizes["tiny"] = size(b)
+    assert len(set(sizes.values())) == 1, sizes  # edges keep their places
+    shot(page, "editor-21-zoomed-out-bars")
