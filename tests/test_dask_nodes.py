@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 
 from nodeweave import Status
@@ -214,6 +215,8 @@ async def test_a_worker_runs_a_module_dask_node_and_closes_its_cluster(
     client = await Client.connect(str(http.make_url("/ws")), TOKEN)
     try:
         node = await client.call("add_node", node_id="mine.cube", inputs={"x": 3})
+        # clients learn where the cluster is (it connects before the run goes there)
+        info = (await client.next_event("cluster", wait=60))["data"]
         await client.next_event(
             "node_status",
             where=lambda d: d["uuid"] == node["uuid"] and d["status"] in ("done", "error"),
@@ -226,6 +229,15 @@ async def test_a_worker_runs_a_module_dask_node_and_closes_its_cluster(
         assert isinstance(executor, DaskExecutor)
         scheduler = executor._connect().scheduler_info()
         assert len(scheduler["workers"]) == 1
+        # ... and its dashboard answers, on 127.0.0.1
+        assert info["scheduler"].startswith("tcp://127.0.0.1:") and info["local"] is True
+        assert info["workers"] == 1
+        assert (await client.call("hello"))["cluster"] == info
+        if info["dashboard"] is not None:
+            assert info["dashboard"].startswith("http://127.0.0.1:")
+            async with aiohttp.ClientSession() as session:
+                async with session.get(info["dashboard"]) as response:
+                    assert response.status == 200
     finally:
         await client.close()
     await http.close()  # the worker stops: its LocalCluster with it

@@ -128,6 +128,13 @@ class Ok(RootModel[None]):
     model_config = ConfigDict(defer_build=True)
 
 
+class ClusterData(Data):
+    scheduler: str = Field(description="The Dask scheduler's address.")
+    dashboard: str | None = Field(description="Its dashboard's URL (None without bokeh).")
+    workers: int = Field(description="Dask workers when it connected.")
+    local: bool = Field(description="A LocalCluster this worker started (not an address).")
+
+
 class HelloResult(Data):
     protocol_version: int
     worker_id: str
@@ -137,6 +144,9 @@ class HelloResult(Data):
         default=False,
         description="Nothing runs: the worker was started in safe start (send resume to run the "
         "graph; nodes stay stale meanwhile).",
+    )
+    cluster: ClusterData | None = Field(
+        default=None, description="The Dask cluster of its Dask nodes, once one has run."
     )
     problems: list[str] = Field(
         default_factory=list, description="What went wrong restoring state or loading modules."
@@ -578,5 +588,8 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec("module_removed", ModuleEventData, "A node module's file was deleted."),
     EventSpec("problem", ProblemData, "Something the user should know (e.g. a corrupt save)."),
     EventSpec("paused", PausedData, "Computing was resumed after a safe start."),
+    EventSpec(
+        "cluster", ClusterData, "The worker connected to the Dask cluster of its Dask nodes."
+    ),
     EventSpec("shutting_down", ShuttingDownData, "The worker is stopping."),
 )

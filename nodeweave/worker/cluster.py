@@ -72,9 +72,17 @@ class DaskExecutor(concurrent.futures.Executor):
     _names = itertools.count()
 
     def __init__(
-        self, settings: DaskSettings, *, budget: int = 65536, rich_budget: int = 1 << 20
+        self,
+        settings: DaskSettings,
+        *,
+        budget: int = 65536,
+        rich_budget: int = 1 << 20,
+        on_connect: Callable[[dict[str, Any]], None] | None = None,
     ) -> None:
         self.settings = settings
+        self._on_connect = on_connect
+        self.info: dict[str, Any] | None = None
+        """Where the cluster is, once connected: scheduler, dashboard (or None), workers."""
         self.budget = budget
         self.rich_budget = rich_budget
         """The preview budgets its outputs' previews are computed with, on the cluster."""
@@ -222,11 +230,21 @@ class DaskExecutor(concurrent.futures.Executor):
             if not dask_installed():
                 raise DaskUnavailable(EXTRA_HINT)
             try:
-                self._client = self._start()
+                self._client = client = self._start()
             except Exception as exc:
                 self._failed = exc
                 raise DaskUnavailable(f"cannot reach the Dask cluster: {exc}") from exc
-            return self._client
+        info = client.scheduler_info()
+        self.info = {
+            "scheduler": client.scheduler.address,
+            "dashboard": self.dashboard_link,
+            "workers": len(info.get("workers", {})),
+            "local": self._cluster is not None,
+        }
+        log.info("Dask cluster ready: %s", self.info)
+        if self._on_connect is not None:
+            self._on_connect(self.info)
+        return client
 
     def _start(self) -> Any:
         distributed: Any = importlib.import_module("distributed")

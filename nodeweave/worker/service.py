@@ -75,6 +75,8 @@ class Worker:
         self.clients: set[Outbox] = set()
         self.restore_problems: list[str] = []
         self._restore_report: dict[str, Any] = {}
+        self.cluster: dict[str, Any] | None = None
+        """The Dask cluster of this worker's Dask nodes, once connected (see cluster.py)."""
         self.stop_requested = asyncio.Event()
         self.stopping = False
         self._unsubscribe = [
@@ -133,11 +135,17 @@ class Worker:
 
         def dask() -> DaskExecutor:
             if not made:
+                loop = asyncio.get_running_loop()  # made by the runner, on the loop
+
+                def connected(info: dict[str, Any]) -> None:  # from the executor's thread
+                    loop.call_soon_threadsafe(self._cluster_ready, info)
+
                 made.append(
                     DaskExecutor(
                         settings,
                         budget=self.config.preview_budget,
                         rich_budget=self.config.chart_preview_budget,
+                        on_connect=connected,
                     )
                 )
             return made[0]
@@ -146,6 +154,10 @@ class Worker:
         if settings.process_nodes:
             factories["process"] = dask
         return factories
+
+    def _cluster_ready(self, info: dict[str, Any]) -> None:
+        self.cluster = info
+        self.broadcast("cluster", info)
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -264,6 +276,7 @@ class Worker:
             "pid": os.getpid(),
             "version": __version__,
             "paused": self.ns.paused,
+            "cluster": self.cluster,
             "problems": [
                 *self.restore_problems,
                 *(

@@ -131,6 +131,25 @@ export interface CancelResult {
   cancelled: string[];
   [k: string]: unknown;
 }
+export interface ClusterData {
+  /**
+   * Its dashboard's URL (None without bokeh).
+   */
+  dashboard: string | null;
+  /**
+   * A LocalCluster this worker started (not an address).
+   */
+  local: boolean;
+  /**
+   * The Dask scheduler's address.
+   */
+  scheduler: string;
+  /**
+   * Dask workers when it connected.
+   */
+  workers: number;
+  [k: string]: unknown;
+}
 export interface ConnectArgs {
   dst: string;
   dst_io: string;
@@ -223,6 +242,10 @@ export interface GraphReplacedData {
   [k: string]: unknown;
 }
 export interface HelloResult {
+  /**
+   * The Dask cluster of its Dask nodes, once one has run.
+   */
+  cluster?: ClusterData | null;
   /**
    * Nothing runs: the worker was started in safe start (send resume to run the graph; nodes stay stale meanwhile).
    */
@@ -866,6 +889,8 @@ export interface WorkerCommands {
 export interface WorkerEvents {
   /** A group or note was set or removed. */
   annotation_changed: AnnotationChangedData;
+  /** The worker connected to the Dask cluster of its Dask nodes. */
+  cluster: ClusterData;
   /** An edge was added. */
   edge_added: EdgeInfo;
   /** An edge was removed. */
