@@ -235,9 +235,11 @@ async def test_a_worker_runs_a_module_dask_node_and_closes_its_cluster(
         assert (await client.call("hello"))["cluster"] == info
         if info["dashboard"] is not None:
             assert info["dashboard"].startswith("http://127.0.0.1:")
-            async with aiohttp.ClientSession() as session:
-                async with session.get(info["dashboard"]) as response:
-                    assert response.status == 200
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(info["dashboard"]) as response,
+            ):
+                assert response.status == 200
     finally:
         await client.close()
     await http.close()  # the worker stops: its LocalCluster with it
