@@ -5,7 +5,7 @@ The system Chromium (headless) against a real ``nodeweave up``. A worker whose g
 that never returns is started in safe start: the page says nothing has run, the node is removed
 from the canvas and "Run the graph" runs the rest. A thread node that ignores its context and is
 superseded shows "superseded, finishing" on its card until its thread ends; a sync node that
-blocks the loop is announced in a toast. Screenshots go to ``test-artifacts/ui/``.
+blocks the loop is announced in a toast, and a process node's card says where it runs. Screenshots go to ``test-artifacts/ui/``.
 """
 
 from __future__ import annotations
@@ -56,6 +56,11 @@ def nap(x: int) -> int:
 
     time.sleep(0.3)
     return x
+
+
+@node(id="slow.apart", executor="process")
+def apart(x: int) -> int:
+    return x
 """
 
 
@@ -77,12 +82,12 @@ def page(browser: Browser) -> Iterator[Page]:
         yield opened
 
 
-def add(hub: HubProcess, worker: str, node_id: str, inputs: dict[str, object]) -> str:
+def add(hub: HubProcess, worker: str, node_id: str, inputs: dict[str, object], x: int = 300) -> str:
     made = hub.worker_call(
         worker,
         "add_node",
         node_id=node_id,
-        properties={"position": {"x": 300, "y": 200}},
+        properties={"position": {"x": x, "y": 200}},
         inputs=inputs,
     )
     return str(made["uuid"])
@@ -191,4 +196,8 @@ def test_a_sync_node_that_blocks_the_loop_is_announced_as_moved_to_a_thread(
     )
     expect(toast).to_contain_text("Declare executor='thread' or 'process' in its module.")
     expect(output_preview(page, uuid)).to_have_text(re.compile(r"^\s*5\s*$"))
+    # A node type that runs in a process of its own says so in its header; the others do not.
+    other = add(hub, wid, "slow.apart", {"x": 6}, x=640)
+    expect(card(page, other).get_by_test_id("node-executor")).to_have_text("process")
+    expect(card(page, uuid).get_by_test_id("node-executor")).to_have_count(0)
     shot(page, "heavy-05-moved-off-loop")
