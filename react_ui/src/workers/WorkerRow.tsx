@@ -114,7 +114,7 @@ export function WorkerRow({
           <span
             className="nw-worker-chip"
             data-testid="worker-safe"
-            title="Started in safe start: the graph is loaded and nothing runs until you run it"
+            title="Started in safe start: its graph runs only once someone runs it from the worker’s page"
           >
             safe start
           </span>
