@@ -240,3 +240,31 @@ async def test_a_slow_inline_node_moves_off_the_loop_unless_pinned() -> None:
     moved = rec.of(MovedOffLoop)
     assert [(m.node_id, m.uuid) for m in moved] == [("s.slow", a)] and moved[0].seconds >= 0.15
     await ns.aclose()
+
+
+async def test_a_superseded_sql_query_is_interrupted_not_left_running() -> None:
+    pytest.importorskip("duckdb")
+    import pandas as pd
+
+    from nodeweave.shelves import builtin_shelves
+
+    ns = NodeSpace(Library(builtin_shelves()))
+    rec = Recorder(ns)
+    source = ns.add_node("tables.from_records", inputs={"records": [{"n": 1}]})
+    query = ns.add_node(
+        "sql.query",
+        inputs={"query": "SELECT count(*) AS c FROM range(100000000000) t, a"},  # minutes
+    )
+    ns.connect(source, "out", query, "a")
+    await asyncio.sleep(0.5)
+    assert ns.status(query) is Status.RUNNING
+    started = time.monotonic()
+    ns.set_input(query, "query", "SELECT n * 2 AS c FROM a")
+    async with asyncio.timeout(20):
+        await ns.settle()
+        while not rec.of(StaleRuns) or rec.of(StaleRuns)[-1].count:  # noqa: ASYNC110
+            await asyncio.sleep(0.02)
+    assert time.monotonic() - started < 5  # the long query stopped; it did not run on
+    out = ns.get_value(query, "out")
+    assert isinstance(out, pd.DataFrame) and out["c"].tolist() == [2]
+    await ns.aclose()

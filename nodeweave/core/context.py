@@ -51,6 +51,11 @@ class NodeContext:
         """The run was superseded or cancelled: whatever it returns now is dropped."""
         return self._flag.is_set()
 
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block up to ``timeout`` seconds until the run is superseded or cancelled; whether it
+        is. For a helper thread that stops what cannot check by itself (a database query)."""
+        return self._flag.wait(timeout)
+
     def check(self) -> None:
         """Raise :class:`RunCancelled` if the run was superseded or cancelled."""
         if self._flag.is_set():

@@ -6,6 +6,7 @@ import dataclasses
 import inspect
 import keyword
 import re
+import types
 import typing
 from collections.abc import Callable, Mapping
 from typing import Any, Literal, TypeVar, get_args, get_origin, overload
@@ -238,7 +239,7 @@ def build_spec(
         if param.kind is param.POSITIONAL_ONLY:
             raise DefinitionError(f"{pwhere}: positional-only parameters are not supported")
         annotation = hints.get(param.name, Any)
-        if split_meta(annotation)[0] is NodeContext:
+        if _is_context(annotation):
             if context_param is not None:
                 raise DefinitionError(f"{pwhere}: only one NodeContext parameter is allowed")
             if run_in == "process":
@@ -301,6 +302,17 @@ def build_spec(
         module=module,
         pinned=executor == "inline" and not is_async,
     )
+
+
+def _is_context(annotation: Any) -> bool:
+    """``NodeContext``, or ``NodeContext | None`` (so the function can also be called without
+    one, by hand or in a test)."""
+    base = split_meta(annotation)[0]
+    if base is NodeContext:
+        return True
+    if typing.get_origin(base) in (typing.Union, types.UnionType):
+        return set(typing.get_args(base)) == {NodeContext, type(None)}
+    return False
 
 
 def _outputs(

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
+from nodeweave.core.context import NodeContext
 from nodeweave.core.library import Shelf
 from nodeweave.core.schema import Input
 from nodeweave.core.spec import node
@@ -95,11 +96,14 @@ def read_csv(
     header: Header = True,
     encoding: Encoding = "utf-8",
     parse_dates: Annotated[list[str], Input(description="columns to read as dates and times")] = [],  # noqa: B006 - never mutated; a list default is what the UI edits
+    ctx: NodeContext | None = None,
 ) -> DataFrame:
     """Read a CSV or TSV file from the files folder into a table."""
     import pandas as pd
 
     target = _paths.existing_file(path)
+    if ctx is not None:
+        ctx.progress(None, f"reading {path}")
     try:
         sep = _sniff_delimiter(target, encoding) if delimiter == "auto" else _DELIMITERS[delimiter]
         table = pd.read_csv(target, sep=sep, header=0 if header else None, encoding=encoding)
@@ -111,6 +115,8 @@ def read_csv(
         return pd.DataFrame()
     except pd.errors.ParserError as exc:
         raise ValueError(f"{path!r} is not a well-formed CSV file: {exc}") from None
+    if ctx is not None:
+        ctx.check()  # superseded while reading: no dates parsed, no preview made for nothing
     if not header:
         table = _named_columns(table)
     return _parse_dates(table, list(parse_dates), path)

@@ -8,9 +8,13 @@ first runs, never when the shelf loads.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from typing import TYPE_CHECKING, Annotated
+import threading
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Annotated, Any
 
+from nodeweave.core.context import NodeContext, RunCancelled
 from nodeweave.core.library import Shelf
 from nodeweave.core.schema import Input
 from nodeweave.core.spec import node
@@ -35,6 +39,7 @@ def sql_query(
         str,
         Input(widget="textarea", description="a DuckDB SQL query over the tables a, b and c"),
     ] = "SELECT * FROM a",
+    ctx: NodeContext | None = None,
 ) -> DataFrame:
     """Run a SQL query (DuckDB) over the connected tables a, b and c."""
     import duckdb
@@ -50,7 +55,13 @@ def sql_query(
         for name, table in connected.items():
             con.register(name, table)
         try:
-            return con.execute(query).df()
+            if ctx is None:
+                return con.execute(query).df()
+            ctx.progress(None, "running the query")
+            with _interrupted_when_superseded(con, ctx):
+                return con.execute(query).df()
+        except duckdb.InterruptException:
+            raise RunCancelled("the query was stopped: the node's run was superseded") from None
         except duckdb.CatalogException as exc:
             found = _MISSING_TABLE.search(str(exc))
             if found and found.group(1).lower() in _TABLE_NAMES:
@@ -64,6 +75,28 @@ def sql_query(
             ) from None
         except duckdb.Error as exc:
             raise ValueError(f"the query failed: {_first_line(exc)}") from None
+
+
+@contextlib.contextmanager
+def _interrupted_when_superseded(con: Any, ctx: NodeContext) -> Iterator[None]:
+    """Stop the connection's query if the run is superseded or cancelled meanwhile: DuckDB
+    checks for an interrupt as it goes, so a long query ends at once instead of holding a
+    thread (and CPUs) for a result nobody will see."""
+    finished = threading.Event()
+
+    def watch() -> None:
+        while not finished.is_set():
+            if ctx.wait(0.05):
+                con.interrupt()
+                return
+
+    watcher = threading.Thread(target=watch, name="nodeweave-sql-watch", daemon=True)
+    watcher.start()
+    try:
+        yield
+    finally:
+        finished.set()
+        watcher.join()
 
 
 def _first_line(exc: BaseException) -> str:
