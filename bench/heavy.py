@@ -17,6 +17,10 @@ temporary state directory, 127.0.0.1, stopped by pid) with the node module below
 - ``ping``: RPC ``ping`` round trips (p50, p99) while a sync node with no executor computes for
   5 s in pure Python. Its first, short run (0.3 s) blocked the loop, so the worker moved the node
   type off the loop; the measured run is the second.
+- ``hang``: a real hub (``nodeweave up``, default policy) and a worker whose saved graph holds a
+  node that never returns: started, it hangs, the hub kills and restarts it, until it is
+  ``failed``; the attempts it took, the time, and whether the reason names the node. (One run: it
+  takes the hub's health checks about ten seconds to call each hang.)
 - ``dask``: on a ``LocalCluster`` of 2 processes × 1 thread (in this process, through the
   worker's own Dask executor): 8 independent nodes burning 0.5 s of CPU each, next to the same 8
   inline in the same run; then a trivial node's run time on the warm cluster next to inline
@@ -42,6 +46,8 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import orjson
 
 from bench.report import Figure, Results, print_table, summary
 from bench.worker import BYTECODE_DIR, BenchError, percentile, worker
@@ -125,6 +131,9 @@ FIGURES = [
     Figure("thread", "8 edits 200 ms apart → last value, 2 s thread node checking ctx", "s", 2.4),
     Figure("ping_p50", "ping p50 while a 5 s sync node runs (moved off the loop)", "ms"),
     Figure("ping_p99", "ping p99, same", "ms", 5.0),
+    Figure("hang_attempts", "saved hang → worker failed: starts it took", "", 3.0),
+    Figure("hang_seconds", "… time from start_worker to failed", "s"),
+    Figure("hang_named", "… the reason names the node (1 = yes)", ""),
     Figure("dask_inline", "8 independent 0.5 s CPU nodes, inline", "s"),
     Figure("dask_cluster", "… the same on Dask (2 processes × 1 thread)", "s"),
     Figure("dask_ratio", "… Dask / inline, same run", "×", 0.6),
@@ -352,10 +361,64 @@ async def fig_dask_bytes(runs: int) -> Results:
     return {"dask_bytes": summary(read)}
 
 
+HANG_MODULE = '''"""A node that never returns, on the worker's loop."""
+from nodeweave import node
+
+
+@node(id="hang.forever", executor="inline")
+def forever(x: int) -> int:
+    while True:
+        pass
+'''
+
+
+async def fig_hang(runs: int) -> Results:
+    from bench.hub import hub
+
+    async with hub() as (h, _):
+        assert h.client is not None
+        record = await h.call("create_worker", name="hangs", venv=False)
+        wid = record["id"]
+        folder = h.state / "workers" / wid
+        (folder / "modules").mkdir(parents=True, exist_ok=True)
+        (folder / "modules" / "hang.py").write_text(HANG_MODULE)
+        doc = {
+            "schema_version": 1,
+            "nodes": [
+                {"uuid": "ok", "node_id": "numbers.number", "inputs": {"value": 1}},
+                {"uuid": "culprit", "node_id": "hang.forever", "inputs": {"x": 1}},
+            ],
+            "edges": [],
+        }
+        (folder / "nodespace.json").write_bytes(orjson.dumps(doc))
+        h.client.drain_events()
+        started = time.perf_counter()
+        first = await h.call("start_worker", id=wid)
+        pids = {first["pid"]}
+        while True:
+            event = await h.client.next_event("worker_status", lambda d: d["id"] == wid, wait=180)
+            data = event["data"]
+            if data.get("pid"):
+                pids.add(data["pid"])
+            if data["status"] == "failed":
+                break
+        took = time.perf_counter() - started
+        named = "hang.forever" in (data.get("error") or "") and (
+            (data.get("hung_node") or {}).get("uuid") == "culprit"
+        )
+        print(f"  (failed: {data.get('error')})", file=sys.stderr)
+    return {
+        "hang_attempts": summary([float(len(pids))]),
+        "hang_seconds": summary([took]),
+        "hang_named": summary([1.0 if named else 0.0]),
+    }
+
+
 RUNNERS: dict[str, Callable[[int], Awaitable[Results]]] = {
     "process": fig_process,
     "thread": fig_thread,
     "ping": fig_ping,
+    "hang": fig_hang,
     "dask": fig_dask,
     "dask_bytes": fig_dask_bytes,
 }
