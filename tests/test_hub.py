@@ -350,6 +350,25 @@ async def test_wrong_argument_types_are_invalid_arguments(client: Client) -> Non
 # --- supervision with real workers ------------------------------------------------------------
 
 
+async def test_a_safe_start_runs_nothing_until_resume_and_then_is_a_safe_start_no_more(
+    client: Client, state: Path
+) -> None:
+    wid = await create(client, "Safe")
+    record = await call(client, "start_worker", id=wid, safe=True)
+    assert record["status"] == "running" and record["safe"] is True
+    async with await Client.connect(record["url"], TOKEN) as worker:
+        hello = await worker.next_event("hello")
+        assert hello["data"]["paused"] is True
+        node = await call(worker, "add_node", node_id="numbers.add", inputs={"a": 1, "b": 2})
+        assert (await call(worker, "get_node", uuid=node["uuid"]))["status"] == "stale"
+        await call(worker, "resume")
+        assert await value_of(worker, node["uuid"]) == 3
+    # the hub learns it from the worker's health checks
+    cleared = await status_event(client, wid, "running", where=lambda d: not d["safe"], wait=15)
+    assert cleared["pid"] == record["pid"]
+    await call(client, "stop_worker", id=wid)
+
+
 async def test_end_to_end_sigkill_restarts_with_the_saved_graph(
     client: Client, state: Path
 ) -> None:

@@ -149,6 +149,7 @@ async def _health(request: web.Request) -> web.Response:
             "worker_id": worker.config.worker_id,
             "pid": os.getpid(),
             "protocol_version": PROTOCOL_VERSION,
+            "paused": worker.ns.paused,
         }
     )
 

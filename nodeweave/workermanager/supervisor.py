@@ -19,6 +19,7 @@ from collections.abc import Callable, Coroutine
 from typing import Any, Literal
 
 import aiohttp
+import orjson
 
 from nodeweave.client import Client
 from nodeweave.protocol import ErrorCode, ProtocolError
@@ -54,6 +55,15 @@ class Policy:
     so hangs are counted over their own, longer window: a graph that hangs on every start (it
     was saved with the culprit) fails at its third attempt and offers safe start."""
     hang_window: float = 600.0
+
+
+def _resumed(health: bytes) -> bool:
+    """Whether a worker's /health says its graph runs (``paused`` false)."""
+    try:
+        data = orjson.loads(health)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(data, dict) and data.get("paused") is False
 
 
 class Supervisor:
@@ -375,8 +385,13 @@ class Supervisor:
             await asyncio.sleep(p.ping_interval)
             try:
                 async with asyncio.timeout(p.ping_timeout), self._http().get(url) as resp:
-                    await resp.read()
+                    body = await resp.read()
                     missed = 0 if resp.status == 200 else missed + 1
+                if self.safe and resp.status == 200 and _resumed(body):
+                    self.safe = (
+                        False  # its graph was run (the resume command): a safe start no more
+                    )
+                    self._on_change(self)
             except (TimeoutError, aiohttp.ClientError, OSError):
                 missed += 1
             if missed >= p.pings_missed and not proc.exited:
