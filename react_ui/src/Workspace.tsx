@@ -14,6 +14,7 @@ import { useModules } from './modules/useModules';
 import type { WorkerRecord } from './protocol/generated';
 import { useToast } from './ui/toast';
 import { SafeStartBanner } from './canvas/SafeStartBanner';
+import { ClusterChip } from './canvas/ClusterChip';
 import { useRunNotices } from './hooks/useRunNotices';
 
 export interface WorkspaceProps {
@@ -53,22 +54,26 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
     },
     [modules],
   );
+  const cluster = worker.cluster;
   const tools = useMemo(
     () => (
-      <div className="nw-toolbar-group">
-        <button
-          type="button"
-          className="nw-tool"
-          data-testid="open-modules"
-          aria-pressed={modulesOpen}
-          title="Edit the worker’s node modules (modules/*.py)"
-          onClick={() => (modulesOpen ? closeModules() : setModulesOpen(true))}
-        >
-          Modules
-        </button>
-      </div>
+      <>
+        <div className="nw-toolbar-group">
+          <button
+            type="button"
+            className="nw-tool"
+            data-testid="open-modules"
+            aria-pressed={modulesOpen}
+            title="Edit the worker’s node modules (modules/*.py)"
+            onClick={() => (modulesOpen ? closeModules() : setModulesOpen(true))}
+          >
+            Modules
+          </button>
+        </div>
+        <ClusterChip cluster={cluster} />
+      </>
     ),
-    [modulesOpen, closeModules],
+    [modulesOpen, closeModules, cluster],
   );
 
   useEffect(() => {

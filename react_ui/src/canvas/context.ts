@@ -38,6 +38,9 @@ export function stableWorker(current: () => WorkerConn): WorkerConn {
       return current().paused;
     },
     resume: () => current().resume(),
+    get cluster() {
+      return current().cluster;
+    },
     get http() {
       return current().http;
     },

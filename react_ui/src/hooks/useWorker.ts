@@ -7,6 +7,7 @@ import { wsUrl } from '../auth';
 import type { HelloResult, LibraryResult, WorkerRecord } from '../protocol/generated';
 import { createWorkerClient, type WorkerClient } from '../protocol/client';
 import { ReconnectingSocket, type ConnectionState } from '../protocol/socket';
+import { clusterReducer, type Cluster } from '../state/cluster';
 import { FrameQueue } from '../state/frameQueue';
 import { eventAction, graphReducer, initialGraphState, type GraphEvent, type GraphState } from '../state/graph';
 import { inputKey, LatestSender } from '../state/latest';
@@ -24,6 +25,9 @@ export interface WorkerConn {
   paused: boolean;
   /** Run the graph after a safe start. */
   resume(): Promise<void>;
+  /** The Dask cluster of its Dask nodes, once one has run (hello.cluster, then the `cluster`
+   * event); null before, and while the worker is not running. */
+  cluster: Cluster | null;
   /** Full values over HTTP; null until the worker has a URL. */
   http: WorkerHttp | null;
   /** Set an input's own value (latest-only per input: no stale queue while dragging). */
@@ -75,6 +79,7 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   const [library, setLibrary] = useState<LibraryResult | null>(null);
   const [hello, setHello] = useState<HelloResult | null>(null);
   const [paused, setPaused] = useState(false);
+  const [cluster, dispatchCluster] = useReducer(clusterReducer, null);
   const [libraryStale, setLibraryStale] = useState(true);
   const [error, setError] = useState<string | null>(null);
 
@@ -94,6 +99,8 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
   useEffect(() => {
     if (!running) {
       setState('idle');
+      // a stopped worker's cluster is gone (the next hello says whether there is one)
+      dispatchCluster({ type: 'reset' });
       return;
     }
     const socket = new ReconnectingSocket(client, {
@@ -106,7 +113,9 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
       client.on('hello', (data) => {
         setHello(data);
         setPaused(data.paused === true);
+        dispatchCluster({ type: 'hello', data });
       }),
+      client.on('cluster', (data) => dispatchCluster({ type: 'cluster', data })),
       client.on('paused', (data) => setPaused(data.paused === true)),
       client.on('library_changed', () => setLibraryStale(true)),
       client.onResync(() => {
@@ -176,5 +185,5 @@ export function useWorker(record: WorkerRecord | null, token: string | null): Wo
     setPaused(false);
   }, [client]);
 
-  return { client, state, graph, library, hello, paused, resume, http, setInput, inputBusy, error, clearError };
+  return { client, state, graph, library, hello, paused, resume, cluster, http, setInput, inputBusy, error, clearError };
 }

@@ -87,6 +87,7 @@ function makeWorker(node: NodeInfo, http: WorkerHttp | null): WorkerConn {
     hello: null,
     paused: false,
     resume: async () => undefined,
+    cluster: null,
     http,
     setInput: vi.fn(),
     inputBusy: () => false,
