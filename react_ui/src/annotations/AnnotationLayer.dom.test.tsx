@@ -71,4 +71,60 @@ describe('AnnotationLayer', () => {
     act(() => void input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true })));
     expect(h.update).toHaveBeenCalledWith(group, { title: 'Sources' }, 'Rename group');
   });
+
+  it('a group’s swatch opens its colours; picking one saves it as one edit and the frame uses it', () => {
+    const h = handlers();
+    render(h);
+    expect(mount.host.querySelector('[data-id="n"] [data-testid="annotation-color"]')).toBeNull();
+    const frame = mount.host.querySelector<HTMLElement>('[data-id="g"]');
+    expect(frame?.style.getPropertyValue('--nw-annotation-color')).toBe('#46b37b');
+    const swatch = mount.host.querySelector('[data-id="g"] [data-testid="annotation-color"]') as HTMLButtonElement;
+    expect(swatch.getAttribute('aria-label')).toBe('Group colour');
+    act(() => swatch.click());
+    const choices = [...mount.host.querySelectorAll<HTMLButtonElement>('[data-testid="annotation-swatch"]')];
+    expect(choices.map((c) => c.getAttribute('aria-label'))).toEqual([
+      'Default colour',
+      'Colour #5b8def',
+      'Colour #46b37b',
+      'Colour #d9a13b',
+      'Colour #c95fd1',
+      'Colour #e0605e',
+    ]);
+    expect(choices.find((c) => c.getAttribute('aria-pressed') === 'true')?.dataset.color).toBe('#46b37b');
+    act(() => mount.host.querySelector<HTMLButtonElement>('[aria-label="Colour #c95fd1"]')?.click());
+    expect(h.update).toHaveBeenCalledWith(group, { color: '#c95fd1' }, 'Change group colour');
+    expect(mount.host.querySelector('[data-testid="annotation-colors"]')).toBeNull();
+    // the worker's echo: the frame takes the new colour
+    act(() =>
+      mount.root.render(
+        <div style={{ width: 800, height: 600 }}>
+          <ReactFlowProvider>
+            <ReactFlow nodes={[]} edges={[]}>
+              <AnnotationLayer annotations={[note, { ...group, color: '#c95fd1' }]} handlers={h} />
+            </ReactFlow>
+          </ReactFlowProvider>
+        </div>,
+      ),
+    );
+    expect(mount.host.querySelector<HTMLElement>('[data-id="g"]')?.style.getPropertyValue('--nw-annotation-color')).toBe('#c95fd1');
+    // default: the theme's colour, no inline colour
+    act(() => swatch.click());
+    act(() => mount.host.querySelector<HTMLButtonElement>('[aria-label="Default colour"]')?.click());
+    expect(h.update).toHaveBeenLastCalledWith({ ...group, color: '#c95fd1' }, { color: '' }, 'Change group colour');
+  });
+
+  it('Escape or a click outside closes the colours without saving', () => {
+    const h = handlers();
+    render(h);
+    const swatch = mount.host.querySelector('[data-id="g"] [data-testid="annotation-color"]') as HTMLButtonElement;
+    act(() => swatch.click());
+    expect(mount.host.querySelector('[data-testid="annotation-colors"]')).not.toBeNull();
+    act(() => void window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+    expect(mount.host.querySelector('[data-testid="annotation-colors"]')).toBeNull();
+    act(() => swatch.click());
+    act(() => void document.body.dispatchEvent(new PointerEvent('pointerdown', { bubbles: true })));
+    expect(mount.host.querySelector('[data-testid="annotation-colors"]')).toBeNull();
+    expect(h.update).not.toHaveBeenCalled();
+    expect(h.move).not.toHaveBeenCalled();
+  });
 });

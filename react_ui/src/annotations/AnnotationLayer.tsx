@@ -1,10 +1,10 @@
 // Groups and notes drawn in the canvas's viewport, behind the cards. A group's title bar drags
 // the group and its nodes; the corner resizes; a double-click renames a group or edits a note's
-// markdown (Enter / Ctrl+Enter saves, Escape cancels); × removes it.
+// markdown (Enter / Ctrl+Enter saves, Escape cancels); a group's swatch picks its colour; × removes it.
 import { memo, useEffect, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent } from 'react';
 import { ViewportPortal, useReactFlow } from '@xyflow/react';
 import type { XY } from '../state/graph';
-import { annotationBox, MIN_SIZE, type Annotation } from './model';
+import { annotationBox, GROUP_COLORS, MIN_SIZE, type Annotation } from './model';
 import { Markdown } from './markdown';
 import './annotations.css';
 
@@ -135,6 +135,14 @@ const AnnotationView = memo(function AnnotationView({ a, handlers }: { a: Annota
             {isGroup ? a.title || 'Group' : 'Note'}
           </span>
         )}
+        {isGroup && (
+          <ColorPicker
+            color={a.color ?? ''}
+            onPick={(picked) => {
+              if (picked !== (a.color ?? '')) void handlers.update(a, { color: picked }, 'Change group colour').catch(() => undefined);
+            }}
+          />
+        )}
         <button
           type="button"
           className="nw-annotation-remove"
@@ -167,6 +175,84 @@ const AnnotationView = memo(function AnnotationView({ a, handlers }: { a: Annota
     </div>
   );
 });
+
+/** The group's colour: a swatch that opens the palette (plus the theme's default, ''). */
+function ColorPicker({ color, onPick }: { color: string; onPick(color: string): void }) {
+  const [open, setOpen] = useState(false);
+  const root = useRef<HTMLSpanElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const outside = (e: PointerEvent) => {
+      if (!root.current?.contains(e.target as Node)) setOpen(false);
+    };
+    const escape = (e: globalThis.KeyboardEvent) => {
+      if (e.key !== 'Escape') return;
+      e.stopPropagation();
+      setOpen(false);
+      button.current?.focus();
+    };
+    window.addEventListener('pointerdown', outside, true);
+    window.addEventListener('keydown', escape, true);
+    return () => {
+      window.removeEventListener('pointerdown', outside, true);
+      window.removeEventListener('keydown', escape, true);
+    };
+  }, [open]);
+  // focus the current choice when the palette opens
+  const popover = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!open) return;
+    const current = popover.current?.querySelector<HTMLButtonElement>('[aria-pressed="true"]') ?? popover.current?.querySelector('button');
+    current?.focus();
+  }, [open]);
+  const choices = ['', ...GROUP_COLORS];
+  return (
+    <span className="nw-annotation-color-wrap" ref={root} onPointerDown={(e) => e.stopPropagation()} onDoubleClick={(e) => e.stopPropagation()}>
+      <button
+        ref={button}
+        type="button"
+        className="nw-annotation-color"
+        data-testid="annotation-color"
+        aria-label="Group colour"
+        title="Group colour"
+        aria-haspopup="true"
+        aria-expanded={open}
+        onClick={() => setOpen((o) => !o)}
+      />
+      {open && (
+        <div className="nw-annotation-colors nokey" role="group" aria-label="Group colours" data-testid="annotation-colors" ref={popover}>
+          {choices.map((c) => (
+            <button
+              key={c || 'default'}
+              type="button"
+              className={`nw-annotation-swatch${c ? '' : ' nw-annotation-swatch-default'}`}
+              data-testid="annotation-swatch"
+              data-color={c}
+              aria-label={c ? `Colour ${c}` : 'Default colour'}
+              title={c || 'Default colour'}
+              aria-pressed={c === color}
+              style={c ? { background: c } : undefined}
+              onKeyDown={(e) => {
+                if (e.key === 'ArrowRight' || e.key === 'ArrowLeft') {
+                  e.preventDefault();
+                  const all = [...(popover.current?.querySelectorAll<HTMLButtonElement>('button') ?? [])];
+                  const i = all.indexOf(e.currentTarget);
+                  all[(i + (e.key === 'ArrowRight' ? 1 : all.length - 1)) % all.length]?.focus();
+                }
+              }}
+              onClick={() => {
+                setOpen(false);
+                button.current?.focus();
+                onPick(c);
+              }}
+            />
+          ))}
+        </div>
+      )}
+    </span>
+  );
+}
 
 function TitleEditor({ title, onDone }: { title: string; onDone(title: string | null): void }) {
   const [value, setValue] = useState(title);
