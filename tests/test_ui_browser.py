@@ -20,8 +20,6 @@ from .ui_helpers import (
     HubProcess,
     card,
     hub_process,
-    launch_chromium,
-    open_page,
     shot,
     wait_until,
 )
@@ -37,18 +35,6 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     # No package index: a worker with requirements fails to build at once, with the reason.
     with hub_process(tmp_path_factory.mktemp("ui"), env={"PIP_NO_INDEX": "1"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with open_page(browser, 1440, 900) as opened:
-        yield opened
 
 
 # --- page helpers ---------------------------------------------------------------------------

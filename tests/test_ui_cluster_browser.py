@@ -13,10 +13,10 @@ import urllib.request
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from .test_ui_browser import open_worker, output_preview
-from .ui_helpers import HubProcess, card, hub_process, launch_chromium, open_page, shot
+from .ui_helpers import HubProcess, card, hub_process, shot
 
 pytest.importorskip("distributed")
 pytest.importorskip("bokeh")
@@ -42,18 +42,6 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
         env={"PIP_NO_INDEX": "1", "NODEWEAVE_DASK_WORKERS": "1"},
     ) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with open_page(browser, 1440, 900) as opened:
-        yield opened
 
 
 def test_the_toolbar_shows_the_dask_cluster_once_a_dask_node_ran_and_links_its_dashboard(

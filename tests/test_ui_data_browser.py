@@ -24,7 +24,6 @@ from .ui_helpers import (
     HubProcess,
     card,
     hub_process,
-    launch_chromium,
     open_page,
     shot,
     upload_file,
@@ -64,12 +63,6 @@ def people_csv() -> bytes:
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     with hub_process(tmp_path_factory.mktemp("ui-data"), env={"PIP_NO_INDEX": "1"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture

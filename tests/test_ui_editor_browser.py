@@ -32,8 +32,6 @@ from .ui_helpers import (
     PageErrors,
     card,
     hub_process,
-    launch_chromium,
-    open_page,
     shot,
     wait_until,
 )
@@ -47,18 +45,6 @@ expect.set_options(timeout=15_000)
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     with hub_process(tmp_path_factory.mktemp("ui-editor"), env={"PIP_NO_INDEX": "1"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with open_page(browser, 1440, 900) as opened:
-        yield opened
 
 
 def add(hub: HubProcess, worker: str, node_id: str, x: int, y: int, **inputs: object) -> str:
@@ -500,6 +486,10 @@ def test_groups_and_notes_move_rename_and_survive_a_reload(page: Page, hub: HubP
     page.get_by_test_id("annotation-title-input").fill("Inputs")
     page.keyboard.press("Enter")
     expect(group.get_by_test_id("annotation-title")).to_have_text("Inputs")
+    # its colour: picked from the title bar's swatch, saved with the workflow
+    group.get_by_test_id("annotation-color").click()
+    page.get_by_role("button", name="Colour #e0605e").click()
+    wait_until(lambda: state(hub, "groups")["annotations"][0]["color"] == "#e0605e")
 
     # moving the group by its title bar moves its nodes: one step
     before = {u: node_of(hub, "groups", u)["properties"]["position"] for u in (a, b)}

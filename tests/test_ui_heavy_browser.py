@@ -15,10 +15,10 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from .test_ui_browser import open_worker, output_preview, state
-from .ui_helpers import HubProcess, card, hub_process, launch_chromium, open_page, shot, wait_until
+from .ui_helpers import HubProcess, card, hub_process, shot, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -68,18 +68,6 @@ def apart(x: int) -> int:
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     with hub_process(tmp_path_factory.mktemp("ui-heavy"), env={"PIP_NO_INDEX": "1"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    with open_page(browser, 1440, 900) as opened:
-        yield opened
 
 
 def add(hub: HubProcess, worker: str, node_id: str, inputs: dict[str, object], x: int = 300) -> str:

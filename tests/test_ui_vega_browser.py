@@ -17,7 +17,6 @@ from .ui_helpers import (
     HubProcess,
     card,
     hub_process,
-    launch_chromium,
     open_page,
     shot,
     wait_until,
@@ -60,12 +59,6 @@ NODE_SHELF = Shelf(name="vegademo", nodes=[scatter])
 def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HubProcess]:
     with hub_process(tmp_path_factory.mktemp("ui-vega"), env={"PIP_NO_INDEX": "1"}) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with launch_chromium() as launched:
-        yield launched
 
 
 @pytest.fixture
