@@ -698,13 +698,15 @@ def fig_scatter(hub: Hub, browser: Browser, runs: int) -> dict[str, dict[str, fl
                 if b'"value"' not in raw or uuid.encode() not in raw:
                     return
                 msg = json.loads(raw)
-                data = msg.get("data") or {}
-                ours = msg.get("event") == "value" and (data.get("uuid"), data.get("io")) == (
-                    uuid,
-                    "out",
-                )
-                if ours and data.get("preview", {}).get("kind") == "plotly":
-                    sizes.append(len(raw) / 1000)
+                # one event, or a batch of them ({"type": "batch", "events": [...]})
+                for event in msg.get("events", [msg]):
+                    data = event.get("data") or {}
+                    ours = event.get("event") == "value" and (
+                        data.get("uuid"),
+                        data.get("io"),
+                    ) == (uuid, "out")
+                    if ours and data.get("preview", {}).get("kind") == "plotly":
+                        sizes.append(len(json.dumps(event)) / 1000)
 
             ws.on("framereceived", on_frame)
 
