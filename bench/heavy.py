@@ -9,11 +9,12 @@ Every figure runs a real ``python -m nodeweave worker run bench`` (see bench/wor
 temporary state directory, 127.0.0.1, stopped by pid) with the node module below in its
 ``modules/`` folder, driven over its WebSocket by :class:`nodeweave.client.Client`.
 
-- ``process``: 8 ``set_input`` 200 ms apart into a node that burns 2 s of CPU in a process;
-  the time from the last edit to its value arriving. Superseded runs must be killed, or they
+- ``process``: 8 ``set_input`` 200 ms apart into a node that does 2 s of CPU work (calibrated
+  on this machine at the start) in a process; the time from the last edit to its value arriving. Superseded runs must be killed, or they
   hold the pool's processes and CPUs (6.6 s before they were). Afterwards the worker's child
   processes are sampled for CPU: a stale run still spinning would show there.
-- ``thread``: the same with a thread node that calls ``ctx.check()`` as it goes (4.0 s before).
+- ``thread``: the same with a thread node that calls ``ctx.check()`` as it goes (4.0 s before:
+  stale runs kept the GIL busy).
 - ``ping``: RPC ``ping`` round trips (p50, p99) while a sync node with no executor computes for
   5 s in pure Python. Its first, short run (0.3 s) blocked the loop, so the worker moved the node
   type off the loop; the measured run is the second.
@@ -69,15 +70,15 @@ def burn(seconds: float) -> None:
 
 
 @node(id="heavy.proc", executor="process")
-def proc(x: int, seconds: float = 2.0) -> int:
-    burn(seconds)
+def proc(x: int, work: int = 0) -> int:
+    for _ in range(work):  # a fixed amount of CPU work: stale runs sharing the CPUs slow it
+        sum(range(1000))
     return x
 
 
 @node(id="heavy.thread", executor="thread")
-def thread(x: int, ctx: NodeContext, seconds: float = 2.0) -> int:
-    end = time.perf_counter() + seconds
-    while time.perf_counter() < end:
+def thread(x: int, ctx: NodeContext, work: int = 0) -> int:
+    for _ in range(work):  # the same work; stale runs sharing the GIL would slow it
         sum(range(1000))
         ctx.check()
     return x
@@ -190,6 +191,16 @@ async def final_value(client: Client, uuid: str, expected: float, wait: float = 
         raise BenchError(f"no value {expected} for {uuid} within {wait} s") from None
 
 
+def calibrate(seconds: float) -> int:
+    """How many ``sum(range(1000))`` take ``seconds`` on one core of this machine, now."""
+    count, started = 0, time.perf_counter()
+    while time.perf_counter() - started < 0.5:
+        for _ in range(1000):
+            sum(range(1000))
+        count += 1000
+    return int(count * seconds / (time.perf_counter() - started))
+
+
 async def latest_wins(
     node_id: str, runs: int, *, stale_cpu: bool
 ) -> tuple[list[float], list[float]]:
@@ -197,7 +208,9 @@ async def latest_wins(
     async with worker({"heavy_nodes.py": MODULE}) as w:
         client = await Client.connect(w.url, w.token)
         try:
-            uuid = (await client.call("add_node", node_id=node_id, inputs={"x": 0}))["uuid"]
+            work = calibrate(2.0)
+            inputs = {"x": 0, "work": work}
+            uuid = (await client.call("add_node", node_id=node_id, inputs=inputs))["uuid"]
             await final_value(client, uuid, 0)  # warm: the process (or thread) exists
             for run in range(runs):
                 base = (run + 1) * 100
