@@ -36,6 +36,8 @@ from .helpers import (
 )
 from .worker_helpers import TOKEN, config
 
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 pytest.importorskip("distributed")
 pytestmark = pytest.mark.timeout(120)
 
@@ -201,6 +203,11 @@ from nodeweave import node
 @node(id="mine.cube", executor="dask")
 def cube(x: int) -> int:
     return x * x * x
+
+
+@node(id="mine.many", executor="dask")
+def many(n: int) -> list[int]:
+    return list(range(n))
 '''
 
 
@@ -225,6 +232,23 @@ async def test_a_worker_runs_a_module_dask_node_and_closes_its_cluster(
         got = await client.call("get_node", uuid=node["uuid"])
         assert got["status"] == "done", got["error"]
         assert (await client.call("get_value", uuid=node["uuid"], io="out"))["value"] == 27
+        # a value kept on the cluster: its preview came from there; the full value on request
+        big = await client.call("add_node", node_id="mine.many", inputs={"n": 50_000})
+        await client.next_event(
+            "node_status",
+            where=lambda d: d["uuid"] == big["uuid"] and d["status"] == "done",
+            wait=60,
+        )
+        preview = await client.call("get_value", uuid=big["uuid"], io="out")
+        assert preview["length"] == 50_000 and preview["truncated"] is True
+        assert isinstance(app[WORKER_KEY].ns.get_value(big["uuid"], "out"), ClusterValue)
+        full = await http.get(
+            f"/values/{big['uuid']}/out", params={"offset": 49_990, "limit": 5}, headers=AUTH
+        )
+        assert full.status == 200, await full.text()
+        page = await full.json()
+        assert full.headers["X-Total-Count"] == "50000"
+        assert page["items"] == [49_990, 49_991, 49_992, 49_993, 49_994]
         executor = app[WORKER_KEY].ns._executors.get("dask")
         assert isinstance(executor, DaskExecutor)
         scheduler = executor._connect().scheduler_info()
