@@ -199,7 +199,41 @@ def parse_request(frame: str | bytes) -> tuple[RequestId, str, dict[str, Any]]:
             f"unknown envelope field(s): {', '.join(sorted(extra))}",
             {"id": rid},
         )
+    if _may_be_too_deep(frame) and too_deep(kwargs, MAX_DEPTH):
+        raise ProtocolError(
+            ErrorCode.INVALID_VALUE,
+            f"'kwargs' nests more than {MAX_DEPTH} levels deep: such a value could not be saved "
+            "or sent back",
+            {"id": rid, "max_depth": MAX_DEPTH},
+        )
     return rid, cmd, kwargs
+
+
+MAX_DEPTH: Final = 200
+"""How deep a request's ``kwargs`` may nest (lists and objects). A value travels on inside the
+saved document and inside replies, a few levels deeper, and JSON encoding stops at 254 levels:
+deeper values are refused on receipt, so that one can never make the graph unsavable."""
+
+_ENCODER_DEPTH = 254  # orjson's limit
+
+
+def _may_be_too_deep(frame: str | bytes) -> bool:
+    """A quick necessary condition: enough brackets for ``MAX_DEPTH`` levels at all."""
+    if isinstance(frame, str):
+        return frame.count("[") + frame.count("{") > MAX_DEPTH
+    return frame.count(b"[") + frame.count(b"{") > MAX_DEPTH
+
+
+def too_deep(value: Any, limit: int) -> bool:
+    """Whether ``value`` nests more than ``limit`` levels (measured by the encoder, in C)."""
+    wrapped: Any = value
+    for _ in range(_ENCODER_DEPTH - limit):
+        wrapped = [wrapped]
+    try:
+        orjson.dumps(wrapped)
+    except orjson.JSONEncodeError as exc:
+        return "recursion" in str(exc).lower()
+    return False
 
 
 def encode_result(rid: RequestId, result: Any) -> bytes:

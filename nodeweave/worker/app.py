@@ -228,7 +228,12 @@ def _int_param(request: web.Request, name: str) -> int | None:
         raise _BadRequest(f"{name} must be an integer, got {raw!r}") from None
     if value < 0:
         raise _BadRequest(f"{name} must not be negative")
+    if value > _MAX_INT_PARAM:
+        raise _BadRequest(f"{name} must be at most {_MAX_INT_PARAM}")
     return value
+
+
+_MAX_INT_PARAM = 2**53 - 1
 
 
 class _BadRequest(NodeweaveError):
@@ -320,16 +325,34 @@ class _TooLarge(Exception):
     pass
 
 
+MAX_SEGMENT_BYTES = 200
+"""A file or folder name in an upload (the file system allows 255; the temporary name of the
+upload adds a prefix)."""
+MAX_NAME_BYTES = 1024
+
+
 def safe_path(root: Path, name: str) -> Path:
     """``root / name`` if it stays inside ``root`` (symlinks resolved), else ``_PathError``."""
     if not name or "\x00" in name or "\\" in name:
         raise _PathError(f"invalid file name {name!r}")
+    if len(name.encode()) > MAX_NAME_BYTES:
+        raise _PathError(
+            f"the name is too long ({len(name.encode())} bytes; at most {MAX_NAME_BYTES})"
+        )
     segments = name.split("/")
     if any(s in ("", ".", "..") or s.startswith(".") for s in segments):
         raise _PathError(f"the name {name!r} must be a relative path inside files/")
+    if any(len(s.encode()) > MAX_SEGMENT_BYTES for s in segments):
+        raise _PathError(
+            f"a file or folder name is longer than {MAX_SEGMENT_BYTES} bytes (the file system's "
+            "limit, with room for the upload's temporary name)"
+        )
     root.mkdir(parents=True, exist_ok=True)
     base = root.resolve()
-    target = base.joinpath(*segments).resolve()
+    try:
+        target = base.joinpath(*segments).resolve()
+    except OSError as exc:
+        raise _PathError(f"the name {name!r} cannot be used: {exc.strerror}") from None
     if not target.is_relative_to(base) or target == base:
         raise _PathError(f"the name {name!r} leads outside files/")
     return target

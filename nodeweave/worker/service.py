@@ -424,6 +424,11 @@ class Worker:
         return {**report.to_dict(), "files": files}
 
     async def _save(self, _: p.NoArgs) -> dict[str, Any]:
+        path = self.config.nodespace_path
+        if not self.autosaver.dirty and path.exists():
+            # On disk already: writing again would only rotate the backup away (the .bak would
+            # then equal the main file and the generation before it be lost).
+            return {"path": str(path), "saved": False}
         self.autosaver.mark_dirty()
         await self.autosaver.flush()
         if self.autosaver.dirty:  # the write failed; the reason was reported

@@ -98,7 +98,9 @@ async def _static(request: web.Request) -> web.StreamResponse:
     root = request.app[HUB_KEY].config.static_dir.resolve()
     rel = request.match_info["path"]
     parts = rel.split("/")
-    if any(p in ("", ".", "..") or p.startswith(".") or "\\" in p for p in parts):
+    if len(rel) > MAX_STATIC_PATH or any(
+        p in ("", ".", "..") or p.startswith(".") or "\\" in p or "\x00" in p for p in parts
+    ):
         return error_response(404, ErrorCode.NOT_FOUND, "no such file")
     path = _inside(root, parts)
     if path is None:
@@ -106,6 +108,13 @@ async def _static(request: web.Request) -> web.StreamResponse:
     return web.FileResponse(path)
 
 
+MAX_STATIC_PATH = 512
+"""Longer paths name no file of the UI (and would only reach the file system's limits)."""
+
+
 def _inside(root: Path, parts: list[str]) -> Path | None:
-    path = Path(root, *parts).resolve()
-    return path if path.is_relative_to(root) and path.is_file() else None
+    try:
+        path = Path(root, *parts).resolve()
+        return path if path.is_relative_to(root) and path.is_file() else None
+    except (OSError, ValueError):  # a name the file system refuses: no such file either
+        return None

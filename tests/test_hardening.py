@@ -1,0 +1,194 @@
+"""Bad input found by a fuzzing campaign: each a clean refusal with a stable code, nothing lost.
+
+Defects of issue 14, one regression test each (they failed before their fix).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+from aiohttp.test_utils import TestClient
+
+from nodeweave.client import Client, RpcError
+from nodeweave.protocol.envelope import MAX_DEPTH
+from nodeweave.worker.app import create_app
+from nodeweave.worker.config import WorkerConfig
+
+from .hub_helpers import FAST, OpenHub, hub_opener, make_state
+from .hub_helpers import TOKEN as HUB_TOKEN
+from .test_hub import raw_get
+from .worker_helpers import TOKEN, config
+
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
+
+def nested(levels: int) -> Any:
+    value: Any = 0
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+@pytest.fixture
+def worker_config(tmp_path: Path) -> WorkerConfig:
+    return config(tmp_path)
+
+
+@pytest.fixture
+async def http(aiohttp_client: Any, worker_config: WorkerConfig) -> TestClient[Any, Any]:
+    client: TestClient[Any, Any] = await aiohttp_client(create_app(worker_config))
+    return client
+
+
+@pytest.fixture
+async def rpc(http: TestClient[Any, Any]) -> AsyncIterator[Client]:
+    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
+    yield client
+    await client.close()
+
+
+async def code_of(call: Awaitable[Any]) -> str:
+    with pytest.raises(RpcError) as info:
+        await call
+    return info.value.code
+
+
+# --- 1. deeply nested JSON ------------------------------------------------------------------------
+
+
+def deep_json(levels: int) -> str:
+    return "[" * levels + "0" + "]" * levels
+
+
+async def test_a_value_nested_too_deep_is_refused_on_receipt_and_nothing_else_breaks(
+    rpc: Client, http: TestClient[Any, Any], worker_config: WorkerConfig
+) -> None:
+    node = await rpc.call("add_node", node_id="json.constant", uuid="c")
+    # (raw frames: a client's own encoder would refuse to send these)
+    ws = await http.ws_connect("/ws", headers=AUTH)
+    replies: list[dict[str, Any]] = []
+    try:
+        for i, depth in enumerate((MAX_DEPTH + 5, 252, 255, 1000)):
+            value = deep_json(depth)
+            for n, kwargs in enumerate(
+                (
+                    f'{{"uuid": "c", "io": "value", "value": {value}}}',
+                    f'{{"uuid": "c", "properties": {{"deep": {value}}}}}',
+                    f'{{"node_id": "json.constant", "inputs": {{"value": {value}}}}}',
+                )
+            ):
+                cmd = ("set_input", "update_node", "add_node")[n]
+                rid = f"{i}-{n}"
+                await ws.send_str(
+                    f'{{"type": "cmd", "id": "{rid}", "cmd": "{cmd}", "kwargs": {kwargs}}}'
+                )
+                while True:
+                    msg = orjson.loads((await ws.receive()).data)
+                    if msg.get("id") == rid:
+                        replies.append(msg)
+                        break
+    finally:
+        await ws.close()
+    assert len(replies) == 12
+    assert {r["type"] for r in replies} == {"error"}
+    assert {r["error"]["code"] for r in replies} == {"invalid_value"}
+    state = await rpc.call("get_state")  # every read and save still works
+    assert [n["uuid"] for n in state["nodes"]] == [node["uuid"]]
+    assert "deep" not in state["nodes"][0]["properties"]
+    await rpc.call("export_workflow")
+    await rpc.call("get_node", uuid="c")
+    # as deep as the limit allows: accepted, saved and read back whole
+    deepest = nested(MAX_DEPTH - 4)  # kwargs {value: …} inside the request
+    assert (await rpc.call("set_input", uuid="c", io="value", value=deepest))["changed"] is True
+    assert (await rpc.call("save"))["saved"] is True
+    saved = orjson.loads(worker_config.nodespace_path.read_bytes())
+    assert saved["nodes"][0]["inputs"]["value"] == deepest
+    await rpc.call("get_state")
+
+
+# --- 2. save with nothing new -----------------------------------------------------------------
+
+
+async def test_a_save_with_nothing_new_writes_nothing_and_keeps_the_backup(
+    rpc: Client, worker_config: WorkerConfig
+) -> None:
+    path = worker_config.nodespace_path
+    bak = path.with_name(path.name + ".bak")
+    await rpc.call("add_node", node_id="numbers.number", uuid="a")
+    assert (await rpc.call("save"))["saved"] is True
+    await rpc.call("add_node", node_id="numbers.number", uuid="b")
+    assert (await rpc.call("save"))["saved"] is True
+    main, backup = path.read_bytes(), bak.read_bytes()
+    assert main != backup  # the generation before the last edit
+    assert (await rpc.call("save"))["saved"] is False
+    assert (path.read_bytes(), bak.read_bytes()) == (main, backup)
+
+
+# --- 3. huge offsets -----------------------------------------------------------------------------
+
+
+async def test_an_offset_or_limit_beyond_any_integer_is_a_400(
+    rpc: Client, http: TestClient[Any, Any]
+) -> None:
+    await rpc.call(
+        "add_node", node_id="collections.list", uuid="r", inputs={"items": list(range(10))}
+    )
+    await rpc.next_event("value", where=lambda d: d["uuid"] == "r")
+    for param in ("offset", "limit"):
+        resp = await http.get("/values/r/out", params={param: "9" * 26}, headers=AUTH)
+        assert resp.status == 400, await resp.text()
+        assert (await resp.json())["error"]["code"] == "invalid_arguments"
+    ok = await http.get("/values/r/out", params={"offset": "2", "limit": "3"}, headers=AUTH)
+    assert ok.status == 200
+
+
+# --- 4. long upload names -------------------------------------------------------------------------
+
+
+async def test_long_upload_names_are_invalid_path_and_leave_nothing(
+    http: TestClient[Any, Any], worker_config: WorkerConfig
+) -> None:
+    for length in (201, 230, 255, 300, 5000):
+        resp = await http.post("/files", params={"name": "a" * length}, data=b"x", headers=AUTH)
+        assert resp.status == 400, (length, await resp.text())
+        assert (await resp.json())["error"]["code"] == "invalid_path"
+    deep = "/".join(["d"] * 600)  # short segments, a path too long as a whole
+    resp = await http.post("/files", params={"name": deep}, data=b"x", headers=AUTH)
+    assert resp.status == 400
+    ok = await http.post("/files", params={"name": "b" * 200}, data=b"x", headers=AUTH)
+    assert ok.status == 201
+    assert sorted(p.name for p in worker_config.files_dir.iterdir()) == ["b" * 200]
+
+
+# --- 5. hub static files --------------------------------------------------------------------------
+
+
+@pytest.fixture
+async def open_hub(tmp_path: Path) -> AsyncIterator[OpenHub]:
+    async with hub_opener(make_state(tmp_path), policy=FAST) as open_:
+        yield open_
+
+
+async def test_odd_static_paths_are_404_not_500(open_hub: OpenHub) -> None:
+    hub = await open_hub()
+    auth = f"Authorization: Bearer {HUB_TOKEN}"
+    for target, headers in (
+        ("/assets/%00", ()),
+        ("/%00", (auth,)),
+        ("/index.html%00.png", (auth,)),
+        ("/" + "a" * 5000, (auth,)),
+        ("/assets/" + "b/" * 300 + "c.js", ()),
+    ):
+        status, _ = await raw_get(hub, target, *headers)
+        assert status == 404, target[:60]
+
+
+def test_the_depth_limit_leaves_room_for_documents_and_replies() -> None:
+    # a value at the limit, inside a document inside a reply, still encodes
+    value = nested(MAX_DEPTH)
+    reply = {"result": {"nodes": [{"inputs": [{"value": value}]}]}}
+    orjson.dumps({"wrap": [[[[reply]]]]})
