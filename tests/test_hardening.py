@@ -5,12 +5,14 @@ Defects of issue 14, one regression test each (they failed before their fix).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncIterator, Awaitable
 from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
+from aiohttp import WSMsgType
 from aiohttp.test_utils import TestClient
 
 from nodeweave.client import Client, RpcError
@@ -192,3 +194,49 @@ def test_the_depth_limit_leaves_room_for_documents_and_replies() -> None:
     value = nested(MAX_DEPTH)
     reply = {"result": {"nodes": [{"inputs": [{"value": value}]}]}}
     orjson.dumps({"wrap": [[[[reply]]]]})
+
+
+# --- 8. frame limits -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_frames(tmp_path: Path) -> WorkerConfig:
+    return dataclasses.replace(config(tmp_path / "small"), max_frame_bytes=64 * 1024)
+
+
+async def test_an_over_limit_frame_gets_payload_too_large_before_the_close(
+    aiohttp_client: Any, small_frames: WorkerConfig
+) -> None:
+    http: TestClient[Any, Any] = await aiohttp_client(create_app(small_frames))
+    ws = await http.ws_connect("/ws", headers=AUTH)
+    try:
+        hello = orjson.loads((await ws.receive()).data)
+        assert hello["event"] == "hello"
+        big = '{"type": "cmd", "id": 1, "cmd": "ping", "kwargs": {"x": "' + "a" * 70_000 + '"}}'
+        await ws.send_str(big)
+        reply = await ws.receive()
+        assert reply.type is WSMsgType.TEXT, reply
+        error = orjson.loads(reply.data)["error"]
+        assert error["code"] == "payload_too_large"
+        assert error["details"]["max_frame_bytes"] == 64 * 1024
+        closed = await ws.receive()
+        assert closed.type in (WSMsgType.CLOSE, WSMsgType.CLOSED, WSMsgType.CLOSING)
+        assert ws.close_code == 1009
+    finally:
+        await ws.close()
+    # a frame within the limit on a new connection is answered
+    async with await Client.connect(str(http.make_url("/ws")), TOKEN) as client:
+        assert await client.call("ping") == {"pong": True}
+
+
+async def test_a_binary_frame_carrying_json_is_a_request_like_a_text_frame(
+    http: TestClient[Any, Any],
+) -> None:
+    ws = await http.ws_connect("/ws", headers=AUTH)
+    try:
+        await ws.receive()  # hello
+        await ws.send_bytes(b'{"type": "cmd", "id": 7, "cmd": "ping", "kwargs": {}}')
+        reply = orjson.loads((await ws.receive()).data)
+        assert reply == {"type": "result", "id": 7, "result": {"pong": True}}
+    finally:
+        await ws.close()

@@ -8,14 +8,17 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import WSCloseCode, WSMsgType, web
 
-from nodeweave.protocol import Dispatcher
+from nodeweave.protocol import Dispatcher, ErrorCode
+from nodeweave.protocol.envelope import encode_error
 from nodeweave.protocol.outbox import Outbox
 
 log = logging.getLogger("nodeweave.web")
 
 _CLOSE_DRAIN = 0.25  # seconds a closing connection gets to send what is queued
+HEARTBEAT = 20.0
+"""Seconds between the server's pings; a connection that does not answer one is closed."""
 
 
 class RpcEndpoint:
@@ -50,7 +53,16 @@ class RpcEndpoint:
             client.event(name, data, key, lag_only=lag_only)
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(max_msg_size=self._max_frame, compress=False, autoping=True)
+        # heartbeat: a peer that vanished without closing (a half-open socket) stops answering
+        # pings and is closed, instead of holding its connection forever
+        ws = web.WebSocketResponse(
+            # frames up to twice the limit are read, so an over-limit one can be answered with
+            # payload_too_large before the close; larger ones are cut off by aiohttp (1009)
+            max_msg_size=2 * self._max_frame,
+            compress=False,
+            autoping=True,
+            heartbeat=HEARTBEAT,
+        )
         await ws.prepare(request)
 
         async def send(frame: bytes) -> None:
@@ -64,10 +76,15 @@ class RpcEndpoint:
         self.clients.add(outbox)
         writer = asyncio.create_task(outbox.run(), name="ws-writer")
         handle = self.dispatcher.handle
+        close_code = WSCloseCode.OK
         try:
             async for msg in ws:
                 if msg.type is WSMsgType.TEXT or msg.type is WSMsgType.BINARY:
                     if self.stopping:
+                        break
+                    if len(msg.data) > self._max_frame:
+                        outbox.reply(self._too_large())  # sent before the close below
+                        close_code = WSCloseCode.MESSAGE_TOO_BIG
                         break
                     await outbox.wait_room()
                     if self._concurrent:
@@ -77,7 +94,8 @@ class RpcEndpoint:
                     else:
                         outbox.reply(await handle(msg.data))
                 elif msg.type is WSMsgType.ERROR:
-                    log.info("connection closed: %s", ws.exception())
+                    exc = ws.exception()
+                    log.info("connection closed: %s", exc)
                     break
         finally:
             self.clients.discard(outbox)
@@ -85,8 +103,16 @@ class RpcEndpoint:
             with contextlib.suppress(TimeoutError):  # wait_for cancels a writer that is stuck
                 await asyncio.wait_for(writer, _CLOSE_DRAIN)
             self._sockets.discard(ws)
-            await ws.close()
+            await ws.close(code=close_code)
         return ws
+
+    def _too_large(self) -> bytes:
+        return encode_error(
+            None,
+            ErrorCode.PAYLOAD_TOO_LARGE,
+            f"a frame may be at most {self._max_frame} bytes",
+            {"max_frame_bytes": self._max_frame},
+        )
 
     async def _answer(self, outbox: Outbox, frame: str | bytes) -> None:
         outbox.reply(await self.dispatcher.handle(frame))
