@@ -240,3 +240,42 @@ async def test_a_binary_frame_carrying_json_is_a_request_like_a_text_frame(
         assert reply == {"type": "result", "id": 7, "result": {"pong": True}}
     finally:
         await ws.close()
+
+
+# --- 9. a long-lived worker's log -------------------------------------------------------------------
+
+CAPPED = """
+import sys, time
+from pathlib import Path
+from nodeweave.state.logs import LogCap
+
+cap = LogCap(Path(sys.argv[1]), max_bytes=2000, every=0.02)
+assert cap.start()
+for i in range(200):
+    print(f"line {i:04d} " + "x" * 40, file=sys.stderr, flush=True)
+    time.sleep(0.002)
+time.sleep(0.1)
+cap.stop()
+print("rotations", cap.rotations)
+"""
+
+
+def test_a_running_workers_log_is_capped_and_rotated(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    log = tmp_path / "worker.log"
+    with log.open("ab") as err:
+        done = subprocess.run(
+            [sys.executable, "-c", CAPPED, str(log)],
+            stderr=err,
+            stdout=subprocess.PIPE,
+            text=True,
+            timeout=30,
+            check=True,
+        )
+    assert int(done.stdout.split()[-1]) >= 2
+    older = log.with_name("worker.log.1")
+    # bounded: the cap plus what a check interval lets through, never the whole 10 kB
+    assert log.stat().st_size < 2000 + 2000 and older.stat().st_size < 2000 + 2000
+    assert "line 0199" in log.read_text()  # the newest lines are in the current log

@@ -22,7 +22,8 @@ import orjson
 from aiohttp import web
 
 from nodeweave.protocol import PROTOCOL_VERSION
-from nodeweave.state import LOCK_FILE, FileLock, LockHeldError, atomic_write
+from nodeweave.state import LOCK_FILE, LOG_FILE, FileLock, LockHeldError, atomic_write
+from nodeweave.state.logs import LogCap
 
 from .app import COMPUTE_LATER_KEY, WORKER_KEY, create_app
 from .config import WorkerConfig
@@ -121,6 +122,9 @@ def run(config: WorkerConfig) -> int:
     )
     # stdout carries the handshake only: whatever node modules print goes to stderr (the log).
     handshake_out, sys.stdout = sys.stdout, sys.stderr
+    # A worker started by the hub writes its stderr into its folder's log: kept bounded.
+    cap = LogCap(config.directory / LOG_FILE)
+    cap.start()
     # A thread node computing in pure Python holds the GIL for up to the switch interval each
     # time the event loop wants it back (5 ms by default, several times per request): a shorter
     # interval keeps RPC answers within a few milliseconds while such a node runs.
@@ -128,4 +132,5 @@ def run(config: WorkerConfig) -> int:
     try:
         return asyncio.run(serve(config, out=handshake_out))
     finally:
+        cap.stop()
         sys.stdout = handshake_out

@@ -20,10 +20,11 @@ from typing import Any
 
 import orjson
 
+from nodeweave.state.logs import rotate
+
 log = logging.getLogger("nodeweave.workermanager")
 
 READY_PREFIX = b"NODEWEAVE_READY "
-LOG_ROTATE_BYTES = 5 * 2**20
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -67,13 +68,6 @@ def log_tail(path: Path, lines: int = 40) -> list[str]:
     except FileNotFoundError:
         return []
     return data.decode("utf-8", "replace").splitlines()[-lines:]
-
-
-def rotate(path: Path, keep_bytes: int = LOG_ROTATE_BYTES) -> None:
-    """Keep one previous log (``worker.log.1``) once the log grows past ``keep_bytes``."""
-    with contextlib.suppress(FileNotFoundError):
-        if path.stat().st_size > keep_bytes:
-            os.replace(path, path.with_name(path.name + ".1"))
 
 
 def oom_kills() -> int | None:
