@@ -369,6 +369,25 @@ async def test_a_safe_start_runs_nothing_until_resume_and_then_is_a_safe_start_n
     await call(client, "stop_worker", id=wid)
 
 
+async def test_a_worker_started_by_hand_is_seen_running_and_supervised(
+    client: Client, state: Path
+) -> None:
+    wid = await create(client, "By hand")
+    assert (await call(client, "get_worker", id=wid))["status"] == "stopped"
+    by_hand = await spawn_worker(state, wid, env={"NODEWEAVE_TOKEN": TOKEN})
+    try:
+        info = await by_hand.ready()
+        record = await call(client, "get_worker", id=wid)
+        assert record["status"] == "running" and record["pid"] == info["pid"]
+        listed = {r["id"]: r for r in await call(client, "list_workers")}
+        assert listed[wid]["url"] == info["url"]
+        stopped = await call(client, "stop_worker", id=wid)  # the hub can stop it, too
+        assert stopped["status"] == "stopped"
+        assert await by_hand.wait() == 0
+    finally:
+        await by_hand.kill()
+
+
 async def test_end_to_end_sigkill_restarts_with_the_saved_graph(
     client: Client, state: Path
 ) -> None:

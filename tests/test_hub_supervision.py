@@ -483,3 +483,41 @@ async def test_a_stop_that_races_a_crash_ends_stopped(tmp_path: Path, state: Pat
         await sup.stop()
         await sup.aclose()
         await session.close()
+
+
+async def test_a_failed_worker_is_still_failed_with_its_reason_after_a_hub_restart(
+    open_hub: OpenHub, state: Path
+) -> None:
+    hub = await open_hub()
+    client = await hub.connect()
+    wid = await new_worker(client, state, "crash_after_ready")
+    await start_running(client, wid)
+    failed = await status_event(client, wid, "failed")
+    await hub.close()
+    again = await open_hub()
+    record = await call(await again.connect(), "get_worker", id=wid)
+    assert record["status"] == "failed"
+    assert record["error"] == failed["error"]
+    # a start that succeeds clears it, for good
+    set_worker_env(state, wid, FAKE_WORKER_MODE="well_behaved")
+    client = await again.connect()
+    await start_running(client, wid)
+    await call(client, "stop_worker", id=wid)
+    await again.close()
+    third = await open_hub()
+    assert (await call(await third.connect(), "get_worker", id=wid))["status"] == "stopped"
+
+
+async def test_a_crash_restart_says_starting_once(client: Client, state: Path) -> None:
+    wid = await new_worker(client, state, "crash_after_ready")
+    await start_running(client, wid)
+    # from the crash (0.2 s after ready) on: the statuses until it runs again
+    crashed = await status_event(client, wid, "starting", where=lambda d: bool(d["error"]))
+    statuses: list[str] = [crashed["status"]]
+    while True:
+        event = await status_event(client, wid)
+        statuses.append(event["status"])
+        if event["status"] == "running" or event["status"] == "failed":
+            break
+    assert statuses == ["starting", "running"], statuses
+    await call(client, "stop_worker", id=wid)

@@ -40,6 +40,8 @@ class WorkerEntry(BaseModel):
     autostart: Literal["never", "always"] = "never"
     env: dict[str, str] = Field(default_factory=dict)
     created: str = ""
+    failure: str | None = None
+    """Why the worker ended ``failed`` (kept across hub restarts until it runs again)."""
 
 
 def slug(name: str) -> str:

@@ -63,8 +63,8 @@ class Hub:
         self._launching = asyncio.Semaphore(2 * (os.cpu_count() or 2))
         handlers: dict[str, Handler] = {
             "ping": lambda _: {"pong": True},
-            "list_workers": lambda _: [self.record(i) for i in self.registry.ids()],
-            "get_worker": lambda a: self.record(a.id),
+            "list_workers": lambda _: [self._discovered(i) for i in self.registry.ids()],
+            "get_worker": lambda a: self._discovered(a.id),
             "create_worker": self._create,
             "update_worker": self._update,
             "start_worker": self._start,
@@ -86,13 +86,12 @@ class Hub:
             sup = self.supervisor(entry.id)
             folder = self.registry.folder(entry.id)
             cleanup_leftovers(folder / VENV_DIR)
-            if not self.config.autostart:
-                continue
-            running = self._running_by_itself(folder)
+            running = self._running_by_itself(folder) if self.config.autostart else None
             if running is not None:
                 sup.adopt(running)
-                continue
-            if entry.autostart == "always":
+            elif entry.failure:  # it failed before this hub: still failed, with its reason
+                sup.mark_failed(entry.failure)
+            elif self.config.autostart and entry.autostart == "always":
                 to_start.append(entry.id)
         for worker_id in to_start:
             self._own(self._autostart(worker_id), f"autostart-{worker_id}")
@@ -153,7 +152,25 @@ class Hub:
 
     def _changed(self, sup: Supervisor) -> None:
         with contextlib.suppress(ProtocolError):  # deleted meanwhile
+            self._remember_failure(sup)
             self.broadcast("worker_status", self.record(sup.worker_id))
+
+    def _remember_failure(self, sup: Supervisor) -> None:
+        """Keep a failure (and its reason) in worker.json, so a new hub shows it too."""
+        entry = self.registry.get(sup.worker_id)
+        failure = sup.error if sup.status == "failed" else None
+        if sup.status in ("failed", "running") and entry.failure != failure:
+            self.registry.update(entry.model_copy(update={"failure": failure}))
+
+    def _discovered(self, worker_id: str) -> dict[str, Any]:
+        """The record, after adopting the worker if it runs without this hub having started it
+        (``nodeweave worker run ID`` by hand): its lock and runtime file say so."""
+        sup = self.supervisor(worker_id)
+        if sup.status in ("stopped", "failed") and not sup.closed:
+            running = self._running_by_itself(self.registry.folder(worker_id))
+            if running is not None:
+                sup.adopt(running)
+        return self.record(worker_id)
 
     def _session(self) -> aiohttp.ClientSession:
         if self._http is None or self._http.closed:

@@ -193,6 +193,10 @@ class Supervisor:
         await self.stop()
         await self.start()
 
+    def mark_failed(self, reason: str) -> None:
+        """Show a failure that happened before this hub (kept in worker.json)."""
+        self._set("failed", error=reason)
+
     def adopt(self, proc: WorkerProcess) -> None:
         """Supervise a worker that was already running when the hub started."""
         self._wanted = True
@@ -225,7 +229,8 @@ class Supervisor:
 
     async def _launch(self) -> None:
         """Under the lock: spawn, wait for the handshake, watch."""
-        self._set("starting")
+        if self.status != "starting":  # a restart after a crash already said so, with why
+            self._set("starting")
         spawning = asyncio.create_task(
             self._launch_process(self.safe), name=f"spawn-{self.worker_id}"
         )
