@@ -279,3 +279,36 @@ def test_a_running_workers_log_is_capped_and_rotated(tmp_path: Path) -> None:
     # bounded: the cap plus what a check interval lets through, never the whole 10 kB
     assert log.stat().st_size < 2000 + 2000 and older.stat().st_size < 2000 + 2000
     assert "line 0199" in log.read_text()  # the newest lines are in the current log
+
+
+# --- 6. idle and half-open connections ---------------------------------------------------------------
+
+
+async def test_connections_that_never_send_a_request_are_closed(tmp_path: Path) -> None:
+    import asyncio
+
+    from .worker_helpers import spawn_worker
+
+    state = tmp_path / "state"
+    worker = await spawn_worker(state, env={"NODEWEAVE_IDLE_TIMEOUT": "1"})
+    try:
+        info = await worker.ready()
+        idle = [await asyncio.open_connection("127.0.0.1", info["port"]) for _ in range(20)]
+        half = []  # a request line, then silence
+        for _ in range(5):
+            reader, writer = await asyncio.open_connection("127.0.0.1", info["port"])
+            writer.write(b"GET /health HTTP/1.1\\r\\nHost: x\\r\\n")
+            half.append((reader, writer))
+        async with asyncio.timeout(10):  # the server ends each: EOF on our side
+            for reader, _ in idle:
+                assert await reader.read() == b""
+            for reader, _ in half:
+                await reader.read()  # (an error response may come first)
+                assert reader.at_eof()
+        for _, writer in [*idle, *half]:
+            writer.close()
+        # and still serves
+        async with await Client.connect(info["url"], (state / "token").read_text().strip()) as c:
+            assert await c.call("ping") == {"pong": True}
+    finally:
+        await worker.kill()

@@ -41,6 +41,9 @@ class WorkerConfig:
     """Hot-reload the local module files."""
     safe_start: bool = False
     """Load the graph without running any node, until a client sends ``resume``."""
+    idle_timeout: float = 10.0
+    """Seconds a connection may sit without a request (an unfinished handshake, an idle
+    keep-alive) before it is closed. WebSockets are kept alive by pings instead."""
     dask: DaskSettings = dataclasses.field(default_factory=DaskSettings)
     """Where ``executor="dask"`` nodes run (see :mod:`nodeweave.worker.cluster`)."""
     allowed_origins: frozenset[str] = frozenset()
@@ -121,6 +124,7 @@ def config_from_env(
         allowed_origins=default_origins(hub_port) | {o for o in extra if o},
         safe_start=safe_start,
         dask=_dask_settings(env, dask_scheduler),
+        idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
     )
 
 

@@ -72,7 +72,13 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, worker.stop_requested.set)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
+        runner = web.AppRunner(
+            app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=0.5,
+            keepalive_timeout=config.idle_timeout,  # also bounds a handshake that never comes
+        )
         await runner.setup()
         site = web.TCPSite(runner, config.host, config.port)
         try:

@@ -25,5 +25,7 @@ class HubConfig:
     """The interpreter for workers without their own environment (default: the hub's)."""
     autostart: bool = True
     """Apply each worker's ``autostart`` policy and re-adopt running workers at start."""
+    idle_timeout: float = 10.0
+    """Seconds a connection may sit without a request before it is closed (see the worker's)."""
     max_frame_bytes: int = 4 * 2**20
     client_queue: int = 4096

@@ -63,7 +63,13 @@ async def serve(config: HubConfig, *, open_browser: bool) -> int:
             )
             return 1
         app = create_app(config)
-        runner = web.AppRunner(app, handle_signals=False, access_log=None, shutdown_timeout=0.5)
+        runner = web.AppRunner(
+            app,
+            handle_signals=False,
+            access_log=None,
+            shutdown_timeout=0.5,
+            keepalive_timeout=config.idle_timeout,  # also bounds a handshake that never comes
+        )
         await runner.setup()
         await web.SockSite(runner, sock).start()
         url = ui_url(config.host, config.port, config.token)
