@@ -312,3 +312,33 @@ async def test_connections_that_never_send_a_request_are_closed(tmp_path: Path) 
             assert await c.call("ping") == {"pong": True}
     finally:
         await worker.kill()
+
+
+# --- 4 (housekeeping): adopted workers without pidfds (macOS) -------------------------------------
+
+
+@pytest.mark.parametrize("pidfd", [True, False])
+async def test_an_adopted_workers_exit_is_seen_with_or_without_pidfds(
+    monkeypatch: pytest.MonkeyPatch, pidfd: bool
+) -> None:
+    import asyncio
+    import sys
+
+    from nodeweave.workermanager import process
+
+    monkeypatch.setattr(process, "USE_PIDFD", pidfd and hasattr(process.os, "pidfd_open"))
+    monkeypatch.setattr(process, "POLL_EXIT", 0.05)
+    child = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", "import time; time.sleep(60)"
+    )
+    adopted = process.WorkerProcess.adopt(child.pid, {"url": "ws://127.0.0.1:1/ws", "port": 1})
+    try:
+        await asyncio.sleep(0.2)
+        assert not adopted.exited
+        child.kill()
+        await child.wait()  # (reaped here: in a hub it is not the hub's child)
+        async with asyncio.timeout(5):
+            await adopted.wait()
+        assert adopted.exited
+    finally:
+        await adopted.aclose()

@@ -223,10 +223,16 @@ class WorkerProcess:
 
     def _watch_pidfd(self) -> None:
         loop = asyncio.get_running_loop()
+        if not USE_PIDFD:
+            self._own(self._poll_exit(), "poll-exit")
+            return
         try:
             fd = os.pidfd_open(self.pid)
         except ProcessLookupError:
             self._finish(None)
+            return
+        except OSError:  # pidfds refused here (an old kernel, a sandbox): poll instead
+            self._own(self._poll_exit(), "poll-exit")
             return
 
         def gone() -> None:
@@ -237,6 +243,13 @@ class WorkerProcess:
 
         loop.add_reader(fd, gone)
         self._pidfd = fd
+
+    async def _poll_exit(self) -> None:
+        """Where there are no pidfds (macOS): look every ``POLL_EXIT`` seconds whether the
+        process (not our child: adopted) is still there."""
+        while _alive(self.pid):
+            await asyncio.sleep(POLL_EXIT)
+        self._finish(None)
 
     def _finish(self, code: int | None) -> None:
         if self._exit.done():
@@ -268,6 +281,21 @@ async def _drain(stream: asyncio.StreamReader | None, log_path: Path) -> None:
     while chunk := await stream.read(65536):
         with log_path.open("ab") as fh:
             fh.write(chunk)
+
+
+USE_PIDFD = hasattr(os, "pidfd_open")
+"""Watch an adopted worker's exit through a pidfd (Linux); elsewhere poll (``POLL_EXIT``)."""
+POLL_EXIT = 0.5
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # there, but not ours to signal
+    return True
 
 
 def _signal_group(pid: int, sig: int) -> None:
