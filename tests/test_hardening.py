@@ -342,3 +342,23 @@ async def test_an_adopted_workers_exit_is_seen_with_or_without_pidfds(
         assert adopted.exited
     finally:
         await adopted.aclose()
+
+
+# --- 2 (models): integers beyond 2**53 ----------------------------------------------------------------
+
+
+async def test_integers_beyond_what_a_browser_reads_exactly_are_refused(rpc: Client) -> None:
+    await rpc.call("add_node", node_id="json.constant", uuid="c")
+    for big in (2**53, -(2**53), 2**63, 2**64 - 1):
+        code = await code_of(rpc.call("set_input", uuid="c", io="value", value={"n": [big]}))
+        assert code == "invalid_value", big
+    # up to 2**53 - 1 they are carried exactly, to the reply and back
+    edge = 2**53 - 1
+    await rpc.call("set_input", uuid="c", io="value", value=[edge, -edge])
+    (node,) = (await rpc.call("get_state"))["nodes"]
+    (value_input,) = [i for i in node["inputs"] if i["name"] == "value"]
+    assert value_input["value"] == [edge, -edge]
+    # a long number that is not an integer, or one in a string, is fine
+    await rpc.call(
+        "set_input", uuid="c", io="value", value=["12345678901234567890", 0.1234567890123456]
+    )

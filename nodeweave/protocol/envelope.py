@@ -14,6 +14,7 @@ few); the pydantic models below describe the same shapes for the JSON Schema and
 from __future__ import annotations
 
 import enum
+import re
 from typing import Any, Final, Literal
 
 import orjson
@@ -199,6 +200,15 @@ def parse_request(frame: str | bytes) -> tuple[RequestId, str, dict[str, Any]]:
             f"unknown envelope field(s): {', '.join(sorted(extra))}",
             {"id": rid},
         )
+    if _LONG_NUMBER.search(frame if isinstance(frame, bytes) else frame.encode()):
+        big = _big_integer(kwargs)
+        if big is not None:
+            raise ProtocolError(
+                ErrorCode.INVALID_VALUE,
+                f"the integer {big} is beyond ±{MAX_SAFE_INTEGER}: a browser would read it "
+                "rounded; send it as a string",
+                {"id": rid, "max_safe_integer": MAX_SAFE_INTEGER},
+            )
     if _may_be_too_deep(frame) and too_deep(kwargs, MAX_DEPTH):
         raise ProtocolError(
             ErrorCode.INVALID_VALUE,
@@ -215,6 +225,25 @@ saved document and inside replies, a few levels deeper, and JSON encoding stops 
 deeper values are refused on receipt, so that one can never make the graph unsavable."""
 
 _ENCODER_DEPTH = 254  # orjson's limit
+
+MAX_SAFE_INTEGER: Final = 2**53 - 1
+"""Integers in requests stay within what every client (JavaScript's numbers) reads exactly."""
+_LONG_NUMBER = re.compile(rb"\d{16}")  # any integer beyond 2**53 has at least 16 digits
+
+
+def _big_integer(value: Any) -> int | None:
+    """An integer in ``value`` beyond ±``MAX_SAFE_INTEGER`` (the first found), else None."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, int) and not isinstance(item, bool):
+            if abs(item) > MAX_SAFE_INTEGER:
+                return item
+        elif isinstance(item, dict):
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return None
 
 
 def _may_be_too_deep(frame: str | bytes) -> bool:

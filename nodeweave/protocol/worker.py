@@ -61,6 +61,10 @@ class InputInfo(Data):
         description="The node's own value when it is JSON data (what a widget edits).",
     )
     has_value: bool = Field(description="Whether the node has an own value for this input.")
+    description: str | None = Field(
+        default=None,
+        description="What the input is for (from Input(description=…)); absent if none.",
+    )
     options: list[Any] | None = Field(
         default=None,
         description="For an input whose schema has x-options-from: the choices that the named "

@@ -297,6 +297,10 @@ export interface InputInfo {
    */
   connected: boolean;
   /**
+   * What the input is for (from Input(description=…)); absent if none.
+   */
+  description?: string | null;
+  /**
    * Whether the node has an own value for this input.
    */
   has_value: boolean;
