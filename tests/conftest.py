@@ -1,4 +1,5 @@
-"""Fixtures every browser test module shares: one Chromium per module, a fresh page per test.
+"""Shared by the test modules: the Hypothesis profiles; for the browser tests one Chromium per
+module and a fresh page per test.
 
 (Each module starts its own hub, with the environment its tests need.)
 """
@@ -8,9 +9,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import settings
 from playwright.sync_api import Browser, Page
 
 from .ui_helpers import launch_chromium, open_page
+
+# Property tests: bounded in CI (the protocol fuzzer sends about 2,000 frames);
+# `pytest --hypothesis-profile=long` runs longer campaigns.
+settings.register_profile("ci", max_examples=20)
+settings.register_profile("long", max_examples=400)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="module")

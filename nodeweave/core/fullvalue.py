@@ -40,7 +40,6 @@ import io
 import itertools
 import math
 import operator
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, Final
@@ -49,6 +48,7 @@ import orjson
 import pydantic
 
 from .errors import InvalidValueError
+from .lazytypes import imported
 from .tableview import NO_QUERY, TableQuery, TableView, ViewCache, apply_query, column_labels
 from .values import NO_VALUE
 
@@ -155,8 +155,8 @@ def encode_full(
     count = _check_index("limit", limit)
     if value is NO_VALUE:
         raise InvalidValueError("the output has no value")
-    np = sys.modules.get("numpy")
-    pd = sys.modules.get("pandas")
+    np = imported("numpy")
+    pd = imported("pandas")
     if pd is not None and isinstance(value, pd.DataFrame | pd.Series):
         view = _view(value, query, views)
         if isinstance(value, pd.DataFrame):
@@ -198,7 +198,7 @@ def export_table(
             f"unknown format {fmt!r}; tables download as {' or '.join(EXPORT_FORMATS)}",
             details={"format": fmt},
         )
-    pd = sys.modules.get("pandas")
+    pd = imported("pandas")
     if value is NO_VALUE or pd is None or not isinstance(value, pd.DataFrame | pd.Series):
         raise InvalidValueError(
             f"only tables (DataFrame, Series) download as {fmt}, not a {type(value).__name__}",
@@ -355,7 +355,7 @@ def _encode_single(value: Any, np: Any) -> FullValue:
 
 def _encode_image(value: Any) -> FullValue | None:
     """PNG bytes for PIL images and matplotlib figures (modules are never imported here)."""
-    pil = sys.modules.get("PIL.Image")
+    pil = imported("PIL.Image")
     buffer = io.BytesIO()
     if pil is not None and isinstance(value, pil.Image):
         try:
@@ -385,14 +385,14 @@ def _dumps(payload: Any) -> bytes | None:
 
 def _lenient(obj: Any) -> Any:
     """orjson ``default=``: a JSON-able stand-in for a leaf orjson cannot encode."""
-    np = sys.modules.get("numpy")
+    np = imported("numpy")
     if np is not None:
         if isinstance(obj, np.ndarray):
             return obj.tolist()
         if isinstance(obj, np.generic):
             item = obj.item()  # a numpy scalar again for longdouble: use the repr
             return safe_repr(obj) if isinstance(item, np.generic) else item
-    pd = sys.modules.get("pandas")
+    pd = imported("pandas")
     if pd is not None and (obj is pd.NA or obj is pd.NaT):
         return None
     if isinstance(obj, AbstractSet):

@@ -20,11 +20,25 @@ DataFrame``) so that the function body is checked against it.
 from __future__ import annotations
 
 import sys
+import types
 from typing import Any
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
+
+
+def imported(name: str) -> types.ModuleType | None:
+    """The module ``name`` if it is imported — completely: ``None`` while a thread is still
+    importing it (a node running in a thread may be the first to import pandas while the loop
+    looks at values; the half-made module would lack its classes). Never imports."""
+    module = sys.modules.get(name)
+    if module is None:
+        return None
+    spec = getattr(module, "__spec__", None)
+    if spec is not None and getattr(spec, "_initializing", False):
+        return None
+    return module
 
 
 class LazyType(type):
@@ -40,7 +54,7 @@ class LazyType(type):
 
     def resolve(cls) -> type | None:
         """The real class if its library is imported already, else ``None`` (never imports)."""
-        module = sys.modules.get(cls.__lazy_module__)
+        module = imported(cls.__lazy_module__)
         if module is None:
             return None
         found: Any = module

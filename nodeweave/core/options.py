@@ -11,7 +11,6 @@ Table libraries are only looked up in ``sys.modules``: a value of their type can
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -28,6 +27,7 @@ from .events import (
     ValueChanged,
 )
 from .graph import Node
+from .lazytypes import imported
 from .values import NO_VALUE
 
 MAX_OPTIONS: Final = 1000
@@ -38,19 +38,19 @@ def derive_options(value: Any) -> list[Any]:
     """The choices ``value`` offers: columns, keys or field names (``[]`` for anything else)."""
     if value is NO_VALUE or value is None:
         return []
-    pd = sys.modules.get("pandas")
+    pd = imported("pandas")
     if pd is not None:
         if isinstance(value, pd.DataFrame):
             return _labels(value.columns)
         if isinstance(value, pd.Series):
             return [] if value.name is None else _labels([value.name])
-    pa = sys.modules.get("pyarrow")
+    pa = imported("pyarrow")
     if pa is not None and isinstance(value, pa.Table | pa.RecordBatch):
         return _labels(value.column_names)
-    pl = sys.modules.get("polars")
+    pl = imported("polars")
     if pl is not None and isinstance(value, pl.DataFrame):
         return _labels(value.columns)
-    np = sys.modules.get("numpy")
+    np = imported("numpy")
     if np is not None and isinstance(value, np.ndarray):
         return _labels(value.dtype.names or ())
     if isinstance(value, Mapping):

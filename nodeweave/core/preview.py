@@ -59,7 +59,6 @@ import enum
 import importlib
 import math
 import reprlib
-import sys
 from collections.abc import Callable, Mapping, Sequence, ValuesView
 from collections.abc import Set as AbstractSet
 from typing import Any, Final
@@ -67,6 +66,7 @@ from typing import Any, Final
 import orjson
 
 from .fullvalue import safe_repr, sniff_mime, utf8_safe
+from .lazytypes import imported
 from .remote import RemoteValue
 from .values import NO_VALUE
 
@@ -355,7 +355,7 @@ class Bounded:
         return text
 
     def _leaf(self, value: Any, level: int) -> Any:
-        np = sys.modules.get("numpy")
+        np = imported("numpy")
         if np is not None and isinstance(value, np.generic):
             item = value.item()  # a numpy scalar again for longdouble: keep it as text
             return (

@@ -15,6 +15,7 @@ from typing import Any, Final
 import orjson
 
 from .fullvalue import PNG_MIME, image_size
+from .lazytypes import imported
 from .preview import (
     THUMBNAIL_SIDE,
     Bounded,
@@ -97,7 +98,7 @@ def figure_preview(figure: Any, request: PreviewRequest) -> Preview | None:
 
 def _pil() -> Any:
     """The ``PIL.Image`` module, imported on demand, or ``None`` without Pillow."""
-    module = sys.modules.get("PIL.Image")
+    module = imported("PIL.Image")
     if module is not None:
         return module
     try:

@@ -40,6 +40,7 @@ from collections.abc import Callable, Hashable
 from typing import Any, Final
 
 from .errors import InvalidValueError
+from .lazytypes import imported
 
 OPS: Final = ("contains", "==", "!=", "<", "<=", ">", ">=", "between", "isnull", "notnull")
 _COMPARE: Final[dict[str, Callable[[Any, Any], Any]]] = {
@@ -187,7 +188,7 @@ def apply_query(table: Any, query: TableQuery) -> TableView:
     Raises :class:`InvalidValueError` for a value that is not a table (when the query is
     active), an unknown column (naming the ones there are) or a value the column cannot hold.
     """
-    pd = sys.modules.get("pandas")
+    pd = imported("pandas")
     if pd is None or not isinstance(table, pd.DataFrame | pd.Series):
         if not query.active:
             return TableView(table, None, len(table))

@@ -5,10 +5,10 @@ Nothing here imports pandas: a value that is a DataFrame proves pandas is loaded
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterable, Sequence
 from typing import Annotated, Any
 
+from nodeweave.core.lazytypes import imported
 from nodeweave.core.schema import Input
 
 _SHOWN_COLUMNS = 30
@@ -34,7 +34,7 @@ def type_label(value: Any) -> str:
 
 def require_frame(value: Any, name: str = "table") -> Any:
     """``value`` if it is a pandas DataFrame, else a ``TypeError`` naming the input."""
-    pd = sys.modules.get("pandas")
+    pd = imported("pandas")
     if pd is None or not isinstance(value, pd.DataFrame):
         raise TypeError(f"{name} must be a pandas DataFrame, got {type_label(value)}")
     return value
@@ -42,7 +42,7 @@ def require_frame(value: Any, name: str = "table") -> Any:
 
 def require_array(value: Any, name: str = "array") -> Any:
     """``value`` if it is a numpy array, else a ``TypeError`` naming the input."""
-    np = sys.modules.get("numpy")
+    np = imported("numpy")
     if np is None or not isinstance(value, np.ndarray):
         raise TypeError(f"{name} must be a numpy array, got {type_label(value)}")
     return value

@@ -247,7 +247,7 @@ class WorkerProcess:
     async def _poll_exit(self) -> None:
         """Where there are no pidfds (macOS): look every ``POLL_EXIT`` seconds whether the
         process (not our child: adopted) is still there."""
-        while _alive(self.pid):
+        while _alive(self.pid):  # noqa: ASYNC110 - no event to wait for: the process is not ours
             await asyncio.sleep(POLL_EXIT)
         self._finish(None)
 
