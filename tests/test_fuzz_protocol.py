@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -20,16 +21,21 @@ import numpy  # noqa: F401 - imported before nodes do it in threads while Hypoth
 import orjson
 import pandas  # noqa: F401 - (Hypothesis looks into sys.modules["numpy"] as it draws)
 import pytest
+from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nodeweave.core.document import parse
 from nodeweave.protocol.envelope import ErrorCode
+from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.worker import WORKER_COMMANDS
 from nodeweave.shelves import builtin_shelves
 from nodeweave.worker.app import create_app
+from nodeweave.workermanager.config import HubConfig
 
+from .hub_helpers import FAST, RunningHub, fake_python, kill_all, make_state
+from .hub_helpers import TOKEN as HUB_TOKEN
 from .worker_helpers import TOKEN, config
 
 FRAMES_PER_RUN = 100
@@ -70,7 +76,7 @@ def deep(levels: int) -> Any:
     return value
 
 
-UUIDS = [f"u{i}" for i in range(6)]
+UUIDS = [*(f"u{i}" for i in range(6)), "w", "w-2"]
 """The uuids the fuzzer adds nodes under and refers to (drawn from this fixed pool, never from
 replies: Hypothesis must be able to replay a run draw for draw)."""
 
@@ -85,6 +91,8 @@ def argument(draw: st.DrawFn, name: str) -> Any:
         return deep(draw(st.sampled_from([10, 150, 199, 260])))
     if name in ("uuid", "src", "dst", "id"):
         return draw(st.sampled_from(UUIDS))
+    if name == "name":  # a worker's name: "w" makes the id "w", then "w-2"
+        return draw(st.sampled_from(["w", "w", "W", "", "ü" * 3, "x" * 300]))
     if name == "node_id":
         return draw(st.sampled_from(NODE_IDS))
     if name in ("io", "src_io", "dst_io"):
@@ -111,7 +119,12 @@ def argument(draw: st.DrawFn, name: str) -> Any:
 
 
 @st.composite
-def frame(draw: st.DrawFn, rid: int) -> bytes:
+def frame(
+    draw: st.DrawFn,
+    rid: int,
+    table: Mapping[str, Any] = WORKER_COMMANDS,
+    names: list[str] = COMMANDS,
+) -> bytes:
     """One request frame: mostly well-formed commands with mutated kwargs, sometimes a broken
     envelope or not JSON at all."""
     kind = draw(st.integers(0, 19))
@@ -122,8 +135,8 @@ def frame(draw: st.DrawFn, rid: int) -> bytes:
             return orjson.dumps(draw(json_values))
         except (TypeError, orjson.JSONEncodeError):  # an int beyond 64 bits: as text
             return b"[%s]" % str(2**70).encode()
-    cmd = draw(st.sampled_from(COMMANDS)) if kind > 3 else draw(st.text(max_size=12))
-    fields = list(WORKER_COMMANDS[cmd].args.model_fields) if cmd in WORKER_COMMANDS else []
+    cmd = draw(st.sampled_from(names)) if kind > 3 else draw(st.text(max_size=12))
+    fields = list(table[cmd].args.model_fields) if cmd in table else []
     kwargs = {
         name: draw(argument(name))
         for name in fields
@@ -131,6 +144,11 @@ def frame(draw: st.DrawFn, rid: int) -> bytes:
     }
     if draw(st.integers(0, 9)) == 0:
         kwargs[draw(st.text(min_size=1, max_size=6))] = draw(json_values)  # an unknown one
+    if table is HUB_COMMANDS:
+        # no environments built from fuzzed requirements (pip), in the time a test has
+        kwargs.pop("requirements", None)
+        if cmd == "create_worker":
+            kwargs["venv"] = False
     envelope: dict[str, Any] = {"type": "cmd", "id": rid, "cmd": cmd, "kwargs": kwargs}
     if kind == 2:
         envelope[draw(st.sampled_from(["type", "id", "cmd", "kwargs"]))] = draw(json_values)
@@ -148,37 +166,44 @@ def frame(draw: st.DrawFn, rid: int) -> bytes:
 # --- the run --------------------------------------------------------------------------------------
 
 
+async def bursts(
+    ws: Any,
+    data: st.DataObject,
+    frames: int,
+    table: Mapping[str, Any] = WORKER_COMMANDS,
+    names: list[str] = COMMANDS,
+) -> int:
+    """Send about ``frames`` fuzzed frames in bursts; check one documented reply for each."""
+    sent, rid = 0, 0
+    while sent < frames:
+        burst = data.draw(st.integers(1, 8))
+        for _ in range(burst):
+            rid += 1
+            # now and then an id used before (replies are counted, not matched by id)
+            used = data.draw(st.integers(0, 9)) == 0 and rid > 1
+            await ws.send_bytes(data.draw(frame(rid - 1 if used else rid, table, names)))
+        replies = 0
+        async with asyncio.timeout(60):
+            while replies < burst:
+                msg = await ws.receive()
+                assert msg.type.name in ("TEXT", "BINARY"), msg
+                reply = orjson.loads(msg.data)
+                if reply.get("type") == "event":
+                    continue
+                replies += 1
+                assert reply["type"] in ("result", "error"), reply
+                if reply["type"] == "error":
+                    assert reply["error"]["code"] in DOCUMENTED, reply
+        sent += burst
+    return sent
+
+
 async def campaign(data: st.DataObject) -> int:
-    sent = 0
     with tempfile.TemporaryDirectory(prefix="nodeweave-fuzz-") as tmp:
         cfg = config(Path(tmp))
         async with TestClient(TestServer(create_app(cfg))) as http:
             ws = await http.ws_connect("/ws", headers={"Authorization": f"Bearer {TOKEN}"})
-            rid = 0
-            while sent < FRAMES_PER_RUN:
-                burst = data.draw(st.integers(1, 8))
-                expected = 0
-                for _ in range(burst):
-                    rid += 1
-                    # now and then an id used before (replies are matched by order, not id)
-                    used = data.draw(st.integers(0, 9)) == 0 and rid > 1
-                    raw = data.draw(frame(rid - 1 if used else rid))
-                    await ws.send_bytes(raw)
-                    expected += 1
-                replies = 0
-                async with asyncio.timeout(30):
-                    while replies < expected:
-                        msg = await ws.receive()
-                        assert msg.type.name in ("TEXT", "BINARY"), msg
-                        reply = orjson.loads(msg.data)
-                        if reply.get("type") == "event":
-                            continue
-                        replies += 1
-                        assert reply["type"] in ("result", "error"), reply
-                        if reply["type"] == "error":
-                            code = reply["error"]["code"]
-                            assert code in DOCUMENTED, reply
-                sent += expected
+            sent = await bursts(ws, data, FRAMES_PER_RUN)
             await ws.close()
             # still serving; saving works; the saved graph loads back as exported
             async with asyncio.timeout(30):
@@ -200,6 +225,36 @@ async def campaign(data: st.DataObject) -> int:
     return sent
 
 
+HUB_NAMES = sorted(HUB_COMMANDS)
+HUB_FRAMES_PER_RUN = 50
+
+
+async def hub_campaign(data: st.DataObject) -> int:
+    with tempfile.TemporaryDirectory(prefix="nodeweave-fuzz-hub-") as tmp:
+        root = Path(tmp)
+        hub = await RunningHub(
+            HubConfig(
+                state=make_state(root), token=HUB_TOKEN, policy=FAST, python=fake_python(root)
+            )
+        ).start()
+        try:
+            async with ClientSession() as session:
+                ws = await session.ws_connect(
+                    hub.ws_url, headers={"Authorization": f"Bearer {HUB_TOKEN}"}
+                )
+                sent = await bursts(ws, data, HUB_FRAMES_PER_RUN, HUB_COMMANDS, HUB_NAMES)
+                await ws.send_str('{"type": "cmd", "id": "p", "cmd": "ping"}')
+                while (reply := orjson.loads((await ws.receive()).data)).get("id") != "p":
+                    pass
+                assert reply["result"] == {"pong": True}
+                await ws.close()
+        finally:
+            await hub.close()
+            left = kill_all(hub.config.state)
+        assert not left, f"worker processes left running: {left}"
+    return sent
+
+
 @pytest.mark.timeout(1800)
 @settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
@@ -207,3 +262,12 @@ def test_the_worker_answers_every_fuzzed_frame_once_with_a_documented_code(
     data: st.DataObject,
 ) -> None:
     assert asyncio.run(campaign(data)) >= FRAMES_PER_RUN
+
+
+@pytest.mark.timeout(1800)
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data())
+def test_the_hub_answers_every_fuzzed_frame_once_with_a_documented_code(
+    data: st.DataObject,
+) -> None:
+    assert asyncio.run(hub_campaign(data)) >= HUB_FRAMES_PER_RUN
