@@ -25,6 +25,8 @@ import importlib.util
 import itertools
 import logging
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -89,6 +91,7 @@ class DaskExecutor(concurrent.futures.Executor):
         self._lock = threading.Lock()
         self._client: Any = None
         self._cluster: Any = None
+        self._scratch: str | None = None
         self._failed: BaseException | None = None
         self._shutdown = False
         # one thread connects and submits, so submit() never blocks the event loop
@@ -126,6 +129,9 @@ class DaskExecutor(concurrent.futures.Executor):
                 cluster.close(timeout=10)
             except Exception:
                 log.debug("closing the LocalCluster failed", exc_info=True)
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
 
     # --- node contexts -------------------------------------------------------------------------
 
@@ -258,7 +264,11 @@ class DaskExecutor(concurrent.futures.Executor):
                 settings.workers,
                 settings.threads,
             )
+            # its scheduler's and workers' scratch space in a folder of ours, removed at shutdown
+            self._scratch = tempfile.mkdtemp(prefix="nodeweave-dask-")
+            importlib.import_module("dask").config.set({"temporary-directory": self._scratch})
             self._cluster = distributed.LocalCluster(
+                local_directory=self._scratch,
                 n_workers=settings.workers,
                 threads_per_worker=settings.threads,
                 processes=True,
