@@ -12,6 +12,7 @@ Bounded for CI (the ``ci`` profile of tests/conftest.py: 20 runs of 100 frames, 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -25,11 +26,12 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import BaseModel, ValidationError
 
 from nodeweave.core.document import parse
 from nodeweave.protocol.envelope import ErrorCode
-from nodeweave.protocol.hub import HUB_COMMANDS
-from nodeweave.protocol.worker import WORKER_COMMANDS
+from nodeweave.protocol.hub import HUB_COMMANDS, HUB_EVENTS
+from nodeweave.protocol.worker import WORKER_COMMANDS, WORKER_EVENTS
 from nodeweave.shelves import builtin_shelves
 from nodeweave.worker.app import create_app
 from nodeweave.workermanager.config import HubConfig
@@ -166,6 +168,36 @@ def frame(
 # --- the run --------------------------------------------------------------------------------------
 
 
+def undocumented(value: Any, where: str = "") -> list[str]:
+    """Keys a validated model holds beyond the ones its model declares (recursively)."""
+    found: list[str] = []
+    if isinstance(value, BaseModel):
+        for key in value.model_extra or {}:
+            found.append(f"{where}.{key}")
+        for name in type(value).model_fields:
+            found += undocumented(getattr(value, name), f"{where}.{name}")
+        root = getattr(value, "root", None)
+        if root is not None and not type(value).model_fields:
+            found += undocumented(root, where)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            found += undocumented(item, f"{where}[{i}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            found += undocumented(item, f"{where}.{key}")
+    return found
+
+
+def check_shape(model: type[BaseModel], data: Any, what: str) -> None:
+    """``data`` is what ``model`` documents: it validates, and holds no undocumented key."""
+    try:
+        parsed = model.model_validate(data)
+    except ValidationError as exc:
+        raise AssertionError(f"{what} does not match its model {model.__name__}: {exc}") from None
+    extra = undocumented(parsed)
+    assert not extra, f"{what} sends keys its model {model.__name__} lacks: {extra}"
+
+
 async def bursts(
     ws: Any,
     data: st.DataObject,
@@ -174,14 +206,23 @@ async def bursts(
     names: list[str] = COMMANDS,
 ) -> int:
     """Send about ``frames`` fuzzed frames in bursts; check one documented reply for each."""
+    events = WORKER_EVENTS if table is WORKER_COMMANDS else HUB_EVENTS
     sent, rid = 0, 0
     while sent < frames:
         burst = data.draw(st.integers(1, 8))
+        commands: dict[int, str] = {}  # ids sent once in this burst -> their command
         for _ in range(burst):
             rid += 1
             # now and then an id used before (replies are counted, not matched by id)
             used = data.draw(st.integers(0, 9)) == 0 and rid > 1
-            await ws.send_bytes(data.draw(frame(rid - 1 if used else rid, table, names)))
+            raw = data.draw(frame(rid - 1 if used else rid, table, names))
+            with contextlib.suppress(orjson.JSONDecodeError, AttributeError, TypeError):
+                request = orjson.loads(raw)
+                if request.get("cmd") in table and request.get("id") not in commands:
+                    commands[request["id"]] = request["cmd"]
+                elif request.get("id") in commands:
+                    del commands[request["id"]]  # used twice: which reply is whose is open
+            await ws.send_bytes(raw)
         replies = 0
         async with asyncio.timeout(60):
             while replies < burst:
@@ -189,11 +230,17 @@ async def bursts(
                 assert msg.type.name in ("TEXT", "BINARY"), msg
                 reply = orjson.loads(msg.data)
                 if reply.get("type") == "event":
+                    spec = events.get(reply["event"])
+                    assert spec is not None, f"an undocumented event: {reply}"
+                    check_shape(spec.data, reply["data"], f"event {reply['event']}")
                     continue
                 replies += 1
                 assert reply["type"] in ("result", "error"), reply
                 if reply["type"] == "error":
                     assert reply["error"]["code"] in DOCUMENTED, reply
+                elif reply.get("id") in commands:
+                    cmd = commands[reply["id"]]
+                    check_shape(table[cmd].result, reply["result"], f"the result of {cmd}")
         sent += burst
     return sent
 

@@ -115,7 +115,14 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
 )
 
+class HubHello(Data):
+    protocol_version: int
+    version: str = Field(description="nodeweave's version.")
+    pid: int = Field(description="The hub's process id.")
+
+
 HUB_EVENTS: dict[str, EventSpec] = events(
+    EventSpec("hello", HubHello, "First event on every connection (seq 1)."),
     EventSpec("worker_status", WorkerRecord, "A worker's record changed."),
     EventSpec("worker_deleted", WorkerDeletedData, "A worker and its folder are gone."),
     EventSpec("env_progress", EnvProgressData, "Progress while an environment is built."),

@@ -273,6 +273,18 @@ export interface HistoryData {
   undo_label: string | null;
   [k: string]: unknown;
 }
+export interface HubHello {
+  /**
+   * The hub's process id.
+   */
+  pid: number;
+  protocol_version: number;
+  /**
+   * nodeweave's version.
+   */
+  version: string;
+  [k: string]: unknown;
+}
 export interface ImportWorkflowArgs {
   /**
    * A workflow document (as export_workflow gives).
@@ -975,6 +987,8 @@ export interface HubCommands {
 export interface HubEvents {
   /** Progress while an environment is built. */
   env_progress: EnvProgressData;
+  /** First event on every connection (seq 1). */
+  hello: HubHello;
   /** A worker and its folder are gone. */
   worker_deleted: WorkerDeletedData;
   /** A worker's record changed. */
