@@ -57,6 +57,59 @@ class Policy:
     hang_window: float = 600.0
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class Verdict:
+    """What to do after a worker that should run has exited (:func:`after_exit`)."""
+
+    crashes: collections.deque[float]
+    """The crash times still within the crash window, this one included."""
+    hangs: collections.deque[float]
+    fail: str | None
+    """Mark it failed, with this reason; ``None``: restart it after ``delay`` seconds."""
+    delay: float = 0.0
+
+
+def after_exit(
+    policy: Policy,
+    crashes: collections.deque[float],
+    hangs: collections.deque[float],
+    now: float,
+    *,
+    hung: bool,
+    reason: str,
+) -> Verdict:
+    """The restart policy, as a pure function of the exits so far and the clock.
+
+    A hang counts toward ``max_hangs`` within ``hang_window`` (its own, longer window: a hang
+    takes health checks to notice) and, like every exit, toward ``max_crashes`` within
+    ``crash_window``. A restart waits ``backoff_base`` doubled per recent crash, at most
+    ``backoff_max``. The inputs are not changed: the verdict carries the new counts.
+    """
+    crashes, hangs = collections.deque(crashes), collections.deque(hangs)
+    if hung:
+        hangs.append(now)
+        while hangs and now - hangs[0] > policy.hang_window:
+            hangs.popleft()
+        if len(hangs) >= policy.max_hangs:
+            return Verdict(
+                crashes,
+                hangs,
+                f"hung {len(hangs)} times within {policy.hang_window:g} s; last: {reason}. "
+                "Start it in safe start to remove or fix that node",
+            )
+    crashes.append(now)
+    while crashes and now - crashes[0] > policy.crash_window:
+        crashes.popleft()
+    if len(crashes) > policy.max_crashes:
+        return Verdict(
+            crashes,
+            hangs,
+            f"crashed {len(crashes)} times within {policy.crash_window:g} s; last: {reason}",
+        )
+    delay = min(policy.backoff_max, policy.backoff_base * 2 ** (len(crashes) - 1))
+    return Verdict(crashes, hangs, None, delay)
+
+
 def _resumed(health: bytes) -> bool:
     """Whether a worker's /health says its graph runs (``paused`` false)."""
     try:
@@ -333,39 +386,17 @@ class Supervisor:
         await self._forget(proc)
         if not self._wanted:
             return  # a stop arrived meanwhile and has set the status
-        now = time.monotonic()
-        if hung:
-            self._hangs.append(now)
-            while self._hangs and now - self._hangs[0] > self._policy.hang_window:
-                self._hangs.popleft()
-            if len(self._hangs) >= self._policy.max_hangs:
-                self._wanted = False
-                self._set(
-                    "failed",
-                    error=f"hung {len(self._hangs)} times within "
-                    f"{self._policy.hang_window:g} s; last: {reason}. Start it in safe start "
-                    "to remove or fix that node",
-                    log_tail=folder_tail,
-                )
-                return
-        self._crashes.append(now)
-        while self._crashes and now - self._crashes[0] > self._policy.crash_window:
-            self._crashes.popleft()
-        if len(self._crashes) > self._policy.max_crashes:
-            self._wanted = False
-            self._set(
-                "failed",
-                error=f"crashed {len(self._crashes)} times within "
-                f"{self._policy.crash_window:g} s; last: {reason}",
-                log_tail=folder_tail,
-            )
-            return
-        delay = min(
-            self._policy.backoff_max, self._policy.backoff_base * 2 ** (len(self._crashes) - 1)
+        verdict = after_exit(
+            self._policy, self._crashes, self._hangs, time.monotonic(), hung=hung, reason=reason
         )
+        self._crashes, self._hangs = verdict.crashes, verdict.hangs
+        if verdict.fail is not None:
+            self._wanted = False
+            self._set("failed", error=verdict.fail, log_tail=folder_tail)
+            return
         self._set("starting", error=f"restarting after: {reason}")
         self._restarter = asyncio.create_task(
-            self._restart_after(delay), name=f"restart-{self.worker_id}"
+            self._restart_after(verdict.delay), name=f"restart-{self.worker_id}"
         )
 
     async def _restart_after(self, delay: float) -> None:
