@@ -115,6 +115,7 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
 )
 
+
 class HubHello(Data):
     protocol_version: int
     version: str = Field(description="nodeweave's version.")
