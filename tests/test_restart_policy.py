@@ -91,3 +91,25 @@ def test_the_backoff_doubles_up_to_its_cap() -> None:
         crashes = verdict.crashes
         delays.append(verdict.delay)
     assert delays == pytest.approx([0.1, 0.2, 0.4, 0.5, 0.5, 0.5])
+
+
+async def test_a_task_group_logs_a_failure_and_ends_its_tasks(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import asyncio
+    import logging
+
+    from nodeweave.tasks import TaskGroup
+
+    group = TaskGroup(logging.getLogger("test.tasks"))
+
+    async def boom() -> None:
+        raise ValueError("no")
+
+    forever = group.spawn(asyncio.sleep(3600), "forever")
+    group.spawn(boom(), "boom")
+    await asyncio.sleep(0.01)
+    assert len(group) == 1  # the failed one is gone, its failure logged with its name
+    assert "background task boom failed" in caplog.text
+    await group.aclose()
+    assert forever.cancelled() and len(group) == 0

@@ -21,6 +21,7 @@ from typing import Any
 import orjson
 
 from nodeweave.state.logs import rotate
+from nodeweave.tasks import TaskGroup
 
 log = logging.getLogger("nodeweave.workermanager")
 
@@ -97,7 +98,7 @@ class WorkerProcess:
         self._proc = proc
         self._oom_at_start = oom_kills()
         self._exit: asyncio.Future[ExitInfo] = asyncio.get_running_loop().create_future()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskGroup(log)
         self._pidfd: int | None = None
         if proc is not None:
             self._own(self._reap_child(proc), "reap")
@@ -196,18 +197,12 @@ class WorkerProcess:
             asyncio.get_running_loop().remove_reader(self._pidfd)
             os.close(self._pidfd)
             self._pidfd = None
-        for task in list(self._tasks):
-            task.cancel()
-        for task in list(self._tasks):
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.aclose()
 
     # --- internals ----------------------------------------------------------------------
 
     def _own(self, coro: Any, name: str) -> None:
-        task = asyncio.create_task(coro, name=f"worker-{self.pid}-{name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro, f"worker-{self.pid}-{name}")
 
     async def _reap_child(self, proc: asyncio.subprocess.Process) -> None:
         drain = asyncio.create_task(

@@ -25,6 +25,7 @@ from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.outbox import Outbox
 from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
 from nodeweave.state.beacon import read_beacon
+from nodeweave.tasks import TaskGroup
 
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
@@ -57,7 +58,7 @@ class Hub:
         re-adopted by the next hub)."""
         self._env_locks: dict[str, asyncio.Lock] = {}
         self._http: aiohttp.ClientSession | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskGroup(log)
         # Starting a worker is mostly its imports: CPU. Past a few at a time they only compete
         # with each other — and with the hub, whose answers would lag.
         self._launching = asyncio.Semaphore(2 * (os.cpu_count() or 2))
@@ -98,9 +99,7 @@ class Hub:
 
     async def aclose(self, *, stop_workers: bool = True) -> None:
         """Stop the workers (saved, gracefully, all at once) unless told to leave them running."""
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        await self._tasks.aclose()
         sups = list(self.supervisors.values())
         if stop_workers:
             results = await asyncio.gather(*(s.stop() for s in sups), return_exceptions=True)
@@ -324,9 +323,7 @@ class Hub:
         return {"id": a.id, "lines": log_tail(folder / LOG_FILE, a.lines)}
 
     def _own(self, coro: Any, name: str) -> None:
-        task = asyncio.create_task(coro, name=name)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro, name)
 
 
 def _runtime(folder: Path) -> dict[str, Any] | None:

@@ -23,6 +23,7 @@ import orjson
 
 from nodeweave.client import Client
 from nodeweave.protocol import ErrorCode, ProtocolError
+from nodeweave.tasks import TaskGroup
 
 from .process import ExitInfo, StartError, WorkerProcess
 
@@ -152,7 +153,8 @@ class Supervisor:
         self._wanted = False
         self._lock = asyncio.Lock()
         self._crashes: collections.deque[float] = collections.deque()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks = TaskGroup(log)
+        """Every background task: the process watcher, the pinger, a pending restart."""
         self._restarter: asyncio.Task[None] | None = None
         self._spawning: asyncio.Task[WorkerProcess] | None = None
         self._stopping: set[WorkerProcess] = set()
@@ -262,11 +264,7 @@ class Supervisor:
         self.closed = True
         self._wanted = False
         self._cancel_restart()
-        for task in [*self._tasks, *(t for t in (self._pinger,) if t)]:
-            task.cancel()
-        for task in [*self._tasks, *(t for t in (self._pinger,) if t)]:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        await self._tasks.aclose()  # the watcher, the pinger and a pending restart
         if self._proc is not None:
             await self._proc.aclose()
 
@@ -323,7 +321,7 @@ class Supervisor:
         self._proc = proc
         self._hung = False
         self._own(self._watch(proc), "watch")
-        self._pinger = asyncio.create_task(self._ping(proc), name=f"ping-{self.worker_id}")
+        self._pinger = self._tasks.spawn(self._ping(proc), f"ping-{self.worker_id}")
 
     async def _forget(self, proc: WorkerProcess) -> None:
         if self._proc is proc:
@@ -395,8 +393,8 @@ class Supervisor:
             self._set("failed", error=verdict.fail, log_tail=folder_tail)
             return
         self._set("starting", error=f"restarting after: {reason}")
-        self._restarter = asyncio.create_task(
-            self._restart_after(verdict.delay), name=f"restart-{self.worker_id}"
+        self._restarter = self._tasks.spawn(
+            self._restart_after(verdict.delay), f"restart-{self.worker_id}"
         )
 
     async def _restart_after(self, delay: float) -> None:
@@ -444,6 +442,4 @@ class Supervisor:
                 return
 
     def _own(self, coro: Any, name: str) -> None:
-        task = asyncio.create_task(coro, name=f"{name}-{self.worker_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._tasks.spawn(coro, f"{name}-{self.worker_id}")
