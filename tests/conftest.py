@@ -1,18 +1,27 @@
-"""Shared by the test modules: the Hypothesis profiles; for the browser tests one Chromium per
-module and a fresh page per test.
+"""Shared by the test modules: the Hypothesis profiles; a worker app in this process with an RPC
+client (a module may define its own ``worker_config`` or ``http``); for the browser tests one
+Chromium per module and a fresh page per test.
 
 (Each module starts its own hub, with the environment its tests need.)
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from aiohttp.test_utils import TestClient
 from hypothesis import settings
 from playwright.sync_api import Browser, Page
 
+from nodeweave.client import Client
+from nodeweave.worker.app import create_app
+from nodeweave.worker.config import WorkerConfig
+
 from .ui_helpers import launch_chromium, open_page
+from .worker_helpers import TOKEN, config
 
 # Property tests: bounded in CI (the protocol fuzzer sends about 2,000 frames);
 # `pytest --hypothesis-profile=long` runs longer campaigns.
@@ -31,3 +40,24 @@ def browser() -> Iterator[Browser]:
 def page(browser: Browser) -> Iterator[Page]:
     with open_page(browser, 1440, 900) as opened:
         yield opened
+
+
+@pytest.fixture
+def worker_config(tmp_path: Path) -> WorkerConfig:
+    return config(tmp_path)
+
+
+@pytest.fixture
+async def http(aiohttp_client: Any, worker_config: WorkerConfig) -> TestClient[Any, Any]:
+    """A worker app (``create_app``) served in this process."""
+    client: TestClient[Any, Any] = await aiohttp_client(create_app(worker_config))
+    return client
+
+
+@pytest.fixture
+async def rpc(http: TestClient[Any, Any]) -> AsyncIterator[Client]:
+    """An RPC client of that worker, past its ``hello``."""
+    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
+    await client.next_event("hello")
+    yield client
+    await client.close()

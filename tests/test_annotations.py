@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import orjson
 import pytest
-from aiohttp.test_utils import TestClient
 
 from nodeweave import NodeSpace
 from nodeweave.client import Client, RpcError
 from nodeweave.core.errors import DocumentError, InvalidValueError, NotFoundError
 from nodeweave.core.events import AnnotationChanged, Event
-from nodeweave.worker.app import create_app
 from nodeweave.worker.config import WorkerConfig
-
-from .worker_helpers import TOKEN, config
 
 GROUP = {"kind": "group", "title": "Load", "color": "#336699", "x": 10, "y": 20, "nodes": ["n1"]}
 NOTE = {"kind": "note", "text": "# Read me\n*markdown*", "width": 200, "height": 80}
@@ -70,20 +64,6 @@ def test_setting_and_removing_are_events() -> None:
         ns.remove_annotation("n")
     changes = [e for e in events if isinstance(e, AnnotationChanged)]
     assert [(e.id, e.annotation is None) for e in changes] == [("n", False), ("n", True)]
-
-
-@pytest.fixture
-def worker_config(tmp_path: Path) -> WorkerConfig:
-    return config(tmp_path)
-
-
-@pytest.fixture
-async def rpc(aiohttp_client: Any, worker_config: WorkerConfig) -> AsyncIterator[Client]:
-    http: TestClient[Any, Any] = await aiohttp_client(create_app(worker_config))
-    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
-    await client.next_event("hello")
-    yield client
-    await client.close()
 
 
 async def test_annotations_on_the_wire_undo_and_persist(

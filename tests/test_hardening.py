@@ -35,24 +35,6 @@ def nested(levels: int) -> Any:
     return value
 
 
-@pytest.fixture
-def worker_config(tmp_path: Path) -> WorkerConfig:
-    return config(tmp_path)
-
-
-@pytest.fixture
-async def http(aiohttp_client: Any, worker_config: WorkerConfig) -> TestClient[Any, Any]:
-    client: TestClient[Any, Any] = await aiohttp_client(create_app(worker_config))
-    return client
-
-
-@pytest.fixture
-async def rpc(http: TestClient[Any, Any]) -> AsyncIterator[Client]:
-    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
-    yield client
-    await client.close()
-
-
 async def code_of(call: Awaitable[Any]) -> str:
     with pytest.raises(RpcError) as info:
         await call

@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from aiohttp.test_utils import TestClient
 
 from nodeweave.client import Client, RpcError
-from nodeweave.worker.app import create_app
 from nodeweave.worker.config import WorkerConfig
-
-from .worker_helpers import TOKEN, config
 
 GOOD = """
 from nodeweave import node
@@ -22,20 +16,6 @@ from nodeweave import node
 def double(x: int = 2) -> int:
     return x * 2
 """
-
-
-@pytest.fixture
-def worker_config(tmp_path: Path) -> WorkerConfig:
-    return config(tmp_path)
-
-
-@pytest.fixture
-async def rpc(aiohttp_client: Any, worker_config: WorkerConfig) -> AsyncIterator[Client]:
-    http: TestClient[Any, Any] = await aiohttp_client(create_app(worker_config))
-    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
-    await client.next_event("hello")
-    yield client
-    await client.close()
 
 
 async def test_write_then_read_and_list(rpc: Client, worker_config: WorkerConfig) -> None:

@@ -321,16 +321,13 @@ class Runner:
 
     def _task_done(self, uuid: str, task: asyncio.Task[None]) -> None:
         self._all_tasks.discard(task)
-        flag = self._flags.get(uuid)
-        current_run = self._tasks.get(uuid)
-        if flag is not None and current_run is not None and current_run[1] is task:
-            del self._flags[uuid]
         if task in self._cancelling:
             self._cancelling.discard(task)
             self._maybe_idle()
         current = self._tasks.get(uuid)
-        if current is not None and current[1] is task:
+        if current is not None and current[1] is task:  # (a newer run keeps its own)
             del self._tasks[uuid]
+            self._flags.pop(uuid, None)
         if not task.cancelled() and task.exception() is not None:
             log.error("node task %s failed inside the runner", uuid, exc_info=task.exception())
 

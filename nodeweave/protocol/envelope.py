@@ -200,7 +200,7 @@ def parse_request(frame: str | bytes) -> tuple[RequestId, str, dict[str, Any]]:
             f"unknown envelope field(s): {', '.join(sorted(extra))}",
             {"id": rid},
         )
-    if _LONG_NUMBER.search(frame if isinstance(frame, bytes) else frame.encode()):
+    if _LONG_NUMBER_TEXT.search(frame) if isinstance(frame, str) else _LONG_NUMBER.search(frame):
         big = _big_integer(kwargs)
         if big is not None:
             raise ProtocolError(
@@ -229,6 +229,7 @@ _ENCODER_DEPTH = 254  # orjson's limit
 MAX_SAFE_INTEGER: Final = 2**53 - 1
 """Integers in requests stay within what every client (JavaScript's numbers) reads exactly."""
 _LONG_NUMBER = re.compile(rb"\d{16}")  # any integer beyond 2**53 has at least 16 digits
+_LONG_NUMBER_TEXT = re.compile(r"\d{16}")  # (text frames: searched as they are, not re-encoded)
 
 
 def _big_integer(value: Any) -> int | None:
