@@ -16,7 +16,7 @@ import contextlib
 import itertools
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, ClassVar
 
 import aiohttp
 import orjson
@@ -32,7 +32,15 @@ class RpcError(Exception):
         self.details = details or {}
 
 
+FrameCheck = Callable[[dict[str, Any], str | None, dict[str, Any] | None], str | None]
+"""``(frame, command of a result or None, the connection's hello data) -> problem or None``."""
+
+
 class Client:
+    frame_check: ClassVar[FrameCheck | None] = None
+    """Checks every frame received (protocol tests set it): a problem with a result fails its
+    call with ``AssertionError``; a problem with an event is kept in :attr:`problems`."""
+
     def __init__(self, session: aiohttp.ClientSession, ws: aiohttp.ClientWebSocketResponse) -> None:
         self._session = session
         self._ws = ws
@@ -42,6 +50,11 @@ class Client:
         self.last_seq = 0
         self.gaps = 0
         self.unmatched: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self.hello: dict[str, Any] | None = None
+        """The data of the connection's hello event, once received."""
+        self.problems: list[str] = []
+        """What :attr:`frame_check` found wrong with events."""
+        self._commands: dict[int, str] = {}
         """Replies whose id matches no request of ours (e.g. errors for malformed frames)."""
         self._reader = asyncio.create_task(self._read(), name="nodeweave-client-reader")
 
@@ -90,11 +103,13 @@ class Client:
         rid = next(self._ids)
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._pending[rid] = fut
+        self._commands[rid] = cmd
         frame = orjson.dumps({"type": "cmd", "id": rid, "cmd": cmd, "kwargs": kwargs})
         try:
             await self._ws.send_str(frame.decode())
         except BaseException:
             self._pending.pop(rid, None)
+            self._commands.pop(rid, None)
             raise
         return fut
 
@@ -150,7 +165,11 @@ class Client:
                     continue
                 data = orjson.loads(msg.data)
                 kind = data.get("type")
+                cmd = self._commands.pop(data.get("id"), None) if kind != "event" else None
+                problem = self._check(data, cmd)
                 if kind == "event":
+                    if problem is not None:
+                        self.problems.append(problem)
                     seq = data.get("seq", 0)
                     if seq != self.last_seq + 1:
                         self.gaps += 1
@@ -162,6 +181,8 @@ class Client:
                     self.unmatched.put_nowait(data)
                 elif fut.done():
                     continue
+                elif problem is not None:
+                    fut.set_exception(AssertionError(problem))
                 elif kind == "result":
                     fut.set_result(data.get("result"))
                 else:
@@ -175,3 +196,11 @@ class Client:
                 if not fut.done():
                     fut.set_exception(closed)
             self._pending.clear()
+            self._commands.clear()
+
+    def _check(self, data: dict[str, Any], cmd: str | None) -> str | None:
+        if data.get("event") == "hello" and data.get("type") == "event":
+            hello = data.get("data")
+            self.hello = hello if isinstance(hello, dict) else None
+        check = type(self).frame_check
+        return None if check is None else check(data, cmd, self.hello)

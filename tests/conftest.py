@@ -1,4 +1,5 @@
-"""Shared by the test modules: the Hypothesis profiles; a worker app in this process with an RPC
+"""Shared by the test modules: the Hypothesis profiles; every received frame checked against its
+protocol model; a worker app in this process with an RPC
 client (a module may define its own ``worker_config`` or ``http``); for the browser tests one
 Chromium per module and a fresh page per test.
 
@@ -20,6 +21,7 @@ from nodeweave.client import Client
 from nodeweave.worker.app import create_app
 from nodeweave.worker.config import WorkerConfig
 
+from .protocol_check import check_frame
 from .ui_helpers import launch_chromium, open_page
 from .worker_helpers import TOKEN, config
 
@@ -28,6 +30,26 @@ from .worker_helpers import TOKEN, config
 settings.register_profile("ci", max_examples=20)
 settings.register_profile("long", max_examples=400)
 settings.load_profile("ci")
+
+
+@pytest.fixture(autouse=True)
+def protocol_frames_checked() -> Iterator[None]:
+    """Every result and event a test receives through ``Client`` is checked against its
+    protocol model: a bad result fails its call, a bad event fails the test at its end."""
+    problems: list[str] = []
+
+    def check(frame: dict[str, Any], cmd: str | None, hello: dict[str, Any] | None) -> str | None:
+        problem = check_frame(frame, cmd, hello)
+        if problem is not None:
+            problems.append(problem)
+        return problem
+
+    Client.frame_check = check
+    try:
+        yield
+    finally:
+        Client.frame_check = None
+    assert not problems, "frames that do not match the protocol:\n" + "\n".join(problems[:10])
 
 
 @pytest.fixture(scope="module")

@@ -26,7 +26,6 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pydantic import BaseModel, ValidationError
 
 from nodeweave.core.document import parse
 from nodeweave.protocol.envelope import ErrorCode
@@ -38,6 +37,7 @@ from nodeweave.workermanager.config import HubConfig
 
 from .hub_helpers import FAST, RunningHub, fake_python, kill_all, make_state
 from .hub_helpers import TOKEN as HUB_TOKEN
+from .protocol_check import check_shape
 from .worker_helpers import TOKEN, config
 
 FRAMES_PER_RUN = 100
@@ -166,36 +166,6 @@ def frame(
 
 
 # --- the run --------------------------------------------------------------------------------------
-
-
-def undocumented(value: Any, where: str = "") -> list[str]:
-    """Keys a validated model holds beyond the ones its model declares (recursively)."""
-    found: list[str] = []
-    if isinstance(value, BaseModel):
-        for key in value.model_extra or {}:
-            found.append(f"{where}.{key}")
-        for name in type(value).model_fields:
-            found += undocumented(getattr(value, name), f"{where}.{name}")
-        root = getattr(value, "root", None)
-        if root is not None and not type(value).model_fields:
-            found += undocumented(root, where)
-    elif isinstance(value, list | tuple):
-        for i, item in enumerate(value):
-            found += undocumented(item, f"{where}[{i}]")
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            found += undocumented(item, f"{where}.{key}")
-    return found
-
-
-def check_shape(model: type[BaseModel], data: Any, what: str) -> None:
-    """``data`` is what ``model`` documents: it validates, and holds no undocumented key."""
-    try:
-        parsed = model.model_validate(data)
-    except ValidationError as exc:
-        raise AssertionError(f"{what} does not match its model {model.__name__}: {exc}") from None
-    extra = undocumented(parsed)
-    assert not extra, f"{what} sends keys its model {model.__name__} lacks: {extra}"
 
 
 async def bursts(

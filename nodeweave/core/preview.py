@@ -81,6 +81,11 @@ Preview = dict[str, Any]
 RICH_PREVIEW_BUDGET: Final = 1 << 20
 """Default room for chart previews (``RICH_KINDS``), which are worth more than a table's head."""
 RICH_KINDS: Final = frozenset({"plotly", "vega"})
+PREVIEW_KINDS: Final = frozenset(
+    {"empty", "json", "text", "error", "repr", "bytes", "image", "array", "table"} | RICH_KINDS
+)
+"""Every ``kind`` a preview may have (the protocol's tagged union); a plug-in's preview of
+another kind is replaced by the value's repr preview."""
 
 _SAFE_INT: Final = 2**53 - 1
 _TYPE_CHARS: Final = 48
@@ -197,8 +202,8 @@ def make_preview(
     request = PreviewRequest(budget, _type_name(value), max(budget, rich_budget or budget))
     try:
         preview = _preview(value, request, registry or PREVIEWS)
-        if preview is not None:
-            limit = request.rich_budget if preview.get("kind") in RICH_KINDS else budget
+        if isinstance(preview, dict) and preview.get("kind") in PREVIEW_KINDS:
+            limit = request.rich_budget if preview["kind"] in RICH_KINDS else budget
             if len(orjson.dumps(preview)) <= limit:
                 return preview
     except Exception:  # noqa: BLE001 - any failure degrades to the repr preview below

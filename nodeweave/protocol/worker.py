@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -27,8 +27,127 @@ class Data(BaseModel):
     model_config = ConfigDict(extra="allow", defer_build=True)
 
 
-Preview = dict[str, Any]
-"""A bounded preview of a value: ``{"kind": …, "type": …, …}`` (see docs/core.md)."""
+# --- previews: a tagged union on "kind" (see docs/core.md) -----------------------------------
+
+
+class _PreviewBase(Data):
+    type: str = Field(description="The value's type name (e.g. 'int', 'DataFrame').")
+
+
+class EmptyPreview(_PreviewBase):
+    """No value yet."""
+
+    kind: Literal["empty"]
+
+
+class JsonPreview(_PreviewBase):
+    """A number, bool, None or a bounded copy of a container, as JSON."""
+
+    kind: Literal["json"]
+    value: Any = Field(
+        default=None,
+        description="The value, or (with repr) the digits of a number JSON cannot hold exactly.",
+    )
+    repr: bool = Field(default=False, description="value is the text of a number (e.g. 2**70).")
+    length: int | None = Field(default=None, description="Items in the container, or digits.")
+    truncated: bool = False
+
+
+class _TextFields(_PreviewBase):
+    value: str = Field(description="The text, or its prefix that fits.")
+    length: int = Field(description="The full text's length in characters.")
+    truncated: bool
+
+
+class TextPreview(_TextFields):
+    kind: Literal["text"]
+
+
+class ErrorPreview(_TextFields):
+    """An exception: value is its message."""
+
+    kind: Literal["error"]
+
+
+class ReprPreview(_TextFields):
+    """Any other value: value is its repr."""
+
+    kind: Literal["repr"]
+
+
+class BytesPreview(_PreviewBase):
+    kind: Literal["bytes"]
+    length: int
+    mime: str = Field(description="Sniffed from the first bytes (application/octet-stream else).")
+    head: str = Field(description="The first 32 bytes, hex.")
+
+
+class ImagePreview(_PreviewBase):
+    """A PNG thumbnail (≤ 256 px a side) or a small image as it is."""
+
+    kind: Literal["image"]
+    mime: str
+    data: str = Field(description="The image, base64.")
+    width: int | None = Field(description="The original's width in pixels.")
+    height: int | None = Field(description="The original's height in pixels.")
+    shape: list[int] | None = Field(default=None, description="An array image's shape.")
+    dtype: str | None = Field(default=None, description="An array image's dtype.")
+
+
+class ArrayPreview(_PreviewBase):
+    kind: Literal["array"]
+    shape: list[int]
+    dtype: str
+    head: Any = Field(description="The array's leading corner as nested lists.")
+    truncated: bool
+
+
+class TablePreview(_PreviewBase):
+    """The head of a data frame, series or Arrow table."""
+
+    kind: Literal["table"]
+    columns: list[str]
+    dtypes: list[str]
+    index: list[Any] = Field(description="The index labels of the rows shown.")
+    rows: list[list[Any]]
+    shape: list[int] = Field(description="[rows, columns] of the whole table.")
+    summary: list[Any] | None = Field(
+        default=None, description="Per column: nulls and range, or distinct and top values."
+    )
+    name: str | None = Field(default=None, description="A series' name (present for series).")
+    truncated: bool
+
+
+class PlotlyPreview(_PreviewBase):
+    kind: Literal["plotly"]
+    spec: dict[str, Any] = Field(description="The figure's data and layout (plotly.js JSON).")
+    points: int = Field(description="Points in the whole figure.")
+    shown: int = Field(description="Points in spec (fewer when downsampled).")
+    downsampled: bool
+    truncated: bool
+
+
+class VegaPreview(_PreviewBase):
+    kind: Literal["vega"]
+    spec: dict[str, Any] = Field(description="The Vega-Lite spec (inline datasets may be cut).")
+    truncated: bool
+
+
+Preview = Annotated[
+    EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview,
+    Field(discriminator="kind"),
+]
+"""A bounded preview of a value, tagged by ``kind`` (see docs/core.md)."""
 
 Uuid = str
 
@@ -246,7 +365,7 @@ class IoArgs(Args):
     io: str
 
 
-class PreviewResult(RootModel[dict[str, Any]]):
+class PreviewResult(RootModel[Preview]):
     """A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``."""
 
     model_config = ConfigDict(defer_build=True)

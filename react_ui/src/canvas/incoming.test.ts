@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { EdgeInfo, NodeInfo } from '../protocol/generated';
-import { diffIncoming, IncomingStore, incomingPreview, inKey } from './incoming';
+import { diffIncoming, IncomingStore, incomingPreview, inKey, type Preview } from './incoming';
 
-function node(uuid: string, out: Record<string, unknown>): NodeInfo {
+const EMPTY: Preview = { kind: 'empty', type: 'NoValue' };
+
+function node(uuid: string, out: Preview): NodeInfo {
   return {
     uuid,
     node_id: 't',
@@ -20,15 +22,15 @@ const edges = { k: e };
 
 describe('incoming previews', () => {
   it("is the source output's preview", () => {
-    const p = { kind: 'json', value: 7 };
-    const nodes = { a: node('a', p), b: node('b', {}) };
+    const p: Preview = { kind: 'json', type: 'int', value: 7 };
+    const nodes = { a: node('a', p), b: node('b', EMPTY) };
     expect(incomingPreview(edges, nodes, 'b', 'x')).toBe(p);
     expect(incomingPreview(edges, nodes, 'b', 'y')).toBeUndefined();
-    expect(incomingPreview(edges, { b: node('b', {}) }, 'b', 'x')).toBeUndefined();
+    expect(incomingPreview(edges, { b: node('b', EMPTY) }, 'b', 'x')).toBeUndefined();
   });
 
   it('reports only the inputs whose incoming preview changed', () => {
-    const p1 = { kind: 'json', value: 1 };
+    const p1: Preview = { kind: 'json', type: 'int', value: 1 };
     const first = diffIncoming(new Map(), edges, { a: node('a', p1) });
     expect(first.changed).toEqual([inKey('b', 'x')]);
     const same = diffIncoming(first.next, edges, { a: { ...node('a', p1), outputs: [{ name: 'out', type: 'int', schema: {}, preview: p1 }] } });
@@ -42,12 +44,12 @@ describe('incoming previews', () => {
     const calls: string[] = [];
     const off = store.subscribe(inKey('b', 'x'), () => calls.push('bx'));
     store.subscribe(inKey('c', 'x'), () => calls.push('cx'));
-    const p = { kind: 'json', value: 2 };
+    const p: Preview = { kind: 'json', type: 'int', value: 2 };
     store.update(edges, { a: node('a', p) });
     expect(calls).toEqual(['bx']);
     expect(store.get(inKey('b', 'x'))).toBe(p);
     off();
-    store.update(edges, { a: node('a', { kind: 'json', value: 3 }) });
+    store.update(edges, { a: node('a', { kind: 'json', type: 'int', value: 3 }) });
     expect(calls).toEqual(['bx']);
   });
 });

@@ -2,9 +2,10 @@
 // (get_state, node_added); afterwards new values arrive as `value` events of the *source*
 // output. A connected input therefore shows its source's output preview, and only that input's
 // row re-renders when it changes (it subscribes to its own key here), not the whole card.
-import type { EdgeInfo, NodeInfo } from '../protocol/generated';
+import type { EdgeInfo, NodeInfo, PreviewResult } from '../protocol/generated';
 
-export type Preview = Readonly<Record<string, unknown>>;
+/** A value's preview: the protocol's tagged union (generated from the Python models). */
+export type Preview = PreviewResult;
 
 /** Key of one input of one node. */
 export function inKey(uuid: string, io: string): string {

@@ -27,7 +27,7 @@ describe('previewLine', () => {
 });
 
 describe('inputLine', () => {
-  const base = { connected: false, has_value: false, value: null, preview: { kind: 'json', type: 'int', value: 3 } };
+  const base: Parameters<typeof inputLine>[0] = { connected: false, has_value: false, value: null, preview: { kind: 'json', type: 'int', value: 3 } };
 
   it('shows what drives a connected input', () => {
     expect(inputLine({ ...base, connected: true }, { kind: 'json', type: 'int', value: 7 })).toBe('← 7');

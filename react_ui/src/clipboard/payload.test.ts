@@ -12,8 +12,8 @@ function node(uuid: string, x: number, y: number, value?: unknown): NodeInfo {
     outputs: [],
     properties: { position: { x, y }, name: `my ${uuid}` },
     inputs: [
-      { name: 'a', connected: false, has_value: value !== undefined, preview: {}, required: true, schema: {}, type: 'int', ...(value !== undefined ? { value } : {}) },
-      { name: 'b', connected: true, has_value: false, preview: {}, required: true, schema: {}, type: 'int' },
+      { name: 'a', connected: false, has_value: value !== undefined, preview: { kind: 'empty', type: 'NoValue' }, required: true, schema: {}, type: 'int', ...(value !== undefined ? { value } : {}) },
+      { name: 'b', connected: true, has_value: false, preview: { kind: 'empty', type: 'NoValue' }, required: true, schema: {}, type: 'int' },
     ],
   };
 }

@@ -218,9 +218,9 @@ describe('Full value', () => {
     await flush();
     const before = calls.length;
     const out = node.outputs[0]!;
-    const next = makeNode({ outputs: [{ ...out, preview: { ...out.preview, value: [5, 6, 7] } }] });
+    const next = makeNode({ outputs: [{ ...out, preview: { kind: 'json', type: 'list', value: [5, 6, 7], length: 1000, truncated: true } }] });
     render(makeWorker(next, http));
-    const again = makeNode({ outputs: [{ ...out, preview: { ...out.preview, value: [8] } }] });
+    const again = makeNode({ outputs: [{ ...out, preview: { kind: 'json', type: 'list', value: [8], length: 1000, truncated: true } }] });
     render(makeWorker(again, http));
     await flush();
     expect(calls.length).toBe(before + 2);

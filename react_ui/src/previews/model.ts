@@ -51,7 +51,6 @@ export function normalizePreview(raw: unknown): PreviewModel {
   const type = str(p.type, '?');
   switch (p.kind) {
     case 'empty':
-    case 'none':
       return { kind: 'empty', type };
     case 'json': {
       const value = p.value;

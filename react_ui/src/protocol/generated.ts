@@ -8,6 +8,21 @@ export type ModulesResult = ModuleInfo[];
  * ``null``.
  */
 export type Ok = null;
+/**
+ * A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``.
+ */
+export type PreviewResult =
+  | EmptyPreview
+  | JsonPreview
+  | TextPreview
+  | ErrorPreview
+  | ReprPreview
+  | BytesPreview
+  | ImagePreview
+  | ArrayPreview
+  | TablePreview
+  | PlotlyPreview
+  | VegaPreview;
 export type ReloadResult = ModuleEventData[];
 export type WorkerList = WorkerRecord[];
 
@@ -121,6 +136,38 @@ export interface ApplyEditsResult {
   results: unknown[];
   [k: string]: unknown;
 }
+export interface ArrayPreview {
+  dtype: string;
+  /**
+   * The array's leading corner as nested lists.
+   */
+  head: unknown;
+  kind: 'array';
+  shape: number[];
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  [k: string]: unknown;
+}
+export interface BytesPreview {
+  /**
+   * The first 32 bytes, hex.
+   */
+  head: string;
+  kind: 'bytes';
+  length: number;
+  /**
+   * Sniffed from the first bytes (application/octet-stream else).
+   */
+  mime: string;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  [k: string]: unknown;
+}
 export interface CancelArgs {
   /**
    * Cancel this node's run only (default: everything running).
@@ -193,6 +240,17 @@ export interface EdgeRemovedData {
   src_io: string;
   [k: string]: unknown;
 }
+/**
+ * No value yet.
+ */
+export interface EmptyPreview {
+  kind: 'empty';
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  [k: string]: unknown;
+}
 export interface EnvProgressData {
   fraction?: number | null;
   id: string;
@@ -215,6 +273,26 @@ export interface ErrorBody {
    * What went wrong, for a person.
    */
   message: string;
+}
+/**
+ * An exception: value is its message.
+ */
+export interface ErrorPreview {
+  kind: 'error';
+  /**
+   * The full text's length in characters.
+   */
+  length: number;
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  /**
+   * The text, or its prefix that fits.
+   */
+  value: string;
+  [k: string]: unknown;
 }
 export interface ErrorReply {
   error: ErrorBody;
@@ -285,6 +363,38 @@ export interface HubHello {
   version: string;
   [k: string]: unknown;
 }
+/**
+ * A PNG thumbnail (≤ 256 px a side) or a small image as it is.
+ */
+export interface ImagePreview {
+  /**
+   * The image, base64.
+   */
+  data: string;
+  /**
+   * An array image's dtype.
+   */
+  dtype?: string | null;
+  /**
+   * The original's height in pixels.
+   */
+  height: number | null;
+  kind: 'image';
+  mime: string;
+  /**
+   * An array image's shape.
+   */
+  shape?: number[] | null;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  /**
+   * The original's width in pixels.
+   */
+  width: number | null;
+  [k: string]: unknown;
+}
 export interface ImportWorkflowArgs {
   /**
    * A workflow document (as export_workflow gives).
@@ -296,11 +406,151 @@ export interface ImportWorkflowArgs {
 export interface InputChangedData {
   has_value: boolean;
   io: string;
-  preview: {
-    [k: string]: unknown;
-  };
+  preview:
+    | EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview;
   uuid: string;
   value?: unknown;
+  [k: string]: unknown;
+}
+/**
+ * A number, bool, None or a bounded copy of a container, as JSON.
+ */
+export interface JsonPreview {
+  kind: 'json';
+  /**
+   * Items in the container, or digits.
+   */
+  length?: number | null;
+  /**
+   * value is the text of a number (e.g. 2**70).
+   */
+  repr?: boolean;
+  truncated?: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  /**
+   * The value, or (with repr) the digits of a number JSON cannot hold exactly.
+   */
+  value?: unknown;
+  [k: string]: unknown;
+}
+export interface TextPreview {
+  kind: 'text';
+  /**
+   * The full text's length in characters.
+   */
+  length: number;
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  /**
+   * The text, or its prefix that fits.
+   */
+  value: string;
+  [k: string]: unknown;
+}
+/**
+ * Any other value: value is its repr.
+ */
+export interface ReprPreview {
+  kind: 'repr';
+  /**
+   * The full text's length in characters.
+   */
+  length: number;
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  /**
+   * The text, or its prefix that fits.
+   */
+  value: string;
+  [k: string]: unknown;
+}
+/**
+ * The head of a data frame, series or Arrow table.
+ */
+export interface TablePreview {
+  columns: string[];
+  dtypes: string[];
+  /**
+   * The index labels of the rows shown.
+   */
+  index: unknown[];
+  kind: 'table';
+  /**
+   * A series' name (present for series).
+   */
+  name?: string | null;
+  rows: unknown[][];
+  /**
+   * [rows, columns] of the whole table.
+   */
+  shape: number[];
+  /**
+   * Per column: nulls and range, or distinct and top values.
+   */
+  summary?: unknown[] | null;
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  [k: string]: unknown;
+}
+export interface PlotlyPreview {
+  downsampled: boolean;
+  kind: 'plotly';
+  /**
+   * Points in the whole figure.
+   */
+  points: number;
+  /**
+   * Points in spec (fewer when downsampled).
+   */
+  shown: number;
+  /**
+   * The figure's data and layout (plotly.js JSON).
+   */
+  spec: {
+    [k: string]: unknown;
+  };
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
+  [k: string]: unknown;
+}
+export interface VegaPreview {
+  kind: 'vega';
+  /**
+   * The Vega-Lite spec (inline datasets may be cut).
+   */
+  spec: {
+    [k: string]: unknown;
+  };
+  truncated: boolean;
+  /**
+   * The value's type name (e.g. 'int', 'DataFrame').
+   */
+  type: string;
   [k: string]: unknown;
 }
 export interface InputInfo {
@@ -324,9 +574,18 @@ export interface InputInfo {
   /**
    * Preview of the current value (edge, own or default).
    */
-  preview: {
-    [k: string]: unknown;
-  };
+  preview:
+    | EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview;
   required: boolean;
   /**
    * JSON Schema of the input.
@@ -486,9 +745,18 @@ export interface NodeInfo {
 }
 export interface OutputInfo {
   name: string;
-  preview: {
-    [k: string]: unknown;
-  };
+  preview:
+    | EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview;
   schema: {
     [k: string]: unknown;
   };
@@ -554,12 +822,6 @@ export interface PausedData {
 }
 export interface Pong {
   pong?: true;
-  [k: string]: unknown;
-}
-/**
- * A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``.
- */
-export interface PreviewResult {
   [k: string]: unknown;
 }
 export interface ProblemData {
@@ -696,9 +958,18 @@ export interface UuidArgs {
 }
 export interface ValueData {
   io: string;
-  preview: {
-    [k: string]: unknown;
-  };
+  preview:
+    | EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview;
   uuid: string;
   [k: string]: unknown;
 }

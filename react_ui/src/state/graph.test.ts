@@ -119,7 +119,7 @@ describe('graphReducer: events', () => {
       ev('value', { uuid: 'n1', io: 'out', preview: { kind: 'json', value: 2 } }),
     );
     expect(s.nodes.n1?.outputs[0]?.preview).toEqual({ kind: 'json', value: 2 });
-    expect(s.nodes.n2?.outputs[0]?.preview).toEqual({ kind: 'none' });
+    expect(s.nodes.n2?.outputs[0]?.preview).toEqual({ kind: 'empty', type: 'NoValue' });
   });
 
   it('value for an unknown node or output is ignored', () => {
@@ -174,7 +174,7 @@ describe('graphReducer: events', () => {
   it('input_changed updates value, preview and has_value', () => {
     let s = run(base(), ev('input_changed', { uuid: 'n1', io: 'a', preview: { kind: 'json', value: 40 }, has_value: true, value: 40 }));
     expect(s.nodes.n1?.inputs[0]).toMatchObject({ has_value: true, value: 40, preview: { kind: 'json', value: 40 } });
-    s = run(s, ev('input_changed', { uuid: 'n1', io: 'a', preview: { kind: 'none' }, has_value: false }));
+    s = run(s, ev('input_changed', { uuid: 'n1', io: 'a', preview: { kind: 'empty', type: 'NoValue' }, has_value: false }));
     expect(s.nodes.n1?.inputs[0]).toMatchObject({ has_value: false, value: null });
   });
 

@@ -8,7 +8,7 @@ export function input(name: string, extra: Partial<InputInfo> = {}): InputInfo {
     schema: { type: 'integer' },
     required: true,
     connected: false,
-    preview: { kind: 'none' },
+    preview: { kind: 'empty', type: 'NoValue' },
     has_value: false,
     ...extra,
   };
@@ -22,7 +22,7 @@ export function node(uuid: string, extra: Partial<NodeInfo> = {}): NodeInfo {
     status: 'idle',
     placeholder: false,
     inputs: [input('a')],
-    outputs: [{ name: 'out', type: 'int', schema: { type: 'integer' }, preview: { kind: 'none' } }],
+    outputs: [{ name: 'out', type: 'int', schema: { type: 'integer' }, preview: { kind: 'empty', type: 'NoValue' } }],
     properties: {},
     ...extra,
   };

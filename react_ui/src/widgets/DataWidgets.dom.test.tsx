@@ -13,7 +13,7 @@ import { widgetForSchema } from './schema';
 import { connectText } from './TypedPlaceholder';
 
 function input(schema: Record<string, unknown>, over: Partial<InputInfo> = {}): InputInfo {
-  return { name: 'x', type: 'str', schema, required: false, connected: false, preview: { kind: 'none' }, has_value: false, ...over };
+  return { name: 'x', type: 'str', schema, required: false, connected: false, preview: { kind: 'empty', type: 'NoValue' }, has_value: false, ...over };
 }
 
 function fakeWorker(http: Partial<WorkerHttp> | null = null) {
