@@ -12,7 +12,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Coroutine, Iterator
-from typing import Any
+from typing import Any, Final
+
+FAILED_TASK: Final = "background task %s failed"
+"""The message a task's failure is logged with (its traceback attached)."""
 
 
 class TaskGroup:
@@ -29,13 +32,18 @@ class TaskGroup:
     def _done(self, task: asyncio.Task[Any]) -> None:
         self._tasks.discard(task)
         if not task.cancelled() and task.exception() is not None:
-            self._log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+            self._log.error(FAILED_TASK, task.get_name(), exc_info=task.exception())
 
     def __iter__(self) -> Iterator[asyncio.Task[Any]]:
         return iter(list(self._tasks))
 
     def __len__(self) -> int:
         return len(self._tasks)
+
+    async def join(self) -> None:
+        """Wait until every task has ended, including tasks spawned meanwhile (none is cancelled)."""
+        while self._tasks:
+            await asyncio.wait(list(self._tasks))  # unlike gather, cancels none of them
 
     async def aclose(self) -> None:
         """Cancel every task still running and wait until all have ended."""

@@ -8,6 +8,7 @@ Chromium per module and a fresh page per test.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from hypothesis import settings
 from playwright.sync_api import Browser, Page
 
 from nodeweave.client import Client
+from nodeweave.tasks import FAILED_TASK
 from nodeweave.worker.app import create_app
 from nodeweave.worker.config import WorkerConfig
 
@@ -50,6 +52,30 @@ def protocol_frames_checked() -> Iterator[None]:
     finally:
         Client.frame_check = None
     assert not problems, "frames that do not match the protocol:\n" + "\n".join(problems[:10])
+
+
+class _FailedTasks(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.failures: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.msg == FAILED_TASK:
+            self.failures.append(self.format(record))
+
+
+@pytest.fixture(autouse=True)
+def no_background_task_fails() -> Iterator[None]:
+    """A background task of a TaskGroup that fails (e.g. a supervisor's invalid change of
+    state, :class:`~nodeweave.workermanager.supervisor.TransitionError`) fails the test."""
+    handler = _FailedTasks()
+    logger = logging.getLogger("nodeweave")
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+    assert not handler.failures, "\n".join(handler.failures)
 
 
 @pytest.fixture(scope="module")

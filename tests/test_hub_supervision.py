@@ -197,7 +197,7 @@ async def test_a_graph_that_hangs_every_start_fails_at_the_third_naming_the_node
 
 
 async def test_crash_loop_ends_failed_with_the_count_and_the_reason_until_a_start(
-    client: Client, state: Path
+    hub: RunningHub, client: Client, state: Path
 ) -> None:
     wid = await new_worker(client, state, "crash_after_ready")
     await start_running(client, wid)
@@ -210,8 +210,9 @@ async def test_crash_loop_ends_failed_with_the_count_and_the_reason_until_a_star
     assert len(pids) == crashes
     for pid in pids:
         await wait_gone(pid)
-    # No restart comes any more (the backoff would by now be 0.4 s).
-    await asyncio.sleep(1.0)
+    # No restart comes any more: nothing is left pending that could start one.
+    async with asyncio.timeout(10):
+        await hub.hub.supervisor(wid).settled()
     assert fake_pids(state, wid) == pids
     record = await call(client, "get_worker", id=wid)
     assert record["status"] == "failed"
@@ -248,7 +249,8 @@ async def test_stop_during_the_backoff_cancels_the_restart(open_hub: OpenHub, st
     stopped = await call(client, "stop_worker", id=wid, wait=5.0)
     assert stopped["status"] == "stopped"
     assert stopped["error"] is None
-    await asyncio.sleep(1.5)  # past the backoff: nothing was started
+    async with asyncio.timeout(10):  # the pending restart is gone, not merely not due yet
+        await hub.hub.supervisor(wid).settled()
     assert len(fake_pids(state, wid)) == 1
     assert (await call(client, "get_worker", id=wid))["status"] == "stopped"
 
@@ -475,7 +477,8 @@ async def test_a_stop_that_races_a_crash_ends_stopped(tmp_path: Path, state: Pat
         async with asyncio.timeout(10):
             await asked.wait()
             await stops[0]
-        await asyncio.sleep(0.3)  # past the backoff: a restart would have begun by now
+        async with asyncio.timeout(10):  # the crash handled, and no restart pending
+            await sup.settled()
         assert sup.status == "stopped"
         assert sup.process is None
         assert len(fake_pids(state, worker_id)) == 1

@@ -15,10 +15,23 @@ class Sink:
         self.frames: list[dict[str, Any]] = []
         self.gate = asyncio.Event()
         self.gate.set()
+        self.blocked = asyncio.Event()
+        """Set while a send waits for the gate (the peer does not read)."""
+        self._arrived = asyncio.Condition()
 
     async def send(self, frame: bytes) -> None:
+        if not self.gate.is_set():
+            self.blocked.set()
         await self.gate.wait()
+        self.blocked.clear()
         self.frames.append(orjson.loads(frame))
+        async with self._arrived:
+            self._arrived.notify_all()
+
+    async def received(self, count: int) -> None:
+        """Return once ``count`` frames have arrived."""
+        async with asyncio.timeout(5), self._arrived:
+            await self._arrived.wait_for(lambda: len(self.frames) >= count)
 
     def events(self) -> list[tuple[str, Any]]:
         return [(f["event"], f["data"]) for f in self.frames if f["type"] == "event"]
@@ -81,7 +94,7 @@ async def test_overflow_drops_events_and_the_next_seq_shows_the_gap() -> None:
     box2.event("e", 1)
     box2.event("e", 2)  # dropped
     task = asyncio.create_task(box2.run())
-    await asyncio.sleep(0.01)
+    await sink.received(2)
     box2.event("e", 3)
     await drain_task(box2, task)
     assert [f["seq"] for f in sink.frames] == [1, 2, 4]  # the gap tells the client to resync
@@ -110,7 +123,9 @@ async def test_a_reader_waits_while_too_many_replies_are_queued() -> None:
     for i in range(5):
         box.reply(orjson.dumps({"type": "result", "id": i, "result": None}))
     waiter = asyncio.create_task(box.wait_room())
-    await asyncio.sleep(0.01)
+    async with asyncio.timeout(5):
+        await sink.blocked.wait()  # the writer is stuck on the first reply: no room can come
+    await asyncio.sleep(0)
     assert not waiter.done()
     sink.gate.set()
     await asyncio.wait_for(waiter, 5)
@@ -201,7 +216,7 @@ async def test_a_lone_event_is_not_wrapped_and_without_batch_nothing_is() -> Non
         box = Outbox(sink.send, batch=batch)
         box.event("e", 1)
         task = asyncio.create_task(box.run())
-        await asyncio.sleep(0.01)
+        await sink.received(1)
         box.event("e", 2)
         box.event("e", 3)
         await drain_task(box, task)

@@ -245,7 +245,8 @@ async def test_a_burst_of_changes_is_saved_once(path: Path) -> None:
     assert saver.dirty
     await state.next_snapshot()
     await saver.flush()  # waits for the save in flight
-    await asyncio.sleep(0.2)  # well past the debounce: nothing else may follow
+    # nothing else may follow: the background task ends by itself, having nothing to save
+    await asyncio.wait_for(asyncio.gather(*autosave_tasks()), 5)
     assert saver.saves == 1
     assert state.snapshots == 1
     assert not saver.dirty
@@ -361,7 +362,8 @@ async def test_a_change_during_a_save_schedules_another_and_saves_never_overlap(
     saver.mark_dirty()  # arrives while the first save is being written
     assert saver.dirty
     flush = asyncio.create_task(saver.flush())
-    await asyncio.sleep(0.1)  # the flush and the background task both want to save now
+    for _ in range(20):  # let the flush run until it blocks: the write holds the lock
+        await asyncio.sleep(0)
     assert not flush.done()
     release.set()
     await flush

@@ -1,12 +1,22 @@
-"""The restart policy as a table: exits at given times → restart after a delay, or failed."""
+"""The restart policy as a table: exits at given times → restart after a delay, or failed; the
+worker's states and the changes between them a supervisor may make."""
 
 from __future__ import annotations
 
 import collections
+from typing import Any, get_args
 
 import pytest
 
-from nodeweave.workermanager.supervisor import Policy, after_exit
+from nodeweave.protocol.hub import WorkerStatus
+from nodeweave.workermanager.supervisor import (
+    TRANSITIONS,
+    Policy,
+    Status,
+    Supervisor,
+    TransitionError,
+    after_exit,
+)
 
 POLICY = Policy(
     max_crashes=3,
@@ -113,3 +123,67 @@ async def test_a_task_group_logs_a_failure_and_ends_its_tasks(
     assert "background task boom failed" in caplog.text
     await group.aclose()
     assert forever.cancelled() and len(group) == 0
+
+
+# --- the worker's states ------------------------------------------------------------------------
+
+
+def supervisor_in(status: Status) -> Supervisor:
+    async def launch(safe: bool) -> Any:
+        raise AssertionError("not started in this test")
+
+    sup = Supervisor(
+        "w",
+        launch=launch,
+        token="t",
+        policy=POLICY,
+        on_change=lambda _: None,
+        http=lambda: None,  # type: ignore[arg-type,return-value]
+        tail=list,
+    )
+    sup.status = status
+    return sup
+
+
+def test_the_states_are_the_protocols() -> None:
+    assert {str(s) for s in Status} == set(get_args(WorkerStatus))
+
+
+ALLOWED = [
+    ("stopped", "starting"),
+    ("stopped", "running"),  # adopted: it ran before this hub, or was started by hand
+    ("stopped", "failed"),  # it failed before this hub (worker.json)
+    ("starting", "running"),
+    ("starting", "failed"),
+    ("starting", "stopped"),  # its start cancelled by a stop
+    ("running", "stopping"),
+    ("running", "starting"),  # crashed or hung: restarting
+    ("running", "failed"),  # crashed or hung too often
+    ("running", "stopped"),  # a stop that races a crash: its process is already gone
+    ("stopping", "stopped"),
+    ("failed", "starting"),
+    ("failed", "stopped"),
+    ("failed", "running"),  # found running, started by hand without the hub
+]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [(a, b) for a in Status for b in Status],
+    ids=lambda s: str(s),
+)
+def test_every_change_of_state_is_allowed_or_refused_as_the_table_says(
+    before: Status, after: Status
+) -> None:
+    sup = supervisor_in(before)
+    if before == after or (before, after) in ALLOWED:
+        sup._set(after)
+        assert sup.status is after
+    else:
+        with pytest.raises(TransitionError, match=f"{before} → {after}"):
+            sup._set(after)
+        assert sup.status is before
+
+
+def test_the_table_is_the_one_the_supervisor_uses() -> None:
+    assert {(str(a), str(b)) for a, nexts in TRANSITIONS.items() for b in nexts} == set(ALLOWED)

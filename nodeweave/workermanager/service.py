@@ -39,7 +39,7 @@ from .provision import (
     requirements_changed,
 )
 from .registry import Registry, WorkerEntry
-from .supervisor import Supervisor
+from .supervisor import Status, Supervisor
 
 log = logging.getLogger("nodeweave.workermanager")
 
@@ -157,15 +157,15 @@ class Hub:
     def _remember_failure(self, sup: Supervisor) -> None:
         """Keep a failure (and its reason) in worker.json, so a new hub shows it too."""
         entry = self.registry.get(sup.worker_id)
-        failure = sup.error if sup.status == "failed" else None
-        if sup.status in ("failed", "running") and entry.failure != failure:
+        failure = sup.error if sup.status is Status.FAILED else None
+        if sup.status in (Status.FAILED, Status.RUNNING) and entry.failure != failure:
             self.registry.update(entry.model_copy(update={"failure": failure}))
 
     def _discovered(self, worker_id: str) -> dict[str, Any]:
         """The record, after adopting the worker if it runs without this hub having started it
         (``nodeweave worker run ID`` by hand): its lock and runtime file say so."""
         sup = self.supervisor(worker_id)
-        if sup.status in ("stopped", "failed") and not sup.closed:
+        if sup.status in (Status.STOPPED, Status.FAILED) and not sup.closed:
             running = self._running_by_itself(self.registry.folder(worker_id))
             if running is not None:
                 sup.adopt(running)
@@ -287,7 +287,7 @@ class Hub:
         if changes:
             self.registry.update(entry.model_copy(update=changes))
             self._changed(self.supervisor(a.id))
-        if "requirements" in changes and self.supervisor(a.id).status == "running":
+        if "requirements" in changes and self.supervisor(a.id).status is Status.RUNNING:
             # Its old environment is gone (swapped out): run it on the new one.
             await self.supervisor(a.id).restart()
         return self.record(a.id)

@@ -12,11 +12,12 @@ import asyncio
 import collections
 import contextlib
 import dataclasses
+import enum
 import logging
 import signal
 import time
 from collections.abc import Callable, Coroutine
-from typing import Any, Literal
+from typing import Any, Final
 
 import aiohttp
 import orjson
@@ -29,7 +30,39 @@ from .process import ExitInfo, StartError, WorkerProcess
 
 log = logging.getLogger("nodeweave.workermanager")
 
-Status = Literal["stopped", "starting", "running", "stopping", "failed"]
+
+class Status(enum.StrEnum):
+    """A supervised worker's state (the protocol's ``WorkerStatus``)."""
+
+    STOPPED = "stopped"
+    STARTING = "starting"
+    """Being started, or waiting to be restarted after a crash."""
+    RUNNING = "running"
+    STOPPING = "stopping"
+    FAILED = "failed"
+    """It did not start, or crashed or hung too often: it stays down until started by hand."""
+
+
+TRANSITIONS: Final[dict[Status, frozenset[Status]]] = {
+    # started by hand or by its autostart; adopted (it ran before this hub); failed before
+    # this hub (kept in worker.json)
+    Status.STOPPED: frozenset({Status.STARTING, Status.RUNNING, Status.FAILED}),
+    # up; did not start (or crashed too often before it could); its start cancelled by a stop
+    Status.STARTING: frozenset({Status.RUNNING, Status.FAILED, Status.STOPPED}),
+    # stopped by hand; crashed or hung (to be restarted); crashed or hung too often; its
+    # process already gone (a crash) when a stop arrived
+    Status.RUNNING: frozenset({Status.STOPPING, Status.STARTING, Status.FAILED, Status.STOPPED}),
+    Status.STOPPING: frozenset({Status.STOPPED}),
+    # started again, or cleared, by hand; found running (started by hand without the hub)
+    Status.FAILED: frozenset({Status.STARTING, Status.STOPPED, Status.RUNNING}),
+}
+"""Every change of state a supervisor may make; any other is a bug (:class:`TransitionError`)."""
+
+
+class TransitionError(RuntimeError):
+    """A supervisor tried a change of state that :data:`TRANSITIONS` does not allow."""
+
+
 Launcher = Callable[[bool], Coroutine[Any, Any, WorkerProcess]]
 """Starts the worker's process (``True``: in safe start) and returns it once ready."""
 
@@ -134,7 +167,7 @@ class Supervisor:
         beacon: Callable[[], dict[str, str] | None] = lambda: None,
     ) -> None:
         self.worker_id = worker_id
-        self.status: Status = "stopped"
+        self.status = Status.STOPPED
         self.error: str | None = None
         self.log_tail: list[str] | None = None
         self.last_stop_rung: str | None = None
@@ -172,17 +205,17 @@ class Supervisor:
         return self._proc
 
     def view(self) -> dict[str, Any]:
-        proc = self._proc if self.status == "running" else None
+        proc = self._proc if self.status is Status.RUNNING else None
         out: dict[str, Any] = {
-            "status": self.status,
+            "status": str(self.status),
             "pid": proc.pid if proc else None,
             "port": proc.port if proc else None,
             "url": proc.url if proc else None,
             "error": self.error,
-            "safe": self.safe and self.status in ("starting", "running"),
+            "safe": self.safe and self.status in (Status.STARTING, Status.RUNNING),
             "hung_node": self.hung_node,
         }
-        if self.status == "failed" and self.log_tail:
+        if self.status is Status.FAILED and self.log_tail:
             out["log_tail"] = self.log_tail
         return out
 
@@ -221,10 +254,10 @@ class Supervisor:
         async with self._lock:
             proc = self._proc
             if proc is None:
-                if self.status != "stopped":
-                    self._set("stopped", error=None)
+                if self.status is not Status.STOPPED:
+                    self._set(Status.STOPPED, error=None)
                 return
-            self._set("stopping")
+            self._set(Status.STOPPING)
             # No health checks while it stops: it closes its port first, then saves.
             await self._stop_pinger()
             started = time.monotonic()
@@ -242,7 +275,7 @@ class Supervisor:
                 1e3 * (time.monotonic() - started),
             )
             await self._forget(proc)
-            self._set("stopped", error=None)
+            self._set(Status.STOPPED, error=None)
 
     async def restart(self) -> None:
         await self.stop()
@@ -250,14 +283,19 @@ class Supervisor:
 
     def mark_failed(self, reason: str) -> None:
         """Show a failure that happened before this hub (kept in worker.json)."""
-        self._set("failed", error=reason)
+        self._set(Status.FAILED, error=reason)
 
     def adopt(self, proc: WorkerProcess) -> None:
         """Supervise a worker that was already running when the hub started."""
         self._wanted = True
         self._attach(proc)
         log.info("worker %s: adopted (pid %d, %s)", self.worker_id, proc.pid, proc.url)
-        self._set("running", error=None)
+        self._set(Status.RUNNING, error=None)
+
+    async def settled(self) -> None:
+        """Wait until none of its background tasks is left: no crash being handled, no restart
+        pending. (Only ends once it is stopped or failed: a running worker is health-checked.)"""
+        await self._tasks.join()
 
     async def aclose(self) -> None:
         """Stop supervising; a running worker is left running (the next hub adopts it)."""
@@ -271,17 +309,20 @@ class Supervisor:
     # --- internals ----------------------------------------------------------------------
 
     def _set(self, status: Status, **fields: Any) -> None:
+        """Change state (raises :class:`TransitionError` for one :data:`TRANSITIONS` lacks)."""
+        if status is not self.status and status not in TRANSITIONS[self.status]:
+            raise TransitionError(f"worker {self.worker_id}: {self.status} → {status}")
         self.status = status
         for key, value in fields.items():
             setattr(self, key, value)
-        if status != "failed":
+        if status is not Status.FAILED:
             self.log_tail = None
         self._on_change(self)
 
     async def _launch(self) -> None:
         """Under the lock: spawn, wait for the handshake, watch."""
-        if self.status != "starting":  # a restart after a crash already said so, with why
-            self._set("starting")
+        if self.status is not Status.STARTING:  # a restart after a crash said so, with why
+            self._set(Status.STARTING)
         spawning = asyncio.create_task(
             self._launch_process(self.safe), name=f"spawn-{self.worker_id}"
         )
@@ -304,18 +345,18 @@ class Supervisor:
         except StartError as exc:
             log.error("worker %s did not start: %s", self.worker_id, exc.reason)
             self._wanted = False
-            self._set("failed", error=exc.reason, log_tail=exc.log_tail)
+            self._set(Status.FAILED, error=exc.reason, log_tail=exc.log_tail)
             raise ProtocolError(
                 ErrorCode.START_FAILED,
                 f"worker {self.worker_id} did not start: {exc.reason}",
                 {"log_tail": exc.log_tail},
             ) from None
         except BaseException:
-            self._set("stopped", error=None)
+            self._set(Status.STOPPED, error=None)
             raise
         self._attach(proc)
         log.info("worker %s running (pid %d, %s)", self.worker_id, proc.pid, proc.url)
-        self._set("running", error=None)
+        self._set(Status.RUNNING, error=None)
 
     def _attach(self, proc: WorkerProcess) -> None:
         self._proc = proc
@@ -390,9 +431,9 @@ class Supervisor:
         self._crashes, self._hangs = verdict.crashes, verdict.hangs
         if verdict.fail is not None:
             self._wanted = False
-            self._set("failed", error=verdict.fail, log_tail=folder_tail)
+            self._set(Status.FAILED, error=verdict.fail, log_tail=folder_tail)
             return
-        self._set("starting", error=f"restarting after: {reason}")
+        self._set(Status.STARTING, error=f"restarting after: {reason}")
         self._restarter = self._tasks.spawn(
             self._restart_after(verdict.delay), f"restart-{self.worker_id}"
         )
