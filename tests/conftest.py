@@ -8,7 +8,10 @@ Chromium per module and a fresh page per test.
 
 from __future__ import annotations
 
+import atexit
 import logging
+import os
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +29,15 @@ from nodeweave.worker.config import WorkerConfig
 from .protocol_check import check_frame
 from .ui_helpers import launch_chromium, open_page
 from .worker_helpers import TOKEN, config
+
+# FuncNodes writes its config and logs into FUNCNODES_CONFIG_DIR (default ~/.funcnodes) when
+# funcnodes_core is imported: in this process, that is a folder of the test session's own.
+_FUNCNODES_HOME = tempfile.TemporaryDirectory(prefix="nodeweave-test-funcnodes-")
+os.environ["FUNCNODES_CONFIG_DIR"] = _FUNCNODES_HOME.name
+atexit.register(_FUNCNODES_HOME.cleanup)
+# Workers the tests start leave installed FuncNodes modules out unless a test asks for them
+# (tests/test_funcnodes_worker.py): importing numpy, pandas and plotly in every worker is slow.
+os.environ["NODEWEAVE_FUNCNODES"] = "off"
 
 # Property tests: bounded in CI (the protocol fuzzer sends about 2,000 frames);
 # `pytest --hypothesis-profile=long` runs longer campaigns.

@@ -286,7 +286,9 @@ def test_node_shelf_that_is_not_a_shelf_fails(make_loader: MakeLoader, mods: Pat
     loader, events = make_loader(mods)
     loader.load_all()
     assert kinds(events) == [("failed", "nwt_badshelf")]
-    assert events[0].message == "_ModuleError: NODE_SHELF must be a nodeweave Shelf, got list"
+    assert events[0].message == (
+        "_ModuleError: NODE_SHELF must be a nodeweave Shelf (or a FuncNodes Shelf), got list"
+    )
 
 
 def test_an_invalid_node_definition_fails_the_module(make_loader: MakeLoader, mods: Path) -> None:
@@ -472,7 +474,7 @@ def test_entry_points_load_modules_shelves_and_factories_and_report_failures(
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     loader, events = make_loader(entry_points=True)
     loader.load_all()
-    assert asked == [ENTRY_POINT_GROUP]
+    assert asked == [ENTRY_POINT_GROUP, "funcnodes.module"]  # FuncNodes modules: none here
     assert [(e.kind, e.module, e.origin) for e in events] == [
         ("loaded", "numbers_module", "entry_point"),
         ("loaded", "bare_module", "entry_point"),
@@ -635,6 +637,7 @@ def test_modules_lists_every_known_module(make_loader: MakeLoader, mods: Path) -
         "import_name": "nwt_listed",
         "error": "",
         "traceback": "",
+        "skipped": [],
     }
     bad = infos["nwt_listed_bad"]
     assert bad.status == "failed" and bad.error == "ImportError: missing dependency"
@@ -654,6 +657,7 @@ def test_events_serialize(make_loader: MakeLoader, mods: Path) -> None:
         "message": "",
         "traceback": "",
         "line": None,
+        "skipped": [],
     }
 
 

@@ -223,6 +223,9 @@ class ModuleInfo(Data):
     import_name: str | None = None
     error: str = ""
     traceback: str = ""
+    skipped: list[str] = Field(
+        default_factory=list, description="Nodes of the module that could not be loaded, and why."
+    )
 
 
 class ModuleEventData(Data):
@@ -235,6 +238,11 @@ class ModuleEventData(Data):
     traceback: str = ""
     line: int | None = Field(
         default=None, description="failed: the line of the module file where the import failed."
+    )
+    skipped: list[str] = Field(
+        default_factory=list,
+        description="Nodes of the module that could not be loaded, each with why (FuncNodes "
+        "node classes that cannot run here); the rest loaded.",
     )
 
 

@@ -36,6 +36,9 @@ class WorkerConfig:
     module_paths: tuple[Path, ...] = ()
     """Extra module folders (``NODEWEAVE_MODULES_PATH``)."""
     entry_points: bool = True
+    funcnodes: bool = True
+    """Also load the installed FuncNodes modules (entry-point group ``funcnodes.module``; with
+    ``entry_points``). ``NODEWEAVE_FUNCNODES=off`` turns it off."""
     builtins: bool = True
     watch: bool = True
     """Hot-reload the local module files."""
@@ -105,7 +108,7 @@ def config_from_env(
     """The config of ``nodeweave worker run``: state dir, modules path and origins from the env.
 
     ``NODEWEAVE_ALLOWED_ORIGINS`` (comma-separated) adds origins; ``NODEWEAVE_HUB_PORT`` says
-    where the hub's UI is served.
+    where the hub's UI is served; ``NODEWEAVE_FUNCNODES=off`` leaves FuncNodes modules out.
     """
     env = os.environ if environ is None else environ
     state = state_dir(env)
@@ -125,7 +128,11 @@ def config_from_env(
         safe_start=safe_start,
         dask=_dask_settings(env, dask_scheduler),
         idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
+        funcnodes=env.get("NODEWEAVE_FUNCNODES", "on").strip().lower() not in _OFF,
     )
+
+
+_OFF = frozenset({"0", "off", "false", "no"})
 
 
 def _dask_settings(env: Mapping[str, str], scheduler: str | None) -> DaskSettings:

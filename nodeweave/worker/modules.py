@@ -61,6 +61,7 @@ from typing import Any, Literal
 
 from nodeweave.core.library import Library, Shelf
 from nodeweave.core.spec import NodeSpec, is_node, spec_of
+from nodeweave.funcnodes.bridge import is_funcnodes_node_class, is_funcnodes_shelf
 from nodeweave.shelves import builtin_shelves
 
 logger = logging.getLogger("nodeweave.worker")
@@ -91,10 +92,13 @@ class ModuleEvent:
     traceback: str = ""
     line: int | None = None
     """For a failed import of a module file: the line of that file where it failed."""
+    skipped: tuple[str, ...] = ()
+    """Nodes of the module that could not be loaded, each with why (the rest did load)."""
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["node_ids"] = list(self.node_ids)
+        out["skipped"] = list(self.skipped)
         return out
 
 
@@ -115,11 +119,13 @@ class ModuleInfo:
     import_name: str | None = None
     error: str = ""
     traceback: str = ""
+    skipped: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         out["node_ids"] = list(self.node_ids)
         out["shelves"] = list(self.shelves)
+        out["skipped"] = list(self.skipped)
         return out
 
 
@@ -161,6 +167,8 @@ class _Record:
     digest: str | None = None
     error: str = ""
     traceback: str = ""
+    skipped: tuple[str, ...] = ()
+    """Nodes its last successful load left out (FuncNodes classes that cannot be bridged)."""
 
     @property
     def serving(self) -> bool:
@@ -183,6 +191,7 @@ class _Record:
             import_name=self.import_name,
             error=self.error,
             traceback=self.traceback,
+            skipped=self.skipped,
         )
 
 
@@ -199,6 +208,7 @@ class ModuleLoader:
         *,
         module_dirs: Sequence[Path] = (),
         entry_points: bool = True,
+        funcnodes: bool = True,
         builtins: bool = True,
         on_event: Callable[[ModuleEvent], None] | None = None,
     ) -> None:
@@ -207,6 +217,7 @@ class ModuleLoader:
             dict.fromkeys(Path(os.path.realpath(d)) for d in module_dirs)
         )
         self._entry_points = entry_points
+        self._funcnodes = funcnodes
         self._builtins = builtins
         self._on_event = on_event
         self._records: dict[str, _Record] = {}
@@ -309,14 +320,14 @@ class ModuleLoader:
     def _reload_done(self, step: _Reload, module: types.ModuleType) -> ModuleEvent:
         record = step.record
         try:
-            shelf = _module_shelf(module)
-            if shelf is None:
-                shelf = Shelf(
-                    name=self._derived_shelf_name(record, record.path_required),
-                    description=_first_line(module.__doc__),
-                    nodes=_defined_nodes(module),
+            found = _module_shelf(module)
+            if found is None:
+                found = _defined_shelf(
+                    module, self._derived_shelf_name(record, record.path_required)
                 )
+            shelf, skipped = found
             self._install(record, [shelf])
+            record.skipped = skipped
         except BaseException as exc:  # noqa: BLE001 - see _exec_source: the module's own doing
             return self._reload_failed(step, exc)
         kind: EventKind = "reloaded" if step.was_serving else "loaded"
@@ -494,11 +505,20 @@ class ModuleLoader:
             record = _Record(key=key, name=ep.name, origin="entry_point")
             self._records[key] = record
             todo.append((record, ep))
+        for name, ep in _funcnodes_entry_points() if self._funcnodes else ():
+            key = f"funcnodes:{name}"
+            if key in self._records:
+                continue
+            record = _Record(key=key, name=name, origin="entry_point")
+            self._records[key] = record
+            todo.append((record, ep))
         return todo
 
     def _install_entry_point(self, record: _Record, obj: Any) -> ModuleEvent:
         try:
-            self._install(record, _entry_point_shelves(record.name, obj))
+            shelves, skipped = _entry_point_shelves(record.name, obj)
+            self._install(record, shelves)
+            record.skipped = skipped
         except BaseException as exc:  # noqa: BLE001 - see _exec_source
             return self._fail(record, exc)
         return self._succeed(record, "loaded")
@@ -602,7 +622,9 @@ class ModuleLoader:
     def _succeed(self, record: _Record, kind: EventKind) -> ModuleEvent:
         record.error = record.traceback = ""
         path = str(record.path) if record.path is not None else None
-        event = ModuleEvent(kind, record.name, record.origin, path, record.node_ids)
+        event = ModuleEvent(
+            kind, record.name, record.origin, path, record.node_ids, skipped=record.skipped
+        )
         logger.info(
             "node module %s %s (%d nodes)%s",
             record.name,
@@ -702,45 +724,106 @@ def _exec_source(import_name: str, path: Path, source: bytes) -> types.ModuleTyp
     return module
 
 
-def _module_shelf(module: types.ModuleType) -> Shelf | None:
+Found = tuple[Shelf, tuple[str, ...]]
+"""A module's shelf and the nodes of it that could not be loaded (each with why)."""
+
+
+def _module_shelf(module: types.ModuleType) -> Found | None:
     if not hasattr(module, "NODE_SHELF"):
         return None
     shelf = module.NODE_SHELF
-    if not isinstance(shelf, Shelf):
-        raise _ModuleError(f"NODE_SHELF must be a nodeweave Shelf, got {type(shelf).__name__}")
-    return shelf
+    if isinstance(shelf, Shelf):
+        return shelf, ()
+    if is_funcnodes_shelf(shelf):
+        return _from_funcnodes(shelf, module.__name__)
+    raise _ModuleError(
+        f"NODE_SHELF must be a nodeweave Shelf (or a FuncNodes Shelf), got {type(shelf).__name__}"
+    )
 
 
-def _defined_nodes(module: types.ModuleType) -> list[NodeSpec]:
-    """The @node functions defined in the module itself (not the ones it imported)."""
+def _defined_shelf(module: types.ModuleType, name: str) -> Found:
+    """The @node functions defined in the module itself (not the ones it imported), and its own
+    FuncNodes node classes, on a shelf named ``name``."""
     specs: dict[int, NodeSpec] = {}
+    funcnodes_classes: list[Any] = []
     for value in vars(module).values():
         if is_node(value):
             spec = spec_of(value)
             if spec.module == module.__name__:
                 specs.setdefault(id(spec), spec)
-    return list(specs.values())
+        elif (
+            isinstance(value, type)
+            and value.__module__ == module.__name__
+            and "funcnodes_core" in sys.modules
+            and is_funcnodes_node_class(value)
+            and value not in funcnodes_classes
+        ):
+            funcnodes_classes.append(value)
+    skipped: tuple[str, ...] = ()
+    nodes: list[NodeSpec] = list(specs.values())
+    if funcnodes_classes:
+        from nodeweave.funcnodes.bridge import BridgeError, spec_from_class
+
+        problems = []
+        for cls in funcnodes_classes:
+            try:
+                nodes.append(spec_from_class(cls, module=module.__name__))
+            except BridgeError as exc:
+                problems.append(f"FuncNodes node {getattr(cls, 'node_id', cls)!r}: {exc}")
+        skipped = tuple(problems)
+    return Shelf(name=name, description=_first_line(module.__doc__), nodes=nodes), skipped
 
 
-def _entry_point_shelves(name: str, obj: Any) -> list[Shelf]:
-    """An entry point may name a module, a Shelf, a list of them, or a callable returning either."""
+def _entry_point_shelves(name: str, obj: Any) -> tuple[list[Shelf], tuple[str, ...]]:
+    """An entry point may name a module, a Shelf, a list of them, or a callable returning either
+    (a FuncNodes module's entry points: its module, or its FuncNodes ``NODE_SHELF``)."""
     if isinstance(obj, types.ModuleType):
-        shelf = _module_shelf(obj)
-        if shelf is None:
-            shelf = Shelf(
-                name=name, description=_first_line(obj.__doc__), nodes=_defined_nodes(obj)
-            )
-        return [shelf]
+        found = _module_shelf(obj)
+        if found is None:
+            found = _defined_shelf(obj, name)
+        return [found[0]], found[1]
+    if is_funcnodes_shelf(obj):
+        shelf, skipped = _from_funcnodes(obj, name)
+        return [shelf], skipped
     if callable(obj) and not isinstance(obj, Shelf):
         obj = obj()
     if isinstance(obj, Shelf):
-        return [obj]
+        return [obj], ()
     if isinstance(obj, list | tuple) and obj and all(isinstance(s, Shelf) for s in obj):
-        return list(obj)
+        return list(obj), ()
     raise _ModuleError(
         f"entry point {name!r} must give a module, a Shelf, a list of Shelf, or a callable "
         f"returning a Shelf or a list of Shelf; got {type(obj).__name__}"
     )
+
+
+# --- FuncNodes modules ---------------------------------------------------------------------
+
+
+def _from_funcnodes(shelf: Any, module: str) -> Found:
+    from nodeweave.funcnodes.bridge import convert_shelf
+
+    converted, problems = convert_shelf(shelf, module)
+    return converted, tuple(str(p) for p in problems)
+
+
+def _funcnodes_entry_points() -> list[tuple[str, importlib.metadata.EntryPoint]]:
+    """One entry point per installed FuncNodes module (group ``funcnodes.module``): its
+    ``shelf`` if it declares one, else its ``module``; by module name. None without FuncNodes."""
+    from nodeweave.funcnodes import FUNCNODES_GROUP, available
+
+    if not available():
+        return []
+    try:
+        found = list(importlib.metadata.entry_points(group=FUNCNODES_GROUP))
+    except Exception:  # broken package metadata must not stop the worker
+        logger.exception("cannot list the %r entry points", FUNCNODES_GROUP)
+        return []
+    chosen: dict[str, importlib.metadata.EntryPoint] = {}
+    for ep in found:
+        if ep.name == "shelf" or (ep.name == "module" and ep.module not in chosen):
+            chosen[ep.module] = ep
+    return sorted(chosen.items())
 
 
 def _name_candidates(path: Path) -> Iterator[str]:

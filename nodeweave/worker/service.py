@@ -61,6 +61,7 @@ class Worker:
             self.library,
             module_dirs=[config.modules_dir, *config.module_paths],
             entry_points=config.entry_points,
+            funcnodes=config.funcnodes,
             builtins=config.builtins,
             on_event=self._module_event,
         )
@@ -315,6 +316,10 @@ class Worker:
     def _module_event(self, event: ModuleEvent) -> None:
         # The loader logs (with the traceback); clients hear it here.
         self.broadcast(f"module_{event.kind}", event.to_dict())
+        for reason in event.skipped:  # nodes that did not load while the rest of it did
+            message = f"module {event.module}: {reason}"
+            if message not in self.restore_problems:  # said once, not at every reload
+                self._problem(message)
 
     def _problem(self, message: str) -> None:
         log.warning("%s", message)

@@ -657,6 +657,10 @@ export interface ModuleEventData {
   node_ids: string[];
   origin: 'builtin' | 'entry_point' | 'file';
   path?: string | null;
+  /**
+   * Nodes of the module that could not be loaded, each with why (FuncNodes node classes that cannot run here); the rest loaded.
+   */
+  skipped?: string[];
   traceback?: string;
   [k: string]: unknown;
 }
@@ -684,6 +688,10 @@ export interface ModuleInfo {
   origin: 'builtin' | 'entry_point' | 'file';
   path?: string | null;
   shelves: string[];
+  /**
+   * Nodes of the module that could not be loaded, and why.
+   */
+  skipped?: string[];
   /**
    * failed: the last import failed; an earlier version's nodes keep serving.
    */

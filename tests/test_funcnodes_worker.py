@@ -1,0 +1,206 @@
+"""FuncNodes modules in a worker: installed packages are found by their ``funcnodes.module`` entry
+points, and a FuncNodes module file in ``modules/`` loads and hot-reloads like a native one;
+nodes that cannot run here are each named in a ``problem`` event; a small graph per package runs
+end to end in a real worker process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp.test_utils import TestClient
+
+from nodeweave.client import Client
+from nodeweave.state import read_token
+from nodeweave.worker.app import create_app
+from nodeweave.worker.config import WorkerConfig, config_from_env
+
+from .worker_helpers import TOKEN, WorkerProcess, config, make_worker_dir, spawn_worker
+
+pytest.importorskip("funcnodes_basic")
+
+FUNCNODES_FILE = '''
+"""FuncNodes nodes in a module file."""
+import funcnodes_core as fn
+
+
+@fn.NodeDecorator("fnfile.scale", name="Scale")
+def scale(x: float, factor: float = 2.0) -> float:
+    return x * factor
+
+
+@fn.NodeDecorator("fnfile.threaded", separate_thread=True)
+def threaded(x: int) -> int:
+    return x + 1
+
+
+class Looping(fn.Node):
+    node_id = "fnfile.loop"
+    items = fn.NodeInput(id="items", type=list)
+    each = fn.NodeOutput(id="each", type=int)
+
+    async def func(self, items: list) -> None:
+        for item in items:
+            self.outputs["each"].set_value(item, does_trigger=True)
+'''
+
+
+async def settled_value(client: Client, uuid: str, io: str) -> dict[str, Any]:
+    """The output's preview once it has a value (waiting for the worker if needed)."""
+    async with asyncio.timeout(20):
+        while True:
+            preview: dict[str, Any] = await client.call("get_value", uuid=uuid, io=io)
+            if preview["kind"] != "empty":
+                return preview
+            await client.next_event("value", lambda d: d["uuid"] == uuid and d["io"] == io)
+
+
+@pytest.fixture
+def funcnodes_config(tmp_path: Path) -> WorkerConfig:
+    cfg = config(tmp_path, entry_points=True)
+    (cfg.modules_dir / "fnfile.py").write_text(FUNCNODES_FILE)
+    return cfg
+
+
+@pytest.fixture
+async def fn_http(aiohttp_client: Any, funcnodes_config: WorkerConfig) -> TestClient[Any, Any]:
+    http: TestClient[Any, Any] = await aiohttp_client(create_app(funcnodes_config))
+    return http
+
+
+@pytest.fixture
+async def fn_rpc(fn_http: TestClient[Any, Any]) -> AsyncIterator[Client]:
+    client = await Client.connect(str(fn_http.make_url("/ws")), TOKEN)
+    await client.next_event("hello")
+    yield client
+    await client.close()
+
+
+async def loaded(client: Client, *names: str) -> dict[str, dict[str, Any]]:
+    """The modules list once every one of ``names`` is in it (they load after ready)."""
+    async with asyncio.timeout(30):
+        while True:
+            modules = {m["name"]: m for m in await client.call("list_modules")}
+            if all(n in modules for n in names):
+                return modules
+            await client.next_event("module_loaded")
+
+
+async def test_installed_funcnodes_modules_become_shelves_with_their_ids(fn_rpc: Client) -> None:
+    modules = await loaded(fn_rpc, "funcnodes_basic", "funcnodes_numpy", "fnfile")
+    basic = modules["funcnodes_basic"]
+    assert basic["status"] == "loaded" and basic["origin"] == "entry_point"
+    assert {"add_node", "string.split", "dict_get"} <= set(basic["node_ids"])
+    assert basic["shelves"] == ["basics"]  # FuncNodes' own shelf name
+    skipped = " ".join(basic["skipped"])
+    assert "'for_node'" in skipped and "'while_node'" in skipped
+    library = await fn_rpc.call("get_library")
+    shelves = {s["name"]: s for s in library["shelves"]}
+    assert "basics" in shelves and [s["name"] for s in shelves["basics"]["subshelves"]][:2] == [
+        "Input",
+        "Lists",
+    ]
+
+
+async def test_each_node_that_cannot_load_is_a_problem_event_and_in_hello(
+    fn_rpc: Client, fn_http: TestClient[Any, Any], funcnodes_config: WorkerConfig
+) -> None:
+    await loaded(fn_rpc, "funcnodes_basic", "fnfile")
+    # a module that arrives now: its loop node is said at once, the rest of it loads
+    looping = FUNCNODES_FILE.replace("fnfile.", "fnlater.")
+    (funcnodes_config.modules_dir / "fnlater.py").write_text(looping)
+    await fn_rpc.call("reload_modules")
+    said = await fn_rpc.next_event("problem", lambda d: "'fnlater.loop'" in d["message"])
+    assert "once per change" in said["data"]["message"]
+    assert "fnlater.scale" in {n for m in await fn_rpc.call("list_modules") for n in m["node_ids"]}
+    # and a client that connects later finds every one of them in its hello
+    async with await Client.connect(str(fn_http.make_url("/ws")), TOKEN) as late:
+        hello = await late.next_event("hello")
+    problems = hello["data"]["problems"]
+    assert any("'for_node'" in p and "once per change" in p for p in problems)
+    assert any("'fnfile.loop'" in p for p in problems)
+
+
+async def test_a_funcnodes_module_file_runs_and_hot_reloads(
+    fn_rpc: Client, funcnodes_config: WorkerConfig
+) -> None:
+    modules = await loaded(fn_rpc, "fnfile")
+    assert set(modules["fnfile"]["node_ids"]) == {"fnfile.scale", "fnfile.threaded"}
+    library = await fn_rpc.call("get_library")
+    specs = {n["id"]: n for s in library["shelves"] for n in s["nodes"]}
+    assert specs["fnfile.threaded"]["executor"] == "thread"  # FuncNodes' separate_thread
+    node = (await fn_rpc.call("add_node", node_id="fnfile.scale", inputs={"x": 4}))["uuid"]
+    assert (await settled_value(fn_rpc, node, "out"))["value"] == 8
+    path = funcnodes_config.modules_dir / "fnfile.py"
+    path.write_text(FUNCNODES_FILE.replace("return x * factor", "return x * factor + 1"))
+    reloaded = await fn_rpc.call("reload_modules")
+    assert ("reloaded", "fnfile") in [(e["kind"], e["module"]) for e in reloaded]
+    await fn_rpc.next_event("value", lambda d: d["uuid"] == node and d["preview"].get("value") == 9)
+
+
+# --- a real worker process -------------------------------------------------------------------
+
+
+@pytest.fixture
+async def worker(tmp_path: Path) -> AsyncIterator[WorkerProcess]:
+    make_worker_dir(tmp_path, "w1")
+    proc = await spawn_worker(tmp_path, "w1", env={"NODEWEAVE_FUNCNODES": "on"})
+    try:
+        await proc.ready()
+        yield proc
+    finally:
+        await proc.kill()
+
+
+async def test_a_small_graph_per_package_runs_in_a_real_worker(
+    worker: WorkerProcess, tmp_path: Path
+) -> None:
+    async with await Client.connect(worker.url, read_token(tmp_path)) as client:
+        await client.next_event("hello")
+        await loaded(
+            client, "funcnodes_basic", "funcnodes_numpy", "funcnodes_pandas", "funcnodes_plotly"
+        )
+
+        async def chain(
+            first: tuple[str, dict[str, Any]],
+            second: tuple[str, dict[str, Any]],
+            src: str,
+            dst: str,
+        ) -> str:
+            a = (await client.call("add_node", node_id=first[0], inputs=first[1]))["uuid"]
+            b = (await client.call("add_node", node_id=second[0], inputs=second[1]))["uuid"]
+            await client.call("connect", src=a, src_io=src, dst=b, dst_io=dst)
+            return str(b)
+
+        basic = await chain(("add_node", {"a": 2, "b": 3}), ("mul_node", {"b": 10}), "out", "a")
+        numbers = await chain(
+            ("np.linspace", {"start": 0, "stop": 1, "num": 5}),
+            ("np.multiply", {"x2": 4}),
+            "samples",
+            "x1",
+        )
+        series = await chain(
+            ("pd.ser_from_list", {"data": [3, 1, 2]}), ("pd.ser_to_list", {}), "series", "ser"
+        )
+        figure = await chain(
+            ("plotly.make_scatter", {"y": [1.0, 3.0, 2.0]}),
+            ("plotly.add_trace", {}),
+            "trace",
+            "trace",
+        )
+        assert (await settled_value(client, basic, "out"))["value"] == 50
+        array = await settled_value(client, numbers, "y")
+        assert array["kind"] == "array" and array["head"] == [0.0, 1.0, 2.0, 3.0, 4.0]
+        assert (await settled_value(client, series, "list"))["value"] == [3, 1, 2]
+        chart = await settled_value(client, figure, "new figure")
+        assert chart["kind"] == "plotly" and chart["points"] == 3
+
+
+def test_funcnodes_modules_can_be_left_out_of_a_worker(tmp_path: Path) -> None:
+    env = {"FUNCNODES_CONFIG_DIR": str(tmp_path)}
+    assert config_from_env("w1", environ=env).funcnodes
+    for off in ("off", "0", "false", "NO"):
+        assert not config_from_env("w1", environ={**env, "NODEWEAVE_FUNCNODES": off}).funcnodes
