@@ -153,6 +153,73 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_import_funcnodes(args: argparse.Namespace) -> int:
+    """A new worker from a FuncNodes workflow, written into the state directory (no hub needed:
+    a running hub lists it at once; its environment, if any, is built at its first start)."""
+    import logging
+    from pathlib import Path
+
+    from .funcnodes.workflow import DocumentError, read_path
+    from .state import state_dir
+    from .workermanager.funcnodes_import import import_workflow
+    from .workermanager.registry import Registry
+
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    state = state_dir()
+    try:
+        workflow = read_path(Path(args.path).expanduser())
+        imported = import_workflow(Registry(state), workflow, name=args.name, install=args.install)
+    except DocumentError as exc:
+        print(f"nodeweave import-funcnodes: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"nodeweave import-funcnodes: {exc}", file=sys.stderr)
+        return 1
+    c, entry = imported.converted, imported.entry
+    edges = "edge" if c.edges == 1 else "edges"
+    print(
+        f"imported {workflow.name!r} as worker {entry.id}: {c.nodes} nodes, {c.edges} {edges}, "
+        f"{c.values} input values, {imported.files} files"
+    )
+    for item in c.dropped_values:
+        print(f"  left out the value of {item} (JSON cannot hold it)")
+    missing = _unknown_here(c.node_ids)
+    if missing:
+        later = " (its requirements install at its first start)" if imported.requirements else ""
+        print(f"  not provided in this environment{later}, placeholders until they are:")
+        for node_id in missing:
+            print(f"    {node_id}")
+    if imported.requirements:
+        print(f"  requirements: {', '.join(imported.requirements)}")
+    elif workflow.requirements:
+        print(
+            f"  its FuncNodes packages (not installed; --install does): "
+            f"{', '.join(workflow.requirements)}"
+        )
+    print(f"start it with: nodeweave worker start {entry.id}  (or from the UI: nodeweave up)")
+    return 0
+
+
+def _unknown_here(node_ids: list[str]) -> list[str]:
+    """The node ids no module of this Python environment provides (built-in shelves, installed
+    nodeweave and FuncNodes modules)."""
+    import logging
+    import warnings
+
+    from .core.library import Library
+    from .worker.modules import ModuleLoader
+
+    library = Library()
+    logging.disable(logging.WARNING)  # modules that talk while they describe themselves
+    try:
+        with warnings.catch_warnings(), ModuleLoader(library) as loader:
+            warnings.simplefilter("ignore")
+            loader.load_all()
+            return [n for n in node_ids if n not in library]
+    finally:
+        logging.disable(logging.NOTSET)
+
+
 SAFE_HELP = (
     "safe start: load the graph without running any node (fix or remove a node that hangs or "
     "crashes the worker, then run the graph from the UI or with the worker's resume command)"
@@ -237,6 +304,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--timeout", type=float, default=None, help="give up after this many s")
     run.set_defaults(func=_cmd_run)
+
+    imp = sub.add_parser(
+        "import-funcnodes",
+        help="a new worker from a FuncNodes workflow (.fnw export, worker folder, nodespace.json)",
+        description="Exit 0 on success, 2 when PATH is not a FuncNodes workflow. FuncNodes' own "
+        "files are only read.",
+    )
+    imp.add_argument("path", help="a .fnw export, a FuncNodes worker folder or a nodespace.json")
+    imp.add_argument("--name", default=None, help="the new worker's name (default: FuncNodes')")
+    imp.add_argument(
+        "--install",
+        action="store_true",
+        help="install the workflow's FuncNodes packages into the worker's own environment",
+    )
+    imp.set_defaults(func=_cmd_import_funcnodes)
     return parser
 
 

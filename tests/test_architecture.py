@@ -56,6 +56,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     ),
     "web": ("nodeweave.core", "nodeweave.worker", "nodeweave.workermanager", "nodeweave.cli"),
     "workermanager": ("nodeweave.core", "nodeweave.worker", "nodeweave.cli"),
+    # FuncNodes compatibility: the bridge is the worker's, the workflow reader also the hub's
+    "funcnodes": ("nodeweave.worker", "nodeweave.workermanager", "nodeweave.cli", "aiohttp"),
     "worker": ("nodeweave.workermanager", "nodeweave.cli"),
 }
 

@@ -102,6 +102,57 @@ class EnvProgressData(Data):
     fraction: float | None = None
 
 
+class FuncNodesWorkerInfo(Data):
+    id: str = Field(description="FuncNodes' worker id (its folder is workers/worker_<id>).")
+    name: str
+    path: str = Field(description="Its folder (read only: nodeweave never changes it).")
+    nodes: int
+    edges: int
+    requirements: list[str] = Field(description="Its FuncNodes package dependencies.")
+    error: str | None = Field(default=None, description="Why it cannot be imported.")
+
+
+class FuncNodesWorkerList(RootModel[list[FuncNodesWorkerInfo]]):
+    model_config = ConfigDict(defer_build=True)
+
+
+class ImportFuncNodesArgs(Args):
+    data: str | None = Field(
+        default=None,
+        max_length=3 * 2**20,
+        description="A FuncNodes export (.fnw) or nodespace.json, base64 (up to about 2 MB: "
+        "bigger ones with the CLI, nodeweave import-funcnodes PATH).",
+    )
+    funcnodes_worker: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Or: the id of a FuncNodes worker of this state directory "
+        "(list_funcnodes_workers).",
+    )
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    install: bool = Field(
+        default=False,
+        description="Install its FuncNodes package dependencies into the new worker's own "
+        "environment (built at its first start).",
+    )
+
+
+class ImportFuncNodesResult(Data):
+    worker: WorkerRecord = Field(description="The new nodeweave worker (stopped).")
+    nodes: int
+    edges: int
+    values: int = Field(description="Input values carried over.")
+    dropped_values: list[str] = Field(
+        description="node_uuid.input values JSON cannot hold (left out)."
+    )
+    node_ids: list[str] = Field(
+        description="The node ids the graph uses; ones no module of the worker provides load "
+        "as placeholders (the worker reports them as problems)."
+    )
+    requirements: list[str] = Field(description="Requirements given to the new worker.")
+    files: int = Field(description="Data files copied into its files/ folder.")
+
+
 HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("ping", NoArgs, Pong, "Answer at once."),
     CommandSpec("list_workers", NoArgs, WorkerList, "Every registered worker."),
@@ -113,6 +164,18 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("restart_worker", WorkerIdArgs, WorkerRecord, "Stop, then start."),
     CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),
     CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
+    CommandSpec(
+        "list_funcnodes_workers",
+        NoArgs,
+        FuncNodesWorkerList,
+        "FuncNodes workers of this state directory, importable (read only).",
+    ),
+    CommandSpec(
+        "import_funcnodes",
+        ImportFuncNodesArgs,
+        ImportFuncNodesResult,
+        "A new worker from a FuncNodes workflow (an export, or a FuncNodes worker).",
+    ),
 )
 
 

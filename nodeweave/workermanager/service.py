@@ -19,14 +19,17 @@ import aiohttp
 import orjson
 
 from nodeweave import __version__
+from nodeweave.funcnodes.workflow import DocumentError, read_export_base64, read_path
 from nodeweave.protocol import PROTOCOL_VERSION, Dispatcher, ErrorCode, Handler, ProtocolError
 from nodeweave.protocol import hub as h
 from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.outbox import Outbox
+from nodeweave.protocol.worker import NoArgs
 from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
 from nodeweave.state.beacon import read_beacon
 from nodeweave.tasks import TaskGroup
 
+from . import funcnodes_import
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
 from .provision import (
@@ -73,6 +76,8 @@ class Hub:
             "restart_worker": self._restart,
             "delete_worker": self._delete,
             "worker_logs": self._logs,
+            "list_funcnodes_workers": self._list_funcnodes,
+            "import_funcnodes": self._import_funcnodes,
         }
         self.dispatcher = Dispatcher(HUB_COMMANDS, handlers)
 
@@ -316,6 +321,34 @@ class Hub:
         self.env_errors.pop(a.id, None)
         self.registry.delete(a.id)
         self.broadcast("worker_deleted", {"id": a.id})
+
+    def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
+        return funcnodes_import.discover(self.config.state)
+
+    async def _import_funcnodes(self, a: h.ImportFuncNodesArgs) -> dict[str, Any]:
+        if (a.data is None) == (a.funcnodes_worker is None):
+            raise ProtocolError(
+                ErrorCode.INVALID_ARGUMENTS, "give either data (an export) or funcnodes_worker"
+            )
+        state = self.config.state
+        try:
+            if a.data is not None:
+                workflow = await asyncio.to_thread(read_export_base64, a.data)
+            else:
+                path = funcnodes_import.discovered_path(state, str(a.funcnodes_worker))
+                workflow = await asyncio.to_thread(read_path, path)
+            imported = funcnodes_import.import_workflow(
+                self.registry, workflow, name=a.name, install=a.install
+            )
+        except DocumentError as exc:
+            code = (
+                ErrorCode.NOT_FOUND
+                if a.funcnodes_worker and "no importable" in str(exc)
+                else (ErrorCode.INVALID_DOCUMENT)
+            )
+            raise ProtocolError(code, str(exc)) from None
+        self._changed(self.supervisor(imported.entry.id))
+        return {"worker": self.record(imported.entry.id), **funcnodes_import.summary(imported)}
 
     def _logs(self, a: h.WorkerLogsArgs) -> dict[str, Any]:
         folder = self.registry.folder(a.id)

@@ -3,6 +3,7 @@
 // Source: docs/protocol.schema.json. Regenerate with `npm run gen:types`;
 // `npm run gen:types -- --check` fails when this file drifts from the schema.
 
+export type FuncNodesWorkerList = FuncNodesWorkerInfo[];
 export type ModulesResult = ModuleInfo[];
 /**
  * ``null``.
@@ -24,7 +25,7 @@ export type PreviewResult =
   | PlotlyPreview
   | VegaPreview;
 export type ReloadResult = ModuleEventData[];
-export type WorkerList = WorkerRecord[];
+export type WorkerList = WorkerRecord1[];
 
 export interface AddNodeArgs {
   /**
@@ -313,6 +314,28 @@ export interface Event {
   seq: number;
   type: 'event';
 }
+export interface FuncNodesWorkerInfo {
+  edges: number;
+  /**
+   * Why it cannot be imported.
+   */
+  error?: string | null;
+  /**
+   * FuncNodes' worker id (its folder is workers/worker_<id>).
+   */
+  id: string;
+  name: string;
+  nodes: number;
+  /**
+   * Its folder (read only: nodeweave never changes it).
+   */
+  path: string;
+  /**
+   * Its FuncNodes package dependencies.
+   */
+  requirements: string[];
+  [k: string]: unknown;
+}
 /**
  * The whole graph changed (a workflow was imported): fetch it again with get_state.
  */
@@ -393,6 +416,88 @@ export interface ImagePreview {
    * The original's width in pixels.
    */
   width: number | null;
+  [k: string]: unknown;
+}
+export interface ImportFuncNodesArgs {
+  /**
+   * A FuncNodes export (.fnw) or nodespace.json, base64 (up to about 2 MB: bigger ones with the CLI, nodeweave import-funcnodes PATH).
+   */
+  data?: string | null;
+  /**
+   * Or: the id of a FuncNodes worker of this state directory (list_funcnodes_workers).
+   */
+  funcnodes_worker?: string | null;
+  /**
+   * Install its FuncNodes package dependencies into the new worker's own environment (built at its first start).
+   */
+  install?: boolean;
+  name?: string | null;
+}
+export interface ImportFuncNodesResult {
+  /**
+   * node_uuid.input values JSON cannot hold (left out).
+   */
+  dropped_values: string[];
+  edges: number;
+  /**
+   * Data files copied into its files/ folder.
+   */
+  files: number;
+  /**
+   * The node ids the graph uses; ones no module of the worker provides load as placeholders (the worker reports them as problems).
+   */
+  node_ids: string[];
+  nodes: number;
+  /**
+   * Requirements given to the new worker.
+   */
+  requirements: string[];
+  /**
+   * Input values carried over.
+   */
+  values: number;
+  worker: WorkerRecord;
+  [k: string]: unknown;
+}
+/**
+ * The new nodeweave worker (stopped).
+ */
+export interface WorkerRecord {
+  autostart?: 'never' | 'always';
+  /**
+   * ISO 8601 time of creation.
+   */
+  created?: string | null;
+  /**
+   * The installer's output when its environment failed to build.
+   */
+  env_error?: string | null;
+  /**
+   * Why it failed (or what its last crash was, while it restarts).
+   */
+  error?: string | null;
+  /**
+   * The node that was running when the worker last hung ({uuid, node_id, name}), as the worker's beacon said.
+   */
+  hung_node?: {
+    [k: string]: string;
+  } | null;
+  id: string;
+  log_tail?: string[] | null;
+  name: string;
+  pid?: number | null;
+  port?: number | null;
+  requirements?: string[];
+  /**
+   * Started in safe start: the graph is loaded and nothing has run.
+   */
+  safe?: boolean;
+  status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+  /**
+   * The worker's ws://…/ws when running.
+   */
+  url?: string | null;
+  venv?: boolean;
   [k: string]: unknown;
 }
 export interface ImportWorkflowArgs {
@@ -988,7 +1093,7 @@ export interface WorkerDeletedData {
 export interface WorkerIdArgs {
   id: string;
 }
-export interface WorkerRecord {
+export interface WorkerRecord1 {
   autostart?: 'never' | 'always';
   /**
    * ISO 8601 time of creation.
@@ -1246,6 +1351,10 @@ export interface HubCommands {
   delete_worker: { args: WorkerIdArgs; result: Ok };
   /** One worker. */
   get_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** A new worker from a FuncNodes workflow (an export, or a FuncNodes worker). */
+  import_funcnodes: { args: ImportFuncNodesArgs; result: ImportFuncNodesResult };
+  /** FuncNodes workers of this state directory, importable (read only). */
+  list_funcnodes_workers: { args: NoArgs; result: FuncNodesWorkerList };
   /** Every registered worker. */
   list_workers: { args: NoArgs; result: WorkerList };
   /** Answer at once. */
