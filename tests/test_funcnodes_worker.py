@@ -6,6 +6,7 @@ end to end in a real worker process."""
 from __future__ import annotations
 
 import asyncio
+import importlib.util
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,9 @@ from nodeweave.client import Client
 from nodeweave.state import read_token
 from nodeweave.worker.app import create_app
 from nodeweave.worker.config import WorkerConfig, config_from_env
+from nodeweave.workermanager.provision import provision
 
+from .test_provision import make_wheel
 from .worker_helpers import TOKEN, WorkerProcess, config, make_worker_dir, spawn_worker
 
 pytest.importorskip("funcnodes_basic")
@@ -204,3 +207,62 @@ def test_funcnodes_modules_can_be_left_out_of_a_worker(tmp_path: Path) -> None:
     assert config_from_env("w1", environ=env).funcnodes
     for off in ("off", "0", "false", "NO"):
         assert not config_from_env("w1", environ={**env, "NODEWEAVE_FUNCNODES": off}).funcnodes
+
+
+# --- a FuncNodes module in one worker's own environment ----------------------------------------
+
+WHEEL_MODULE = """
+import funcnodes_core as fn
+
+
+@fn.NodeDecorator("fnwheel.triple", name="Triple")
+def triple(x: int) -> int:
+    return 3 * x
+
+
+NODE_SHELF = fn.Shelf(name="fnwheel", nodes=[triple], subshelves=[], description="from a wheel")
+"""
+
+
+async def test_a_funcnodes_package_in_one_workers_environment_is_only_that_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PIP_NO_INDEX", "1")
+    monkeypatch.setenv("PIP_CACHE_DIR", str(tmp_path / "pip-cache"))
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    wheel = make_wheel(
+        dist,
+        "fnwheeltest",
+        source=WHEEL_MODULE,
+        entry_points="[funcnodes.module]\nmodule = fnwheeltest\nshelf = fnwheeltest:NODE_SHELF\n",
+    )
+    for worker_id in ("own", "plain"):
+        make_worker_dir(tmp_path, worker_id)
+    env_dir = tmp_path / "workers" / "own" / ".venv"
+    python = await provision(
+        env_dir, [str(wheel)], installer="pip", app_data=tmp_path / "venv-data"
+    )
+    assert importlib.util.find_spec("fnwheeltest") is None  # not in this (the hub's) environment
+    on = {"NODEWEAVE_FUNCNODES": "on"}
+    own = await spawn_worker(tmp_path, "own", env=on, python=python)
+    plain = await spawn_worker(tmp_path, "plain", env=on)
+    try:
+        await own.ready()
+        await plain.ready()
+        token = read_token(tmp_path)
+        async with await Client.connect(own.url, token) as client:
+            await client.next_event("hello")
+            modules = await loaded(client, "fnwheeltest")
+            assert modules["fnwheeltest"]["node_ids"] == ["fnwheel.triple"]
+            node = (await client.call("add_node", node_id="fnwheel.triple", inputs={"x": 7}))[
+                "uuid"
+            ]
+            assert (await settled_value(client, node, "out"))["value"] == 21
+        async with await Client.connect(plain.url, token) as client:
+            await client.next_event("hello")
+            names = set(await loaded(client, "funcnodes_basic"))
+            assert "fnwheeltest" not in names
+    finally:
+        await own.kill()
+        await plain.kill()

@@ -66,19 +66,23 @@ def dist(tmp_path: Path) -> Path:
     return path
 
 
-def make_wheel(folder: Path, name: str, version: str = "0.1") -> Path:
-    """A pure-Python wheel: package ``name`` with ``VERSION``, console script ``<name>-cli``."""
+def make_wheel(
+    folder: Path, name: str, version: str = "0.1", *, source: str = "", entry_points: str = ""
+) -> Path:
+    """A pure-Python wheel: package ``name`` with ``VERSION``, console script ``<name>-cli``
+    (plus ``source`` in its ``__init__`` and ``entry_points`` sections when given)."""
     info = f"{name}-{version}.dist-info"
     files = {
         f"{name}/__init__.py": (
             f"VERSION = {version!r}\n\ndef main():\n    print('hi from', __name__, VERSION)\n"
+            + source
         ),
         f"{info}/METADATA": f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n",
         f"{info}/WHEEL": (
             "Wheel-Version: 1.0\nGenerator: nodeweave-tests\nRoot-Is-Purelib: true\n"
             "Tag: py3-none-any\n"
         ),
-        f"{info}/entry_points.txt": f"[console_scripts]\n{name}-cli = {name}:main\n",
+        f"{info}/entry_points.txt": f"[console_scripts]\n{name}-cli = {name}:main\n" + entry_points,
     }
     record = []
     for path, text in files.items():

@@ -133,8 +133,13 @@ def _new_log(state: Path, worker_id: str) -> Path:
 
 
 async def spawn_worker(
-    state: Path, worker_id: str = "w1", *args: str, env: dict[str, str] | None = None
+    state: Path,
+    worker_id: str = "w1",
+    *args: str,
+    env: dict[str, str] | None = None,
+    python: str | Path = sys.executable,
 ) -> WorkerProcess:
+    """``nodeweave worker run`` with ``python`` (another environment's, e.g. a worker's own)."""
     log = _new_log(state, worker_id)
     full_env = {
         **os.environ,
@@ -144,7 +149,7 @@ async def spawn_worker(
     }
     with log.open("ab") as err:
         proc = await asyncio.create_subprocess_exec(
-            sys.executable,
+            str(python),
             "-m",
             "nodeweave",
             "worker",
