@@ -204,6 +204,7 @@ def _unknown_here(node_ids: list[str]) -> list[str]:
     """The node ids no module of this Python environment provides (built-in shelves, installed
     nodeweave and FuncNodes modules)."""
     import logging
+    import tempfile
     import warnings
 
     from .core.library import Library
@@ -211,13 +212,22 @@ def _unknown_here(node_ids: list[str]) -> list[str]:
 
     library = Library()
     logging.disable(logging.WARNING)  # modules that talk while they describe themselves
-    try:
-        with warnings.catch_warnings(), ModuleLoader(library) as loader:
-            warnings.simplefilter("ignore")
-            loader.load_all()
-            return [n for n in node_ids if n not in library]
-    finally:
-        logging.disable(logging.NOTSET)
+    # FuncNodes writes its config and logs where FUNCNODES_CONFIG_DIR says (the state directory,
+    # which holds FuncNodes' own files): for this look, somewhere of our own that goes away.
+    saved = os.environ.get("FUNCNODES_CONFIG_DIR")
+    with tempfile.TemporaryDirectory(prefix="nodeweave-import-") as scratch:
+        os.environ["FUNCNODES_CONFIG_DIR"] = scratch
+        try:
+            with warnings.catch_warnings(), ModuleLoader(library) as loader:
+                warnings.simplefilter("ignore")
+                loader.load_all()
+                return [n for n in node_ids if n not in library]
+        finally:
+            logging.disable(logging.NOTSET)
+            if saved is None:
+                os.environ.pop("FUNCNODES_CONFIG_DIR", None)
+            else:
+                os.environ["FUNCNODES_CONFIG_DIR"] = saved
 
 
 SAFE_HELP = (

@@ -2,7 +2,8 @@
 ``FUNCNODES_CONFIG_DIR=STATE``, it builds a workflow in a real FuncNodes worker (funcnodes-worker,
 in this process), lets FuncNodes compute it, saves it as FuncNodes does (``STATE/workers/
 worker_<id>.json`` and ``STATE/workers/worker_<id>/nodespace.json``), exports it as ``OUT.fnw``
-and writes what FuncNodes computed to ``OUT.json``.
+writes what FuncNodes computed to ``OUT.json``, and has FuncNodes' hub (its ``WorkerManager``,
+not serving) create a second, empty worker (its id in ``OUT.hub.json``).
 """
 
 from __future__ import annotations
@@ -61,6 +62,12 @@ async def build(state: Path, out: Path) -> None:
     (out.with_suffix(".fnw")).write_bytes(worker.export_worker())
     out.with_suffix(".json").write_bytes(orjson.dumps({"outputs": outputs, "id": WORKER_ID}))
     worker.stop(save=False)
+    # and a worker as FuncNodes' hub (its WorkerManager) creates one: config and folder
+    from funcnodes.worker.worker_manager import WorkerManager
+
+    manager = WorkerManager(host="127.0.0.1", port=1)
+    created = await manager.new_worker(name="made by the FuncNodes hub", in_venv=False)
+    (out.with_suffix(".hub.json")).write_bytes(orjson.dumps({"id": created["uuid"]}))
 
 
 def main() -> None:

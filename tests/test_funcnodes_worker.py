@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,13 @@ def scale(x: float, factor: float = 2.0) -> float:
 @fn.NodeDecorator("fnfile.threaded", separate_thread=True)
 def threaded(x: int) -> int:
     return x + 1
+
+
+@fn.NodeDecorator("fnfile.elsewhere", separate_process=True)
+def elsewhere(x: int) -> list:
+    import os
+
+    return [x, os.getpid()]
 
 
 class Looping(fn.Node):
@@ -131,10 +139,18 @@ async def test_a_funcnodes_module_file_runs_and_hot_reloads(
     fn_rpc: Client, funcnodes_config: WorkerConfig
 ) -> None:
     modules = await loaded(fn_rpc, "fnfile")
-    assert set(modules["fnfile"]["node_ids"]) == {"fnfile.scale", "fnfile.threaded"}
+    assert set(modules["fnfile"]["node_ids"]) == {
+        "fnfile.scale",
+        "fnfile.threaded",
+        "fnfile.elsewhere",
+    }
     library = await fn_rpc.call("get_library")
     specs = {n["id"]: n for s in library["shelves"] for n in s["nodes"]}
     assert specs["fnfile.threaded"]["executor"] == "thread"  # FuncNodes' separate_thread
+    assert specs["fnfile.elsewhere"]["executor"] == "process"  # and separate_process
+    away = (await fn_rpc.call("add_node", node_id="fnfile.elsewhere", inputs={"x": 5}))["uuid"]
+    value, pid = (await settled_value(fn_rpc, away, "out"))["value"]
+    assert value == 5 and pid != os.getpid()
     node = (await fn_rpc.call("add_node", node_id="fnfile.scale", inputs={"x": 4}))["uuid"]
     assert (await settled_value(fn_rpc, node, "out"))["value"] == 8
     path = funcnodes_config.modules_dir / "fnfile.py"
@@ -200,6 +216,9 @@ async def test_a_small_graph_per_package_runs_in_a_real_worker(
         assert (await settled_value(client, series, "list"))["value"] == [3, 1, 2]
         chart = await settled_value(client, figure, "new figure")
         assert chart["kind"] == "plotly" and chart["points"] == 3
+    # FuncNodes' config and logs went to the worker's folder, not the shared state directory
+    assert (tmp_path / "workers" / "w1" / "funcnodes" / "config.json").is_file()
+    assert not (tmp_path / "config.json").exists() and not (tmp_path / "logs").exists()
 
 
 def test_funcnodes_modules_can_be_left_out_of_a_worker(tmp_path: Path) -> None:

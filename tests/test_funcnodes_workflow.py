@@ -75,8 +75,12 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 def funcnodes_files(state: Path) -> dict[str, str]:
-    workers = state / "workers"
-    return {k: v for k, v in digests(workers).items() if k.startswith(f"worker_{FUNCNODES_ID}")}
+    """Every file FuncNodes' worker and hub wrote (its workers, its config and logs)."""
+    return {
+        k: v
+        for k, v in digests(state).items()
+        if k.startswith(("workers/worker_", "config.json", "logs/"))
+    }
 
 
 def test_an_export_converts_with_its_nodes_edges_values_and_positions(
@@ -161,10 +165,12 @@ async def test_the_hub_lists_funcnodes_workers_read_only_and_imports_them(
     hub = await open_hub()
     client = await hub.connect()
     assert await hub_call(client, "list_workers") == []  # FuncNodes' workers are not ours
-    listed = await hub_call(client, "list_funcnodes_workers")
-    assert [(w["id"], w["name"], w["nodes"], w["edges"]) for w in listed] == [
-        (FUNCNODES_ID, "demo flow", 4, 1)
-    ]
+    listed = {w["id"]: w for w in await hub_call(client, "list_funcnodes_workers")}
+    made_by_hub = orjson.loads(made[1].with_suffix(".hub.json").read_bytes())["id"]
+    assert set(listed) == {FUNCNODES_ID, made_by_hub}
+    assert (listed[FUNCNODES_ID]["name"], listed[FUNCNODES_ID]["nodes"]) == ("demo flow", 4)
+    assert listed[FUNCNODES_ID]["edges"] == 1
+    assert listed[made_by_hub]["name"] == "made by the FuncNodes hub"
     imported = await hub_call(client, "import_funcnodes", funcnodes_worker=FUNCNODES_ID)
     assert imported["worker"]["status"] == "stopped" and imported["nodes"] == 4
     data = base64.b64encode(made[1].read_bytes()).decode()

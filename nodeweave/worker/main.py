@@ -120,6 +120,10 @@ SWITCH_INTERVAL = 0.0005
 """Seconds a thread may hold the GIL while another waits (see :func:`run`)."""
 
 
+FUNCNODES_HOME = "funcnodes"
+"""In a worker's folder: the config and logs of the FuncNodes code it runs."""
+
+
 def run(config: WorkerConfig) -> int:
     logging.basicConfig(
         level=os.environ.get("NODEWEAVE_LOG_LEVEL", "INFO").upper(),
@@ -135,6 +139,12 @@ def run(config: WorkerConfig) -> int:
     # time the event loop wants it back (5 ms by default, several times per request): a shorter
     # interval keeps RPC answers within a few milliseconds while such a node runs.
     sys.setswitchinterval(SWITCH_INTERVAL)
+    if config.funcnodes and "funcnodes_core" not in sys.modules:
+        # FuncNodes writes its config and logs into FUNCNODES_CONFIG_DIR, which is also this
+        # state directory (FuncNodes' own workers live there): FuncNodes code running in this
+        # worker keeps them in the worker's folder instead, and FuncNodes' files stay as they
+        # are. (The state directory was read above; nothing here reads it again.)
+        os.environ["FUNCNODES_CONFIG_DIR"] = str(config.directory / FUNCNODES_HOME)
     try:
         return asyncio.run(serve(config, out=handshake_out))
     finally:

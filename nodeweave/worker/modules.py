@@ -61,7 +61,11 @@ from typing import Any, Literal
 
 from nodeweave.core.library import Library, Shelf
 from nodeweave.core.spec import NodeSpec, is_node, spec_of
-from nodeweave.funcnodes.bridge import is_funcnodes_node_class, is_funcnodes_shelf
+from nodeweave.funcnodes.bridge import (
+    is_funcnodes_node_class,
+    is_funcnodes_shelf,
+    watch_process_nodes,
+)
 from nodeweave.shelves import builtin_shelves
 
 logger = logging.getLogger("nodeweave.worker")
@@ -218,6 +222,8 @@ class ModuleLoader:
         )
         self._entry_points = entry_points
         self._funcnodes = funcnodes
+        if funcnodes:
+            watch_process_nodes()  # FuncNodes' separate_process nodes: the process executor
         self._builtins = builtins
         self._on_event = on_event
         self._records: dict[str, _Record] = {}
