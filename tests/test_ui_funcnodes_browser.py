@@ -110,6 +110,9 @@ def test_import_an_export_and_a_found_funcnodes_worker(
     row = panel.locator(f'[data-testid="worker-row"][data-worker-id="{record["id"]}"]')
     expect(row).to_be_visible()
     page.screenshot(path=str(tmp_path / "funcnodes-import-summary.png"))
+    page.emulate_media(color_scheme="dark")
+    page.screenshot(path=str(tmp_path / "funcnodes-import-summary-dark.png"))
+    page.emulate_media(color_scheme="light")
 
     # Open it, start it: the Add node computes 2 + 3.
     add = open_and_run(page, record["id"])

@@ -170,7 +170,7 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
             />
           )}
         </div>
-        {showGraph && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} onClose={closeModules} />}
+        {showGraph && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} modules={modules} onClose={closeModules} />}
         {showGraph && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
       {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} disabledReason={libraryOff} />, librarySlot)}

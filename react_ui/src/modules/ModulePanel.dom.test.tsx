@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerClient } from '../protocol/client';
+import type { ModuleInfo } from '../protocol/generated';
 import { mountPoint } from '../testing/mount';
 import { ModulePanel } from './ModulePanel';
 
@@ -196,5 +197,41 @@ describe('ModulePanel', () => {
     await flush();
     expect($('module-open-name')?.textContent).toContain('mynodes.py');
     expect($('fake-editor')?.dataset.errorLine).toBe('3');
+  });
+
+  it('lists the nodes a module could not load, folded to a count with the reasons inside', async () => {
+    const { client } = fakeClient({ list_module_files: () => ({ files: [] }) });
+    const modules: ModuleInfo[] = [
+      { name: 'numbers', origin: 'builtin', status: 'loaded', node_ids: ['numbers.add'], shelves: ['Numbers'] },
+      {
+        name: 'funcnodes_basic',
+        origin: 'entry_point',
+        status: 'loaded',
+        node_ids: ['basic.a'],
+        shelves: ['Basic'],
+        skipped: ['basic.for_node: FuncNodes for_node loops over its own output, which cannot run here', 'basic.while: no'],
+      },
+      { name: 'mynodes', origin: 'file', path: '/w/modules/mynodes.py', status: 'loaded', node_ids: [], shelves: [], skipped: ['my.k: bad'] },
+    ];
+    const render = (list: ModuleInfo[] | null) =>
+      act(() => mount.root.render(<ModulePanel client={client} state="open" target={null} modules={list} onClose={vi.fn()} />));
+    render(modules);
+    await flush();
+    const folds = Array.from(mount.host.querySelectorAll<HTMLDetailsElement>('[data-testid="module-skipped-module"]'));
+    expect(folds.map((d) => d.dataset.module)).toEqual(['funcnodes_basic', 'mynodes']);
+    expect(folds.map((d) => d.querySelector('summary')?.textContent)).toEqual([
+      'funcnodes_basic: 2 nodes not loaded',
+      'mynodes.py: 1 node not loaded',
+    ]);
+    expect(folds[0]!.open).toBe(false);
+    const reasons = Array.from(folds[0]!.querySelectorAll('li')).map((li) => li.textContent);
+    expect(reasons).toEqual(['basic.for_node: FuncNodes for_node loops over its own output, which cannot run here', 'basic.while: no']);
+    expect(folds[0]!.querySelector('ul')?.getAttribute('aria-label')).toBe('Nodes of funcnodes_basic not loaded');
+
+    // nothing skipped (or modules not listed yet): nothing shown
+    render([modules[0]!]);
+    expect($('module-skipped')).toBeNull();
+    render(null);
+    expect($('module-skipped')).toBeNull();
   });
 });

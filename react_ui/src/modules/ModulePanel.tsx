@@ -5,7 +5,7 @@
 import { Suspense, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { describeError } from '../hooks/useHub';
 import type { WorkerClient } from '../protocol/client';
-import type { ModuleEventData, ModuleFileInfo } from '../protocol/generated';
+import type { ModuleEventData, ModuleFileInfo, ModuleInfo } from '../protocol/generated';
 import type { ConnectionState } from '../protocol/socket';
 import { OWN_UNDO_ATTR } from '../canvas/keys';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
@@ -14,6 +14,7 @@ import { failureText, MODULE_EVENTS, moduleToast } from './events';
 import { diskDecision, keptMine, reloaded, touchesFile } from './diskChange';
 import { TracebackView } from '../ui/TracebackView';
 import { MODULE_NAME_HINT, moduleFileName } from './names';
+import { SkippedNodes } from './SkippedNodes';
 import './modules.css';
 
 /** What to open: a file, and the line to show (a failed import's). */
@@ -27,6 +28,8 @@ export interface ModulePanelProps {
   state: ConnectionState;
   /** Open this file when it changes (a toast's or a node's "open its module"). */
   target: ModuleTarget | null;
+  /** The worker's modules (`list_modules`): their nodes that could not be loaded are listed. */
+  modules?: readonly ModuleInfo[] | null;
   onClose(): void;
 }
 
@@ -46,7 +49,7 @@ function statusOf(result: ModuleEventData, verb: string): Status {
   return { kind: 'ok', text: `${verb} — ${moduleToast(result).message}` };
 }
 
-export function ModulePanel({ client, state, target, onClose }: ModulePanelProps) {
+export function ModulePanel({ client, state, target, modules, onClose }: ModulePanelProps) {
   const [files, setFiles] = useState<ModuleFileInfo[] | null>(null);
   const [stale, setStale] = useState(true);
   const [open, setOpen] = useState<OpenFile | null>(null);
@@ -245,6 +248,7 @@ export function ModulePanel({ client, state, target, onClose }: ModulePanelProps
           {creating.trim() !== '' && !newName && <div className="nw-mod-hint">{MODULE_NAME_HINT}</div>}
         </form>
       )}
+      <SkippedNodes modules={modules} />
       <div className="nw-mod-body">
         <ul className="nw-mod-files" aria-label="Files in modules/">
           {files === null && <li className="nw-mod-note">Loading…</li>}

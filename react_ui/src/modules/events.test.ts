@@ -22,6 +22,13 @@ describe('moduleToast', () => {
     expect(moduleToast(ev({ kind: 'removed' }))).toMatchObject({ kind: 'info', message: 'Module mynodes.py removed: 2 nodes gone from the library' });
   });
 
+  it('says how many nodes of a module could not be loaded', () => {
+    expect(moduleToast(ev({ skipped: ['fn.loop: for_node loops over a cycle', 'fn.x: no'] })).message).toBe(
+      'Module mynodes.py loaded: 2 nodes (2 nodes not loaded)',
+    );
+    expect(moduleToast(ev({ kind: 'reloaded', skipped: [] })).message).toBe('Module mynodes.py reloaded: 2 nodes');
+  });
+
   it('reports a failed import as an error with its line and traceback', () => {
     const t = moduleToast(ev({ kind: 'failed', node_ids: [], message: 'SyntaxError: invalid syntax', line: 4, traceback: 'Traceback …' }));
     expect(t).toEqual({ kind: 'error', message: 'Module mynodes.py failed to load: SyntaxError: invalid syntax (line 4)', details: 'Traceback …' });

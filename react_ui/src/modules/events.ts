@@ -17,6 +17,16 @@ function nodes(n: number): string {
   return `${n} node${n === 1 ? '' : 's'}`;
 }
 
+/** "2 nodes not loaded" (a module's `skipped`). */
+export function skippedText(n: number): string {
+  return `${nodes(n)} not loaded`;
+}
+
+function skippedSuffix(data: Pick<ModuleEventData, 'skipped'>): string {
+  const n = data.skipped?.length ?? 0;
+  return n > 0 ? ` (${skippedText(n)})` : '';
+}
+
 /** "SyntaxError: invalid syntax" → with its line when the worker knows it. */
 export function failureText(data: Pick<ModuleEventData, 'message' | 'line'>): string {
   const message = (data.message ?? '').trim() || 'the import failed';
@@ -34,9 +44,9 @@ export function moduleToast(data: ModuleEventData): ModuleToast {
   const name = moduleFile(data) ?? data.module;
   switch (data.kind) {
     case 'loaded':
-      return { kind: 'success', message: `Module ${name} loaded: ${nodes(data.node_ids.length)}` };
+      return { kind: 'success', message: `Module ${name} loaded: ${nodes(data.node_ids.length)}${skippedSuffix(data)}` };
     case 'reloaded':
-      return { kind: 'success', message: `Module ${name} reloaded: ${nodes(data.node_ids.length)}` };
+      return { kind: 'success', message: `Module ${name} reloaded: ${nodes(data.node_ids.length)}${skippedSuffix(data)}` };
     case 'removed':
       return { kind: 'info', message: `Module ${name} removed${data.node_ids.length ? `: ${nodes(data.node_ids.length)} gone from the library` : ''}` };
     case 'failed': {

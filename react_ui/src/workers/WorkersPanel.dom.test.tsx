@@ -19,6 +19,8 @@ function fakeHub(
   const client = createHubClient();
   const calls: [string, Record<string, unknown>][] = [];
   client.send = async (cmd: string, kwargs: Record<string, unknown> = {}) => {
+    // the panel lists FuncNodes workers on connect (ImportFuncNodes.dom.test.tsx covers that)
+    if (cmd === 'list_funcnodes_workers' && !replies[cmd]) return [];
     calls.push([cmd, kwargs]);
     const reply = replies[cmd];
     return reply ? reply(kwargs) : null;

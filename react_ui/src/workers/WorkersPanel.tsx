@@ -1,5 +1,6 @@
 // The workers panel: the hub's workers with live status (from events, never polled), and the
-// commands to create, start, stop, restart, delete them and read their logs.
+// commands to create, start, stop, restart, delete them and read their logs; FuncNodes workflows
+// (an uploaded export, or a FuncNodes worker found on this machine) imported as new workers.
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { HubConn } from '../hooks/useHub';
 import { describeError } from '../hooks/useHub';
@@ -9,7 +10,9 @@ import { workerList } from '../state/workers';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { useToast } from '../ui/toast';
 import { CreateWorkerForm } from './CreateWorkerForm';
+import { FuncNodesFound, ImportFuncNodesForm, ImportSummary } from './ImportFuncNodes';
 import { pendingKey, type WorkerAction } from './status';
+import { useFuncNodesImport } from './useFuncNodesImport';
 import { WorkerRow } from './WorkerRow';
 import './workers.css';
 
@@ -96,6 +99,7 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
     setFormOpen(false);
     setCreateError(null);
   }, []);
+
   const create = useCallback(
     async (name: string, requirements: string[]) => {
       const args: CreateWorkerArgs = requirements.length > 0 ? { name, requirements } : { name };
@@ -125,6 +129,29 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
     [client, closeForm, onOpen, run, toast],
   );
 
+  // Importing a FuncNodes workflow: the new worker (stopped) is summed up, with a way to open it.
+  const fn = useFuncNodesImport(client, connected);
+  const { setFileError, importFile: importFromFile, dismiss: dismissImport } = fn;
+  const [importOpen, setImportOpen] = useState(false);
+  const importFilePending = fn.pending?.kind === 'file';
+  const closeImport = useCallback(() => {
+    setImportOpen(false);
+    setFileError(null);
+  }, [setFileError]);
+  const importFile = useCallback(
+    async (file: File, name: string, install: boolean) => {
+      if (await importFromFile(file, name, install)) setImportOpen(false);
+    },
+    [importFromFile],
+  );
+  const openImported = useCallback(
+    (id: string) => {
+      dismissImport();
+      onOpen(id);
+    },
+    [dismissImport, onOpen],
+  );
+
   return (
     <section className="nw-workers" data-testid="workers-panel" aria-labelledby="nw-workers-title">
       <header className="nw-panel-head">
@@ -140,11 +167,39 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
           type="button"
           className="button nw-workers-new"
           data-testid="worker-new"
+          aria-label="New worker"
+          title="Create a new worker"
           aria-expanded={formOpen}
           disabled={createPending}
-          onClick={() => (formOpen ? closeForm() : setFormOpen(true))}
+          onClick={() => {
+            if (formOpen) {
+              closeForm();
+            } else {
+              closeImport();
+              setFormOpen(true);
+            }
+          }}
         >
-          <span aria-hidden="true">+</span> New worker
+          <span aria-hidden="true">+</span> New
+        </button>
+        <button
+          type="button"
+          className="button nw-workers-new"
+          data-testid="funcnodes-import"
+          aria-expanded={importOpen}
+          aria-label="Import FuncNodes workflow"
+          title="Import a FuncNodes workflow (.fnw export or nodespace.json) as a new worker"
+          disabled={importFilePending}
+          onClick={() => {
+            if (importOpen) {
+              closeImport();
+            } else {
+              closeForm();
+              setImportOpen(true);
+            }
+          }}
+        >
+          Import
         </button>
       </header>
       {formOpen && (
@@ -156,6 +211,16 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
           onCancel={closeForm}
         />
       )}
+      {importOpen && (
+        <ImportFuncNodesForm
+          pending={importFilePending}
+          error={fn.error?.source.kind === 'file' ? fn.error.message : null}
+          onSubmit={(file, name, install) => void importFile(file, name, install)}
+          onInvalid={fn.setFileError}
+          onCancel={closeImport}
+        />
+      )}
+      {fn.outcome && <ImportSummary outcome={fn.outcome} onOpen={openImported} onClose={fn.dismiss} />}
       {hub.error && (
         <div className="nw-workers-note is-error" role="alert">
           {hub.error}
@@ -164,7 +229,8 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
       {!state.loaded ? (
         !hub.error && <div className="nw-workers-note">Loading workers…</div>
       ) : workers.length === 0 ? (
-        !formOpen && (
+        !formOpen &&
+        !importOpen && (
           <div className="nw-workers-note" data-testid="workers-empty">
             No workers yet. Create one to start building a graph.
           </div>
@@ -187,6 +253,13 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
           ))}
         </ul>
       )}
+      <FuncNodesFound
+        found={fn.found}
+        pending={fn.pending}
+        error={fn.error}
+        connected={connected}
+        onImport={(id) => void fn.importFound(id)}
+      />
       {toDelete && (
         <ConfirmDialog
           title="Delete worker?"
