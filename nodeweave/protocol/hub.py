@@ -150,6 +150,11 @@ class ImportFuncNodesResult(Data):
         "as placeholders (the worker reports them as problems)."
     )
     requirements: list[str] = Field(description="Requirements given to the new worker.")
+    packages: list[str] = Field(
+        default_factory=list,
+        description="The workflow's FuncNodes package dependencies (its requirements with "
+        "install).",
+    )
     files: int = Field(description="Data files copied into its files/ folder.")
 
 

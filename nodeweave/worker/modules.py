@@ -52,9 +52,11 @@ import importlib.util
 import logging
 import os
 import sys
+import threading
 import time
 import traceback
 import types
+import warnings
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -257,6 +259,24 @@ class ModuleLoader:
                 sys.path.append(entry)
                 self._added_sys_path.append(entry)
         return self._load_builtins() if self._builtins else []
+
+    def prefetch(self) -> None:
+        """Start importing the installed modules' code in a background thread now, so that
+        :meth:`load_the_rest` (after the worker said it is ready) finds most of it imported.
+
+        Only imports (``sys.modules``); what goes into the library, and every failure, is still
+        decided and reported by :meth:`load_the_rest`, which waits for an import in progress.
+        """
+        if not self._entry_points or self._entry_points_loaded:
+            return
+        names = [ep.module for ep in _entry_points(ENTRY_POINT_GROUP)]
+        if self._funcnodes:
+            names += [ep.module for _name, ep in _funcnodes_entry_points()]
+        todo = [n for n in dict.fromkeys(names) if n and n not in sys.modules]
+        if todo:
+            threading.Thread(
+                target=_import_quietly, args=(todo,), name="nodeweave-prefetch", daemon=True
+            ).start()
 
     async def load_the_rest(self) -> list[ModuleEvent]:
         """After :meth:`load_builtins`: entry points and module files, imported in a thread each
@@ -811,6 +831,24 @@ def _from_funcnodes(shelf: Any, module: str) -> Found:
 
     converted, problems = convert_shelf(shelf, module)
     return converted, tuple(str(p) for p in problems)
+
+
+def _entry_points(group: str) -> list[importlib.metadata.EntryPoint]:
+    try:
+        return list(importlib.metadata.entry_points(group=group))
+    except Exception:  # noqa: BLE001 - broken metadata: reported when the modules load
+        return []
+
+
+def _import_quietly(names: list[str]) -> None:
+    """Import modules ahead of their loading; a failure is reported by the loading itself."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except BaseException:  # noqa: BLE001 - reported when the module is loaded
+                continue
 
 
 def _funcnodes_entry_points() -> list[tuple[str, importlib.metadata.EntryPoint]]:

@@ -177,6 +177,7 @@ class Worker:
         # worker said it is ready, so a module that takes long to import never fails a start.
         # Their nodes are restored as placeholders meanwhile, bound when their module loads.
         self.loader.load_builtins()
+        self.loader.prefetch()  # the installed modules' imports start now, in a thread
         outcome = load_nodespace(self.config.nodespace_path)
         for problem in outcome.problems:
             self._problem(problem)

@@ -42,6 +42,7 @@ class Imported:
     converted: Converted
     requirements: list[str]
     files: int
+    packages: list[str] = dataclasses.field(default_factory=list)
 
 
 def discover(state: Path) -> list[dict[str, Any]]:
@@ -121,7 +122,7 @@ def import_workflow(
         converted.nodes,
         converted.edges,
     )
-    return Imported(entry, converted, requirements, len(workflow.files))
+    return Imported(entry, converted, requirements, len(workflow.files), workflow.requirements)
 
 
 def summary(imported: Imported) -> dict[str, Any]:
@@ -134,5 +135,6 @@ def summary(imported: Imported) -> dict[str, Any]:
         "dropped_values": c.dropped_values,
         "node_ids": c.node_ids,
         "requirements": imported.requirements,
+        "packages": imported.packages,
         "files": imported.files,
     }

@@ -337,8 +337,12 @@ class Hub:
             else:
                 path = funcnodes_import.discovered_path(state, str(a.funcnodes_worker))
                 workflow = await asyncio.to_thread(read_path, path)
-            imported = funcnodes_import.import_workflow(
-                self.registry, workflow, name=a.name, install=a.install
+            imported = await asyncio.to_thread(  # writes the graph and its files
+                funcnodes_import.import_workflow,
+                self.registry,
+                workflow,
+                name=a.name,
+                install=a.install,
             )
         except DocumentError as exc:
             code = (

@@ -449,6 +449,10 @@ export interface ImportFuncNodesResult {
   node_ids: string[];
   nodes: number;
   /**
+   * The workflow's FuncNodes package dependencies (its requirements with install).
+   */
+  packages?: string[];
+  /**
    * Requirements given to the new worker.
    */
   requirements: string[];

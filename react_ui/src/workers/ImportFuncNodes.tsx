@@ -134,7 +134,7 @@ export function ImportSummary({ outcome, onOpen, onClose }: ImportSummaryProps) 
   const { result, install } = outcome;
   const titleId = useId();
   const worker = result.worker;
-  const requirements = requirementsText(result.requirements, install);
+  const requirements = requirementsText(result.requirements, install, result.packages ?? []);
   const dropped = result.dropped_values;
   return (
     <section className="nw-fn-result" data-testid="funcnodes-import-result" aria-labelledby={titleId}>

@@ -34,5 +34,6 @@ describe('summary texts', () => {
     );
     expect(requirementsText([], true)).toContain('none');
     expect(requirementsText([], false)).toBeNull();
+    expect(requirementsText([], false, ['funcnodes-pandas'])).toContain('funcnodes-pandas — not installed');
   });
 });

@@ -49,10 +49,20 @@ export function importCounts(r: Pick<ImportFuncNodesResult, 'nodes' | 'edges' | 
   return `${plural(r.nodes, 'node')}, ${plural(r.edges, 'edge')}, ${plural(r.values, 'value')}`;
 }
 
-/** Its requirements as the summary shows them (the hub gives them only when asked to install). */
-export function requirementsText(requirements: readonly string[], install: boolean): string | null {
+/**
+ * Its FuncNodes packages as the summary shows them: the requirements given to the worker (with
+ * install), else the workflow's packages, which it did not install.
+ */
+export function requirementsText(
+  requirements: readonly string[],
+  install: boolean,
+  packages: readonly string[] = [],
+): string | null {
   if (requirements.length > 0) {
     return `${requirements.join(', ')} — installed into its own environment at its first start`;
+  }
+  if (packages.length > 0) {
+    return `${packages.join(', ')} — not installed (import again with "Install its FuncNodes packages", or install them where the worker runs)`;
   }
   return install ? 'none: the workflow names no FuncNodes packages' : null;
 }
