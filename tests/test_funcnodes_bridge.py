@@ -76,10 +76,43 @@ def test_ports_keep_their_names_types_defaults_and_widget_schemas() -> None:
     assert not any(i.name.startswith("_trigger") for s in shelf.specs() for i in s.inputs)
 
 
+@pytest.mark.parametrize(
+    ("funcnodes_type", "schema"),
+    [
+        ("float", {"type": "number"}),
+        ("ndarray", {"x-python-type": "ndarray"}),  # an edge brings it
+        (
+            {"anyOf": ["plotly.graph_objs._figure.Figure", "None"]},
+            {"x-python-type": "Figure | None"},
+        ),
+        (
+            {"anyOf": ["float", "ndarray", "None"]},
+            {"anyOf": [{"type": "number"}, {"type": "null"}]},
+        ),
+        (
+            {"type": "array", "uniqueItems": False, "items": "int"},
+            {"type": "array", "items": {"type": "integer"}},
+        ),
+        (
+            {"type": "enum", "values": [1, 2], "keys": ["one", "two"], "nullable": False},
+            {"enum": [1, 2], "x-enum-labels": ["one", "two"]},
+        ),
+    ],
+)
+def test_funcnodes_types_become_the_widget_schemas_of_native_nodes(
+    funcnodes_type: Any, schema: dict[str, Any]
+) -> None:
+    from nodeweave.funcnodes.types import port_type
+
+    assert port_type(funcnodes_type).schema == schema
+
+
 def test_an_optional_input_without_a_default_is_not_passed() -> None:
-    spec = spec_from_class(classes()["np.mean"])
-    keepdims = spec.input_map["keepdims"]
-    assert not keepdims.required
+    """FuncNodes' collector has an optional `reset` without a default: the node runs without it
+    (test_a_class_node_keeps_its_state_per_node runs it)."""
+    reset = spec_from_class(classes()["collector_node"]).input_map["reset"]
+    assert not reset.required and reset.default is OMITTED
+    assert reset.validate(OMITTED) is OMITTED
 
 
 def frame() -> pd.DataFrame:

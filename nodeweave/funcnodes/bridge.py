@@ -77,7 +77,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        return f"FuncNodes node {self.node_id!r} was not loaded: {self.reason}"
+        return f"{self.node_id!r}: {self.reason}"
 
 
 # --- shelves -----------------------------------------------------------------------------------

@@ -138,11 +138,11 @@ def _port_type(t: Any, value_options: Mapping[str, Any] | None) -> PortType:
     annotation, name, json_values = _python(t)
     options = opts.get("options")
     if annotation is None:
-        schema: dict[str, Any] = {"x-python-type": name}
         members = _json_members(t)
-        if members:  # e.g. float | ndarray: a widget can still set the number
-            schema = {**describe(_union(members), where=f"FuncNodes type {name}").schema, **schema}
-        return PortType(name, Any, schema, _accept, False)
+        if members:  # e.g. float | ndarray: a widget sets the number, an edge brings the array
+            schema = dict(describe(_union(members), where=f"FuncNodes type {name}").schema)
+            return PortType(name, Any, schema, _accept, False)
+        return PortType(name, Any, {"x-python-type": name}, _accept, False)
     meta = Input(
         min=_number(opts.get("min")),
         max=_number(opts.get("max")),
@@ -163,7 +163,9 @@ def _json_members(t: Any) -> tuple[Any, ...]:
     if not isinstance(t, Mapping) or not isinstance(t.get("anyOf"), list):
         return ()
     found = [_python(m) for m in t["anyOf"]]
-    return tuple(dict.fromkeys(p[0] for p in found if p[0] is not None and p[2]))
+    members = tuple(dict.fromkeys(p[0] for p in found if p[0] is not None and p[2]))
+    # only None besides the opaque ones (Figure | None): nothing to type in, an edge brings it
+    return () if all(m is type(None) for m in members) else members
 
 
 def _number(value: Any) -> float | None:

@@ -241,8 +241,8 @@ class ModuleEventData(Data):
     )
     skipped: list[str] = Field(
         default_factory=list,
-        description="Nodes of the module that could not be loaded, each with why (FuncNodes "
-        "node classes that cannot run here); the rest loaded.",
+        description="Nodes of the module that could not be loaded, each as \"'node id': "
+        'why" (FuncNodes node classes that cannot run here); the rest loaded.',
     )
 
 

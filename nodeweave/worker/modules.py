@@ -795,7 +795,7 @@ def _defined_shelf(module: types.ModuleType, name: str) -> Found:
             try:
                 nodes.append(spec_from_class(cls, module=module.__name__))
             except BridgeError as exc:
-                problems.append(f"FuncNodes node {getattr(cls, 'node_id', cls)!r}: {exc}")
+                problems.append(f"{getattr(cls, 'node_id', cls.__name__)!r}: {exc}")
         skipped = tuple(problems)
     return Shelf(name=name, description=_first_line(module.__doc__), nodes=nodes), skipped
 

@@ -317,9 +317,16 @@ class Worker:
     def _module_event(self, event: ModuleEvent) -> None:
         # The loader logs (with the traceback); clients hear it here.
         self.broadcast(f"module_{event.kind}", event.to_dict())
-        for reason in event.skipped:  # nodes that did not load while the rest of it did
-            message = f"module {event.module}: {reason}"
-            if message not in self.restore_problems:  # said once, not at every reload
+        # Nodes that did not load while the rest of the module did: one problem per reason
+        # (each entry reads "'node id': reason"), said once, not again at every reload.
+        by_reason: dict[str, list[str]] = {}
+        for entry in event.skipped:
+            node_id, _, reason = entry.partition(": ")
+            by_reason.setdefault(reason, []).append(node_id)
+        for reason, node_ids in by_reason.items():
+            nodes = "node" if len(node_ids) == 1 else f"{len(node_ids)} nodes"
+            message = f"module {event.module}: {nodes} not loaded ({', '.join(node_ids)}): {reason}"
+            if message not in self.restore_problems:
                 self._problem(message)
 
     def _problem(self, message: str) -> None:

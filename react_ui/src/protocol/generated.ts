@@ -767,7 +767,7 @@ export interface ModuleEventData {
   origin: 'builtin' | 'entry_point' | 'file';
   path?: string | null;
   /**
-   * Nodes of the module that could not be loaded, each with why (FuncNodes node classes that cannot run here); the rest loaded.
+   * Nodes of the module that could not be loaded, each as "'node id': why" (FuncNodes node classes that cannot run here); the rest loaded.
    */
   skipped?: string[];
   traceback?: string;
