@@ -134,3 +134,15 @@ def test_the_command_line(tmp_path: Path) -> None:
         [sys.executable, "-m", "nodeweave", "run"], capture_output=True, timeout=60, check=False
     )
     assert usage.returncode == 2
+
+
+async def test_a_numpy_scalar_output_is_printed_as_its_preview(tmp_path: Path) -> None:
+    path = workflow(tmp_path, [{"uuid": "h", "node_id": "npnodes.half", "inputs": {"x": 3}}], [])
+    (path.parent / "modules" / "npnodes.py").write_text(
+        "import numpy\nfrom nodeweave import node\n\n\n"
+        "@node(id='npnodes.half')\ndef half(x: float) -> float:\n    return numpy.float64(x) / 2\n"
+    )
+    code, result, err = await run(path)
+    assert code == 0, err
+    preview = result["h"]["outputs"]["out"]["preview"]
+    assert (preview["type"], preview["value"]) == ("float64", 1.5)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable
 from typing import Any
 
@@ -23,10 +24,12 @@ def json_value(value: Any) -> tuple[bool, Any]:
     """``(True, value)`` when JSON can hold ``value`` as it is, else ``(False, None)``."""
     if value is NO_VALUE:
         return False, None
-    if value is None or isinstance(value, bool | int | float | str):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2**53 - 1:
+    kind = type(value)
+    if value is None or kind is bool or kind is int or kind is float or kind is str:
+        # (exact types: a numpy float64 is a float that JSON encoders refuse)
+        if kind is int and abs(value) > 2**53 - 1:
             return False, None
-        if isinstance(value, float) and value != value:  # NaN
+        if kind is float and not math.isfinite(value):
             return False, None
         return True, value
     try:
