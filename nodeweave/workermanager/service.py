@@ -322,8 +322,9 @@ class Hub:
         self.registry.delete(a.id)
         self.broadcast("worker_deleted", {"id": a.id})
 
-    def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
-        return funcnodes_import.discover(self.config.state)
+    async def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
+        # reads every FuncNodes worker's graph: off the loop
+        return await asyncio.to_thread(funcnodes_import.discover, self.config.state)
 
     async def _import_funcnodes(self, a: h.ImportFuncNodesArgs) -> dict[str, Any]:
         if (a.data is None) == (a.funcnodes_worker is None):
@@ -335,7 +336,9 @@ class Hub:
             if a.data is not None:
                 workflow = await asyncio.to_thread(read_export_base64, a.data)
             else:
-                path = funcnodes_import.discovered_path(state, str(a.funcnodes_worker))
+                path = await asyncio.to_thread(
+                    funcnodes_import.discovered_path, state, str(a.funcnodes_worker)
+                )
                 workflow = await asyncio.to_thread(read_path, path)
             imported = await asyncio.to_thread(  # writes the graph and its files
                 funcnodes_import.import_workflow,
