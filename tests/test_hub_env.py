@@ -77,11 +77,11 @@ async def test_a_worker_environment_with_a_local_package(hub: Client, tmp_path: 
     assert record["status"] == "running"
     assert await version_in(record) == "0.1"
 
-    # A requirement that cannot be installed: an error with the installer's output, and the
-    # worker keeps its working environment and its recorded requirements.
+    # A requirement that cannot be resolved: an error with uv's output, and the worker keeps
+    # its working environment and its recorded requirements.
     with pytest.raises(RpcError) as failed:
         await hub.call("update_worker", id=record["id"], requirements=[str(dist / "nope.whl")])
-    assert failed.value.code == "environment_failed"
+    assert failed.value.code == "resolution_failed"
     assert "nope.whl" in failed.value.details["output"]
     record = await hub.call("get_worker", id=record["id"])
     assert record["env_error"] and record["requirements"] == [str(v1)]

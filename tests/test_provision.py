@@ -1,7 +1,7 @@
 """Worker virtualenvs (ARCHITECTURE §4, provisioning): fast, isolated, failure-safe, re-syncable.
 
 No test needs the network: requirements are wheels the tests write by hand, the installers are told
-not to look at an index, and "uv" is either the real one (when installed) or a fake on PATH.
+not to look at an index, and "uv" is either the real one (nodeweave's dependency) or a fake named by NODEWEAVE_UV.
 Caches (virtualenv's, pip's, uv's) live under the test's tmp folders.
 """
 
@@ -14,7 +14,6 @@ import importlib.util
 import json
 import logging
 import os
-import shutil
 import sys
 import time
 import zipfile
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import nodeweave
+from nodeweave.workermanager.packages import uv_binary
 from nodeweave.workermanager.provision import (
     OUTPUT_LIMIT,
     EnvProgress,
@@ -172,6 +172,7 @@ def fake_uv(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     uv.write_text(FAKE_UV.format(python=sys.executable))
     uv.chmod(0o755)
     monkeypatch.setenv("PATH", f"{folder}{os.pathsep}{os.environ.get('PATH', '')}")
+    monkeypatch.setenv("NODEWEAVE_UV", str(uv))
     yield folder
     pids = folder / "pids"
     if pids.exists():  # never leave the fake's processes behind, whatever the test did
@@ -407,13 +408,14 @@ async def test_asking_for_a_missing_uv_fails_before_building(
     env_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_data: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    monkeypatch.setenv("NODEWEAVE_UV", "")
     with pytest.raises(ProvisionError, match="uv") as caught:
         await provision(env_dir, ["anything"], installer="uv", app_data=app_data)
     assert caught.value.stage == "install"
     assert not env_dir.parent.exists()
 
 
-@pytest.mark.skipif(shutil.which("uv") is None, reason="uv is not installed")
+@pytest.mark.skipif(uv_binary() is None, reason="uv is not installed")
 async def test_real_uv_installs_a_local_wheel(env_dir: Path, dist: Path, app_data: Path) -> None:
     started = time.perf_counter()
     await provision(

@@ -63,6 +63,8 @@ class ErrorCode(enum.StrEnum):
     """The operation does not fit the current state (e.g. deleting a running worker)."""
     ENVIRONMENT_FAILED = "environment_failed"
     START_FAILED = "start_failed"
+    RESOLUTION_FAILED = "resolution_failed"
+    """Node packages that cannot be resolved (with nodeweave's own dependencies pinned)."""
 
 
 ERROR_DESCRIPTIONS: Final[dict[str, str]] = {
@@ -91,6 +93,7 @@ ERROR_DESCRIPTIONS: Final[dict[str, str]] = {
     ErrorCode.INVALID_STATE: "the operation does not fit the current state",
     ErrorCode.ENVIRONMENT_FAILED: "building a worker's environment failed",
     ErrorCode.START_FAILED: "a worker did not become ready",
+    ErrorCode.RESOLUTION_FAILED: "node packages that cannot be resolved (details: uv's output)",
 }
 
 

@@ -158,6 +158,77 @@ class ImportFuncNodesResult(Data):
     files: int = Field(description="Data files copied into its files/ folder.")
 
 
+class PackagesArgs(Args):
+    id: str
+    packages: list[str] = Field(
+        min_length=1, max_length=100, description="Requirements: name, name==1.2, name>=1, …"
+    )
+    dry_run: bool = Field(default=False, description="Only resolve and show the difference.")
+
+
+class UpgradeArgs(Args):
+    id: str
+    packages: list[str] = Field(
+        default_factory=list, max_length=100, description="Names to upgrade; none: every one."
+    )
+    dry_run: bool = False
+
+
+class ListPackagesArgs(Args):
+    id: str
+    outdated: bool = Field(
+        default=False,
+        description="Also ask the package index for newer versions (cached; bounded in time; "
+        "nothing when offline).",
+    )
+
+
+class RollbackArgs(Args):
+    id: str
+    dry_run: bool = False
+
+
+class PinInfo(Data):
+    name: str
+    version: str | None = Field(description="Exact version (None: installed from a path or URL).")
+
+
+class VersionChange(Data):
+    name: str
+    from_: str | None = Field(alias="from")
+    to: str | None
+
+
+class LockDiffData(Data):
+    added: list[PinInfo]
+    removed: list[PinInfo]
+    changed: list[VersionChange]
+
+
+class PackageChangeResult(Data):
+    diff: LockDiffData = Field(description="What the resolution changes (added/removed/changed).")
+    requirements: list[str] = Field(description="The worker's requirements afterwards.")
+    applied: bool = Field(description="False for a dry run (nothing changed).")
+    restarted: bool = Field(description="The worker was running and was restarted on them.")
+
+
+class PackageInfo(PinInfo):
+    requested: bool = Field(description="One of the worker's requirements (not a dependency).")
+    latest: str | None = Field(
+        default=None, description="A newer version on the index (with outdated: true)."
+    )
+
+
+class PackageListResult(Data):
+    requirements: list[str]
+    packages: list[PackageInfo] = Field(description="Everything the lock pins.")
+    locked: bool = Field(description="The environment is resolved (requirements.lock exists).")
+    can_roll_back: bool = Field(description="A previous lock is kept (rollback_packages).")
+    outdated_checked: bool = Field(
+        default=False, description="Newer versions were asked for (false offline)."
+    )
+
+
 HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("ping", NoArgs, Pong, "Answer at once."),
     CommandSpec("list_workers", NoArgs, WorkerList, "Every registered worker."),
@@ -169,6 +240,31 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("restart_worker", WorkerIdArgs, WorkerRecord, "Stop, then start."),
     CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),
     CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
+    CommandSpec(
+        "list_packages", ListPackagesArgs, PackageListResult, "A worker's packages and its lock."
+    ),
+    CommandSpec(
+        "add_packages",
+        PackagesArgs,
+        PackageChangeResult,
+        "Add node packages to a worker's environment (resolved, installed beside the current "
+        "one, swapped in, the worker restarted); dry_run shows the difference only.",
+    ),
+    CommandSpec(
+        "remove_packages", PackagesArgs, PackageChangeResult, "Remove node packages (as add)."
+    ),
+    CommandSpec(
+        "upgrade_packages",
+        UpgradeArgs,
+        PackageChangeResult,
+        "Upgrade some or all packages to their newest fitting versions (as add).",
+    ),
+    CommandSpec(
+        "rollback_packages",
+        RollbackArgs,
+        PackageChangeResult,
+        "Go back to the lock before the last change (again: forward again).",
+    ),
     CommandSpec(
         "list_funcnodes_workers",
         NoArgs,

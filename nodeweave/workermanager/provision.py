@@ -13,8 +13,10 @@ its dependencies are importable and the worker's own requirements are installed:
    ``addsitedir`` processes the ``.pth`` files it finds there), while anything installed into the
    environment wins over the hub's copy. This needs the same Python version as the hub, which
    is why the environment is always built from ``sys.executable``.
-3. **install** — the requirements, if any, with ``uv pip install --python ENV_PY`` when ``uv`` is
-   on PATH, else with the *hub's* pip aimed at the environment (``python -m pip --python ENV_PY
+3. **install** — the requirements (or the packages of a resolved lock the hub does not already
+   provide at their pinned version), if any, with ``uv pip install --python ENV_PY`` (uv is a
+   dependency of nodeweave; ``NODEWEAVE_UV`` names another), else with the *hub's* pip aimed at
+   the environment (``python -m pip --python ENV_PY
    install``, pip ≥ 22.3), since the environment has no pip of its own. Through the ``.pth`` pip
    sees the hub's packages as installed and does not install them again; when a requirement
    needs another version, pip installs it into the environment (it never uninstalls outside the
@@ -61,6 +63,8 @@ from typing import Literal, ParamSpec, TypeVar
 import virtualenv
 
 from nodeweave.state import FileLock, LockHeldError
+
+from . import packages
 
 __all__ = [
     "OUTPUT_LIMIT",
@@ -215,20 +219,29 @@ async def provision(
     installer: Installer = "auto",
     install_timeout: float = 900.0,
     app_data: Path | None = None,
+    resolved: str | None = None,
 ) -> Path:
     """Build the environment ``env_dir`` with ``requirements`` installed; return its python.
 
     See the module docstring for the procedure. ``progress`` is called on the event loop with each
-    :class:`EnvProgress`. ``installer`` picks uv or pip (``"auto"``: uv if it is on PATH).
+    :class:`EnvProgress`. ``installer`` picks uv or pip (``"auto"``: uv when there is one).
     ``install_timeout`` bounds the installer (seconds): it is then killed with its whole process
     group and :class:`ProvisionError` carries its output so far. ``app_data`` is virtualenv's
-    cache folder (its default when None).
+    cache folder (its default when None). ``resolved``: a lock (``uv pip compile`` output, see
+    :mod:`~nodeweave.workermanager.packages`) to install instead of ``requirements`` — without
+    dependency resolution, and only what the hub does not provide at the pinned version; the
+    environment then records the lock's hash (:func:`~.packages.stamp_matches`).
 
     Raises :class:`ProvisionError` on any failure, also when another :func:`provision` of the same
     ``env_dir`` is under way (in any process); ``env_dir`` is then as it was before. Cancelling
     kills the installer and removes the half-built folder.
     """
-    reqs = normalize_requirements(requirements)
+    if resolved is not None:
+        # a resolved lock: install (without dependencies: the lock has them all) what the hub
+        # does not already provide at the pinned version
+        reqs = packages.to_install(packages.parse_lock(resolved), packages.hub_versions())
+    else:
+        reqs = normalize_requirements(requirements)
     tool = _choose_installer(installer) if reqs else None  # fail before building anything
     started = time.perf_counter()
     env_dir, lock = _lock(env_dir)
@@ -255,11 +268,14 @@ async def provision(
             if tool is not None:
                 name, command = tool
                 report("install", f"installing {len(reqs)} requirement(s) with {name}", 0.2)
+                no_deps = ["--no-deps"] if resolved is not None else []
                 await _run_installer(
-                    [*command(env_python(new_dir)), *reqs],
+                    [*command(env_python(new_dir)), *no_deps, *reqs],
                     on_line=lambda line: report("install", line, None),
                     install_timeout=install_timeout,
                 )
+            if resolved is not None:
+                packages.write_stamp(new_dir, resolved)  # what a start compares with the lock
             report("swap", "moving the new environment into place", 0.9)
             await _in_thread(_swap_in, new_dir, env_dir)
         except asyncio.CancelledError:
@@ -378,7 +394,7 @@ async def _check_nodeweave_importable(python: Path) -> None:
 
 def _choose_installer(installer: Installer) -> tuple[str, Callable[[Path], list[str]]]:
     """The installer's name and a function from the environment's python to its command."""
-    uv = shutil.which("uv") if installer in ("auto", "uv") else None
+    uv = packages.uv_binary() if installer in ("auto", "uv") else None
     if uv is not None:
         return "uv", lambda python: [
             uv,
@@ -391,7 +407,7 @@ def _choose_installer(installer: Installer) -> tuple[str, Callable[[Path], list[
             "never",
         ]
     if installer == "uv":
-        raise ProvisionError("the installer uv was asked for but is not on PATH", stage="install")
+        raise ProvisionError("the installer uv was asked for but is not installed", stage="install")
     try:
         pip_version = importlib.metadata.version("pip")
     except importlib.metadata.PackageNotFoundError:

@@ -29,7 +29,7 @@ from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock
 from nodeweave.state.beacon import read_beacon
 from nodeweave.tasks import TaskGroup
 
-from . import funcnodes_import
+from . import funcnodes_import, packages
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
 from .provision import (
@@ -76,6 +76,11 @@ class Hub:
             "restart_worker": self._restart,
             "delete_worker": self._delete,
             "worker_logs": self._logs,
+            "list_packages": self._list_packages,
+            "add_packages": self._add_packages,
+            "remove_packages": self._remove_packages,
+            "upgrade_packages": self._upgrade_packages,
+            "rollback_packages": self._rollback_packages,
             "list_funcnodes_workers": self._list_funcnodes,
             "import_funcnodes": self._import_funcnodes,
         }
@@ -192,10 +197,7 @@ class Hub:
             return running
         python: str | Path = self.config.python or sys.executable
         if entry.venv:
-            env_dir = folder / VENV_DIR
-            if not env_exists(env_dir):
-                await self._provision(entry)
-            python = env_python(env_dir)
+            python = await self._ensure_env(entry)
         async with self._launching:
             return await WorkerProcess.spawn(
                 python,
@@ -222,7 +224,9 @@ class Hub:
         with contextlib.suppress(ProtocolError):  # reported through the worker's status
             await self.supervisor(worker_id).start()
 
-    async def _provision(self, entry: WorkerEntry) -> None:
+    async def _provision(self, entry: WorkerEntry, resolved: str) -> None:
+        """Build the worker's environment from the lock ``resolved`` (beside the current one,
+        swapped in when complete: a failure leaves the current one as it was)."""
         lock = self._env_locks.setdefault(entry.id, asyncio.Lock())
         async with lock:
             env_dir = self.registry.folder(entry.id) / VENV_DIR
@@ -241,9 +245,10 @@ class Hub:
             try:
                 await provision(
                     env_dir,
-                    entry.requirements,
+                    [],
                     progress=progress,
                     app_data=self.config.state / "cache" / "virtualenv",
+                    resolved=resolved,
                 )
             except ProvisionError as exc:
                 self.env_errors[entry.id] = exc.output or str(exc)
@@ -254,6 +259,152 @@ class Hub:
                     {"output": exc.output[-8000:]},
                 ) from None
             self.env_errors.pop(entry.id, None)
+
+    async def _resolve(
+        self,
+        entry: WorkerEntry,
+        requirements: list[str],
+        *,
+        upgrade: bool | list[str] = False,
+        preferred: str | None = None,
+    ) -> str:
+        try:
+            return await packages.resolve(requirements, preferred=preferred, upgrade=upgrade)
+        except packages.ResolveError as exc:
+            self.env_errors[entry.id] = exc.output or exc.message
+            self._changed(self.supervisor(entry.id))
+            raise ProtocolError(
+                ErrorCode.RESOLUTION_FAILED,
+                f"worker {entry.id}: {exc.message}",
+                {"output": exc.output[-8000:]},
+            ) from None
+
+    async def _ensure_env(self, entry: WorkerEntry) -> Path:
+        """The worker's environment, in sync with its lock: rebuilt only when it is missing or
+        was built from another lock (one small file read otherwise). A worker from before locks
+        gets its requirements resolved once."""
+        folder = self.registry.folder(entry.id)
+        env_dir = folder / VENV_DIR
+        resolved = packages.read_lock(folder)
+        if resolved is None:
+            resolved = await self._resolve(entry, list(entry.requirements))
+            packages.write_lock(folder, resolved, entry.requirements)
+        if not env_exists(env_dir) or not packages.stamp_matches(env_dir, resolved):
+            await self._provision(entry, resolved)
+        return env_python(env_dir)
+
+    async def _apply_packages(
+        self,
+        worker_id: str,
+        requirements: list[str],
+        *,
+        upgrade: bool | list[str] = False,
+        dry_run: bool,
+        resolved: str | None = None,
+    ) -> dict[str, Any]:
+        """Resolve ``requirements`` (unless ``resolved`` is given), show or apply the change:
+        the environment is built beside the current one, the lock and worker.json follow, a
+        running worker is restarted on it. Any failure leaves all of it as it was."""
+        entry = self.registry.get(worker_id)
+        folder = self.registry.folder(worker_id)
+        current = packages.read_lock(folder) or ""
+        if resolved is None:
+            resolved = await self._resolve(
+                entry, requirements, upgrade=upgrade, preferred=current or None
+            )
+        change = packages.diff(packages.parse_lock(current), packages.parse_lock(resolved))
+        result: dict[str, Any] = {
+            "diff": change.to_dict(),
+            "requirements": requirements,
+            "applied": False,
+            "restarted": False,
+        }
+        if dry_run:
+            return result
+        target = entry.model_copy(update={"requirements": requirements, "venv": True})
+        await self._provision(target, resolved)
+        await asyncio.to_thread(packages.write_lock, folder, resolved, requirements)
+        self.registry.update(target)
+        result["applied"] = True
+        sup = self.supervisor(worker_id)
+        self._changed(sup)
+        if sup.status is Status.RUNNING:
+            await sup.restart()  # on the new environment; its graph was saved on the way down
+            result["restarted"] = True
+        return result
+
+    async def _add_packages(self, a: h.PackagesArgs) -> dict[str, Any]:
+        entry = self.registry.get(a.id)
+        added = [self._requirement(r) for r in a.packages]
+        wanted = packages.with_added(entry.requirements, added)
+        return await self._apply_packages(a.id, wanted, dry_run=a.dry_run)
+
+    async def _remove_packages(self, a: h.PackagesArgs) -> dict[str, Any]:
+        entry = self.registry.get(a.id)
+        kept, missing = packages.without(entry.requirements, a.packages)
+        if missing:
+            raise ProtocolError(
+                ErrorCode.NOT_FOUND,
+                f"worker {a.id} does not require {', '.join(missing)}",
+                {"requirements": entry.requirements},
+            )
+        return await self._apply_packages(a.id, kept, dry_run=a.dry_run)
+
+    async def _upgrade_packages(self, a: h.UpgradeArgs) -> dict[str, Any]:
+        entry = self.registry.get(a.id)
+        names = [packages.requirement_name(n) or n for n in a.packages]
+        upgrade: bool | list[str] = names if names else True
+        return await self._apply_packages(
+            a.id, list(entry.requirements), upgrade=upgrade, dry_run=a.dry_run
+        )
+
+    async def _rollback_packages(self, a: h.RollbackArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        found = packages.previous(self.registry.folder(a.id))
+        if found is None:
+            raise ProtocolError(
+                ErrorCode.INVALID_STATE, f"worker {a.id} has no earlier packages to go back to"
+            )
+        path, resolved, requirements = found
+        result = await self._apply_packages(
+            a.id, requirements, dry_run=a.dry_run, resolved=resolved
+        )
+        if result["applied"]:
+            path.unlink(missing_ok=True)  # now the current lock (the replaced one is kept)
+        return result
+
+    async def _list_packages(self, a: h.ListPackagesArgs) -> dict[str, Any]:
+        entry = self.registry.get(a.id)
+        folder = self.registry.folder(a.id)
+        resolved = packages.read_lock(folder)
+        pins = packages.parse_lock(resolved or "")
+        requested = {packages.requirement_name(r) for r in entry.requirements}
+        latest: dict[str, str] = {}
+        checked = False
+        if a.outdated and pins and env_exists(folder / VENV_DIR):
+            found = await packages.outdated(env_python(folder / VENV_DIR))
+            if found is not None:
+                latest, checked = found, True
+        items = []
+        for pin in pins.values():
+            item: dict[str, Any] = {**pin.to_dict(), "requested": pin.name in requested}
+            if pin.name in latest:
+                item["latest"] = latest[pin.name]
+            items.append(item)
+        return {
+            "requirements": list(entry.requirements),
+            "packages": items,
+            "locked": resolved is not None,
+            "can_roll_back": packages.previous(folder) is not None,
+            "outdated_checked": checked,
+        }
+
+    @staticmethod
+    def _requirement(text: str) -> str:
+        try:
+            return packages.check_requirement(text)
+        except ValueError as exc:
+            raise ProtocolError(ErrorCode.INVALID_ARGUMENTS, str(exc)) from None
 
     # --- commands -----------------------------------------------------------------------
 
@@ -267,10 +418,16 @@ class Hub:
         entry = self.registry.create(
             a.name, requirements=list(a.requirements), venv=venv, autostart=a.autostart
         )
-        self._changed(self.supervisor(entry.id))
+        sup = self.supervisor(entry.id)
+        self._changed(sup)
         if venv:
-            await self._provision(entry)
-            self._changed(self.supervisor(entry.id))
+            try:
+                await self._ensure_env(entry)
+            except ProtocolError as exc:
+                # the worker exists, failed, with why (worker list, logs, the UI show it)
+                sup.mark_failed(exc.message)
+                raise
+            self._changed(sup)
         return self.record(entry.id)
 
     async def _update(self, a: h.UpdateWorkerArgs) -> dict[str, Any]:
@@ -282,19 +439,13 @@ class Hub:
             changes["autostart"] = a.autostart
         if a.env is not None:
             changes["env"] = dict(a.env)
-        if a.requirements is not None and requirements_changed(entry.requirements, a.requirements):
-            candidate = entry.model_copy(
-                update={"requirements": list(a.requirements), "venv": True}
-            )
-            # The environment first: if it fails, worker.json keeps describing the old one.
-            await self._provision(candidate)
-            changes.update(requirements=list(a.requirements), venv=True)
         if changes:
             self.registry.update(entry.model_copy(update=changes))
             self._changed(self.supervisor(a.id))
-        if "requirements" in changes and self.supervisor(a.id).status is Status.RUNNING:
-            # Its old environment is gone (swapped out): run it on the new one.
-            await self.supervisor(a.id).restart()
+        if a.requirements is not None and requirements_changed(entry.requirements, a.requirements):
+            # resolved, built beside, swapped in, restarted: as add_packages does
+            wanted = [self._requirement(r) for r in a.requirements]
+            await self._apply_packages(a.id, wanted, dry_run=False)
         return self.record(a.id)
 
     async def _start(self, a: h.StartWorkerArgs) -> dict[str, Any]:

@@ -740,6 +740,13 @@ export interface LibraryResult {
   }[];
   [k: string]: unknown;
 }
+export interface ListPackagesArgs {
+  id: string;
+  /**
+   * Also ask the package index for newer versions (cached; bounded in time; nothing when offline).
+   */
+  outdated?: boolean;
+}
 export interface LoadReportData {
   dropped_edges: {
     [k: string]: unknown;
@@ -753,6 +760,26 @@ export interface LoadReportData {
   placeholders: {
     [k: string]: unknown;
   }[];
+  [k: string]: unknown;
+}
+export interface LockDiffData {
+  added: PinInfo[];
+  changed: VersionChange[];
+  removed: PinInfo[];
+  [k: string]: unknown;
+}
+export interface PinInfo {
+  name: string;
+  /**
+   * Exact version (None: installed from a path or URL).
+   */
+  version: string | null;
+  [k: string]: unknown;
+}
+export interface VersionChange {
+  from: string | null;
+  name: string;
+  to: string | null;
   [k: string]: unknown;
 }
 export interface ModuleEventData {
@@ -930,6 +957,81 @@ export interface OpenExampleResult {
   }[];
   [k: string]: unknown;
 }
+export interface PackageChangeResult {
+  /**
+   * False for a dry run (nothing changed).
+   */
+  applied: boolean;
+  diff: LockDiffData1;
+  /**
+   * The worker's requirements afterwards.
+   */
+  requirements: string[];
+  /**
+   * The worker was running and was restarted on them.
+   */
+  restarted: boolean;
+  [k: string]: unknown;
+}
+/**
+ * What the resolution changes (added/removed/changed).
+ */
+export interface LockDiffData1 {
+  added: PinInfo[];
+  changed: VersionChange[];
+  removed: PinInfo[];
+  [k: string]: unknown;
+}
+export interface PackageInfo {
+  /**
+   * A newer version on the index (with outdated: true).
+   */
+  latest?: string | null;
+  name: string;
+  /**
+   * One of the worker's requirements (not a dependency).
+   */
+  requested: boolean;
+  /**
+   * Exact version (None: installed from a path or URL).
+   */
+  version: string | null;
+  [k: string]: unknown;
+}
+export interface PackageListResult {
+  /**
+   * A previous lock is kept (rollback_packages).
+   */
+  can_roll_back: boolean;
+  /**
+   * The environment is resolved (requirements.lock exists).
+   */
+  locked: boolean;
+  /**
+   * Newer versions were asked for (false offline).
+   */
+  outdated_checked?: boolean;
+  /**
+   * Everything the lock pins.
+   */
+  packages: PackageInfo[];
+  requirements: string[];
+  [k: string]: unknown;
+}
+export interface PackagesArgs {
+  /**
+   * Only resolve and show the difference.
+   */
+  dry_run?: boolean;
+  id: string;
+  /**
+   * Requirements: name, name==1.2, name>=1, …
+   *
+   * @minItems 1
+   * @maxItems 100
+   */
+  packages: [string, ...string[]];
+}
 export interface PausedData {
   /**
    * False: the graph runs again (safe start ended).
@@ -985,6 +1087,10 @@ export interface ResumeResult {
    */
   resumed: boolean;
   [k: string]: unknown;
+}
+export interface RollbackArgs {
+  dry_run?: boolean;
+  id: string;
 }
 export interface SaveResult {
   path: string;
@@ -1069,6 +1175,16 @@ export interface UpdateWorkerArgs {
   id: string;
   name?: string | null;
   requirements?: string[] | null;
+}
+export interface UpgradeArgs {
+  dry_run?: boolean;
+  id: string;
+  /**
+   * Names to upgrade; none: every one.
+   *
+   * @maxItems 100
+   */
+  packages?: string[];
 }
 export interface UuidArgs {
   uuid: string;
@@ -1182,6 +1298,7 @@ export type ErrorCode =
   | 'not_found'
   | 'payload_too_large'
   | 'placeholder'
+  | 'resolution_failed'
   | 'shutting_down'
   | 'start_failed'
   | 'type_mismatch'
@@ -1209,6 +1326,7 @@ export const ERROR_CODES: Readonly<Record<ErrorCode, string>> = {
   not_found: 'unknown node, node type, port, worker …',
   payload_too_large: 'frame or upload larger than the limit',
   placeholder: 'the node\'s type is missing from the library',
+  resolution_failed: 'node packages that cannot be resolved (details: uv\'s output)',
   shutting_down: 'the server is stopping and takes no more commands',
   start_failed: 'a worker did not become ready',
   type_mismatch: 'the output\'s type cannot feed the input',
@@ -1349,6 +1467,8 @@ export interface WorkerEvents {
 
 /** Hub commands: name → { args, result }. */
 export interface HubCommands {
+  /** Add node packages to a worker's environment (resolved, installed beside the current one, swapped in, the worker restarted); dry_run shows the difference only. */
+  add_packages: { args: PackagesArgs; result: PackageChangeResult };
   /** Register a new worker. */
   create_worker: { args: CreateWorkerArgs; result: WorkerRecord };
   /** Stop it and delete its folder. */
@@ -1359,18 +1479,26 @@ export interface HubCommands {
   import_funcnodes: { args: ImportFuncNodesArgs; result: ImportFuncNodesResult };
   /** FuncNodes workers of this state directory, importable (read only). */
   list_funcnodes_workers: { args: NoArgs; result: FuncNodesWorkerList };
+  /** A worker's packages and its lock. */
+  list_packages: { args: ListPackagesArgs; result: PackageListResult };
   /** Every registered worker. */
   list_workers: { args: NoArgs; result: WorkerList };
   /** Answer at once. */
   ping: { args: NoArgs; result: Pong };
+  /** Remove node packages (as add). */
+  remove_packages: { args: PackagesArgs; result: PackageChangeResult };
   /** Stop, then start. */
   restart_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** Go back to the lock before the last change (again: forward again). */
+  rollback_packages: { args: RollbackArgs; result: PackageChangeResult };
   /** Start it; returns once running. */
   start_worker: { args: StartWorkerArgs; result: WorkerRecord };
   /** Stop it (it saves first). */
   stop_worker: { args: WorkerIdArgs; result: WorkerRecord };
   /** Rename, re-sync requirements. */
   update_worker: { args: UpdateWorkerArgs; result: WorkerRecord };
+  /** Upgrade some or all packages to their newest fitting versions (as add). */
+  upgrade_packages: { args: UpgradeArgs; result: PackageChangeResult };
   /** The last lines of its log. */
   worker_logs: { args: WorkerLogsArgs; result: WorkerLogs };
 }
