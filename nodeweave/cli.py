@@ -42,8 +42,12 @@ def _cmd_up(args: argparse.Namespace) -> int:
     return run(config, open_browser=not args.no_browser)
 
 
-def _hub_call(cmd: str, **kwargs: object) -> object:
-    """One command to the running hub of the state directory (exit 1 with a reason if none)."""
+def _hub_call(cmd: str, *, progress_of: str | None = None, **kwargs: object) -> object:
+    """One command to the running hub of the state directory (exit 1 with a reason if none).
+
+    ``progress_of``: a worker id (``"*"``: any) whose environment progress is printed to stderr
+    meanwhile.
+    """
     import asyncio
 
     import aiohttp
@@ -59,18 +63,81 @@ def _hub_call(cmd: str, **kwargs: object) -> object:
 
     async def call() -> object:
         async with await Client.connect(str(info["ws"]), read_token(state)) as client:
-            return await client.call(cmd, **kwargs)
+            if progress_of is None:
+                return await client.call(cmd, **kwargs)
+            reply = await client.send(cmd, **kwargs)
+            while not reply.done():
+                waiter = asyncio.ensure_future(client.events.get())
+                await asyncio.wait({reply, waiter}, return_when=asyncio.FIRST_COMPLETED)
+                if not waiter.done():
+                    waiter.cancel()
+                    break
+                event = waiter.result()
+                data = event.get("data") or {}
+                if event.get("event") == "env_progress" and progress_of in ("*", data.get("id")):
+                    print(f"  {data.get('stage', '')}: {data.get('message', '')}", file=sys.stderr)
+            return await reply
 
     try:
         return asyncio.run(call())
     except (OSError, aiohttp.ClientError) as exc:
         raise _CliError(f"the hub at {info.get('url')} does not answer ({exc})") from None
     except RpcError as exc:
-        raise _CliError(f"{exc.code}: {exc.message}") from None
+        output = exc.details.get("output") if isinstance(exc.details, dict) else None
+        more = f"\n{str(output).rstrip()}" if output else ""
+        raise _CliError(f"{exc.code}: {exc.message}{more}") from None
 
 
 class _CliError(Exception):
     pass
+
+
+def _print_change(result: dict[str, object]) -> None:
+    """A package change as the CLI shows it: the resolution's difference, then what happened."""
+    change = result.get("diff")
+    lines: list[str] = []
+    if isinstance(change, dict):
+        for pin in change.get("added", []):
+            lines.append(f"  + {pin['name']} {pin['version'] or ''}".rstrip())
+        for pin in change.get("removed", []):
+            lines.append(f"  - {pin['name']} {pin['version'] or ''}".rstrip())
+        for item in change.get("changed", []):
+            lines.append(f"  ~ {item['name']} {item['from']} -> {item['to']}")
+    print("\n".join(lines) if lines else "  (no change to the resolved packages)")
+    if not result.get("applied"):
+        print("dry run: nothing changed")
+    else:
+        restarted = "; the worker was restarted on it" if result.get("restarted") else ""
+        print(f"applied{restarted}")
+
+
+def _cmd_packages(args: argparse.Namespace) -> int:
+    cmd = args.worker_command
+    try:
+        if cmd == "packages":
+            listed = _hub_call("list_packages", id=args.id, outdated=args.outdated)
+            assert isinstance(listed, dict)
+            if args.json:
+                sys.stdout.buffer.write(orjson.dumps(listed, option=orjson.OPT_INDENT_2) + b"\n")
+                return 0
+            print(f"requirements: {', '.join(listed['requirements']) or '(none)'}")
+            for pin in listed["packages"]:
+                mark = "*" if pin["requested"] else " "
+                newer = f"  (newer: {pin['latest']})" if pin.get("latest") else ""
+                print(f" {mark} {pin['name']:<32} {pin['version'] or '(file)'}{newer}")
+            if args.outdated and not listed.get("outdated_checked"):
+                print("(the package index could not be asked for newer versions)")
+            return 0
+        kwargs: dict[str, object] = {"id": args.id, "dry_run": args.dry_run}
+        if cmd in ("add", "remove", "upgrade"):
+            kwargs["packages"] = list(args.packages)
+        result = _hub_call(f"{cmd}_packages", progress_of=args.id, **kwargs)
+        assert isinstance(result, dict)
+        _print_change(result)
+    except _CliError as exc:
+        print(f"nodeweave worker {cmd}: {exc}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _print_record(record: dict[str, object]) -> None:
@@ -88,7 +155,10 @@ def _cmd_worker(args: argparse.Namespace) -> int:
             kwargs: dict[str, object] = {"name": args.name, "requirements": args.requirement}
             if args.no_venv:
                 kwargs["venv"] = False
-            _print_record(_hub_call("create_worker", **kwargs))  # type: ignore[arg-type]
+            # its id is not known before: every environment's progress is shown meanwhile
+            progress = "*" if args.requirement else None
+            created = _hub_call("create_worker", progress_of=progress, **kwargs)
+            _print_record(created)  # type: ignore[arg-type]
         elif cmd == "list":
             records = _hub_call("list_workers")
             if args.json:
@@ -276,6 +346,28 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "start":
             p.add_argument("--safe", action="store_true", help=SAFE_HELP)
         p.set_defaults(func=_cmd_worker)
+    dry = {"action": "store_true", "help": "only resolve and show the difference"}
+    wadd = wsub.add_parser("add", help="add node packages to a worker's environment")
+    wadd.add_argument("id")
+    wadd.add_argument("packages", nargs="+", metavar="PKG", help="name, name==1.2, a wheel …")
+    wadd.add_argument("--dry-run", **dry)  # type: ignore[arg-type]
+    wrm = wsub.add_parser("remove", help="remove node packages from a worker's environment")
+    wrm.add_argument("id")
+    wrm.add_argument("packages", nargs="+", metavar="PKG")
+    wrm.add_argument("--dry-run", **dry)  # type: ignore[arg-type]
+    wup = wsub.add_parser("upgrade", help="upgrade a worker's packages (all, or those named)")
+    wup.add_argument("id")
+    wup.add_argument("packages", nargs="*", metavar="PKG")
+    wup.add_argument("--dry-run", **dry)  # type: ignore[arg-type]
+    wrb = wsub.add_parser("rollback", help="go back to the packages before the last change")
+    wrb.add_argument("id")
+    wrb.add_argument("--dry-run", **dry)  # type: ignore[arg-type]
+    wpk = wsub.add_parser("packages", help="a worker's packages (* = asked for)")
+    wpk.add_argument("id")
+    wpk.add_argument("--outdated", action="store_true", help="ask the index for newer versions")
+    wpk.add_argument("--json", action="store_true")
+    for p in (wadd, wrm, wup, wrb, wpk):
+        p.set_defaults(func=_cmd_packages)
     wlogs = wsub.add_parser("logs", help="the last lines of a worker's log")
     wlogs.add_argument("id")
     wlogs.add_argument("--lines", "-n", type=int, default=100)

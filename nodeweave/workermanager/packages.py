@@ -347,7 +347,8 @@ async def resolve(
     with tempfile.TemporaryDirectory(prefix="nodeweave-resolve-") as tmp:
         folder = Path(tmp)
         (folder / "requirements.in").write_text("\n".join(requirements) + "\n")
-        (folder / "constraints.txt").write_text("\n".join(hub_constraints()) + "\n")
+        constraints = hub_constraints()
+        (folder / "constraints.txt").write_text("\n".join(constraints) + "\n")
         out = folder / LOCK_FILE
         if preferred:
             out.write_text(preferred)
@@ -374,11 +375,15 @@ async def resolve(
             command += [f"--upgrade-package={name}" for name in upgrade]
         code, output = await run_uv(command, within=within)
         if code != 0:
-            raise ResolveError(
-                "the packages cannot be resolved together with nodeweave's own dependencies "
-                "(pinned to the versions the hub runs: a node package may not change them)",
-                output,
+            pinned = [c for c in constraints if f"require {c.split('==')[0]}" in output]
+            pinned += [c for c in constraints if f"and {c}" in output and c not in pinned]
+            why = (
+                f"; nodeweave's own dependencies stay as the hub runs them ({', '.join(pinned)}): "
+                "a node package may not change them"
+                if pinned
+                else ""
             )
+            raise ResolveError(f"the packages cannot be resolved{why}", output)
         return out.read_text()
 
 
