@@ -111,6 +111,75 @@ def _print_change(result: dict[str, object]) -> None:
         print(f"applied{restarted}")
 
 
+def _cmd_env(args: argparse.Namespace) -> int:
+    """Show or change a worker's environment variables (applied at its next start)."""
+    try:
+        record = _hub_call("get_worker", id=args.id)
+        assert isinstance(record, dict)
+        env = dict(record.get("env") or {})
+        changed = False
+        for item in args.assignments:
+            key, sep, value = item.partition("=")
+            if not sep or not key:
+                print(f"nodeweave worker env: {item!r} is not KEY=VALUE", file=sys.stderr)
+                return 2
+            env[key] = value
+            changed = True
+        for key in args.unset:
+            changed = env.pop(key, None) is not None or changed
+        if changed:
+            record = _hub_call("update_worker", id=args.id, env=env)
+            assert isinstance(record, dict)
+        for key, value in sorted((record.get("env") or {}).items()):
+            print(f"{key}={value}")
+        if changed:
+            print(f"(applied at its next start: nodeweave worker restart {args.id})")
+    except _CliError as exc:
+        print(f"nodeweave worker env: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_secret(args: argparse.Namespace) -> int:
+    """A worker's secrets, written into its folder directly: the value never crosses the
+    protocol, and is never printed."""
+    import getpass
+
+    from .state import state_dir
+    from .state.secrets import SecretError, delete_secret, secret_names, set_secret
+    from .workermanager.registry import Registry
+
+    registry = Registry(state_dir())
+    try:
+        registry.get(args.id)
+    except Exception:  # noqa: BLE001 - the registry's not-found, said plainly
+        print(f"nodeweave worker secret: no worker {args.id!r}", file=sys.stderr)
+        return 1
+    folder = registry.folder(args.id)
+    try:
+        if args.secret_command == "set":
+            if sys.stdin.isatty():
+                value = getpass.getpass(f"value of {args.name} (not shown): ")
+            else:
+                value = sys.stdin.read().rstrip("\n")
+            set_secret(folder, args.name, value)
+            print(f"secret {args.name} set for {args.id} (applied at its next start)")
+        elif args.secret_command == "delete":
+            if not delete_secret(folder, args.name):
+                print(
+                    f"nodeweave worker secret: {args.id} has no secret {args.name}", file=sys.stderr
+                )
+                return 1
+            print(f"secret {args.name} deleted")
+        else:
+            for name in secret_names(folder):
+                print(name)
+    except SecretError as exc:
+        print(f"nodeweave worker secret: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def _cmd_packages(args: argparse.Namespace) -> int:
     cmd = args.worker_command
     try:
@@ -368,6 +437,23 @@ def build_parser() -> argparse.ArgumentParser:
     wpk.add_argument("--json", action="store_true")
     for p in (wadd, wrm, wup, wrb, wpk):
         p.set_defaults(func=_cmd_packages)
+    wenv = wsub.add_parser("env", help="show or set a worker's environment variables")
+    wenv.add_argument("id")
+    wenv.add_argument("assignments", nargs="*", metavar="KEY=VALUE")
+    wenv.add_argument("--unset", action="append", default=[], metavar="KEY")
+    wenv.set_defaults(func=_cmd_env)
+    wsec = wsub.add_parser("secret", help="a worker's secrets (values never shown)")
+    ssub = wsec.add_subparsers(dest="secret_command", metavar="ACTION", required=True)
+    sset = ssub.add_parser("set", help="set NAME from stdin (or a prompt)")
+    sset.add_argument("id")
+    sset.add_argument("name")
+    sdel = ssub.add_parser("delete", help="remove NAME")
+    sdel.add_argument("id")
+    sdel.add_argument("name")
+    slist = ssub.add_parser("list", help="the names")
+    slist.add_argument("id")
+    for p in (sset, sdel, slist):
+        p.set_defaults(func=_cmd_secret)
     wlogs = wsub.add_parser("logs", help="the last lines of a worker's log")
     wlogs.add_argument("id")
     wlogs.add_argument("--lines", "-n", type=int, default=100)

@@ -36,6 +36,14 @@ class WorkerRecord(Data):
         default=False,
         description="Started in safe start: the graph is loaded and nothing has run.",
     )
+    env: dict[str, str] = Field(
+        default_factory=dict,
+        description="Environment variables of its process (update_worker env), applied at start.",
+    )
+    secrets: list[str] = Field(
+        default_factory=list,
+        description="The names of its secrets (set_secret): never their values.",
+    )
     hung_node: dict[str, str] | None = Field(
         default=None,
         description="The node that was running when the worker last hung ({uuid, node_id, "
@@ -158,6 +166,28 @@ class ImportFuncNodesResult(Data):
     files: int = Field(description="Data files copied into its files/ folder.")
 
 
+class SetSecretArgs(Args):
+    id: str
+    name: str = Field(
+        pattern=r"^[A-Za-z_][A-Za-z0-9_]{0,127}$", description="An environment variable name."
+    )
+    value: str = Field(
+        max_length=65536,
+        description="Kept in the worker's secrets.json (0600) and given to its process at start; "
+        "never sent back, logged or exported.",
+    )
+
+
+class SecretNameArgs(Args):
+    id: str
+    name: str = Field(max_length=128)
+
+
+class SecretNames(Data):
+    id: str
+    names: list[str]
+
+
 class PackagesArgs(Args):
     id: str
     packages: list[str] = Field(
@@ -265,6 +295,14 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
         PackageChangeResult,
         "Go back to the lock before the last change (again: forward again).",
     ),
+    CommandSpec("list_secrets", WorkerIdArgs, SecretNames, "The names of a worker's secrets."),
+    CommandSpec(
+        "set_secret",
+        SetSecretArgs,
+        SecretNames,
+        "Set a secret (applied at the worker's next start); answers with the names only.",
+    ),
+    CommandSpec("delete_secret", SecretNameArgs, SecretNames, "Remove a secret."),
     CommandSpec(
         "list_funcnodes_workers",
         NoArgs,

@@ -27,6 +27,13 @@ from nodeweave.protocol.outbox import Outbox
 from nodeweave.protocol.worker import NoArgs
 from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
 from nodeweave.state.beacon import read_beacon
+from nodeweave.state.secrets import (
+    SecretError,
+    delete_secret,
+    read_secrets,
+    secret_names,
+    set_secret,
+)
 from nodeweave.tasks import TaskGroup
 
 from . import funcnodes_import, packages
@@ -81,6 +88,9 @@ class Hub:
             "remove_packages": self._remove_packages,
             "upgrade_packages": self._upgrade_packages,
             "rollback_packages": self._rollback_packages,
+            "list_secrets": self._list_secrets,
+            "set_secret": self._set_secret,
+            "delete_secret": self._delete_secret,
             "list_funcnodes_workers": self._list_funcnodes,
             "import_funcnodes": self._import_funcnodes,
         }
@@ -152,6 +162,8 @@ class Hub:
             "autostart": entry.autostart,
             "created": entry.created or None,
             "env_error": self.env_errors.get(worker_id),
+            "env": dict(entry.env),
+            "secrets": secret_names(self.registry.folder(worker_id)),
             **self.supervisor(worker_id).view(),
         }
 
@@ -203,7 +215,12 @@ class Hub:
                 python,
                 worker_id,
                 log_path=folder / LOG_FILE,
-                env=worker_env(self.config.state, self.config.port, entry.env, self.config.token),
+                env=worker_env(
+                    self.config.state,
+                    self.config.port,
+                    {**entry.env, **read_secrets(folder)},
+                    self.config.token,
+                ),
                 ready_timeout=self.config.policy.ready_timeout,
                 cwd=folder,
                 args=("--safe",) if safe else (),
@@ -472,6 +489,28 @@ class Hub:
         self.env_errors.pop(a.id, None)
         self.registry.delete(a.id)
         self.broadcast("worker_deleted", {"id": a.id})
+
+    def _list_secrets(self, a: h.WorkerIdArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        return {"id": a.id, "names": secret_names(self.registry.folder(a.id))}
+
+    def _set_secret(self, a: h.SetSecretArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        try:
+            names = set_secret(self.registry.folder(a.id), a.name, a.value)
+        except SecretError as exc:
+            raise ProtocolError(ErrorCode.INVALID_ARGUMENTS, str(exc)) from None
+        log.info("worker %s: secret %s set", a.id, a.name)  # its name only
+        self._changed(self.supervisor(a.id))
+        return {"id": a.id, "names": names}
+
+    def _delete_secret(self, a: h.SecretNameArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        folder = self.registry.folder(a.id)
+        if not delete_secret(folder, a.name):
+            raise ProtocolError(ErrorCode.NOT_FOUND, f"worker {a.id} has no secret {a.name!r}")
+        self._changed(self.supervisor(a.id))
+        return {"id": a.id, "names": secret_names(folder)}
 
     async def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
         # reads every FuncNodes worker's graph: off the loop

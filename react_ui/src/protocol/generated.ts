@@ -473,6 +473,12 @@ export interface WorkerRecord {
    */
   created?: string | null;
   /**
+   * Environment variables of its process (update_worker env), applied at start.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
    * The installer's output when its environment failed to build.
    */
   env_error?: string | null;
@@ -496,6 +502,10 @@ export interface WorkerRecord {
    * Started in safe start: the graph is loaded and nothing has run.
    */
   safe?: boolean;
+  /**
+   * The names of its secrets (set_secret): never their values.
+   */
+  secrets?: string[];
   status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
   /**
    * The worker's ws://…/ws when running.
@@ -1100,6 +1110,15 @@ export interface SaveResult {
   saved: boolean;
   [k: string]: unknown;
 }
+export interface SecretNameArgs {
+  id: string;
+  name: string;
+}
+export interface SecretNames {
+  id: string;
+  names: string[];
+  [k: string]: unknown;
+}
 export interface SetAnnotationArgs {
   /**
    * An AnnotationData (checked as such).
@@ -1120,6 +1139,17 @@ export interface SetInputResult {
    */
   changed: boolean;
   [k: string]: unknown;
+}
+export interface SetSecretArgs {
+  id: string;
+  /**
+   * An environment variable name.
+   */
+  name: string;
+  /**
+   * Kept in the worker's secrets.json (0600) and given to its process at start; never sent back, logged or exported.
+   */
+  value: string;
 }
 export interface ShuttingDownData {
   reason: string;
@@ -1220,6 +1250,12 @@ export interface WorkerRecord1 {
    */
   created?: string | null;
   /**
+   * Environment variables of its process (update_worker env), applied at start.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
    * The installer's output when its environment failed to build.
    */
   env_error?: string | null;
@@ -1243,6 +1279,10 @@ export interface WorkerRecord1 {
    * Started in safe start: the graph is loaded and nothing has run.
    */
   safe?: boolean;
+  /**
+   * The names of its secrets (set_secret): never their values.
+   */
+  secrets?: string[];
   status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
   /**
    * The worker's ws://…/ws when running.
@@ -1471,6 +1511,8 @@ export interface HubCommands {
   add_packages: { args: PackagesArgs; result: PackageChangeResult };
   /** Register a new worker. */
   create_worker: { args: CreateWorkerArgs; result: WorkerRecord };
+  /** Remove a secret. */
+  delete_secret: { args: SecretNameArgs; result: SecretNames };
   /** Stop it and delete its folder. */
   delete_worker: { args: WorkerIdArgs; result: Ok };
   /** One worker. */
@@ -1481,6 +1523,8 @@ export interface HubCommands {
   list_funcnodes_workers: { args: NoArgs; result: FuncNodesWorkerList };
   /** A worker's packages and its lock. */
   list_packages: { args: ListPackagesArgs; result: PackageListResult };
+  /** The names of a worker's secrets. */
+  list_secrets: { args: WorkerIdArgs; result: SecretNames };
   /** Every registered worker. */
   list_workers: { args: NoArgs; result: WorkerList };
   /** Answer at once. */
@@ -1491,6 +1535,8 @@ export interface HubCommands {
   restart_worker: { args: WorkerIdArgs; result: WorkerRecord };
   /** Go back to the lock before the last change (again: forward again). */
   rollback_packages: { args: RollbackArgs; result: PackageChangeResult };
+  /** Set a secret (applied at the worker's next start); answers with the names only. */
+  set_secret: { args: SetSecretArgs; result: SecretNames };
   /** Start it; returns once running. */
   start_worker: { args: StartWorkerArgs; result: WorkerRecord };
   /** Stop it (it saves first). */
