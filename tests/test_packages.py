@@ -19,6 +19,7 @@ import pytest
 
 from nodeweave.client import Client
 from nodeweave.workermanager import packages as pk
+from nodeweave.workermanager.provision import EnvProgress, provision
 
 from .test_hub_cli import Env
 
@@ -220,6 +221,8 @@ async def test_a_worker_whose_packages_fail_at_creation_is_failed_with_why(env: 
     assert "cannot be resolved" in out
     [record] = orjson.loads(await env.worker("list", "--json"))
     assert "not found in the package registry" in record["env_error"]
+    logs = await env.worker("logs", "bad")
+    assert "the packages could not be changed" in logs and "not found in the package" in logs
 
 
 async def test_a_start_resyncs_the_environment_to_its_lock_and_skips_that_when_they_match(
@@ -286,3 +289,26 @@ async def test_a_package_whose_node_module_breaks_is_reported_and_the_worker_run
         assert modules["broken"]["status"] == "failed"
         assert "this node module is broken" in modules["broken"]["traceback"]
         assert await client.call("ping") == {"pong": True}
+
+
+async def test_an_environment_is_rebuilt_from_its_lock_offline_from_the_cache(
+    tmp_path: Path, uv_cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("UV_CACHE_DIR", str(uv_cache))
+    lock = await pk.resolve(["six"])  # the index, once
+    await provision(tmp_path / "a" / ".venv", [], resolved=lock, app_data=tmp_path / "venv-data")
+    monkeypatch.setenv("UV_OFFLINE", "1")  # from now on, no index at all
+    events: list[EnvProgress] = []
+    python = await provision(
+        tmp_path / "b" / ".venv",
+        [],
+        resolved=lock,
+        app_data=tmp_path / "venv-data",
+        progress=events.append,
+    )
+    assert pk.stamp_matches(tmp_path / "b" / ".venv", lock)
+    assert not any("asking the package index" in e.message for e in events)
+    code, out = await pk.run_uv(
+        [str(python), "-c", "import six; print(six.__version__)"], within=30
+    )
+    assert code == 0 and out.strip() == pk.parse_lock(lock)["six"].version

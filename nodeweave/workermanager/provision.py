@@ -269,11 +269,26 @@ async def provision(
                 name, command = tool
                 report("install", f"installing {len(reqs)} requirement(s) with {name}", 0.2)
                 no_deps = ["--no-deps"] if resolved is not None else []
-                await _run_installer(
-                    [*command(env_python(new_dir)), *no_deps, *reqs],
-                    on_line=lambda line: report("install", line, None),
-                    install_timeout=install_timeout,
-                )
+                full = [*command(env_python(new_dir)), *no_deps, *reqs]
+                if resolved is not None and name == "uv":
+                    # exact pins: from uv's cache alone when it has them all (offline, and no
+                    # index round trips); else from the index
+                    try:
+                        await _run_installer(
+                            [*full, "--offline"],
+                            on_line=lambda line: None,
+                            install_timeout=install_timeout,
+                        )
+                    except ProvisionError:
+                        report("install", "not all in the cache: asking the package index", None)
+                    else:
+                        full = []
+                if full:
+                    await _run_installer(
+                        full,
+                        on_line=lambda line: report("install", line, None),
+                        install_timeout=install_timeout,
+                    )
             if resolved is not None:
                 packages.write_stamp(new_dir, resolved)  # what a start compares with the lock
             report("swap", "moving the new environment into place", 0.9)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime
 import logging
 import os
 import sys
@@ -269,6 +270,7 @@ class Hub:
                 )
             except ProvisionError as exc:
                 self.env_errors[entry.id] = exc.output or str(exc)
+                self._log_failure(entry.id, str(exc), exc.output)
                 self._changed(self.supervisor(entry.id))
                 raise ProtocolError(
                     ErrorCode.ENVIRONMENT_FAILED,
@@ -289,12 +291,23 @@ class Hub:
             return await packages.resolve(requirements, preferred=preferred, upgrade=upgrade)
         except packages.ResolveError as exc:
             self.env_errors[entry.id] = exc.output or exc.message
+            self._log_failure(entry.id, exc.message, exc.output)
             self._changed(self.supervisor(entry.id))
             raise ProtocolError(
                 ErrorCode.RESOLUTION_FAILED,
                 f"worker {entry.id}: {exc.message}",
                 {"output": exc.output[-8000:]},
             ) from None
+
+    def _log_failure(self, worker_id: str, message: str, output: str) -> None:
+        """Put a failed environment change into the worker's log (``worker logs`` shows it)."""
+        stamp = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+        text = f"[nodeweave {stamp}] the packages could not be changed: {message}\n{output}\n"
+        try:
+            with (self.registry.folder(worker_id) / LOG_FILE).open("a", encoding="utf-8") as f:
+                f.write(text)
+        except OSError as exc:
+            log.warning("worker %s: could not write its log: %s", worker_id, exc)
 
     async def _ensure_env(self, entry: WorkerEntry) -> Path:
         """The worker's environment, in sync with its lock: rebuilt only when it is missing or
