@@ -104,6 +104,8 @@ def _print_change(result: dict[str, object]) -> None:
         for item in change.get("changed", []):
             lines.append(f"  ~ {item['name']} {item['from']} -> {item['to']}")
     print("\n".join(lines) if lines else "  (no change to the resolved packages)")
+    if result.get("note"):
+        print(f"  note: {result['note']}")
     if not result.get("applied"):
         print("dry run: nothing changed")
     else:

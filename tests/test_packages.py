@@ -159,7 +159,10 @@ async def test_packages_are_added_upgraded_rolled_back_and_removed_while_the_wor
     if listed["outdated_checked"]:  # the index answered: tomli-w has newer versions
         assert pins["tomli-w"]["latest"] > "1.0.0"
 
-    # unpinned, it keeps its version; upgraded, it moves on
+    # pinned, an upgrade says why nothing moves; unpinned, it keeps its version; upgraded, it
+    # moves on
+    out = await env.worker("upgrade", "pk", "tomli-w", "--dry-run")
+    assert "pinned by the requirements tomli-w==1.0.0" in out
     await env.worker("add", "pk", "tomli-w")
     assert "tomli-w==1.0.0" in lock_of(env, "pk")
     out = await env.worker("upgrade", "pk", "tomli-w")

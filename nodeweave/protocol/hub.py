@@ -240,6 +240,9 @@ class PackageChangeResult(Data):
     requirements: list[str] = Field(description="The worker's requirements afterwards.")
     applied: bool = Field(description="False for a dry run (nothing changed).")
     restarted: bool = Field(description="The worker was running and was restarted on them.")
+    note: str | None = Field(
+        default=None, description="Why nothing changed, when it is not obvious (a pinned version)."
+    )
 
 
 class PackageInfo(PinInfo):

@@ -384,9 +384,20 @@ class Hub:
         entry = self.registry.get(a.id)
         names = [packages.requirement_name(n) or n for n in a.packages]
         upgrade: bool | list[str] = names if names else True
-        return await self._apply_packages(
+        result = await self._apply_packages(
             a.id, list(entry.requirements), upgrade=upgrade, dry_run=a.dry_run
         )
+        pinned = [
+            r
+            for r in entry.requirements
+            if "==" in r and (not names or packages.requirement_name(r) in names)
+        ]
+        if pinned and not any(result["diff"].values()):
+            result["note"] = (
+                f"pinned by the requirements {', '.join(pinned)}: add the package again without "
+                "a version (or with a range) to let it move"
+            )
+        return result
 
     async def _rollback_packages(self, a: h.RollbackArgs) -> dict[str, Any]:
         self.registry.get(a.id)

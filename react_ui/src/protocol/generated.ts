@@ -974,6 +974,10 @@ export interface PackageChangeResult {
   applied: boolean;
   diff: LockDiffData1;
   /**
+   * Why nothing changed, when it is not obvious (a pinned version).
+   */
+  note?: string | null;
+  /**
    * The worker's requirements afterwards.
    */
   requirements: string[];
