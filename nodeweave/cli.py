@@ -217,6 +217,10 @@ def _print_record(record: dict[str, object]) -> None:
     print(f"{record['id']:<24} {record['status']:<9} {record['name']}{pid}{where}")
     if record.get("error"):
         print(f"{'':<24} {record['error']}")
+    env_error = record.get("env_error")
+    if isinstance(env_error, str) and env_error.strip():
+        last = env_error.strip().splitlines()[-1][:160]
+        print(f"{'':<24} environment: {last}  (worker logs {record['id']})")
 
 
 def _cmd_worker(args: argparse.Namespace) -> int:

@@ -156,8 +156,11 @@ async def test_packages_are_added_upgraded_rolled_back_and_removed_while_the_wor
     listed = await env.rpc("list_packages", id="pk", outdated=True)
     pins = {p["name"]: p for p in listed["packages"]}
     assert pins["tomli-w"]["version"] == "1.0.0" and pins["tomli-w"]["requested"]
-    if listed["outdated_checked"]:  # the index answered: tomli-w has newer versions
-        assert pins["tomli-w"]["latest"] > "1.0.0"
+    assert listed["outdated_checked"]  # the index answered: tomli-w has newer versions
+    assert pins["tomli-w"]["latest"] > "1.0.0"
+    assert "latest" not in pins["six"]  # the newest already
+    out = await env.worker("packages", "pk", "--outdated")
+    assert f"(newer: {pins['tomli-w']['latest']})" in out
 
     # pinned, an upgrade says why nothing moves; unpinned, it keeps its version; upgraded, it
     # moves on
