@@ -46,6 +46,21 @@ function Shell({ token }: { token: string | null }) {
   const [openId, open] = useOpenWorker();
   const [librarySlot, setLibrarySlot] = useState<HTMLDivElement | null>(null);
   const record = openId ? (hub.workers.byId[openId] ?? null) : null;
+  // the open worker's packages panel (opened from its row or the workspace toolbar)
+  const [packagesFor, setPackagesFor] = useState<string | null>(null);
+  const openPackages = useCallback(
+    (id: string) => {
+      if (packagesFor === id && openId === id) {
+        setPackagesFor(null);
+      } else {
+        open(id);
+        setPackagesFor(id);
+      }
+    },
+    [open, openId, packagesFor],
+  );
+  const showPackages = useCallback((show: boolean) => setPackagesFor(show ? openId : null), [openId]);
+  const packagesId = packagesFor !== null && packagesFor === openId ? packagesFor : null;
 
   return (
     <div className="app">
@@ -65,7 +80,7 @@ function Shell({ token }: { token: string | null }) {
       )}
       <div className="body">
         <aside className="sidebar">
-          <WorkersPanel hub={hub} selectedId={openId} onOpen={open} />
+          <WorkersPanel hub={hub} selectedId={openId} onOpen={open} onPackages={openPackages} packagesId={packagesId} />
           <div className="library-slot" ref={setLibrarySlot} />
         </aside>
         <main className="main">
@@ -82,7 +97,15 @@ function Shell({ token }: { token: string | null }) {
               <p>It may have been deleted.</p>
             </div>
           ) : (
-            <Workspace key={record.id} hub={hub} record={record} token={token} librarySlot={librarySlot} />
+            <Workspace
+              key={record.id}
+              hub={hub}
+              record={record}
+              token={token}
+              librarySlot={librarySlot}
+              packagesOpen={packagesId === record.id}
+              onPackages={showPackages}
+            />
           )}
         </main>
       </div>

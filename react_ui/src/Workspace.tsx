@@ -10,6 +10,7 @@ import { Inspector } from './inspector/Inspector';
 import { LibraryPanel } from './library/LibraryPanel';
 import { failedModules, moduleFile } from './modules/events';
 import { ModulePanel, type ModuleTarget } from './modules/ModulePanel';
+import { PackagesPanel } from './packages/PackagesPanel';
 import { useModules } from './modules/useModules';
 import type { WorkerRecord } from './protocol/generated';
 import { useToast } from './ui/toast';
@@ -22,9 +23,12 @@ export interface WorkspaceProps {
   record: WorkerRecord;
   token: string | null;
   librarySlot: HTMLElement | null;
+  /** The worker's packages panel is open (it takes the place of the module editor). */
+  packagesOpen?: boolean;
+  onPackages?: (open: boolean) => void;
 }
 
-export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
+export function Workspace({ hub, record, token, librarySlot, packagesOpen = false, onPackages }: WorkspaceProps) {
   const worker = useWorker(record, token);
   const toast = useToast();
   const [selected, setSelected] = useState<string | null>(null);
@@ -36,10 +40,18 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
   // the module editor, opened from the toolbar, a failed-import toast, the library or a node
   const [modulesOpen, setModulesOpen] = useState(false);
   const [moduleTarget, setModuleTarget] = useState<ModuleTarget | null>(null);
-  const openModuleFile = useCallback((file: string, line: number | null = null) => {
-    setModulesOpen(true);
-    setModuleTarget({ file, line });
-  }, []);
+  const openModuleFile = useCallback(
+    (file: string, line: number | null = null) => {
+      setModulesOpen(true);
+      setModuleTarget({ file, line });
+      onPackages?.(false);
+    },
+    [onPackages],
+  );
+  // one right-hand panel at a time: opening the packages closes the module editor
+  useEffect(() => {
+    if (packagesOpen) setModulesOpen(false);
+  }, [packagesOpen]);
   const closeModules = useCallback(() => {
     setModulesOpen(false);
     setModuleTarget(null);
@@ -65,15 +77,34 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
             data-testid="open-modules"
             aria-pressed={modulesOpen}
             title="Edit the worker’s node modules (modules/*.py)"
-            onClick={() => (modulesOpen ? closeModules() : setModulesOpen(true))}
+            onClick={() => {
+              if (modulesOpen) {
+                closeModules();
+              } else {
+                setModulesOpen(true);
+                onPackages?.(false);
+              }
+            }}
           >
             Modules
           </button>
+          {onPackages && (
+            <button
+              type="button"
+              className="nw-tool"
+              data-testid="open-packages"
+              aria-pressed={packagesOpen}
+              title="The worker’s packages, environment variables and secrets"
+              onClick={() => onPackages(!packagesOpen)}
+            >
+              Packages
+            </button>
+          )}
         </div>
         <ClusterChip cluster={cluster} />
       </>
     ),
-    [modulesOpen, closeModules, cluster],
+    [modulesOpen, closeModules, cluster, packagesOpen, onPackages],
   );
 
   useEffect(() => {
@@ -170,8 +201,9 @@ export function Workspace({ hub, record, token, librarySlot }: WorkspaceProps) {
             />
           )}
         </div>
-        {showGraph && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} modules={modules} onClose={closeModules} />}
-        {showGraph && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
+        {packagesOpen && onPackages && <PackagesPanel client={hub.client} worker={record} connected={hub.state === 'open'} onClose={() => onPackages(false)} />}
+        {showGraph && !packagesOpen && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} modules={modules} onClose={closeModules} />}
+        {showGraph && !packagesOpen && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
       {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} disabledReason={libraryOff} />, librarySlot)}
     </div>

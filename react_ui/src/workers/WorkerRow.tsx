@@ -3,7 +3,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { HubClient } from '../protocol/client';
 import type { EnvProgressData, WorkerRecord } from '../protocol/generated';
-import { DeleteIcon, LogsIcon, OpenIcon, RestartIcon, StartIcon, StopIcon } from './icons';
+import { DeleteIcon, LogsIcon, OpenIcon, PackagesIcon, RestartIcon, StartIcon, StopIcon } from './icons';
 import {
   availableActions,
   displayStatus,
@@ -28,6 +28,10 @@ export interface WorkerRowProps {
   onOpen(id: string): void;
   onAction(worker: WorkerRecord, action: 'start' | 'safe-start' | 'stop' | 'restart'): void;
   onDelete(worker: WorkerRecord): void;
+  /** Open the worker's packages and settings (no button without it). */
+  onPackages?: ((id: string) => void) | undefined;
+  /** Its packages panel is open. */
+  packagesOpen?: boolean;
 }
 
 export function WorkerRow({
@@ -40,6 +44,8 @@ export function WorkerRow({
   onOpen,
   onAction,
   onDelete,
+  onPackages,
+  packagesOpen = false,
 }: WorkerRowProps) {
   const [logsOpen, setLogsOpen] = useState(false);
   const rowRef = useRef<HTMLLIElement>(null);
@@ -150,6 +156,20 @@ export function WorkerRow({
           >
             <LogsIcon />
           </button>
+          {onPackages && (
+            <button
+              type="button"
+              className={`icon-button nw-worker-btn${packagesOpen ? ' is-on' : ''}`}
+              data-testid="worker-packages"
+              aria-label={`Packages and settings of ${name}`}
+              aria-pressed={packagesOpen}
+              title="Packages and settings"
+              disabled={deleting}
+              onClick={() => onPackages(id)}
+            >
+              <PackagesIcon />
+            </button>
+          )}
           {button('delete', 'Delete', <DeleteIcon />, () => onDelete(worker), 'nw-worker-btn-delete')}
         </div>
       </div>

@@ -22,9 +22,13 @@ export interface WorkersPanelProps {
   selectedId: string | null;
   /** Open a worker in the workspace (null closes it). */
   onOpen(id: string | null): void;
+  /** Open a worker's packages and settings panel (the row's button; none without it). */
+  onPackages?: (id: string) => void;
+  /** The worker whose packages panel is open. */
+  packagesId?: string | null;
 }
 
-export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
+export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId = null }: WorkersPanelProps) {
   const { client, workers: state } = hub;
   const toast = useToast();
   const workers = useMemo(() => workerList(state), [state]);
@@ -249,6 +253,8 @@ export function WorkersPanel({ hub, selectedId, onOpen }: WorkersPanelProps) {
               onOpen={onOpen}
               onAction={onAction}
               onDelete={(worker) => setConfirmDelete(worker.id)}
+              onPackages={onPackages}
+              packagesOpen={packagesId === w.id}
             />
           ))}
         </ul>

@@ -52,6 +52,12 @@ export const LogsIcon = () => (
   </Icon>
 );
 
+export const PackagesIcon = () => (
+  <Icon>
+    <path d="M8 2.2 13.2 5v6L8 13.8 2.8 11V5zM2.8 5 8 7.8 13.2 5M8 7.8v6" />
+  </Icon>
+);
+
 export const DeleteIcon = () => (
   <Icon>
     <path d="M3 4.5h10M6.5 4.5V3h3v1.5M4.5 4.5l.6 8.5h5.8l.6-8.5M7 7v4M9 7v4" />
