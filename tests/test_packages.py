@@ -318,3 +318,16 @@ async def test_an_environment_is_rebuilt_from_its_lock_offline_from_the_cache(
         [str(python), "-c", "import six; print(six.__version__)"], within=30
     )
     assert code == 0 and out.strip() == pk.parse_lock(lock)["six"].version
+
+
+async def test_two_changes_at_once_both_land(env: Env) -> None:
+    await env.up()
+    await env.worker("new", "two", "--requirement", "six")
+    first, second = await asyncio.gather(
+        env.rpc("add_packages", id="two", packages=["tomli-w"]),
+        env.rpc("add_packages", id="two", packages=["idna"]),
+    )
+    assert first["applied"] and second["applied"]
+    record = await env.rpc("get_worker", id="two")
+    assert sorted(record["requirements"]) == ["idna", "six", "tomli-w"]
+    assert {"idna", "six", "tomli-w"} <= set(pk.parse_lock(lock_of(env, "two")))

@@ -13,6 +13,7 @@ import datetime
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,7 @@ class Hub:
         """False leaves the workers running when the hub closes (as if it died; they are
         re-adopted by the next hub)."""
         self._env_locks: dict[str, asyncio.Lock] = {}
+        self._package_locks: dict[str, asyncio.Lock] = {}
         self._http: aiohttp.ClientSession | None = None
         self._tasks = TaskGroup(log)
         # Starting a worker is mostly its imports: CPU. Past a few at a time they only compete
@@ -326,7 +328,7 @@ class Hub:
     async def _apply_packages(
         self,
         worker_id: str,
-        requirements: list[str],
+        wanted: Callable[[list[str]], list[str]],
         *,
         upgrade: bool | list[str] = False,
         dry_run: bool,
@@ -335,7 +337,25 @@ class Hub:
         """Resolve ``requirements`` (unless ``resolved`` is given), show or apply the change:
         the environment is built beside the current one, the lock and worker.json follow, a
         running worker is restarted on it. Any failure leaves all of it as it was."""
-        entry = self.registry.get(worker_id)
+        # one change of a worker's packages at a time: each starts from the lock the previous
+        # one left (two adds at once must both end up in it)
+        async with self._package_locks.setdefault(worker_id, asyncio.Lock()):
+            entry = self.registry.get(worker_id)
+            requirements = wanted(list(entry.requirements))
+            return await self._apply_packages_locked(
+                entry, requirements, upgrade=upgrade, dry_run=dry_run, resolved=resolved
+            )
+
+    async def _apply_packages_locked(
+        self,
+        entry: WorkerEntry,
+        requirements: list[str],
+        *,
+        upgrade: bool | list[str],
+        dry_run: bool,
+        resolved: str | None,
+    ) -> dict[str, Any]:
+        worker_id = entry.id
         folder = self.registry.folder(worker_id)
         current = packages.read_lock(folder) or ""
         if resolved is None:
@@ -364,20 +384,25 @@ class Hub:
         return result
 
     async def _add_packages(self, a: h.PackagesArgs) -> dict[str, Any]:
-        entry = self.registry.get(a.id)
+        self.registry.get(a.id)
         added = [self._requirement(r) for r in a.packages]
-        wanted = packages.with_added(entry.requirements, added)
-        return await self._apply_packages(a.id, wanted, dry_run=a.dry_run)
+        return await self._apply_packages(
+            a.id, lambda current: packages.with_added(current, added), dry_run=a.dry_run
+        )
 
     async def _remove_packages(self, a: h.PackagesArgs) -> dict[str, Any]:
-        entry = self.registry.get(a.id)
-        kept, missing = packages.without(entry.requirements, a.packages)
-        if missing:
-            raise ProtocolError(
-                ErrorCode.NOT_FOUND,
-                f"worker {a.id} does not require {', '.join(missing)}",
-                {"requirements": entry.requirements},
-            )
+        self.registry.get(a.id)
+
+        def kept(current: list[str]) -> list[str]:
+            rest, missing = packages.without(current, a.packages)
+            if missing:
+                raise ProtocolError(
+                    ErrorCode.NOT_FOUND,
+                    f"worker {a.id} does not require {', '.join(missing)}",
+                    {"requirements": current},
+                )
+            return rest
+
         return await self._apply_packages(a.id, kept, dry_run=a.dry_run)
 
     async def _upgrade_packages(self, a: h.UpgradeArgs) -> dict[str, Any]:
@@ -385,7 +410,7 @@ class Hub:
         names = [packages.requirement_name(n) or n for n in a.packages]
         upgrade: bool | list[str] = names if names else True
         result = await self._apply_packages(
-            a.id, list(entry.requirements), upgrade=upgrade, dry_run=a.dry_run
+            a.id, lambda current: current, upgrade=upgrade, dry_run=a.dry_run
         )
         pinned = [
             r
@@ -408,7 +433,7 @@ class Hub:
             )
         path, resolved, requirements = found
         result = await self._apply_packages(
-            a.id, requirements, dry_run=a.dry_run, resolved=resolved
+            a.id, lambda _current: requirements, dry_run=a.dry_run, resolved=resolved
         )
         if result["applied"]:
             path.unlink(missing_ok=True)  # now the current lock (the replaced one is kept)
@@ -486,7 +511,7 @@ class Hub:
         if a.requirements is not None and requirements_changed(entry.requirements, a.requirements):
             # resolved, built beside, swapped in, restarted: as add_packages does
             wanted = [self._requirement(r) for r in a.requirements]
-            await self._apply_packages(a.id, wanted, dry_run=False)
+            await self._apply_packages(a.id, lambda _current: wanted, dry_run=False)
         return self.record(a.id)
 
     async def _start(self, a: h.StartWorkerArgs) -> dict[str, Any]:
