@@ -313,11 +313,13 @@ class Hub:
 
     async def _ensure_env(self, entry: WorkerEntry) -> Path:
         """The worker's environment, in sync with its lock: rebuilt only when it is missing or
-        was built from another lock (one small file read otherwise). A worker from before locks
-        gets its requirements resolved once."""
+        was built from another lock (one small file read otherwise). An environment from before
+        locks is used as it is (a start never needs the index); a missing one is resolved."""
         folder = self.registry.folder(entry.id)
         env_dir = folder / VENV_DIR
         resolved = packages.read_lock(folder)
+        if resolved is None and env_exists(env_dir):
+            return env_python(env_dir)  # built before locks: used as it is until a change
         if resolved is None:
             resolved = await self._resolve(entry, list(entry.requirements))
             packages.write_lock(folder, resolved, entry.requirements)
