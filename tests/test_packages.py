@@ -196,6 +196,10 @@ async def test_what_cannot_be_resolved_or_installed_changes_nothing(env: Env) ->
     await env.worker("start", "safe")
     pid = (await env.rpc("get_worker", id="safe"))["pid"]
     lock = lock_of(env, "safe")
+    # a dry run that cannot be resolved says so, and marks nothing on the worker
+    code, _out, err = await env.run("worker", "add", "safe", "pydantic<2", "--dry-run")
+    assert code == 1 and "resolution_failed" in err
+    assert (await env.rpc("get_worker", id="safe"))["env_error"] is None
     # a downgrade of nodeweave's own dependency is refused, naming it
     code, _out, err = await env.run("worker", "add", "safe", "pydantic<2")
     assert code == 1 and "resolution_failed" in err

@@ -258,7 +258,9 @@ async def provision(
         await _in_thread(cleanup_leftovers, env_dir)
         new_dir = _sibling(env_dir, "new")
         try:
-            report("create", f"creating a virtualenv for {env_dir}", 0.0)
+            report(
+                "create", f"creating a virtualenv beside {env_dir} (swapped in when complete)", 0.0
+            )
             purelib = await _create(new_dir, _prompt(env_dir), app_data)
             created = time.perf_counter()
             report("link", "making nodeweave importable", 0.1)

@@ -288,13 +288,17 @@ class Hub:
         *,
         upgrade: bool | list[str] = False,
         preferred: str | None = None,
+        trial: bool = False,
     ) -> str:
+        """The lock of ``requirements``; a failure is kept on the worker's record and in its log
+        unless ``trial`` (a dry run: nothing was to change, nothing failed)."""
         try:
             return await packages.resolve(requirements, preferred=preferred, upgrade=upgrade)
         except packages.ResolveError as exc:
-            self.env_errors[entry.id] = exc.output or exc.message
-            self._log_failure(entry.id, exc.message, exc.output)
-            self._changed(self.supervisor(entry.id))
+            if not trial:
+                self.env_errors[entry.id] = exc.output or exc.message
+                self._log_failure(entry.id, exc.message, exc.output)
+                self._changed(self.supervisor(entry.id))
             raise ProtocolError(
                 ErrorCode.RESOLUTION_FAILED,
                 f"worker {entry.id}: {exc.message}",
@@ -362,7 +366,7 @@ class Hub:
         current = packages.read_lock(folder) or ""
         if resolved is None:
             resolved = await self._resolve(
-                entry, requirements, upgrade=upgrade, preferred=current or None
+                entry, requirements, upgrade=upgrade, preferred=current or None, trial=dry_run
             )
         change = packages.diff(packages.parse_lock(current), packages.parse_lock(resolved))
         result: dict[str, Any] = {
