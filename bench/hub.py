@@ -5,6 +5,10 @@
 Every figure runs a real ``nodeweave up`` in a fresh temporary state directory (127.0.0.1, a
 free port), with a bytecode cache like an installed nodeweave, and stops every process it
 started by pid. Each figure checks its own result.
+
+The ``packages`` section manages workers' node packages with uv (``six`` from the real package
+index), with ``NODEWEAVE_FUNCNODES=off`` and a temporary ``UV_CACHE_DIR``; what it compared is
+printed as notes under the table.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,6 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.report import Figure, Results, print_table, summary  # noqa: E402
 from nodeweave.client import Client  # noqa: E402
+from nodeweave.workermanager import packages as pk  # noqa: E402
+from nodeweave.workermanager.config import HubConfig  # noqa: E402
+from nodeweave.workermanager.service import Hub as HubService  # noqa: E402
 
 BYTECODE_DIR = tempfile.TemporaryDirectory(prefix="nodeweave-bench-pycache-")
 
@@ -55,7 +62,16 @@ FIGURES = [
     Figure("list_p50", "list_workers round trip p50 while those 20 start", "ms"),
     Figure("hub_stop", "hub SIGTERM with 5 running workers → all exited, saved", "s", 2.0),
     Figure("rss", "hub RSS, idle, 20 workers registered", "MB", 55),
+    Figure("pkg_create", "create_worker {venv: true}, no requirements → reply", "s", 0.2),
+    Figure("pkg_add", "add_packages six (warm cache) → running with it", "s", 2.0),
+    Figure("pkg_dry_run", "add_packages six, dry_run → reply", "s", 1.0),
+    Figure("pkg_rollback", "rollback_packages after an add → running, previous lock", "s", 1.5),
+    Figure("pkg_sync_check", "sync check in a start (_ensure_env, stamp matches)", "µs", 50_000),
+    Figure("pkg_start_added", "start_worker venv (stamp matches) − start_worker no venv", "ms", 50),
 ]
+
+NOTES: list[str] = []
+"""Printed under the table: what a figure compared, what it excluded."""
 
 
 def free_port() -> int:
@@ -93,9 +109,12 @@ class Hub:
         self.token = ""
 
     @classmethod
-    async def start(cls, state: Path) -> tuple[Hub, float]:
+    async def start(
+        cls, state: Path, extra_env: Mapping[str, str] | None = None
+    ) -> tuple[Hub, float]:
         port = free_port()
         env = {**os.environ, "FUNCNODES_CONFIG_DIR": str(state), "NODEWEAVE_LOG_LEVEL": "WARNING"}
+        env.update(extra_env or {})
         env.pop("PYTHONDONTWRITEBYTECODE", None)
         env["PYTHONPYCACHEPREFIX"] = BYTECODE_DIR.name
         env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH")) if p)
@@ -160,9 +179,9 @@ def kill_leftover_workers(state: Path) -> None:
 
 
 @contextlib.asynccontextmanager
-async def hub() -> AsyncIterator[tuple[Hub, float]]:
+async def hub(extra_env: Mapping[str, str] | None = None) -> AsyncIterator[tuple[Hub, float]]:
     with tempfile.TemporaryDirectory(prefix="nodeweave-bench-hub-") as tmp:
-        h, elapsed = await Hub.start(Path(tmp))
+        h, elapsed = await Hub.start(Path(tmp), extra_env)
         try:
             yield h, elapsed
         finally:
@@ -360,6 +379,164 @@ async def fig_rss(plan: Plan) -> Results:
     return {"rss": summary(samples)}
 
 
+PACKAGE = "six"
+PACKAGE_CALL_TIMEOUT = 300.0
+
+
+def site_file(env_dir: Path, name: str) -> bool:
+    """Whether the environment installed ``name`` (a module file or package) itself."""
+    return any(env_dir.glob(f"lib/python*/site-packages/{name}.py")) or any(
+        env_dir.glob(f"lib/python*/site-packages/{name}/__init__.py")
+    )
+
+
+async def pkg_call(h: Hub, cmd: str, **kwargs: Any) -> Any:
+    async with asyncio.timeout(PACKAGE_CALL_TIMEOUT):
+        return await h.call(cmd, **kwargs)
+
+
+async def pkg_cycle(h: Hub, name: str) -> tuple[str, dict[str, float]]:
+    """A fresh venv worker: create, start, dry-run an add, add, roll back, stop; each checked."""
+    out: dict[str, float] = {}
+    t0 = time.perf_counter()
+    rec = await pkg_call(h, "create_worker", name=name, venv=True)
+    out["create"] = time.perf_counter() - t0
+    wid = rec["id"]
+    folder = h.state / "workers" / wid
+    env_dir = folder / ".venv"
+    lock = pk.read_lock(folder)
+    if rec["status"] != "stopped" or lock is None or not pk.stamp_matches(env_dir, lock):
+        raise BenchError(f"create with venv: no environment stamped with its lock: {rec}")
+    rec = await pkg_call(h, "start_worker", id=wid)
+    if rec["status"] != "running" or not alive(rec["pid"]):
+        raise BenchError(f"start venv: {rec}")
+    pid = rec["pid"]
+
+    t0 = time.perf_counter()
+    reply = await pkg_call(h, "add_packages", id=wid, packages=[PACKAGE], dry_run=True)
+    out["dry_run"] = time.perf_counter() - t0
+    added = {p["name"] for p in reply["diff"]["added"]}
+    if reply["applied"] or PACKAGE not in added or pk.read_lock(folder) != lock:
+        raise BenchError(f"dry run: {reply}")
+    if (await pkg_call(h, "get_worker", id=wid))["pid"] != pid:
+        raise BenchError("dry run restarted the worker")
+
+    t0 = time.perf_counter()
+    reply = await pkg_call(h, "add_packages", id=wid, packages=[PACKAGE])
+    out["add"] = time.perf_counter() - t0
+    rec = await pkg_call(h, "get_worker", id=wid)
+    if not (reply["applied"] and reply["restarted"]) or rec["status"] != "running":
+        raise BenchError(f"add: {reply} {rec}")
+    if rec["pid"] == pid or not alive(rec["pid"]) or alive(pid):
+        raise BenchError(f"add: not restarted on a new process: {pid} → {rec}")
+    added_lock = pk.read_lock(folder) or ""
+    if f"{PACKAGE}==" not in added_lock or not site_file(env_dir, PACKAGE):
+        raise BenchError(f"add: {PACKAGE} not in the lock or the environment: {added_lock!r}")
+    if not pk.stamp_matches(env_dir, added_lock):
+        raise BenchError("add: environment not stamped with the new lock")
+    pid = rec["pid"]
+
+    t0 = time.perf_counter()
+    reply = await pkg_call(h, "rollback_packages", id=wid)
+    out["rollback"] = time.perf_counter() - t0
+    rec = await pkg_call(h, "get_worker", id=wid)
+    if not (reply["applied"] and reply["restarted"]) or rec["status"] != "running":
+        raise BenchError(f"rollback: {reply} {rec}")
+    if rec["pid"] == pid or not alive(rec["pid"]) or alive(pid):
+        raise BenchError(f"rollback: not restarted on a new process: {pid} → {rec}")
+    if pk.read_lock(folder) != lock or site_file(env_dir, PACKAGE):
+        raise BenchError(f"rollback: not back on the previous lock {lock!r}")
+    if not pk.stamp_matches(env_dir, lock) or rec["requirements"]:
+        raise BenchError(f"rollback: environment or requirements not back: {rec}")
+
+    rec = await pkg_call(h, "stop_worker", id=wid)
+    if rec["status"] != "stopped":
+        raise BenchError(f"stop: {rec}")
+    return wid, out
+
+
+async def sync_check(h: Hub, wid: str, runs: int) -> list[float]:
+    """The hub's own ``_ensure_env`` (in this process, on the worker's real folder) for a worker
+    whose environment matches its lock: what a start of it adds before spawning, in µs."""
+    service = HubService(HubConfig(state=h.state, token=None))
+    env_dir = h.state / "workers" / wid / ".venv"
+    stamp = env_dir / pk.STAMP_FILE
+    built = stamp.stat().st_mtime_ns
+    samples = []
+    for _ in range(runs):
+        entry = service.registry.get(wid)
+        t0 = time.perf_counter()
+        python = await service._ensure_env(entry)
+        samples.append((time.perf_counter() - t0) * 1e6)
+        if python != env_dir / "bin" / "python" or stamp.stat().st_mtime_ns != built:
+            raise BenchError("the sync check rebuilt an environment whose stamp matches")
+    return samples
+
+
+async def start_stop(h: Hub, wid: str) -> float:
+    t0 = time.perf_counter()
+    rec = await pkg_call(h, "start_worker", id=wid)
+    elapsed = time.perf_counter() - t0
+    if rec["status"] != "running" or not alive(rec["pid"]):
+        raise BenchError(f"start: {rec}")
+    await pkg_call(h, "stop_worker", id=wid)
+    return elapsed
+
+
+async def fig_packages(plan: Plan) -> Results:
+    cycles: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-uv-cache-") as cache:
+        env = {"NODEWEAVE_FUNCNODES": "off", "UV_CACHE_DIR": cache}
+        async with hub(env) as (h, _):
+            # warm-up: virtualenv's app data (in the fresh state directory), bytecode, and the
+            # uv cache (the index's answers and the wheel of six)
+            _, warm = await pkg_cycle(h, "warm-up")
+            venv_id = ""
+            for i in range(plan.runs):
+                venv_id, cycle = await pkg_cycle(h, f"pk{i}")
+                cycles.append(cycle)
+
+            # the sync check: a venv worker whose stamp matches (its last cycle) vs a plain one
+            plain_id = (await pkg_call(h, "create_worker", name="plain", venv=False))["id"]
+            check = await sync_check(h, venv_id, max(20, plan.runs * 5))
+            await start_stop(h, venv_id)
+            await start_stop(h, plain_id)  # warm-up
+            added = []
+            for i in range(max(8, 2 * plan.runs)):
+                # alternating which goes first: neither pays for the other's exit
+                if i % 2:
+                    plain_start = await start_stop(h, plain_id)
+                    venv_start = await start_stop(h, venv_id)
+                else:
+                    venv_start = await start_stop(h, venv_id)
+                    plain_start = await start_stop(h, plain_id)
+                added.append((venv_start - plain_start) * 1e3)
+    NOTES.extend(
+        [
+            "packages: excluded, the warm-up cycle (the hub's first environment, uv cache cold): "
+            f"create {warm['create']:.3f} s, dry run {warm['dry_run']:.3f} s, "
+            f"add {warm['add']:.3f} s, rollback {warm['rollback']:.3f} s",
+            "packages: each run: a fresh venv worker without requirements is created, started, "
+            f"a dry-run add of {PACKAGE}, an add (its reply comes after the restart), a rollback "
+            "(to the empty lock: a new environment, nothing to install, a restart)",
+            "packages: sync check = the hub's own _ensure_env, run in this process on the "
+            "worker's folder (lock read, environment check, stamp compare; it matches: nothing "
+            "built)",
+            "packages: start difference = start_worker of that venv worker minus start_worker "
+            "of one without its own environment, in pairs (which goes first alternates): all a "
+            "venv adds to a start, the check included, and its interpreter's startup too",
+        ]
+    )
+    return {
+        "pkg_create": summary([c["create"] for c in cycles]),
+        "pkg_add": summary([c["add"] for c in cycles]),
+        "pkg_dry_run": summary([c["dry_run"] for c in cycles]),
+        "pkg_rollback": summary([c["rollback"] for c in cycles]),
+        "pkg_sync_check": summary(check),
+        "pkg_start_added": summary(added),
+    }
+
+
 RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "launch": fig_launch,
     "lifecycle": fig_create_start_stop,
@@ -367,6 +544,7 @@ RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "many": fig_many,
     "hub_stop": fig_hub_stop,
     "rss": fig_rss,
+    "packages": fig_packages,
 }
 
 
@@ -378,12 +556,16 @@ async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
         results.update(await RUNNERS[name](plan))
     if as_json:
         print(json.dumps(results, indent=2))
+        for note in NOTES:
+            print(f"  note: {note}", file=sys.stderr)
         return 0
     print(
         f"nodeweave hub benchmark — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
         f"median [min, max] ({time.perf_counter() - t0:.0f} s)"
     )
     print_table(FIGURES, results)
+    for note in NOTES:
+        print(f"  note: {note}")
     return 0
 
 
