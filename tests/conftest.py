@@ -35,6 +35,8 @@ from .worker_helpers import TOKEN, config
 _FUNCNODES_HOME = tempfile.TemporaryDirectory(prefix="nodeweave-test-funcnodes-")
 os.environ["FUNCNODES_CONFIG_DIR"] = _FUNCNODES_HOME.name
 atexit.register(_FUNCNODES_HOME.cleanup)
+# uv (worker packages) keeps its cache in the session's folder too, not in ~/.cache/uv.
+os.environ.setdefault("UV_CACHE_DIR", os.path.join(_FUNCNODES_HOME.name, "uv-cache"))
 # Workers the tests start leave installed FuncNodes modules out unless a test asks for them
 # (tests/test_funcnodes_worker.py): importing numpy, pandas and plotly in every worker is slow.
 os.environ["NODEWEAVE_FUNCNODES"] = "off"
