@@ -294,6 +294,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             args.set,
             module_dirs=[Path(m) for m in args.modules],
             settle_within=args.timeout,
+            outputs=args.outputs,
+            output_format=args.format,
         )
     )
 
@@ -481,9 +483,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run",
-        help="compute a workflow headless and print its outputs as JSON",
-        description="Exit 0 on success, 1 if a node failed, 2 for an invalid workflow or "
-        "arguments.",
+        help="compute a workflow headless and print its outputs",
+        description="Compute a workflow without a server and print the requested outputs.",
+        epilog="Exit codes: 0 every requested output computed; 1 a node failed, its type is "
+        "missing, or the graph did not settle in time; 2 the workflow or the arguments are not "
+        "usable; 3 a requested output was never computed (its node waits for an input without "
+        "a value: the message names the node and the input).",
     )
     run.add_argument("workflow", help="a workflow document (export_workflow, nodespace.json)")
     run.add_argument(
@@ -497,6 +502,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--modules", action="append", default=[], metavar="DIR", help="also load modules here"
     )
     run.add_argument("--timeout", type=float, default=None, help="give up after this many s")
+    run.add_argument(
+        "--outputs",
+        action="append",
+        default=[],
+        metavar="NODE.OUT,…",
+        help="print (and require) only these outputs (NODE as for --set); default: all",
+    )
+    run.add_argument(
+        "--format", choices=("json", "table"), default="json", help="json (default) or table"
+    )
     run.set_defaults(func=_cmd_run)
 
     imp = sub.add_parser(

@@ -36,9 +36,12 @@ def chain(tmp_path: Path, first: int = 1) -> Path:
     )
 
 
+QUIET = {"NODEWEAVE_FUNCNODES": "off"}  # installed FuncNodes modules are not under test here
+
+
 async def run(path: Path, *overrides: str, **kw: Any) -> tuple[int, Any, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = await run_workflow(path, overrides, out=out, err=err, environ={}, **kw)
+    code = await run_workflow(path, overrides, out=out, err=err, environ=QUIET, **kw)
     return code, orjson.loads(out.getvalue()) if out.getvalue() else None, err.getvalue()
 
 
@@ -146,3 +149,72 @@ async def test_a_numpy_scalar_output_is_printed_as_its_preview(tmp_path: Path) -
     assert code == 0, err
     preview = result["h"]["outputs"]["out"]["preview"]
     assert (preview["type"], preview["value"]) == ("float64", 1.5)
+
+
+async def test_a_node_waiting_for_an_input_exits_3_naming_it(tmp_path: Path) -> None:
+    # a has no value for its input: a never runs, and b waits for it
+    path = workflow(
+        tmp_path,
+        [{"uuid": "a", "node_id": "t.add1"}, {"uuid": "b", "node_id": "t.add1"}],
+        [{"src": "a", "src_io": "out", "dst": "b", "dst_io": "a"}],
+    )
+    code, result, err = await run(path)
+    assert code == 3
+    assert "node a (t.add1) did not run: its input 'a' has no value" in err
+    assert "node b (t.add1) did not run: its input 'a' waits for node a's output 'out'" in err
+    assert result["a"]["status"] == "waiting"
+    # given the value, all is computed
+    code, _, err = await run(path, "a.a=1")
+    assert code == 0, err
+
+
+async def test_outputs_selects_what_is_printed_and_required(tmp_path: Path) -> None:
+    path = workflow(
+        tmp_path,
+        [
+            {"uuid": "a", "node_id": "t.add1", "inputs": {"a": 1}, "properties": {"name": "A"}},
+            {"uuid": "lonely", "node_id": "t.add1"},  # waits, but is not asked for
+        ],
+        [],
+    )
+    code, result, err = await run(path, outputs=["A.out"])
+    assert code == 0, err
+    assert result == {
+        "a": {"node_id": "t.add1", "status": "done", "outputs": {"out": 2}, "name": "A"}
+    }
+    code, _, err = await run(path, outputs=["A.out,lonely.out"])
+    assert code == 3 and "node lonely" in err
+    for bad, fragment in (
+        ("A", "NODE.OUTPUT"),
+        ("ghost.out", "no node 'ghost'"),
+        ("A.nope", "no output 'nope'"),
+    ):
+        code, _, err = await run(path, outputs=[bad])
+        assert code == 2 and fragment in err
+
+
+async def test_table_format_prints_one_line_per_output(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    path = chain(tmp_path)
+    code = await run_workflow(path, (), out=out, err=err, environ=QUIET, output_format="table")
+    assert code == 0, err.getvalue()
+    assert out.getvalue().splitlines() == ["A       out  2", "t.add1  out  3"]
+    code = await run_workflow(path, (), out=out, err=err, environ=QUIET, output_format="xml")
+    assert code == 2 and "--format" in err.getvalue()
+
+
+def test_the_exit_codes_are_in_the_help() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "nodeweave", "run", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    text = " ".join(done.stdout.split())
+    for fragment in (
+        "0 every requested output computed",
+        "1 a node failed",
+        "2 the workflow",
+        "3 a requested output",
+    ):
+        assert fragment in text

@@ -128,11 +128,16 @@ def config_from_env(
         safe_start=safe_start,
         dask=_dask_settings(env, dask_scheduler),
         idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
-        funcnodes=env.get("NODEWEAVE_FUNCNODES", "on").strip().lower() not in _OFF,
+        funcnodes=funcnodes_enabled(env),
     )
 
 
 _OFF = frozenset({"0", "off", "false", "no"})
+
+
+def funcnodes_enabled(env: Mapping[str, str]) -> bool:
+    """Whether installed FuncNodes modules load (``NODEWEAVE_FUNCNODES=off`` says no)."""
+    return env.get("NODEWEAVE_FUNCNODES", "on").strip().lower() not in _OFF
 
 
 def _dask_settings(env: Mapping[str, str], scheduler: str | None) -> DaskSettings:

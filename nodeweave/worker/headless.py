@@ -1,8 +1,16 @@
-"""``nodeweave run WORKFLOW.json [--set NODE.INPUT=JSON ...]``: compute a workflow, no server.
+"""``nodeweave run WORKFLOW.json [--set NODE.INPUT=JSON ...] [--outputs NODE.OUT,...]``: compute
+a workflow, no server.
 
 The workflow is a document as ``export_workflow`` writes it, or a worker's ``nodespace.json``
-(whose sibling ``modules/`` folder is then loaded too). Exit codes: 0 every node computed, 1 a
-node failed (or its type is missing), 2 the workflow or the arguments are not usable.
+(whose sibling ``modules/`` folder is then loaded too). Exit codes (also in ``--help``):
+
+* 0 — every requested output was computed;
+* 1 — a node failed, its type is missing, or the graph did not settle in time;
+* 2 — the workflow or the arguments are not usable;
+* 3 — a requested output was never computed: its node waits for an input that has no value
+  (the message names the node and the input, and what it waits for).
+
+Without ``--outputs`` every node's outputs are requested.
 """
 
 from __future__ import annotations
@@ -26,12 +34,15 @@ from nodeweave.core.preview import make_preview
 from nodeweave.core.values import NO_VALUE
 from nodeweave.shelves._paths import FILES_DIR_ENV
 
+from .config import funcnodes_enabled
 from .modules import ModuleLoader, modules_path_from_env
 from .views import json_value
 
 EXIT_OK = 0
 EXIT_NODE_FAILED = 1
 EXIT_INVALID = 2
+EXIT_NOT_COMPUTED = 3
+FORMATS = ("json", "table")
 
 log = logging.getLogger("nodeweave.worker")
 
@@ -60,7 +71,7 @@ def parse_override(text: str) -> Override:
     return Override(node, io, value)
 
 
-def resolve_node(ns: NodeSpace, ref: str) -> str:
+def resolve_node(ns: NodeSpace, ref: str, *, option: str = "--set") -> str:
     if ref in ns:
         return ref
     views = ns.nodes()
@@ -69,21 +80,97 @@ def resolve_node(ns: NodeSpace, ref: str) -> str:
         if len(hits) == 1:
             return hits[0]
         if len(hits) > 1:
-            raise UsageError(f"--set: {ref!r} names {len(hits)} nodes; use the node's uuid")
-    raise UsageError(f"--set: no node {ref!r} (give a uuid, a node name or a node type id)")
+            raise UsageError(f"{option}: {ref!r} names {len(hits)} nodes; use the node's uuid")
+    raise UsageError(f"{option}: no node {ref!r} (give a uuid, a node name or a node type id)")
+
+
+def outputs_table(outputs: Mapping[str, Any]) -> str:
+    """The outputs as aligned text: one line per output (node, output, value)."""
+    rows: list[tuple[str, str, str]] = []
+    for uuid, entry in outputs.items():
+        node = str(entry.get("name") or entry.get("node_id") or uuid)
+        for io, value in entry["outputs"].items():
+            if isinstance(value, dict) and "preview" in value:
+                preview = value["preview"]
+                text = f"<{preview.get('type', '?')}: {preview.get('kind', '?')}>"
+            else:
+                text = orjson.dumps(value).decode()
+            rows.append((node, io, text if len(text) <= 120 else text[:119] + "…"))
+    if not rows:
+        return ""
+    w1 = max(len(r[0]) for r in rows)
+    w2 = max(len(r[1]) for r in rows)
+    return "\n".join(f"{a:<{w1}}  {b:<{w2}}  {c}" for a, b, c in rows) + "\n"
 
 
 def _ref_of(view: NodeView, key: str) -> str:
     return view.node_id if key == "node_id" else str(view.properties.get("name") or "")
 
 
-def outputs_json(ns: NodeSpace) -> dict[str, Any]:
-    """Every node's outputs: JSON values as they are, other values as their preview."""
+Selection = dict[str, set[str]]
+"""Requested outputs: node uuid → output names (``--outputs``)."""
+
+
+def parse_outputs(ns: NodeSpace, texts: Sequence[str]) -> Selection | None:
+    """``--outputs A.out,B.sum`` (repeatable) as uuids and names; ``None``: every output."""
+    items = [t.strip() for text in texts for t in text.split(",") if t.strip()]
+    if not items:
+        return None
+    selected: Selection = {}
+    for item in items:
+        node, dot, io = item.rpartition(".")
+        if not dot or not node or not io:
+            raise UsageError(f"--outputs {item!r}: expected NODE.OUTPUT")
+        uuid = resolve_node(ns, node, option="--outputs")
+        spec = ns.library.find(ns.node(uuid).node_id)
+        if spec is not None and io not in spec.output_map:
+            known = ", ".join(spec.output_map) or "none"
+            raise UsageError(f"--outputs {item!r}: the node has no output {io!r} ({known})")
+        selected.setdefault(uuid, set()).add(io)
+    return selected
+
+
+def not_computed(ns: NodeSpace, selected: Selection | None) -> list[str]:
+    """Why each requested output has no value (empty: all computed). A waiting node names the
+    inputs it waits for, and what each one waits for."""
+    edges = {(e.dst, e.dst_io): e for e in ns.edges()}
+    problems: list[str] = []
+    for view in ns.nodes():
+        wanted = selected.get(view.uuid) if selected is not None else None
+        if selected is not None and wanted is None:
+            continue
+        if view.status in (Status.ERROR, Status.BLOCKED) or view.placeholder:
+            continue  # reported as failures
+        label = f"node {view.uuid} ({view.node_id})"
+        if view.status is Status.WAITING:
+            for io, value in view.inputs.items():
+                if value is not NO_VALUE:
+                    continue
+                edge = edges.get((view.uuid, io))
+                if edge is None:
+                    problems.append(f"{label} did not run: its input {io!r} has no value")
+                else:
+                    problems.append(
+                        f"{label} did not run: its input {io!r} waits for node {edge.src}'s "
+                        f"output {edge.src_io!r}, which has no value"
+                    )
+            continue
+        for io in sorted(wanted or ()):
+            if view.outputs.get(io, NO_VALUE) is NO_VALUE:
+                problems.append(f"{label}: its output {io!r} has no value")
+    return problems
+
+
+def outputs_json(ns: NodeSpace, selected: Selection | None = None) -> dict[str, Any]:
+    """The requested outputs (every node's without a selection): JSON values as they are, other
+    values as their preview."""
     out: dict[str, Any] = {}
     for view in ns.nodes():
+        if selected is not None and view.uuid not in selected:
+            continue
         values: dict[str, Any] = {}
         for io, value in view.outputs.items():
-            if value is NO_VALUE:
+            if value is NO_VALUE or (selected is not None and io not in selected[view.uuid]):
                 continue
             ok, plain = json_value(value)
             values[io] = plain if ok else {"preview": make_preview(value, 4096)}
@@ -109,11 +196,15 @@ async def run_workflow(
     settle_within: float | None = None,
     out: TextIO | None = None,
     err: TextIO | None = None,
+    outputs: Sequence[str] = (),
+    output_format: str = "json",
 ) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     env = os.environ if environ is None else environ
     try:
+        if output_format not in FORMATS:
+            raise UsageError(f"--format {output_format!r}: one of {', '.join(FORMATS)}")
         parsed = [parse_override(o) for o in overrides]
         document = _read(path)
     except UsageError as exc:
@@ -128,7 +219,7 @@ async def run_workflow(
     folders = [*module_dirs, *modules_path_from_env(env)]
     if (path.parent / "modules").is_dir():
         folders.insert(0, path.parent / "modules")
-    loader = ModuleLoader(library, module_dirs=folders)
+    loader = ModuleLoader(library, module_dirs=folders, funcnodes=funcnodes_enabled(env))
     ns = NodeSpace(library)
     try:
         for event in loader.load_all():
@@ -138,6 +229,7 @@ async def run_workflow(
             report = ns.load_document(document)
             for o in parsed:
                 ns.set_input(resolve_node(ns, o.node), o.io, o.value)
+            selected = parse_outputs(ns, outputs)
         except NodeweaveError as exc:
             print(f"nodeweave run: {path}: {exc.message}", file=err)
             return EXIT_INVALID
@@ -151,7 +243,11 @@ async def run_workflow(
             print(f"nodeweave run: not settled after {settle_within} s", file=err)
             ns.cancel()
             return EXIT_NODE_FAILED
-        out.write(orjson.dumps(outputs_json(ns), option=orjson.OPT_INDENT_2).decode() + "\n")
+        printed = outputs_json(ns, selected)
+        if output_format == "table":
+            out.write(outputs_table(printed))
+        else:
+            out.write(orjson.dumps(printed, option=orjson.OPT_INDENT_2).decode() + "\n")
         failed = False
         for placeholder in report.placeholders:
             failed = True
@@ -168,7 +264,12 @@ async def run_workflow(
                     f"{view.error.type}: {view.error.message}\n{view.error.traceback}",
                     file=err,
                 )
-        return EXIT_NODE_FAILED if failed else EXIT_OK
+        if failed:
+            return EXIT_NODE_FAILED
+        missing = not_computed(ns, selected)
+        for line in missing:
+            print(f"nodeweave run: {line}", file=err)
+        return EXIT_NOT_COMPUTED if missing else EXIT_OK
     finally:
         await ns.aclose()
         loader.close()
