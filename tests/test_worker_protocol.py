@@ -297,7 +297,12 @@ async def test_export_and_import_workflow(rpc: Client) -> None:
     assert doc["schema_version"] == 1 and doc["nodes"][0]["inputs"] == {"a": 4}
     await rpc.call("remove_node", uuid=a)
     report = await rpc.call("import_workflow", document=doc)
-    assert report == {"placeholders": [], "dropped_inputs": [], "dropped_edges": []}
+    assert report == {
+        "placeholders": [],
+        "dropped_inputs": [],
+        "dropped_edges": [],
+        "migrated": [],
+    }
     await rpc.next_event("graph_replaced")
     assert (await rpc.call("get_node", uuid=a))["inputs"][0]["value"] == 4
 

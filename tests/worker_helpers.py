@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import signal
@@ -118,8 +119,10 @@ class WorkerProcess:
             return await self.proc.wait()
 
     def signal(self, sig: int) -> None:
+        # (reaped already but its return code not yet delivered to the loop: nothing to signal)
         if self.proc.returncode is None:
-            os.kill(self.proc.pid, sig)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.proc.pid, sig)
 
     async def kill(self) -> None:
         if self.proc.returncode is None:

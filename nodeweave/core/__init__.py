@@ -10,7 +10,7 @@ from .events import Edge, NodeError, Status
 from .library import Library, LibraryChange, Shelf
 from .nodespace import NodeSpace, NodeView
 from .schema import Input
-from .spec import InputSpec, NodeSpec, OutputSpec, node, spec_of
+from .spec import InputSpec, NodeSpec, OutputSpec, Replaces, node, spec_of
 from .values import NO_VALUE
 
 __all__ = [
@@ -26,6 +26,7 @@ __all__ = [
     "NodeSpec",
     "NodeView",
     "OutputSpec",
+    "Replaces",
     "RunCancelled",
     "Shelf",
     "Status",

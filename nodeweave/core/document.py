@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
@@ -38,6 +39,7 @@ class _NodeDoc(BaseModel):
     node_id: str = Field(min_length=1)
     inputs: dict[str, Any] = Field(default_factory=dict)
     properties: dict[str, Any] = Field(default_factory=dict)
+    version: int = Field(default=1, ge=1)
 
 
 class _EdgeDoc(BaseModel):
@@ -62,6 +64,8 @@ class LoadReport:
     placeholders: list[dict[str, str]] = dataclasses.field(default_factory=list)
     dropped_inputs: list[dict[str, str]] = dataclasses.field(default_factory=list)
     dropped_edges: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    migrated: list[dict[str, str]] = dataclasses.field(default_factory=list)
+    """Nodes whose saved form was migrated: ``{uuid, from, to}`` (ids, or ``id@vN``)."""
 
     @property
     def clean(self) -> bool:
@@ -90,14 +94,15 @@ def dump(scheduler: Scheduler) -> dict[str, Any]:
                 log.debug(
                     "not saving input %s.%s: %s is not JSON", node.uuid, io, type(value).__name__
                 )
-        nodes.append(
-            {
-                "uuid": node.uuid,
-                "node_id": node.node_id,
-                "inputs": inputs,
-                "properties": node.props if _json_safe(node.props) else {},
-            }
-        )
+        entry: dict[str, Any] = {
+            "uuid": node.uuid,
+            "node_id": node.node_id,
+            "inputs": inputs,
+            "properties": node.props if _json_safe(node.props) else {},
+        }
+        if node.version != 1:
+            entry["version"] = node.version  # what its values are for (migrations start there)
+        nodes.append(entry)
     return {
         "schema_version": SCHEMA_VERSION,
         "nodes": nodes,
@@ -166,14 +171,47 @@ def load(scheduler: Scheduler, library: Library, document: Any) -> LoadReport:
     try:
         for uuid in list(scheduler.nodes):
             scheduler.remove_node(uuid)
+        renamed_in: dict[str, Mapping[str, str]] = {}
+        renamed_out: dict[str, Mapping[str, str]] = {}
         for n in doc.nodes:
-            spec = library.find(n.node_id)
+            node_id, saved, version = n.node_id, dict(n.inputs), n.version
+            spec = library.find(node_id)
+            found = library.replacement(node_id) if spec is None else None
+            if found is not None:
+                spec, rep = found
+                try:
+                    saved = {rep.inputs.get(io, io): v for io, v in saved.items()}
+                    if rep.migrate is not None:
+                        saved = dict(rep.migrate(dict(saved)))
+                except Exception as exc:  # noqa: BLE001 - reported; the node stays as saved
+                    report.dropped_inputs.append(
+                        {"uuid": n.uuid, "io": "*", "reason": f"migrating to {spec.id}: {exc}"}
+                    )
+                    spec, saved = None, dict(n.inputs)
+                else:
+                    renamed_in[n.uuid], renamed_out[n.uuid] = rep.inputs, rep.outputs
+                    report.migrated.append({"uuid": n.uuid, "from": node_id, "to": spec.id})
+                    node_id, version = spec.id, spec.version
+            elif spec is not None and version < spec.version:
+                try:
+                    saved = spec.migrate_values(saved, version)
+                except Exception as exc:  # noqa: BLE001 - reported; values kept as saved
+                    report.dropped_inputs.append(
+                        {"uuid": n.uuid, "io": "*", "reason": f"migrating from v{version}: {exc}"}
+                    )
+                report.migrated.append(
+                    {
+                        "uuid": n.uuid,
+                        "from": f"{node_id}@v{version}",
+                        "to": f"{node_id}@v{spec.version}",
+                    }
+                )
             values: dict[str, Any] = {}
             if spec is None:
-                values = dict(n.inputs)
-                report.placeholders.append({"uuid": n.uuid, "node_id": n.node_id})
+                values = saved
+                report.placeholders.append({"uuid": n.uuid, "node_id": node_id})
             else:
-                for io, value in n.inputs.items():
+                for io, value in saved.items():
                     ispec = spec.input_map.get(io)
                     if ispec is None:
                         report.dropped_inputs.append(
@@ -184,8 +222,17 @@ def load(scheduler: Scheduler, library: Library, document: Any) -> LoadReport:
                         values[io] = ispec.validate(value)
                     except Exception as exc:  # noqa: BLE001 - reported, not fatal
                         report.dropped_inputs.append({"uuid": n.uuid, "io": io, "reason": str(exc)})
-            scheduler.add_node(n.uuid, n.node_id, spec, values, n.properties, validate=False)
+            added = scheduler.add_node(n.uuid, node_id, spec, values, n.properties, validate=False)
+            if spec is None:
+                added.version = version  # kept for when its module comes back
         for e in doc.edges:
+            if e.src in renamed_out or e.dst in renamed_in:
+                e = e.model_copy(
+                    update={
+                        "src_io": renamed_out.get(e.src, {}).get(e.src_io, e.src_io),
+                        "dst_io": renamed_in.get(e.dst, {}).get(e.dst_io, e.dst_io),
+                    }
+                )
             reason = _edge_problem(scheduler.nodes, e)
             if reason:
                 report.dropped_edges.append({"edge": e.model_dump(), "reason": reason})

@@ -133,6 +133,8 @@ class NodeRebound:
     placeholder: bool
     dropped_inputs: tuple[str, ...] = ()
     dropped_edges: tuple[Edge, ...] = ()
+    migrated: str = ""
+    """How its saved values were migrated ("old.id → new.id", "v1 → v2"); empty: they were not."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ class Node:
         "status",
         "uuid",
         "values",
+        "version",
     )
 
     def __init__(
@@ -47,6 +48,8 @@ class Node:
         self.spec = spec  # None: a placeholder for a node id the library does not know
         self.values = values  # the node's own input values (set by a user or a document)
         self.props = props  # free JSON properties: canvas position, name, …
+        # the node version its values are for: its spec's, or (a placeholder) the saved one
+        self.version = spec.version if spec is not None else 1
         self.conn: dict[str, Edge] = {}  # input name -> the edge that drives it
         self.out_edges: list[Edge] = []
         self.children: dict[str, int] = {}  # child uuid -> number of edges to it

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .errors import LibraryError, NotFoundError
-from .spec import NodeSpec, spec_of
+from .spec import NodeSpec, Replaces, spec_of
 
 
 @dataclasses.dataclass
@@ -68,6 +68,7 @@ class Library:
         self._specs: dict[str, NodeSpec] = {}
         self._owner: dict[str, str] = {}  # spec id -> top-level shelf name
         self._listeners: list[LibraryListener] = []
+        self._replaced: dict[str, tuple[NodeSpec, Replaces]] | None = None  # built when asked
         for shelf in shelves:
             self.add_shelf(shelf)
 
@@ -83,6 +84,19 @@ class Library:
 
     def find(self, spec_id: str) -> NodeSpec | None:
         return self._specs.get(spec_id)
+
+    def replacement(self, old_id: str) -> tuple[NodeSpec, Replaces] | None:
+        """The spec that declares it replaces ``old_id`` (and how), if one does and ``old_id``
+        itself is not in the library. (Two specs replacing one id: the first shelf's wins.)"""
+        if old_id in self._specs:
+            return None
+        if self._replaced is None:
+            index: dict[str, tuple[NodeSpec, Replaces]] = {}
+            for spec in self._specs.values():
+                for rep in spec.replaces:
+                    index.setdefault(rep.id, (spec, rep))
+            self._replaced = index
+        return self._replaced.get(old_id)
 
     def __contains__(self, spec_id: object) -> bool:
         return spec_id in self._specs
@@ -185,6 +199,7 @@ class Library:
         return change
 
     def _notify(self, change: LibraryChange) -> None:
+        self._replaced = None  # every change goes through here
         if change:
             for listener in list(self._listeners):
                 listener(change)

@@ -366,5 +366,11 @@ class NodeSpace:
             for node_uuid in by_id.get(spec.id, ()):
                 sched.rebind(node_uuid, None)
                 rebound = True
+        # placeholders whose type a new node now declares it replaces become that node
+        for node_uuid in [u for u, n in sched.nodes.items() if n.spec is None]:
+            found = self.library.replacement(sched.nodes[node_uuid].node_id)
+            if found is not None:
+                sched.replace_with(node_uuid, *found)
+                rebound = True
         if rebound:
             self._edited()

@@ -22,6 +22,7 @@ The rules (ARCHITECTURE section 2):
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Mapping
 from typing import Any
@@ -58,8 +59,10 @@ from .events import (
 )
 from .graph import Node, cone, find_path
 from .schema import compatible
-from .spec import NodeSpec
+from .spec import NodeSpec, Replaces
 from .values import NO_VALUE, values_equal
+
+log = logging.getLogger("nodeweave.core")
 
 STALE = Status.STALE
 RUNNING = Status.RUNNING
@@ -318,11 +321,40 @@ class Scheduler:
         self._settle_children(node)
         return True
 
-    def rebind(self, uuid: str, spec: NodeSpec | None) -> NodeRebound:
-        """Give a node new code (or none: it becomes a placeholder), keeping what still fits."""
+    def replace_with(self, uuid: str, spec: NodeSpec, rep: Replaces) -> NodeRebound:
+        """Turn a node of a replaced id into ``spec``'s node: its values and edges renamed as
+        ``rep`` says (and migrated), then bound to ``spec``."""
+        node = self.node(uuid)
+        old_id = node.node_id
+        values = {rep.inputs.get(io, io): v for io, v in node.values.items()}
+        if rep.migrate is not None:
+            values = dict(rep.migrate(dict(values)))
+        node.values = values
+        for edge in list(node.conn.values()):
+            if edge.dst_io in rep.inputs:
+                self._drop_edge(edge, "")
+                self._add_edge(Edge(edge.src, edge.src_io, uuid, rep.inputs[edge.dst_io]))
+        for edge in list(node.out_edges):
+            if edge.src_io in rep.outputs:
+                self._drop_edge(edge, "")
+                self._add_edge(Edge(uuid, rep.outputs[edge.src_io], edge.dst, edge.dst_io))
+        node.node_id = spec.id
+        node.version = spec.version  # a replacement's values are for the current version
+        return self.rebind(uuid, spec, migrated=f"{old_id} → {spec.id}")
+
+    def rebind(self, uuid: str, spec: NodeSpec | None, *, migrated: str = "") -> NodeRebound:
+        """Give a node new code (or none: it becomes a placeholder), keeping what still fits;
+        values saved for an older version of the node are migrated first."""
         node = self.node(uuid)
         dropped_inputs: list[str] = []
         dropped_edges: list[Edge] = []
+        if spec is not None and node.version < spec.version:
+            try:
+                node.values = spec.migrate_values(node.values, node.version)
+                migrated = migrated or f"v{node.version} → v{spec.version}"
+            except Exception:
+                log.exception("migrating node %s to %s v%d failed", uuid, spec.id, spec.version)
+            node.version = spec.version
         if spec is not None:
             for io in list(node.values):
                 ispec = spec.input_map.get(io)
@@ -349,7 +381,7 @@ class Scheduler:
         if spec is not None:
             node.error = None  # "not in the library" no longer holds; a new run tells the rest
         event = NodeRebound(
-            uuid, node.node_id, spec is None, tuple(dropped_inputs), tuple(dropped_edges)
+            uuid, node.node_id, spec is None, tuple(dropped_inputs), tuple(dropped_edges), migrated
         )
         if self.observed:
             self.outbox.append(event)

@@ -8,7 +8,7 @@ import keyword
 import re
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal, TypeVar, get_args, get_origin, overload
 
 import orjson
@@ -76,6 +76,24 @@ class OutputSpec:
         return out
 
 
+Migration = Callable[[dict[str, Any]], dict[str, Any]]
+"""Saved input values (by name) → the values the node takes now."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Replaces:
+    """A node id this node replaces: saved uses of ``id`` load as this node.
+
+    ``inputs``/``outputs`` rename ports (old name → new name; edges follow); ``migrate`` turns
+    the old node's saved input values (already renamed) into this node's.
+    """
+
+    id: str
+    inputs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    outputs: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    migrate: Migration | None = None
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class NodeSpec:
     """Everything the engine needs to know about a kind of node."""
@@ -91,6 +109,11 @@ class NodeSpec:
     module: str = ""
     pinned: bool = False
     """The module said ``executor="inline"``: the node stays on the loop even when it is slow."""
+    version: int = 1
+    """Bumped by the module when the node's inputs change; saved with each use of the node."""
+    migrations: Mapping[int, Migration] = dataclasses.field(default_factory=dict)
+    """``{k: fn}``: a use saved at version ``k`` gets its values through ``fn`` (then k+1's …)."""
+    replaces: tuple[Replaces, ...] = ()
     input_map: Mapping[str, InputSpec] = dataclasses.field(init=False, repr=False)
     output_map: Mapping[str, OutputSpec] = dataclasses.field(init=False, repr=False)
     options_sources: Mapping[str, tuple[str, ...]] = dataclasses.field(init=False, repr=False)
@@ -106,7 +129,7 @@ class NodeSpec:
         object.__setattr__(self, "options_sources", sources)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "id": self.id,
             "name": self.name,
             "description": self.description,
@@ -114,7 +137,20 @@ class NodeSpec:
             "outputs": [o.to_dict() for o in self.outputs],
             "executor": self.executor,
             "module": self.module,
+            "version": self.version,
         }
+        if self.replaces:
+            out["replaces"] = [r.id for r in self.replaces]
+        return out
+
+    def migrate_values(self, values: dict[str, Any], saved_version: int) -> dict[str, Any]:
+        """Values saved at ``saved_version`` brought to :attr:`version` (each step's function in
+        turn; a step without one keeps them)."""
+        for step in range(max(saved_version, 1), self.version):
+            fn = self.migrations.get(step)
+            if fn is not None:
+                values = dict(fn(dict(values)))
+        return values
 
 
 @overload
@@ -129,6 +165,9 @@ def node(
     description: str | None = None,
     outputs: list[str] | tuple[str, ...] | None = None,
     executor: Literal["inline", "thread", "process", "dask"] | None = None,
+    version: int = 1,
+    migrate: Mapping[int, Migration] | None = None,
+    replaces: Sequence[str | Replaces] = (),
 ) -> Callable[[F], F]: ...
 
 
@@ -141,6 +180,9 @@ def node(
     description: str | None = None,
     outputs: list[str] | tuple[str, ...] | None = None,
     executor: Literal["inline", "thread", "process", "dask"] | None = None,
+    version: int = 1,
+    migrate: Mapping[int, Migration] | None = None,
+    replaces: Sequence[str | Replaces] = (),
 ) -> Any:
     """Turn a typed function into a node.
 
@@ -150,6 +192,10 @@ def node(
     loop; ``executor="thread"`` or ``"process"`` runs a sync function off it. A parameter annotated
     :class:`NodeContext` is not an input: it receives the run's context (progress reports).
 
+    Nodes that change: ``version=2, migrate={1: fn}`` brings uses saved at version 1 to the
+    new inputs (``fn`` maps the saved values); ``replaces=["old.id", Replaces("other.id",
+    inputs={"x": "value"})]`` makes saved uses of those ids load as this node, ports renamed.
+
     The function is returned unchanged (still callable and picklable), with its spec attached.
     """
 
@@ -157,6 +203,7 @@ def node(
         spec = build_spec(
             fn, id=id, name=name, description=description, outputs=outputs, executor=executor
         )
+        spec = with_history(spec, version=version, migrate=migrate, replaces=replaces)
         try:
             setattr(fn, SPEC_ATTR, spec)
         except (AttributeError, TypeError) as exc:
@@ -166,6 +213,42 @@ def node(
     if func is not None:
         return wrap(func)
     return wrap
+
+
+def with_history(
+    spec: NodeSpec,
+    *,
+    version: int = 1,
+    migrate: Mapping[int, Migration] | None = None,
+    replaces: Sequence[str | Replaces] = (),
+) -> NodeSpec:
+    """``spec`` with its version, migrations and the ids it replaces (checked)."""
+    where = f"@node {spec.id!r}"
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise DefinitionError(f"{where}: version must be a whole number ≥ 1, got {version!r}")
+    steps = dict(migrate or {})
+    for step, fn in steps.items():
+        if not isinstance(step, int) or not 1 <= step < version or not callable(fn):
+            raise DefinitionError(
+                f"{where}: migrate maps versions 1…{version - 1} to functions, got {step!r}"
+            )
+    found: list[Replaces] = []
+    for item in replaces:
+        rep = Replaces(item) if isinstance(item, str) else item
+        if not isinstance(rep, Replaces) or not _ID_RE.match(str(rep.id)) or rep.id == spec.id:
+            raise DefinitionError(f"{where}: replaces takes other node ids, got {item!r}")
+        for old, new in rep.inputs.items():
+            if new not in spec.input_map:
+                raise DefinitionError(f"{where}: replaces {rep.id!r} maps {old!r} to no input")
+        for old, new in rep.outputs.items():
+            if new not in spec.output_map:
+                raise DefinitionError(f"{where}: replaces {rep.id!r} maps {old!r} to no output")
+        if rep.migrate is not None and not callable(rep.migrate):
+            raise DefinitionError(f"{where}: replaces {rep.id!r}: migrate must be a function")
+        found.append(rep)
+    if version == 1 and not steps and not found:
+        return spec
+    return dataclasses.replace(spec, version=version, migrations=steps, replaces=tuple(found))
 
 
 def spec_of(obj: Any) -> NodeSpec:

@@ -411,6 +411,11 @@ class LoadReportData(Data):
     placeholders: list[dict[str, Any]] = Field(description="Nodes whose type is missing.")
     dropped_inputs: list[dict[str, Any]]
     dropped_edges: list[dict[str, Any]]
+    migrated: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Nodes saved under an id a node now replaces, or at an older version: "
+        "{uuid, from, to} (ids, or id@vN).",
+    )
 
 
 class SetAnnotationArgs(Args):
@@ -655,6 +660,16 @@ class NodeReboundData(Data):
     dropped_inputs: list[str]
     dropped_edges: list[EdgeInfo]
     node: NodeInfo
+    migrated: str = Field(
+        default="",
+        description="How its saved values were migrated ('old.id → new.id', 'v1 → v2').",
+    )
+
+
+class NodesMigratedData(Data):
+    migrated: list[dict[str, Any]] = Field(
+        description="{uuid, from, to}: nodes migrated while a graph was loaded (start, import)."
+    )
 
 
 class GraphReplacedData(Data):
@@ -710,6 +725,11 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
         "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
     ),
     EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
+    EventSpec(
+        "nodes_migrated",
+        NodesMigratedData,
+        "Loading a graph migrated nodes (a replaced id, an older version).",
+    ),
     EventSpec("history", HistoryData, "What undo and redo would do changed."),
     EventSpec("annotation_changed", AnnotationChangedData, "A group or note was set or removed."),
     EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),

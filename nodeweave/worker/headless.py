@@ -243,6 +243,11 @@ async def run_workflow(
             print(f"nodeweave run: not settled after {settle_within} s", file=err)
             ns.cancel()
             return EXIT_NODE_FAILED
+        for item in report.migrated:
+            print(
+                f"nodeweave run: node {item['uuid']}: migrated {item['from']} → {item['to']}",
+                file=err,
+            )
         printed = outputs_json(ns, selected)
         if output_format == "table":
             out.write(outputs_table(printed))

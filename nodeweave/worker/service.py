@@ -211,6 +211,8 @@ class Worker:
         finally:
             self.modules_loaded.set()
         report, self._restore_report = self._restore_report, {}
+        if report.get("migrated"):  # (those resolved as modules loaded said so in node_rebound)
+            self.broadcast("nodes_migrated", {"migrated": report["migrated"]})
         still_missing = {u for u in self.ns.node_uuids() if self.ns.node(u).placeholder}
         report["placeholders"] = [
             d for d in report.get("placeholders", ()) if d.get("uuid") in still_missing
@@ -423,7 +425,10 @@ class Worker:
         self.ns.trigger(self._known(a.uuid))
 
     def _import_workflow(self, a: p.ImportWorkflowArgs) -> dict[str, Any]:
-        return self.editor.load_document(a.document, "import workflow").to_dict()  # type: ignore[no-any-return]
+        report: dict[str, Any] = self.editor.load_document(a.document, "import workflow").to_dict()
+        if report.get("migrated"):
+            self.broadcast("nodes_migrated", {"migrated": report["migrated"]})
+        return report
 
     def _open_example(self, a: p.OpenExampleArgs) -> dict[str, Any]:
         document, data = load_example(a.name)

@@ -181,7 +181,9 @@ class Views:
                 )
             case ev.NodeUpdated(uuid, properties):
                 return "node_updated", {"uuid": uuid, "properties": properties}, ("u", uuid), False
-            case ev.NodeRebound(uuid, node_id, placeholder, dropped_inputs, dropped_edges):
+            case ev.NodeRebound(
+                uuid, node_id, placeholder, dropped_inputs, dropped_edges, migrated
+            ):
                 data: dict[str, Any] = {
                     "uuid": uuid,
                     "node_id": node_id,
@@ -190,6 +192,8 @@ class Views:
                     "dropped_edges": [e.to_dict() for e in dropped_edges],
                     "node": self._node_now(uuid),
                 }
+                if migrated:
+                    data["migrated"] = migrated
                 return "node_rebound", data, None, False
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}

@@ -765,6 +765,12 @@ export interface LoadReportData {
     [k: string]: unknown;
   }[];
   /**
+   * Nodes saved under an id a node now replaces, or at an older version: {uuid, from, to} (ids, or id@vN).
+   */
+  migrated?: {
+    [k: string]: unknown;
+  }[];
+  /**
    * Nodes whose type is missing.
    */
   placeholders: {
@@ -920,6 +926,10 @@ export interface OutputInfo {
 export interface NodeReboundData {
   dropped_edges: EdgeInfo[];
   dropped_inputs: string[];
+  /**
+   * How its saved values were migrated ('old.id → new.id', 'v1 → v2').
+   */
+  migrated?: string;
   node: NodeInfo;
   node_id: string;
   placeholder: boolean;
@@ -942,6 +952,15 @@ export interface NodeUpdatedData {
   uuid: string;
   [k: string]: unknown;
 }
+export interface NodesMigratedData {
+  /**
+   * {uuid, from, to}: nodes migrated while a graph was loaded (start, import).
+   */
+  migrated: {
+    [k: string]: unknown;
+  }[];
+  [k: string]: unknown;
+}
 export interface OpenExampleArgs {
   /**
    * Which example (nodeweave/examples/<name>.json).
@@ -959,6 +978,12 @@ export interface OpenExampleResult {
    * The data files copied into the worker's files/ folder.
    */
   files: string[];
+  /**
+   * Nodes saved under an id a node now replaces, or at an older version: {uuid, from, to} (ids, or id@vN).
+   */
+  migrated?: {
+    [k: string]: unknown;
+  }[];
   /**
    * Nodes whose type is missing.
    */
@@ -1495,6 +1520,8 @@ export interface WorkerEvents {
   node_status: NodeStatusData;
   /** A node's properties changed. */
   node_updated: NodeUpdatedData;
+  /** Loading a graph migrated nodes (a replaced id, an older version). */
+  nodes_migrated: NodesMigratedData;
   /** Computing was resumed after a safe start. */
   paused: PausedData;
   /** Something the user should know (e.g. a corrupt save). */
