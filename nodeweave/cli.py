@@ -296,6 +296,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             settle_within=args.timeout,
             outputs=args.outputs,
             output_format=args.format,
+            preset=args.preset,
         )
     )
 
@@ -511,6 +512,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument(
         "--format", choices=("json", "table"), default="json", help="json (default) or table"
+    )
+    run.add_argument(
+        "--preset", default=None, metavar="NAME", help="apply the workflow's preset (before --set)"
     )
     run.set_defaults(func=_cmd_run)
 

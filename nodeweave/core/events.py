@@ -155,6 +155,14 @@ class AnnotationChanged:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class PresetChanged:
+    """A preset was set (``preset`` its data) or removed (``None``)."""
+
+    name: str
+    preset: dict[str, Any] | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class GraphReplaced:
     """The whole graph was replaced (a document was loaded): observers should resync."""
 
@@ -193,6 +201,7 @@ Event = (
     | NodeRebound
     | OptionsChanged
     | AnnotationChanged
+    | PresetChanged
     | GraphReplaced
     | StaleRuns
     | MovedOffLoop

@@ -18,10 +18,11 @@ from typing import Any
 from . import document
 from .annotations import MAX_ANNOTATIONS, check_annotation, check_annotations
 from .errors import DocumentError, InvalidValueError, NotFoundError
-from .events import AnnotationChanged, Edge, Event, NodeError, Status
+from .events import AnnotationChanged, Edge, Event, NodeError, PresetChanged, Status
 from .executors import Executors
 from .library import Library, LibraryChange
 from .options import OptionsTracker
+from .presets import MAX_PRESETS, check_preset, check_presets
 from .runner import RunBeacon, Runner
 from .scheduler import Scheduler
 from .spec import NodeSpec
@@ -78,6 +79,7 @@ class NodeSpace:
         self._unsubscribe_library = self.library.subscribe(self._library_changed)
         self._options = OptionsTracker(self._scheduler.nodes, self._scheduler.input_value)
         self._annotations: dict[str, dict[str, Any]] = {}
+        self._presets: dict[str, dict[str, Any]] = {}
 
     # --- the fixed surface ---------------------------------------------------------------
 
@@ -267,6 +269,8 @@ class NodeSpace:
         doc = document.dump(self._scheduler)
         if self._annotations:
             doc["annotations"] = {k: dict(v) for k, v in self._annotations.items()}
+        if self._presets:
+            doc["presets"] = self.presets()
         return doc
 
     def load_document(self, doc: Any) -> document.LoadReport:
@@ -276,10 +280,62 @@ class NodeSpace:
             annotations = check_annotations(raw)
         except InvalidValueError as exc:
             raise DocumentError(f"invalid annotations: {exc.message}") from None
+        try:
+            presets = check_presets(doc.get("presets", {}) if isinstance(doc, dict) else {})
+        except InvalidValueError as exc:
+            raise DocumentError(f"invalid presets: {exc.message}") from None
         report = document.load(self._scheduler, self.library, doc)
         self._annotations = annotations
+        self._presets = presets
         self._edited()
         return report
+
+    # --- presets (named sets of input values) --------------------------------------------
+
+    def presets(self) -> dict[str, dict[str, Any]]:
+        return {k: {"values": [dict(v) for v in p["values"]]} for k, p in self._presets.items()}
+
+    def set_preset(self, name: str, data: Any) -> dict[str, Any]:
+        """Create or replace a preset (its structure checked; see :meth:`preset_problems`)."""
+        checked = check_preset(name, data)
+        if name not in self._presets and len(self._presets) >= MAX_PRESETS:
+            raise InvalidValueError(f"at most {MAX_PRESETS} presets")
+        self._presets[name] = checked
+        self._dispatch(PresetChanged(name, self.presets()[name]))
+        return self.presets()[name]
+
+    def remove_preset(self, name: str) -> None:
+        if self._presets.pop(name, None) is None:
+            raise NotFoundError(f"no preset {name!r}", details={"name": name})
+        self._dispatch(PresetChanged(name, None))
+
+    def preset_problems(self, name: str) -> list[str]:
+        """Why the preset cannot be applied now (empty: it can): a missing node or input, a
+        placeholder, an input an edge drives, a value the input's type refuses."""
+        preset = self._presets.get(name)
+        if preset is None:
+            raise NotFoundError(f"no preset {name!r}", details={"name": name})
+        problems = []
+        for item in preset["values"]:
+            where = f"{item['node']}.{item['io']}"
+            node = self._scheduler.nodes.get(item["node"])
+            if node is None:
+                problems.append(f"{where}: no such node")
+                continue
+            if node.spec is None:
+                problems.append(f"{where}: the node's type {node.node_id!r} is missing")
+                continue
+            ispec = node.spec.input_map.get(item["io"])
+            if ispec is None:
+                problems.append(f"{where}: {node.node_id} has no input {item['io']!r}")
+            elif item["io"] in node.conn:
+                problems.append(f"{where}: an edge drives that input")
+            else:
+                try:
+                    ispec.validate(item["value"])
+                except InvalidValueError as exc:
+                    problems.append(f"{where}: {exc.message}")
+        return problems
 
     # --- annotations (groups and notes on the canvas) --------------------------------------
 

@@ -432,6 +432,65 @@ class AnnotationChangedData(Data):
     annotation: AnnotationData | None = Field(description="null: it was removed.")
 
 
+class PresetValueData(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    node: Uuid
+    io: str
+    value: Any
+
+
+class PresetData(Data):
+    values: list[PresetValueData]
+
+
+class PresetInfo(PresetData):
+    name: str
+    problems: list[str] = Field(
+        description="Why it cannot be applied now (a missing node or input, a value that no "
+        "longer fits …); empty: it can."
+    )
+
+
+class PresetList(Data):
+    presets: list[PresetInfo]
+
+
+class PresetInput(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
+    uuid: Uuid
+    io: str
+
+
+class SavePresetArgs(Args):
+    name: str = Field(min_length=1, max_length=200)
+    inputs: list[PresetInput] = Field(
+        min_length=1, max_length=10_000, description="The inputs whose current values it keeps."
+    )
+
+
+class SetPresetArgs(Args):
+    name: str = Field(min_length=1, max_length=200)
+    preset: PresetData
+
+
+class PresetNameArgs(Args):
+    name: str = Field(min_length=1, max_length=200)
+
+
+class RenamePresetArgs(Args):
+    name: str = Field(min_length=1, max_length=200)
+    to: str = Field(min_length=1, max_length=200)
+
+
+class ApplyPresetResult(Data):
+    changed: int = Field(description="Inputs whose value changed (one undo step, one recompute).")
+
+
+class PresetChangedData(Data):
+    name: str
+    preset: PresetData | None = Field(description="null: it was removed.")
+
+
 class HistoryData(Data):
     can_undo: bool
     can_redo: bool
@@ -456,6 +515,8 @@ class Edit(BaseModel):
         "clear_input",
         "set_annotation",
         "remove_annotation",
+        "set_preset",
+        "remove_preset",
     ]
     kwargs: dict[str, Any] = Field(description="The command's arguments, as sent on their own.")
 
@@ -546,6 +607,25 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         "set_annotation", SetAnnotationArgs, AnnotationData, "Create or replace a group or note."
     ),
     CommandSpec("remove_annotation", AnnotationIdArgs, Ok, "Remove a group or note."),
+    CommandSpec(
+        "list_presets", NoArgs, PresetList, "The workflow's presets, with what does not fit now."
+    ),
+    CommandSpec(
+        "save_preset",
+        SavePresetArgs,
+        PresetData,
+        "Create (or replace) a preset from the current values of chosen inputs (undoable).",
+    ),
+    CommandSpec("set_preset", SetPresetArgs, PresetData, "Create or replace a preset (undoable)."),
+    CommandSpec("rename_preset", RenamePresetArgs, PresetData, "Rename a preset (undoable)."),
+    CommandSpec("delete_preset", PresetNameArgs, Ok, "Delete a preset (undoable)."),
+    CommandSpec(
+        "apply_preset",
+        PresetNameArgs,
+        ApplyPresetResult,
+        "Set a preset's values as one undoable step (one recompute); a preset that does not fit "
+        "is refused with its problems (invalid_state) and changes nothing.",
+    ),
     CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
     CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
     CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),
@@ -732,6 +812,7 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     ),
     EventSpec("history", HistoryData, "What undo and redo would do changed."),
     EventSpec("annotation_changed", AnnotationChangedData, "A group or note was set or removed."),
+    EventSpec("preset_changed", PresetChangedData, "A preset was set or removed."),
     EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
     EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
     EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),

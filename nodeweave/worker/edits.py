@@ -27,6 +27,12 @@ class EditConflict(NodeweaveError):
     code = ErrorCode.INVALID_STATE
 
 
+class PresetDoesNotFit(NodeweaveError):
+    """A preset whose values no longer fit the nodes (``details.problems`` says how)."""
+
+    code = ErrorCode.INVALID_STATE
+
+
 class GraphEditor:
     def __init__(
         self,
@@ -168,6 +174,56 @@ class GraphEditor:
             [("remove_annotation", {"id": id})],
         )
 
+    def set_preset(self, name: str, preset: dict[str, Any]) -> dict[str, Any]:
+        before = self.ns.presets().get(name)
+        stored = self.ns.set_preset(name, preset)
+        undo: Op = (
+            ("remove_preset", {"name": name})
+            if before is None
+            else ("set_preset", {"name": name, "preset": before})
+        )
+        verb = "add" if before is None else "edit"
+        self._record(
+            f"{verb} preset {name}", [undo], [("set_preset", {"name": name, "preset": stored})]
+        )
+        return stored
+
+    def remove_preset(self, name: str) -> None:
+        before = self.ns.presets().get(name)
+        self.ns.remove_preset(name)
+        assert before is not None  # remove_preset raised otherwise
+        self._record(
+            f"delete preset {name}",
+            [("set_preset", {"name": name, "preset": before})],
+            [("remove_preset", {"name": name})],
+        )
+
+    def rename_preset(self, name: str, to: str) -> dict[str, Any]:
+        presets = self.ns.presets()
+        if name not in presets:
+            raise NotFoundError(f"no preset {name!r}", details={"name": name})
+        if to in presets:
+            raise EditConflict(f"a preset {to!r} exists already", details={"name": to})
+        with self._grouped(f"rename preset {name} to {to}"):
+            stored = self.set_preset(to, presets[name])
+            self.remove_preset(name)
+        return stored
+
+    def apply_preset(self, name: str) -> int:
+        """Set every value of the preset as one step (so, one recompute), or none of them: a
+        preset that does not fit the nodes now is refused with its problems."""
+        problems = self.ns.preset_problems(name)
+        if problems:
+            raise PresetDoesNotFit(
+                f"preset {name!r} does not fit the graph now: {'; '.join(problems)}",
+                details={"name": name, "problems": problems},
+            )
+        values = self.ns.presets()[name]["values"]
+        edits = [
+            ("set_input", {"uuid": v["node"], "io": v["io"], "value": v["value"]}) for v in values
+        ]
+        return sum(1 for changed in self.apply_edits(f"apply preset {name}", edits) if changed)
+
     def load_document(self, document: Any, label: str) -> Any:
         before = self.ns.to_document()
         report = self.ns.load_document(document)
@@ -232,6 +288,10 @@ class GraphEditor:
                 return self.set_annotation(**kwargs)
             case "remove_annotation":
                 return self.remove_annotation(**kwargs)
+            case "set_preset":
+                return self.set_preset(**kwargs)
+            case "remove_preset":
+                return self.remove_preset(**kwargs)
             case "load_document":
                 return self.load_document(kwargs["document"], "load")
         raise NotFoundError(f"{cmd!r} is not an edit", details={"cmd": cmd})

@@ -1,5 +1,5 @@
-"""``nodeweave run WORKFLOW.json [--set NODE.INPUT=JSON ...] [--outputs NODE.OUT,...]``: compute
-a workflow, no server.
+"""``nodeweave run WORKFLOW.json [--preset NAME] [--set NODE.INPUT=JSON ...] [--outputs
+NODE.OUT,...]``: compute a workflow, no server.
 
 The workflow is a document as ``export_workflow`` writes it, or a worker's ``nodespace.json``
 (whose sibling ``modules/`` folder is then loaded too). Exit codes (also in ``--help``):
@@ -82,6 +82,18 @@ def resolve_node(ns: NodeSpace, ref: str, *, option: str = "--set") -> str:
         if len(hits) > 1:
             raise UsageError(f"{option}: {ref!r} names {len(hits)} nodes; use the node's uuid")
     raise UsageError(f"{option}: no node {ref!r} (give a uuid, a node name or a node type id)")
+
+
+def apply_preset(ns: NodeSpace, name: str) -> None:
+    """Set the workflow's preset ``name`` (before any ``--set``): all its values, or none."""
+    if name not in ns.presets():
+        known = ", ".join(sorted(ns.presets())) or "none"
+        raise UsageError(f"--preset: no preset {name!r} in the workflow (its presets: {known})")
+    problems = ns.preset_problems(name)
+    if problems:
+        raise UsageError(f"--preset {name!r} does not fit the workflow: {'; '.join(problems)}")
+    for item in ns.presets()[name]["values"]:
+        ns.set_input(item["node"], item["io"], item["value"])
 
 
 def outputs_table(outputs: Mapping[str, Any]) -> str:
@@ -198,6 +210,7 @@ async def run_workflow(
     err: TextIO | None = None,
     outputs: Sequence[str] = (),
     output_format: str = "json",
+    preset: str | None = None,
 ) -> int:
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
@@ -227,6 +240,8 @@ async def run_workflow(
                 print(f"nodeweave run: module {event.module} failed: {event.message}", file=err)
         try:
             report = ns.load_document(document)
+            if preset is not None:
+                apply_preset(ns, preset)
             for o in parsed:
                 ns.set_input(resolve_node(ns, o.node), o.io, o.value)
             selected = parse_outputs(ns, outputs)

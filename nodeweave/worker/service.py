@@ -38,7 +38,7 @@ from .journal import SEQ_KEY, Journal, read_entries
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
 from .previews import register_preview_plugins
-from .views import MUTATIONS, Views
+from .views import MUTATIONS, Views, json_value
 
 log = logging.getLogger("nodeweave.worker")
 
@@ -99,6 +99,12 @@ class Worker:
             "clear_input": self._clear_input,
             "set_annotation": lambda a: self.editor.set_annotation(a.id, a.annotation),
             "remove_annotation": lambda a: self.editor.remove_annotation(a.id),
+            "list_presets": self._list_presets,
+            "save_preset": self._save_preset,
+            "set_preset": lambda a: self.editor.set_preset(a.name, a.preset.model_dump()),
+            "rename_preset": lambda a: self.editor.rename_preset(a.name, a.to),
+            "delete_preset": lambda a: self.editor.remove_preset(a.name),
+            "apply_preset": lambda a: {"changed": self.editor.apply_preset(a.name)},
             "undo": lambda _: self.editor.undo(),
             "redo": lambda _: self.editor.redo(),
             "get_history": lambda _: self.history.state(),
@@ -423,6 +429,28 @@ class Worker:
 
     def _trigger(self, a: p.UuidArgs) -> None:
         self.ns.trigger(self._known(a.uuid))
+
+    def _list_presets(self, _: p.NoArgs) -> dict[str, Any]:
+        return {
+            "presets": [
+                {"name": name, **preset, "problems": self.ns.preset_problems(name)}
+                for name, preset in self.ns.presets().items()
+            ]
+        }
+
+    def _save_preset(self, a: p.SavePresetArgs) -> dict[str, Any]:
+        values = []
+        for item in a.inputs:
+            self._known(item.uuid)
+            value = self.ns.get_input(item.uuid, item.io)
+            ok, plain = json_value(value)
+            if not ok:
+                raise InvalidEdit(
+                    f"{item.uuid}.{item.io} has no value a preset can keep (none, or not JSON)",
+                    details={"uuid": item.uuid, "io": item.io},
+                )
+            values.append({"node": item.uuid, "io": item.io, "value": plain})
+        return self.editor.set_preset(a.name, {"values": values})
 
     def _import_workflow(self, a: p.ImportWorkflowArgs) -> dict[str, Any]:
         report: dict[str, Any] = self.editor.load_document(a.document, "import workflow").to_dict()

@@ -198,6 +198,8 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
+            case ev.PresetChanged(name, preset):
+                return "preset_changed", {"name": name, "preset": preset}, ("p", name), False
             case ev.AnnotationChanged(annotation_id, annotation):
                 data = {"id": annotation_id, "annotation": annotation}
                 return "annotation_changed", data, ("a", annotation_id), False
@@ -218,6 +220,7 @@ MUTATIONS: tuple[type[Any], ...] = (
     ev.NodeUpdated,
     ev.NodeRebound,
     ev.AnnotationChanged,
+    ev.PresetChanged,
     ev.GraphReplaced,
 )
 """Events that change what nodespace.json holds: each marks the autosave dirty."""

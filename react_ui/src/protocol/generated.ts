@@ -122,7 +122,9 @@ export interface Edit {
     | 'set_input'
     | 'clear_input'
     | 'set_annotation'
-    | 'remove_annotation';
+    | 'remove_annotation'
+    | 'set_preset'
+    | 'remove_preset';
   /**
    * The command's arguments, as sent on their own.
    */
@@ -135,6 +137,13 @@ export interface ApplyEditsResult {
    * Each edit's result, in order.
    */
   results: unknown[];
+  [k: string]: unknown;
+}
+export interface ApplyPresetResult {
+  /**
+   * Inputs whose value changed (one undo step, one recompute).
+   */
+  changed: number;
   [k: string]: unknown;
 }
 export interface ArrayPreview {
@@ -1082,6 +1091,43 @@ export interface Pong {
   pong?: true;
   [k: string]: unknown;
 }
+export interface PresetChangedData {
+  name: string;
+  /**
+   * null: it was removed.
+   */
+  preset: PresetData | null;
+  [k: string]: unknown;
+}
+export interface PresetData {
+  values: PresetValueData[];
+  [k: string]: unknown;
+}
+export interface PresetValueData {
+  io: string;
+  node: string;
+  value: unknown;
+}
+export interface PresetInfo {
+  name: string;
+  /**
+   * Why it cannot be applied now (a missing node or input, a value that no longer fits …); empty: it can.
+   */
+  problems: string[];
+  values: PresetValueData[];
+  [k: string]: unknown;
+}
+export interface PresetInput {
+  io: string;
+  uuid: string;
+}
+export interface PresetList {
+  presets: PresetInfo[];
+  [k: string]: unknown;
+}
+export interface PresetNameArgs {
+  name: string;
+}
 export interface ProblemData {
   message: string;
   [k: string]: unknown;
@@ -1094,6 +1140,10 @@ export interface ProgressData {
   message: string;
   uuid: string;
   [k: string]: unknown;
+}
+export interface RenamePresetArgs {
+  name: string;
+  to: string;
 }
 /**
  * A command from the client.
@@ -1130,6 +1180,16 @@ export interface ResumeResult {
 export interface RollbackArgs {
   dry_run?: boolean;
   id: string;
+}
+export interface SavePresetArgs {
+  /**
+   * The inputs whose current values it keeps.
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  inputs: [PresetInput, ...PresetInput[]];
+  name: string;
 }
 export interface SaveResult {
   path: string;
@@ -1168,6 +1228,10 @@ export interface SetInputResult {
    */
   changed: boolean;
   [k: string]: unknown;
+}
+export interface SetPresetArgs {
+  name: string;
+  preset: PresetData;
 }
 export interface SetSecretArgs {
   id: string;
@@ -1410,6 +1474,8 @@ export interface WorkerCommands {
   add_node: { args: AddNodeArgs; result: NodeInfo };
   /** Several edits as one undo step, all or nothing (paste, multi-delete, arrange). */
   apply_edits: { args: ApplyEditsArgs; result: ApplyEditsResult };
+  /** Set a preset's values as one undoable step (one recompute); a preset that does not fit is refused with its problems (invalid_state) and changes nothing. */
+  apply_preset: { args: PresetNameArgs; result: ApplyPresetResult };
   /** Cancel everything running or about to run. */
   cancel: { args: CancelArgs; result: CancelResult };
   /** Drop an input's own value (its default). */
@@ -1420,6 +1486,8 @@ export interface WorkerCommands {
   create_module: { args: ModuleFileArgs; result: ModuleEventData };
   /** Delete a module file. */
   delete_module: { args: ModuleFileArgs; result: ModuleEventData };
+  /** Delete a preset (undoable). */
+  delete_preset: { args: PresetNameArgs; result: Ok };
   /** Remove an edge. */
   disconnect: { args: DisconnectArgs; result: Ok };
   /** The graph as a workflow document. */
@@ -1442,6 +1510,8 @@ export interface WorkerCommands {
   list_module_files: { args: NoArgs; result: ModuleFilesResult };
   /** The node modules and their state. */
   list_modules: { args: NoArgs; result: ModulesResult };
+  /** The workflow's presets, with what does not fit now. */
+  list_presets: { args: NoArgs; result: PresetList };
   /** Load a shipped example workflow and its data files into an empty worker. */
   open_example: { args: OpenExampleArgs; result: OpenExampleResult };
   /** Answer at once (liveness, round-trip timing). */
@@ -1456,14 +1526,20 @@ export interface WorkerCommands {
   remove_annotation: { args: AnnotationIdArgs; result: Ok };
   /** Remove a node and its edges. */
   remove_node: { args: UuidArgs; result: Ok };
+  /** Rename a preset (undoable). */
+  rename_preset: { args: RenamePresetArgs; result: PresetData };
   /** Run the graph after a safe start (every stale node runs). */
   resume: { args: NoArgs; result: ResumeResult };
   /** Write nodespace.json now. */
   save: { args: NoArgs; result: SaveResult };
+  /** Create (or replace) a preset from the current values of chosen inputs (undoable). */
+  save_preset: { args: SavePresetArgs; result: PresetData };
   /** Create or replace a group or note. */
   set_annotation: { args: SetAnnotationArgs; result: AnnotationData };
   /** Set an input's own value. */
   set_input: { args: SetInputArgs; result: SetInputResult };
+  /** Create or replace a preset (undoable). */
+  set_preset: { args: SetPresetArgs; result: PresetData };
   /** Save, close every connection and exit. */
   shutdown: { args: NoArgs; result: Ok };
   /** Run a node again although its inputs did not change. */
@@ -1524,6 +1600,8 @@ export interface WorkerEvents {
   nodes_migrated: NodesMigratedData;
   /** Computing was resumed after a safe start. */
   paused: PausedData;
+  /** A preset was set or removed. */
+  preset_changed: PresetChangedData;
   /** Something the user should know (e.g. a corrupt save). */
   problem: ProblemData;
   /** A running node reported progress. */
