@@ -348,6 +348,104 @@ def _cmd_import_funcnodes(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    """A worker as a bundle file (its saved graph, modules, packages, settings, chosen files)."""
+    from pathlib import Path
+
+    from . import bundles
+    from .protocol import ProtocolError
+    from .state import state_dir
+    from .workermanager.bundle_import import available_files, default_output, of_worker
+    from .workermanager.registry import Registry
+
+    registry = Registry(state_dir())
+    try:
+        registry.get(args.id)
+    except ProtocolError:
+        print(f"nodeweave export: no worker {args.id!r}", file=sys.stderr)
+        return 1
+    if args.list_files:
+        for item in available_files(registry, args.id):
+            print(f"{item['size']:>12}  {item['path']}")
+        return 0
+    try:
+        bundle = of_worker(registry, args.id, list(args.file))
+    except bundles.BundleError as exc:
+        print(f"nodeweave export: {exc}", file=sys.stderr)
+        return 2
+    target = Path(args.output) if args.output else default_output(args.id)
+    data = bundles.write(bundle, __version__)
+    target.write_bytes(data)
+    print(
+        f"wrote {target} ({len(data)} bytes): {len(bundle.document.get('nodes', []))} nodes, "
+        f"{len(bundle.modules)} modules, {len(bundle.files)} files, "
+        f"{len(bundle.requirements)} requirements (secrets are never exported)"
+    )
+    return 0
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    """A new worker from a bundle (its modules are written, and run when it starts: asked)."""
+    from pathlib import Path
+
+    from . import bundles
+    from .state import state_dir
+    from .workermanager.bundle_import import create_worker, summary
+    from .workermanager.registry import Registry
+
+    try:
+        bundle = bundles.read(Path(args.path).expanduser().read_bytes())
+    except OSError as exc:
+        print(f"nodeweave import: {exc}", file=sys.stderr)
+        return 1
+    except bundles.BundleError as exc:
+        print(f"nodeweave import: {exc}", file=sys.stderr)
+        return 2
+    if bundle.modules and not args.yes:
+        names = ", ".join(sorted(bundle.modules))
+        question = (
+            f"This bundle holds {len(bundle.modules)} node module(s) ({names}). Importing writes "
+            "them into the new worker, and they run — with your rights — when it starts. "
+            "Continue? [y/N] "
+        )
+        if not sys.stdin.isatty():
+            print(f"nodeweave import: {question[:-9]}: say --yes to import it", file=sys.stderr)
+            return 1
+        if input(question).strip().lower() not in ("y", "yes"):
+            print("nothing imported")
+            return 1
+    imported = create_worker(Registry(state_dir()), bundle, name=args.name, install=args.install)
+    info = summary(imported)
+    print(
+        f"imported {bundle.name!r} as worker {imported.entry.id}: {info['nodes']} nodes, "
+        f"{len(info['modules'])} modules, {len(info['files'])} files (written by nodeweave "
+        f"{info['written_by']})"
+    )
+    if bundle.requirements and not args.install:
+        print(f"  its packages (not installed; --install does): {', '.join(bundle.requirements)}")
+    missing = [
+        n
+        for n in _unknown_here(_node_ids(bundle.document))
+        if not any(n.encode() in source for source in bundle.modules.values())
+    ]
+    if missing:
+        print("  not provided here, placeholders until a module provides them:")
+        for node_id in missing:
+            print(f"    {node_id}")
+    print(f"start it with: nodeweave worker start {imported.entry.id}")
+    return 0
+
+
+def _node_ids(document: dict[str, object]) -> list[str]:
+    nodes = document.get("nodes")
+    ids = (
+        {str(n.get("node_id")) for n in nodes if isinstance(n, dict)}
+        if isinstance(nodes, list)
+        else set()
+    )
+    return sorted(ids)
+
+
 def _unknown_here(node_ids: list[str]) -> list[str]:
     """The node ids no module of this Python environment provides (built-in shelves, installed
     nodeweave and FuncNodes modules)."""
@@ -517,6 +615,41 @@ def build_parser() -> argparse.ArgumentParser:
         "--preset", default=None, metavar="NAME", help="apply the workflow's preset (before --set)"
     )
     run.set_defaults(func=_cmd_run)
+
+    exp = sub.add_parser(
+        "export",
+        help="write a worker as a bundle (.nwflow): graph, modules, packages, settings, files",
+        description="Secrets are never exported. Exit 0 on success, 1 for an unknown worker, 2 "
+        "for a file that cannot go in.",
+    )
+    exp.add_argument("id")
+    exp.add_argument("-o", "--output", default=None, help="the file (default: ID.nwflow)")
+    exp.add_argument(
+        "--file",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="also carry this file of the worker's files/ folder (see --list-files)",
+    )
+    exp.add_argument("--list-files", action="store_true", help="list the files it could carry")
+    exp.set_defaults(func=_cmd_export)
+
+    bimp = sub.add_parser(
+        "import",
+        help="a new worker from a bundle (.nwflow)",
+        description="A bundle's node modules run when the new worker starts: the command says "
+        "so and asks (--yes answers). Exit 0 on success, 1 when not confirmed, 2 for a file that "
+        "is not a bundle this nodeweave reads.",
+    )
+    bimp.add_argument("path")
+    bimp.add_argument("--name", default=None, help="the new worker's name (default: the bundle's)")
+    bimp.add_argument(
+        "--install",
+        action="store_true",
+        help="give it the bundle's packages (its own environment, from the bundle's lock)",
+    )
+    bimp.add_argument("--yes", action="store_true", help="import its modules without asking")
+    bimp.set_defaults(func=_cmd_import)
 
     imp = sub.add_parser(
         "import-funcnodes",

@@ -188,6 +188,54 @@ class SecretNames(Data):
     names: list[str]
 
 
+class ExportBundleArgs(Args):
+    id: str
+    files: list[str] = Field(
+        default_factory=list,
+        max_length=1000,
+        description="Files of the worker's files/ folder to carry (see dry_run's files_available).",
+    )
+    dry_run: bool = Field(default=False, description="Only say what it would hold.")
+
+
+class BundleFile(Data):
+    path: str
+    size: int
+
+
+class ExportBundleResult(Data):
+    name: str
+    modules: list[str]
+    files: list[str]
+    requirements: list[str]
+    files_available: list[BundleFile] = Field(description="What files could be carried.")
+    data: str | None = Field(
+        default=None, description="The bundle (.nwflow), base64; none for a dry run."
+    )
+    size: int = Field(default=0, description="Its size in bytes.")
+
+
+class ImportBundleArgs(Args):
+    data: str = Field(
+        max_length=3 * 2**20,
+        description="A bundle (.nwflow), base64 (bigger ones: nodeweave import FILE).",
+    )
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    install: bool = Field(
+        default=False, description="Give the worker the bundle's packages (from its lock)."
+    )
+
+
+class ImportBundleResult(Data):
+    worker: WorkerRecord = Field(description="The new worker (stopped).")
+    nodes: int
+    modules: list[str] = Field(description="Node modules written into it (they run at start).")
+    files: list[str]
+    requirements: list[str]
+    installed: bool
+    written_by: str = Field(description="The nodeweave version that wrote the bundle.")
+
+
 class PackagesArgs(Args):
     id: str
     packages: list[str] = Field(
@@ -306,6 +354,19 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
         "Set a secret (applied at the worker's next start); answers with the names only.",
     ),
     CommandSpec("delete_secret", SecretNameArgs, SecretNames, "Remove a secret."),
+    CommandSpec(
+        "export_bundle",
+        ExportBundleArgs,
+        ExportBundleResult,
+        "A worker as a bundle: its saved graph, modules, packages, settings (never secrets), "
+        "chosen files.",
+    ),
+    CommandSpec(
+        "import_bundle",
+        ImportBundleArgs,
+        ImportBundleResult,
+        "A new worker from a bundle (its modules are written and run when it starts).",
+    ),
     CommandSpec(
         "list_funcnodes_workers",
         NoArgs,

@@ -20,12 +20,14 @@ import dataclasses
 import logging
 import os
 import sys
+import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
 import orjson
 
+from nodeweave import bundles
 from nodeweave.core.errors import NodeweaveError
 from nodeweave.core.events import Status
 from nodeweave.core.library import Library
@@ -33,6 +35,7 @@ from nodeweave.core.nodespace import NodeSpace, NodeView
 from nodeweave.core.preview import make_preview
 from nodeweave.core.values import NO_VALUE
 from nodeweave.shelves._paths import FILES_DIR_ENV
+from nodeweave.state import NODESPACE_FILE
 
 from .config import funcnodes_enabled
 from .modules import ModuleLoader, modules_path_from_env
@@ -215,6 +218,27 @@ async def run_workflow(
     out = sys.stdout if out is None else out
     err = sys.stderr if err is None else err
     env = os.environ if environ is None else environ
+    if path.suffix == bundles.SUFFIX:
+        # a bundle runs from a temporary worker folder: its graph, modules and files
+        try:
+            bundle = bundles.read(await asyncio.to_thread(path.read_bytes))
+        except (OSError, bundles.BundleError) as exc:
+            print(f"nodeweave run: {path}: {exc}", file=err)
+            return EXIT_INVALID
+        with tempfile.TemporaryDirectory(prefix="nodeweave-run-") as tmp:
+            await asyncio.to_thread(bundles.install, bundle, Path(tmp))
+            return await run_workflow(
+                Path(tmp) / NODESPACE_FILE,
+                overrides,
+                module_dirs=module_dirs,
+                environ=environ,
+                settle_within=settle_within,
+                out=out,
+                err=err,
+                outputs=outputs,
+                output_format=output_format,
+                preset=preset,
+            )
     try:
         if output_format not in FORMATS:
             raise UsageError(f"--format {output_format!r}: one of {', '.join(FORMATS)}")

@@ -8,6 +8,8 @@ registers connections in :attr:`Hub.clients`; every change of a worker is broadc
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import datetime
 import logging
@@ -20,7 +22,7 @@ from typing import Any
 import aiohttp
 import orjson
 
-from nodeweave import __version__
+from nodeweave import __version__, bundles
 from nodeweave.funcnodes.workflow import DocumentError, read_export_base64, read_path
 from nodeweave.protocol import PROTOCOL_VERSION, Dispatcher, ErrorCode, Handler, ProtocolError
 from nodeweave.protocol import hub as h
@@ -38,7 +40,7 @@ from nodeweave.state.secrets import (
 )
 from nodeweave.tasks import TaskGroup
 
-from . import funcnodes_import, packages
+from . import bundle_import, funcnodes_import, packages
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
 from .provision import (
@@ -94,6 +96,8 @@ class Hub:
             "list_secrets": self._list_secrets,
             "set_secret": self._set_secret,
             "delete_secret": self._delete_secret,
+            "export_bundle": self._export_bundle,
+            "import_bundle": self._import_bundle,
             "list_funcnodes_workers": self._list_funcnodes,
             "import_funcnodes": self._import_funcnodes,
         }
@@ -566,6 +570,43 @@ class Hub:
             raise ProtocolError(ErrorCode.NOT_FOUND, f"worker {a.id} has no secret {a.name!r}")
         self._changed(self.supervisor(a.id))
         return {"id": a.id, "names": secret_names(folder)}
+
+    async def _export_bundle(self, a: h.ExportBundleArgs) -> dict[str, Any]:
+        self.registry.get(a.id)
+        try:
+            bundle = await asyncio.to_thread(bundle_import.of_worker, self.registry, a.id, a.files)
+        except bundles.BundleError as exc:
+            raise ProtocolError(ErrorCode.INVALID_ARGUMENTS, str(exc)) from None
+        result: dict[str, Any] = {
+            "name": bundle.name,
+            "modules": sorted(bundle.modules),
+            "files": sorted(bundle.files),
+            "requirements": bundle.requirements,
+            "files_available": bundle_import.available_files(self.registry, a.id),
+            "data": None,
+            "size": 0,
+        }
+        if not a.dry_run:
+            data = await asyncio.to_thread(bundles.write, bundle, __version__)
+            result.update(data=base64.b64encode(data).decode("ascii"), size=len(data))
+        return result
+
+    async def _import_bundle(self, a: h.ImportBundleArgs) -> dict[str, Any]:
+        try:
+            raw = base64.b64decode(a.data, validate=True)
+        except (binascii.Error, ValueError):
+            raise ProtocolError(
+                ErrorCode.INVALID_DOCUMENT, "the bundle is not valid base64"
+            ) from None
+        try:
+            bundle = await asyncio.to_thread(bundles.read, raw)
+            imported = await asyncio.to_thread(
+                bundle_import.create_worker, self.registry, bundle, name=a.name, install=a.install
+            )
+        except bundles.BundleError as exc:
+            raise ProtocolError(ErrorCode.INVALID_DOCUMENT, str(exc)) from None
+        self._changed(self.supervisor(imported.entry.id))
+        return {"worker": self.record(imported.entry.id), **bundle_import.summary(imported)}
 
     async def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
         # reads every FuncNodes worker's graph: off the loop

@@ -25,7 +25,7 @@ export type PreviewResult =
   | PlotlyPreview
   | VegaPreview;
 export type ReloadResult = ModuleEventData[];
-export type WorkerList = WorkerRecord1[];
+export type WorkerList = WorkerRecord2[];
 
 export interface AddNodeArgs {
   /**
@@ -159,6 +159,11 @@ export interface ArrayPreview {
    * The value's type name (e.g. 'int', 'DataFrame').
    */
   type: string;
+  [k: string]: unknown;
+}
+export interface BundleFile {
+  path: string;
+  size: number;
   [k: string]: unknown;
 }
 export interface BytesPreview {
@@ -323,6 +328,38 @@ export interface Event {
   seq: number;
   type: 'event';
 }
+export interface ExportBundleArgs {
+  /**
+   * Only say what it would hold.
+   */
+  dry_run?: boolean;
+  /**
+   * Files of the worker's files/ folder to carry (see dry_run's files_available).
+   *
+   * @maxItems 1000
+   */
+  files?: string[];
+  id: string;
+}
+export interface ExportBundleResult {
+  /**
+   * The bundle (.nwflow), base64; none for a dry run.
+   */
+  data?: string | null;
+  files: string[];
+  /**
+   * What files could be carried.
+   */
+  files_available: BundleFile[];
+  modules: string[];
+  name: string;
+  requirements: string[];
+  /**
+   * Its size in bytes.
+   */
+  size?: number;
+  [k: string]: unknown;
+}
 export interface FuncNodesWorkerInfo {
   edges: number;
   /**
@@ -427,6 +464,84 @@ export interface ImagePreview {
   width: number | null;
   [k: string]: unknown;
 }
+export interface ImportBundleArgs {
+  /**
+   * A bundle (.nwflow), base64 (bigger ones: nodeweave import FILE).
+   */
+  data: string;
+  /**
+   * Give the worker the bundle's packages (from its lock).
+   */
+  install?: boolean;
+  name?: string | null;
+}
+export interface ImportBundleResult {
+  files: string[];
+  installed: boolean;
+  /**
+   * Node modules written into it (they run at start).
+   */
+  modules: string[];
+  nodes: number;
+  requirements: string[];
+  worker: WorkerRecord;
+  /**
+   * The nodeweave version that wrote the bundle.
+   */
+  written_by: string;
+  [k: string]: unknown;
+}
+/**
+ * The new worker (stopped).
+ */
+export interface WorkerRecord {
+  autostart?: 'never' | 'always';
+  /**
+   * ISO 8601 time of creation.
+   */
+  created?: string | null;
+  /**
+   * Environment variables of its process (update_worker env), applied at start.
+   */
+  env?: {
+    [k: string]: string;
+  };
+  /**
+   * The installer's output when its environment failed to build.
+   */
+  env_error?: string | null;
+  /**
+   * Why it failed (or what its last crash was, while it restarts).
+   */
+  error?: string | null;
+  /**
+   * The node that was running when the worker last hung ({uuid, node_id, name}), as the worker's beacon said.
+   */
+  hung_node?: {
+    [k: string]: string;
+  } | null;
+  id: string;
+  log_tail?: string[] | null;
+  name: string;
+  pid?: number | null;
+  port?: number | null;
+  requirements?: string[];
+  /**
+   * Started in safe start: the graph is loaded and nothing has run.
+   */
+  safe?: boolean;
+  /**
+   * The names of its secrets (set_secret): never their values.
+   */
+  secrets?: string[];
+  status: 'stopped' | 'starting' | 'running' | 'stopping' | 'failed';
+  /**
+   * The worker's ws://…/ws when running.
+   */
+  url?: string | null;
+  venv?: boolean;
+  [k: string]: unknown;
+}
 export interface ImportFuncNodesArgs {
   /**
    * A FuncNodes export (.fnw) or nodespace.json, base64 (up to about 2 MB: bigger ones with the CLI, nodeweave import-funcnodes PATH).
@@ -469,13 +584,13 @@ export interface ImportFuncNodesResult {
    * Input values carried over.
    */
   values: number;
-  worker: WorkerRecord;
+  worker: WorkerRecord1;
   [k: string]: unknown;
 }
 /**
  * The new nodeweave worker (stopped).
  */
-export interface WorkerRecord {
+export interface WorkerRecord1 {
   autostart?: 'never' | 'always';
   /**
    * ISO 8601 time of creation.
@@ -1336,7 +1451,7 @@ export interface WorkerDeletedData {
 export interface WorkerIdArgs {
   id: string;
 }
-export interface WorkerRecord1 {
+export interface WorkerRecord2 {
   autostart?: 'never' | 'always';
   /**
    * ISO 8601 time of creation.
@@ -1624,8 +1739,12 @@ export interface HubCommands {
   delete_secret: { args: SecretNameArgs; result: SecretNames };
   /** Stop it and delete its folder. */
   delete_worker: { args: WorkerIdArgs; result: Ok };
+  /** A worker as a bundle: its saved graph, modules, packages, settings (never secrets), chosen files. */
+  export_bundle: { args: ExportBundleArgs; result: ExportBundleResult };
   /** One worker. */
   get_worker: { args: WorkerIdArgs; result: WorkerRecord };
+  /** A new worker from a bundle (its modules are written and run when it starts). */
+  import_bundle: { args: ImportBundleArgs; result: ImportBundleResult };
   /** A new worker from a FuncNodes workflow (an export, or a FuncNodes worker). */
   import_funcnodes: { args: ImportFuncNodesArgs; result: ImportFuncNodesResult };
   /** FuncNodes workers of this state directory, importable (read only). */
