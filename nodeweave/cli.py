@@ -373,6 +373,8 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except bundles.BundleError as exc:
         print(f"nodeweave export: {exc}", file=sys.stderr)
         return 2
+    if args.python:
+        return _export_python(registry.folder(args.id), args)
     target = Path(args.output) if args.output else default_output(args.id)
     data = bundles.write(bundle, __version__)
     target.write_bytes(data)
@@ -381,6 +383,57 @@ def _cmd_export(args: argparse.Namespace) -> int:
         f"{len(bundle.modules)} modules, {len(bundle.files)} files, "
         f"{len(bundle.requirements)} requirements (secrets are never exported)"
     )
+    return 0
+
+
+def _export_python(folder: object, args: argparse.Namespace) -> int:
+    """The worker's saved graph as a Python script (``--python``)."""
+    import asyncio
+    import logging
+    from pathlib import Path
+
+    from .core.library import Library
+    from .core.nodespace import NodeSpace
+    from .worker.config import funcnodes_enabled
+    from .worker.headless import UsageError, resolve_node
+    from .worker.modules import ModuleLoader
+    from .worker.pyexport import ExportError, export_script, parse_parameters
+
+    assert isinstance(folder, Path)
+    logging.disable(logging.WARNING)
+    modules = folder / "modules"
+    library = Library()
+    try:
+        document = orjson.loads((folder / "nodespace.json").read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        print(f"nodeweave export: the worker has no readable saved graph: {exc}", file=sys.stderr)
+        return 2
+
+    async def build() -> str:
+        with ModuleLoader(
+            library, module_dirs=[modules], funcnodes=funcnodes_enabled(os.environ)
+        ) as loader:
+            loader.load_all()
+            ns = NodeSpace(library)
+            try:
+                ns.pause()
+                ns.load_document(document)
+                params = parse_parameters(ns, args.param, resolve_node)
+                return export_script(ns, module_dirs=[modules], parameters=params, title=args.id)
+            finally:
+                await ns.aclose()
+
+    try:
+        script = asyncio.run(build())
+    except (ExportError, UsageError) as exc:
+        for line in getattr(exc, "problems", [str(exc)]):
+            print(f"nodeweave export: {line}", file=sys.stderr)
+        return 2
+    finally:
+        logging.disable(logging.NOTSET)
+    target = Path(args.output) if args.output else Path(f"{args.id}.py")
+    target.write_text(script)
+    print(f"wrote {target}: run it with python {target} (--help lists its parameters)")
     return 0
 
 
@@ -454,6 +507,7 @@ def _unknown_here(node_ids: list[str]) -> list[str]:
     import warnings
 
     from .core.library import Library
+    from .worker.config import funcnodes_enabled
     from .worker.modules import ModuleLoader
 
     library = Library()
@@ -461,10 +515,12 @@ def _unknown_here(node_ids: list[str]) -> list[str]:
     # FuncNodes writes its config and logs where FUNCNODES_CONFIG_DIR says (the state directory,
     # which holds FuncNodes' own files): for this look, somewhere of our own that goes away.
     saved = os.environ.get("FUNCNODES_CONFIG_DIR")
+    saved_env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix="nodeweave-import-") as scratch:
         os.environ["FUNCNODES_CONFIG_DIR"] = scratch
         try:
-            with warnings.catch_warnings(), ModuleLoader(library) as loader:
+            funcnodes = funcnodes_enabled(saved_env)
+            with warnings.catch_warnings(), ModuleLoader(library, funcnodes=funcnodes) as loader:
                 warnings.simplefilter("ignore")
                 loader.load_all()
                 return [n for n in node_ids if n not in library]
@@ -632,6 +688,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="also carry this file of the worker's files/ folder (see --list-files)",
     )
     exp.add_argument("--list-files", action="store_true", help="list the files it could carry")
+    exp.add_argument(
+        "--python", action="store_true", help="write the graph as a Python script instead"
+    )
+    exp.add_argument(
+        "--param",
+        action="append",
+        default=[],
+        metavar="NODE.INPUT",
+        help="with --python: make this input a command-line option of the script",
+    )
     exp.set_defaults(func=_cmd_export)
 
     bimp = sub.add_parser(
