@@ -15,6 +15,7 @@ import pytest
 
 from nodeweave import bundles
 from nodeweave.cli import main
+from nodeweave.client import Client, RpcError
 from nodeweave.core.document import SCHEMA_VERSION
 from nodeweave.state.secrets import set_secret
 from nodeweave.worker.headless import run_workflow
@@ -199,3 +200,60 @@ async def test_the_hub_exports_and_imports_bundles(open_hub: OpenHub, tmp_path: 
     error = await error_of(client, "export_bundle", id="sales-flow", files=["../worker.json"])
     assert error.code == "invalid_arguments"
     assert sorted(w["id"] for w in await hub_call(client, "list_workers")) == ["copy", "sales-flow"]
+
+
+async def test_a_bundle_is_read_and_merged_into_an_open_worker(
+    open_hub: OpenHub, rpc: Client
+) -> None:
+    hub = await open_hub()
+    client = await hub.connect()
+    made = await hub_call(client, "export_bundle", id="sales-flow")
+    read = await hub_call(client, "read_bundle", data=made["data"])
+    assert read["modules"] == {"bund.py": MODULE} and read["name"] == "Sales flow"
+    doc = read["document"]
+    # merged into a worker (with builtin nodes only: the module's node is a placeholder)
+    first = await rpc.call("merge_workflow", document=doc, offset_x=100, offset_y=50)
+    second = await rpc.call("merge_workflow", document=doc, offset_x=400, offset_y=50)
+    assert set(first["nodes"]) == {"n", "d"} and set(first["nodes"].values()).isdisjoint(
+        second["nodes"].values()
+    )
+    state = await rpc.call("get_state")
+    assert len(state["nodes"]) == 4
+    by_uuid = {n["uuid"]: n for n in state["nodes"]}
+    assert by_uuid[first["nodes"]["d"]]["placeholder"] is True
+    # one merge, one undo step
+    await rpc.call("undo")
+    assert len((await rpc.call("get_state"))["nodes"]) == 2
+    error = await error_of(client, "read_bundle", data=base64.b64encode(b"not a zip").decode())
+    assert error.code == "invalid_document"
+
+
+async def test_a_merge_keeps_what_fits_and_an_invalid_document_changes_nothing(
+    rpc: Client,
+) -> None:
+    doc = {
+        "schema_version": 1,
+        "nodes": [
+            {
+                "uuid": "a",
+                "node_id": "numbers.add",
+                "inputs": {"a": 1, "b": 2, "gone": 3},
+                "properties": {"position": {"x": 10, "y": 20}},
+            },
+            {"uuid": "b", "node_id": "numbers.add"},
+        ],
+        "edges": [
+            {"src": "a", "src_io": "out", "dst": "b", "dst_io": "a"},
+            {"src": "a", "src_io": "nope", "dst": "b", "dst_io": "b"},
+        ],
+    }
+    result = await rpc.call("merge_workflow", document=doc, offset_x=5, offset_y=5)
+    assert [e["src_io"] for e in result["dropped_edges"]] == ["nope"]
+    new_a = result["nodes"]["a"]
+    node_a = await rpc.call("get_node", uuid=new_a)
+    assert node_a["properties"]["position"] == {"x": 15, "y": 25}
+    assert len((await rpc.call("get_state"))["edges"]) == 1
+    with pytest.raises(RpcError) as bad:
+        await rpc.call("merge_workflow", document={"schema_version": 1, "nodes": "x"})
+    assert bad.value.code == "invalid_document"
+    assert len((await rpc.call("get_state"))["nodes"]) == 2

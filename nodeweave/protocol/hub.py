@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
@@ -226,6 +226,21 @@ class ImportBundleArgs(Args):
     )
 
 
+class ReadBundleArgs(Args):
+    data: str = Field(max_length=3 * 2**20, description="A bundle (.nwflow), base64.")
+
+
+class ReadBundleResult(Data):
+    name: str
+    document: dict[str, Any] = Field(description="Its workflow document (for merge_workflow).")
+    modules: dict[str, str] = Field(
+        description="Its node modules by file name: their source (code: show before writing)."
+    )
+    files: list[str]
+    requirements: list[str]
+    written_by: str
+
+
 class ImportBundleResult(Data):
     worker: WorkerRecord = Field(description="The new worker (stopped).")
     nodes: int
@@ -360,6 +375,12 @@ HUB_COMMANDS: dict[str, CommandSpec] = commands(
         ExportBundleResult,
         "A worker as a bundle: its saved graph, modules, packages, settings (never secrets), "
         "chosen files.",
+    ),
+    CommandSpec(
+        "read_bundle",
+        ReadBundleArgs,
+        ReadBundleResult,
+        "What a bundle holds (checked; nothing written): to merge it into an open worker.",
     ),
     CommandSpec(
         "import_bundle",

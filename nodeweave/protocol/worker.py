@@ -407,6 +407,17 @@ class ImportWorkflowArgs(Args):
     document: dict[str, Any] = Field(description="A workflow document (as export_workflow gives).")
 
 
+class MergeWorkflowArgs(Args):
+    document: dict[str, Any] = Field(description="A workflow document (as export_workflow gives).")
+    offset_x: float = Field(default=0.0, description="Moves the merged nodes right by this.")
+    offset_y: float = Field(default=0.0, description="… and down by this.")
+
+
+class MergeWorkflowResult(Data):
+    nodes: dict[str, str] = Field(description="The document's node uuids → the new ones.")
+    dropped_edges: list[dict[str, Any]] = Field(description="Edges whose ports do not exist here.")
+
+
 class LoadReportData(Data):
     placeholders: list[dict[str, Any]] = Field(description="Nodes whose type is missing.")
     dropped_inputs: list[dict[str, Any]]
@@ -607,6 +618,13 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         "set_annotation", SetAnnotationArgs, AnnotationData, "Create or replace a group or note."
     ),
     CommandSpec("remove_annotation", AnnotationIdArgs, Ok, "Remove a group or note."),
+    CommandSpec(
+        "merge_workflow",
+        MergeWorkflowArgs,
+        MergeWorkflowResult,
+        "Add a workflow's nodes, edges, groups and notes to this graph at an offset (new uuids; "
+        "one undo step), as a paste does.",
+    ),
     CommandSpec(
         "list_presets", NoArgs, PresetList, "The workflow's presets, with what does not fit now."
     ),

@@ -10,6 +10,7 @@ commands are edits is said once, by the protocol's ``Edit`` model.
 from __future__ import annotations
 
 import contextlib
+import uuid as uuid_mod
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
@@ -223,6 +224,82 @@ class GraphEditor:
             ("set_input", {"uuid": v["node"], "io": v["io"], "value": v["value"]}) for v in values
         ]
         return sum(1 for changed in self.apply_edits(f"apply preset {name}", edits) if changed)
+
+    def merge_document(
+        self, document: Any, offset: tuple[float, float], label: str
+    ) -> dict[str, Any]:
+        """Add a document's nodes (new uuids, positions moved by ``offset``), edges, groups and
+        notes to the graph, as one step (as a paste does); returns ``{nodes: old uuid → new
+        uuid, dropped_edges}``. Values and edges that do not fit are left out, types the library
+        lacks become placeholders that keep their data. An invalid document changes nothing."""
+        from nodeweave.core import document as doc_module
+
+        parsed = doc_module.parse(document)
+        mapping = {n.uuid: uuid_mod.uuid4().hex for n in parsed.nodes}
+        dx, dy = offset
+        edits: list[tuple[str, dict[str, Any]]] = []
+        for n in parsed.nodes:
+            props = dict(n.properties)
+            where = position_of(props)
+            if where is not None:
+                props["position"] = {"x": where[0] + dx, "y": where[1] + dy}
+            spec = self.ns.library.find(n.node_id)
+            inputs = (
+                {k: v for k, v in n.inputs.items() if k in spec.input_map}
+                if spec is not None
+                else dict(n.inputs)
+            )
+            edits.append(
+                (
+                    "add_node",
+                    {
+                        "node_id": n.node_id,
+                        "uuid": mapping[n.uuid],
+                        "inputs": inputs,
+                        "properties": props,
+                        "allow_missing": True,
+                    },
+                )
+            )
+        dropped: list[dict[str, str]] = []
+        specs = {n.uuid: self.ns.library.find(n.node_id) for n in parsed.nodes}
+        for e in parsed.edges:
+            src, dst = specs[e.src], specs[e.dst]
+            if (
+                src is None
+                or dst is None
+                or e.src_io not in src.output_map
+                or (e.dst_io not in dst.input_map)
+            ):
+                dropped.append(e.model_dump())
+                continue
+            edits.append(
+                (
+                    "connect",
+                    {
+                        "src": mapping[e.src],
+                        "src_io": e.src_io,
+                        "dst": mapping[e.dst],
+                        "dst_io": e.dst_io,
+                    },
+                )
+            )
+        raw = document.get("annotations") if isinstance(document, dict) else None
+        for key, annotation in (raw or {}).items() if isinstance(raw, dict) else ():
+            if isinstance(annotation, dict):
+                moved = dict(annotation)
+                moved["nodes"] = [mapping[u] for u in annotation.get("nodes", []) if u in mapping]
+                for axis, delta in (("x", dx), ("y", dy)):
+                    if isinstance(moved.get(axis), int | float):
+                        moved[axis] = moved[axis] + delta
+                edits.append(
+                    (
+                        "set_annotation",
+                        {"id": f"{key}-{uuid_mod.uuid4().hex[:6]}", "annotation": moved},
+                    )
+                )
+        self.apply_edits(label, edits)
+        return {"nodes": mapping, "dropped_edges": dropped}
 
     def load_document(self, document: Any, label: str) -> Any:
         before = self.ns.to_document()

@@ -99,6 +99,9 @@ class Worker:
             "clear_input": self._clear_input,
             "set_annotation": lambda a: self.editor.set_annotation(a.id, a.annotation),
             "remove_annotation": lambda a: self.editor.remove_annotation(a.id),
+            "merge_workflow": lambda a: self.editor.merge_document(
+                a.document, (a.offset_x, a.offset_y), "merge workflow"
+            ),
             "list_presets": self._list_presets,
             "save_preset": self._save_preset,
             "set_preset": lambda a: self.editor.set_preset(a.name, a.preset.model_dump()),

@@ -97,6 +97,7 @@ class Hub:
             "set_secret": self._set_secret,
             "delete_secret": self._delete_secret,
             "export_bundle": self._export_bundle,
+            "read_bundle": self._read_bundle,
             "import_bundle": self._import_bundle,
             "list_funcnodes_workers": self._list_funcnodes,
             "import_funcnodes": self._import_funcnodes,
@@ -590,6 +591,21 @@ class Hub:
             data = await asyncio.to_thread(bundles.write, bundle, __version__)
             result.update(data=base64.b64encode(data).decode("ascii"), size=len(data))
         return result
+
+    async def _read_bundle(self, a: h.ReadBundleArgs) -> dict[str, Any]:
+        try:
+            raw = base64.b64decode(a.data, validate=True)
+            bundle = await asyncio.to_thread(bundles.read, raw)
+        except (binascii.Error, ValueError) as exc:
+            raise ProtocolError(ErrorCode.INVALID_DOCUMENT, str(exc)) from None
+        return {
+            "name": bundle.name,
+            "document": bundle.document,
+            "modules": {k: v.decode("utf-8", errors="replace") for k, v in bundle.modules.items()},
+            "files": sorted(bundle.files),
+            "requirements": bundle.requirements,
+            "written_by": str(bundle.manifest.get("nodeweave", "?")),
+        }
 
     async def _import_bundle(self, a: h.ImportBundleArgs) -> dict[str, Any]:
         try:

@@ -922,6 +922,37 @@ export interface VersionChange {
   to: string | null;
   [k: string]: unknown;
 }
+export interface MergeWorkflowArgs {
+  /**
+   * A workflow document (as export_workflow gives).
+   */
+  document: {
+    [k: string]: unknown;
+  };
+  /**
+   * Moves the merged nodes right by this.
+   */
+  offset_x?: number;
+  /**
+   * … and down by this.
+   */
+  offset_y?: number;
+}
+export interface MergeWorkflowResult {
+  /**
+   * Edges whose ports do not exist here.
+   */
+  dropped_edges: {
+    [k: string]: unknown;
+  }[];
+  /**
+   * The document's node uuids → the new ones.
+   */
+  nodes: {
+    [k: string]: string;
+  };
+  [k: string]: unknown;
+}
 export interface ModuleEventData {
   kind: 'loaded' | 'reloaded' | 'failed' | 'removed';
   /**
@@ -1254,6 +1285,31 @@ export interface ProgressData {
   fraction: number | null;
   message: string;
   uuid: string;
+  [k: string]: unknown;
+}
+export interface ReadBundleArgs {
+  /**
+   * A bundle (.nwflow), base64.
+   */
+  data: string;
+}
+export interface ReadBundleResult {
+  /**
+   * Its workflow document (for merge_workflow).
+   */
+  document: {
+    [k: string]: unknown;
+  };
+  files: string[];
+  /**
+   * Its node modules by file name: their source (code: show before writing).
+   */
+  modules: {
+    [k: string]: string;
+  };
+  name: string;
+  requirements: string[];
+  written_by: string;
   [k: string]: unknown;
 }
 export interface RenamePresetArgs {
@@ -1627,6 +1683,8 @@ export interface WorkerCommands {
   list_modules: { args: NoArgs; result: ModulesResult };
   /** The workflow's presets, with what does not fit now. */
   list_presets: { args: NoArgs; result: PresetList };
+  /** Add a workflow's nodes, edges, groups and notes to this graph at an offset (new uuids; one undo step), as a paste does. */
+  merge_workflow: { args: MergeWorkflowArgs; result: MergeWorkflowResult };
   /** Load a shipped example workflow and its data files into an empty worker. */
   open_example: { args: OpenExampleArgs; result: OpenExampleResult };
   /** Answer at once (liveness, round-trip timing). */
@@ -1757,6 +1815,8 @@ export interface HubCommands {
   list_workers: { args: NoArgs; result: WorkerList };
   /** Answer at once. */
   ping: { args: NoArgs; result: Pong };
+  /** What a bundle holds (checked; nothing written): to merge it into an open worker. */
+  read_bundle: { args: ReadBundleArgs; result: ReadBundleResult };
   /** Remove node packages (as add). */
   remove_packages: { args: PackagesArgs; result: PackageChangeResult };
   /** Stop, then start. */
