@@ -4,6 +4,7 @@
     python bench/worker.py --quick          # fewer runs: a smoke test
     python bench/worker.py --json           # the same, as JSON
     python bench/worker.py --only rtt chain # some figures (names: see --help)
+    python bench/worker.py --only bundle    # export/import of a 1,000-node bundle, a preset
 
 Every figure runs real ``python -m nodeweave worker run bench`` processes, each in a fresh
 temporary state directory (``FUNCNODES_CONFIG_DIR`` is set in the child's environment only),
@@ -74,6 +75,46 @@ def f(a: int) -> int:
 '''
 
 
+# --- the bundle section: a 1,000-node workflow of two modules, exported, imported, a preset ------
+
+LATTICE_CHAINS = 50
+LATTICE_LENGTH = 20
+PRESET_AT = 6
+"""The preset sets input ``b`` of each chain's node at this position (a ``bench.cadd``)."""
+CROSS_AT = 10
+"""Each chain's node here (but the first chain's) takes ``b`` from the chain before, node 9."""
+
+COUNT_ADD_MODULE = '''"""Counting add node for bench/worker.py: its second output counts its runs per node."""
+from collections import Counter
+
+from nodeweave import NodeContext, node
+
+RUNS: Counter[str] = Counter()
+
+
+@node(id="bench.cadd", outputs=["out", "runs"])
+def cadd(a: int, b: int, ctx: NodeContext) -> tuple[int, int]:
+    RUNS[ctx.node] += 1
+    return a + b, RUNS[ctx.node]
+'''
+
+COUNT_SCALE_MODULE = '''"""Counting scale node for bench/worker.py: its second output counts its runs per node."""
+from collections import Counter
+
+from nodeweave import NodeContext, node
+
+RUNS: Counter[str] = Counter()
+
+
+@node(id="bench.cscale", outputs=["out", "runs"])
+def cscale(x: int, factor: int, ctx: NodeContext) -> tuple[int, int]:
+    RUNS[ctx.node] += 1
+    return x * factor, RUNS[ctx.node]
+'''
+
+LATTICE_MODULES = {"benchcadd.py": COUNT_ADD_MODULE, "benchcscale.py": COUNT_SCALE_MODULE}
+
+
 class BenchError(AssertionError):
     """A figure got a wrong result, or a process misbehaved."""
 
@@ -102,16 +143,20 @@ class Figure:
     unit: str
     target: float | None = None
     higher_is_better: bool = False
+    exact: bool = False
+    """The target is a count the figure must equal."""
 
     def target_text(self) -> str:
         if self.target is None:
             return "—"
-        sign = "≥" if self.higher_is_better else "≤"
+        sign = "=" if self.exact else "≥" if self.higher_is_better else "≤"
         return f"{sign} {self.target:,g} {self.unit}"
 
     def met(self, value: float) -> bool | None:
         if self.target is None:
             return None
+        if self.exact:
+            return value == self.target
         return value >= self.target if self.higher_is_better else value <= self.target
 
 
@@ -128,6 +173,19 @@ FIGURES: list[Figure] = [
     Figure("rss_anon", "  of which RssAnon (private; the rest is shared libraries)", "MB"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
     Figure("shutdown", "`shutdown` command → process exit (after an edit)", "s", 0.3),
+    Figure("export_cli", "export 1,000 nodes → .nwflow: `nodeweave export` process", "s", 0.5),
+    Figure("export_inproc", "  in process: of_worker + bundles.write + write file", "s", 0.5),
+    Figure("import_cli", "import .nwflow → worker folder: `nodeweave import` process", "s", 0.5),
+    Figure("import_inproc", "  in process: bundles.read + create_worker", "s", 0.5),
+    Figure("cli_floor", "  floor: `python -m nodeweave --help` process", "s"),
+    Figure("preset_settle", "50-input preset: apply_preset → every affected node done", "ms"),
+    Figure(
+        "preset_runs",
+        "  node executions per apply (affected nodes: the target)",
+        "runs",
+        float(LATTICE_CHAINS * (LATTICE_LENGTH - PRESET_AT)),
+        exact=True,
+    ),
     Figure("floor_rtt_p50", "floor: minimal aiohttp WS server, ping p50", "ms"),
     Figure("floor_rtt_p99", "floor: minimal aiohttp WS server, ping p99", "ms"),
     Figure("floor_pipelined", "floor: minimal aiohttp WS server, pipelined", "cmd/s", None, True),
@@ -138,7 +196,7 @@ FIGURES: list[Figure] = [
 
 
 def fmt(s: dict[str, float], unit: str) -> str:
-    if unit == "cmd/s":
+    if unit in ("cmd/s", "runs"):
         return (
             f"{s['median']:,.0f} {unit} [{s['min']:,.0f}, {s['max']:,.0f}] ({int(s['runs'])} runs)"
         )
@@ -150,6 +208,19 @@ def fmt(s: dict[str, float], unit: str) -> str:
 
 
 # --- processes -------------------------------------------------------------------------------
+
+
+def child_env(env: dict[str, str]) -> dict[str, str]:
+    full_env = {**os.environ, **env}
+    # Run workers as an installed nodeweave runs (pip compiles bytecode at install): with a
+    # bytecode cache, kept in a temporary folder of this run, not next to the sources.
+    full_env.pop("PYTHONDONTWRITEBYTECODE", None)
+    full_env["PYTHONPYCACHEPREFIX"] = BYTECODE_DIR.name
+    # This checkout's code, whatever is installed (as bench/core.py does for itself).
+    full_env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
+    )
+    return full_env
 
 
 class Proc:
@@ -165,15 +236,7 @@ class Proc:
 
     @classmethod
     async def start(cls, argv: list[str], *, log: Path, cwd: Path, env: dict[str, str]) -> Proc:
-        full_env = {**os.environ, **env}
-        # Run workers as an installed nodeweave runs (pip compiles bytecode at install): with a
-        # bytecode cache, kept in a temporary folder of this run, not next to the sources.
-        full_env.pop("PYTHONDONTWRITEBYTECODE", None)
-        full_env["PYTHONPYCACHEPREFIX"] = BYTECODE_DIR.name
-        # This checkout's code, whatever is installed (as bench/core.py does for itself).
-        full_env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p
-        )
+        full_env = child_env(env)
         with log.open("ab") as err:
             started = time.perf_counter()
             proc = await asyncio.create_subprocess_exec(
@@ -487,6 +550,8 @@ class Plan:
     rss_runs: int = 5
     reloads: int = 20
     shutdowns: int = 10
+    bundle_runs: int = 10
+    preset_applies: int = 10
 
 
 QUICK = Plan(
@@ -500,6 +565,8 @@ QUICK = Plan(
     rss_runs=2,
     reloads=5,
     shutdowns=3,
+    bundle_runs=3,
+    preset_applies=3,
 )
 
 Results = dict[str, dict[str, float]]
@@ -799,6 +866,371 @@ async def fig_shutdown(plan: Plan) -> Results:
     return {"shutdown": summary(samples)}
 
 
+# --- bundles and presets ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lattice:
+    """50 chains of 20 nodes (``bench.cadd`` at even positions, ``bench.cscale`` at odd ones),
+    each fed by the one before; node 10 of every chain but the first also takes ``b`` from node
+    9 of the chain before (a join: two changed inputs, one run expected). The presets set ``b``
+    of node 6 of every chain: 50 inputs whose downstream is nodes 6…19 of every chain."""
+
+    document: dict[str, Any]
+    inputs: list[str]
+    affected: frozenset[str]
+
+
+def lattice_uuid(chain: int, pos: int) -> str:
+    return f"c{chain:02d}p{pos:02d}"
+
+
+def lattice_factor(pos: int) -> int:
+    return 2 if pos % 3 == 0 else 1
+
+
+def lattice_values(k: int) -> dict[str, int]:
+    """Every node's ``out`` with the preset value ``k`` (0: as saved)."""
+    out: dict[str, int] = {}
+    for c in range(LATTICE_CHAINS):
+        for p in range(LATTICE_LENGTH):
+            if p % 2:
+                out[lattice_uuid(c, p)] = out[lattice_uuid(c, p - 1)] * lattice_factor(p)
+                continue
+            a = c if p == 0 else out[lattice_uuid(c, p - 1)]
+            if p == 0:
+                b = 0
+            elif p == PRESET_AT:
+                b = k
+            elif p == CROSS_AT and c:
+                b = out[lattice_uuid(c - 1, CROSS_AT - 1)]
+            else:
+                b = 1
+            out[lattice_uuid(c, p)] = a + b
+    return out
+
+
+def build_lattice(presets: int) -> Lattice:
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, str]] = []
+    for c in range(LATTICE_CHAINS):
+        for p in range(LATTICE_LENGTH):
+            uuid = lattice_uuid(c, p)
+            inputs: dict[str, int] = {}
+            if p % 2:
+                node_id = "bench.cscale"
+                inputs = {"factor": lattice_factor(p)}
+            else:
+                node_id = "bench.cadd"
+                if p == 0:
+                    inputs = {"a": c, "b": 0}
+                elif p == PRESET_AT:
+                    inputs = {"b": 0}
+                elif not (p == CROSS_AT and c):
+                    inputs = {"b": 1}
+            if p:
+                dst_io = "x" if p % 2 else "a"
+                edges.append(
+                    {"src": lattice_uuid(c, p - 1), "src_io": "out", "dst": uuid, "dst_io": dst_io}
+                )
+            if p == CROSS_AT and c:
+                edges.append(
+                    {
+                        "src": lattice_uuid(c - 1, CROSS_AT - 1),
+                        "src_io": "out",
+                        "dst": uuid,
+                        "dst_io": "b",
+                    }
+                )
+            nodes.append(
+                {
+                    "uuid": uuid,
+                    "node_id": node_id,
+                    "inputs": inputs,
+                    "properties": {"position": {"x": 220.0 * p, "y": 120.0 * c}},
+                }
+            )
+    inputs_ = [lattice_uuid(c, PRESET_AT) for c in range(LATTICE_CHAINS)]
+    document = {
+        "schema_version": 1,
+        "nodes": nodes,
+        "edges": edges,
+        "presets": {
+            f"set{k}": {"values": [{"node": u, "io": "b", "value": k} for u in inputs_]}
+            for k in range(1, presets + 1)
+        },
+    }
+    downstream: dict[str, list[str]] = {}
+    for e in edges:
+        downstream.setdefault(e["src"], []).append(e["dst"])
+    affected: set[str] = set()
+    todo = list(inputs_)
+    while todo:
+        uuid = todo.pop()
+        if uuid not in affected:
+            affected.add(uuid)
+            todo.extend(downstream.get(uuid, []))
+    return Lattice(document, inputs_, frozenset(affected))
+
+
+def write_lattice_worker(state: Path, lattice: Lattice) -> Path:
+    """A registered worker ``bench`` in ``state``: the two modules and the saved graph."""
+    from nodeweave.workermanager.registry import Registry
+
+    entry = Registry(state).create(WORKER_ID, requirements=[], venv=False)
+    if entry.id != WORKER_ID:
+        raise BenchError(f"the registry made worker {entry.id!r}, not {WORKER_ID!r}")
+    folder = state / "workers" / WORKER_ID
+    (folder / "modules").mkdir(exist_ok=True)
+    for name, text in LATTICE_MODULES.items():
+        (folder / "modules" / name).write_text(text)
+    (folder / "nodespace.json").write_bytes(
+        orjson.dumps(lattice.document, option=orjson.OPT_INDENT_2)
+    )
+    return folder
+
+
+def check_document(document: Any, lattice: Lattice, what: str) -> None:
+    if not isinstance(document, dict):
+        raise BenchError(f"{what}: not a workflow document")
+    nodes, edges = document.get("nodes") or [], document.get("edges") or []
+    want = lattice.document
+    if (len(nodes), len(edges)) != (len(want["nodes"]), len(want["edges"])):
+        raise BenchError(f"{what}: {len(nodes)} nodes, {len(edges)} edges: not the workflow's")
+    if document.get("presets") != want["presets"]:
+        raise BenchError(f"{what}: the presets differ from the workflow's")
+
+
+def check_bundle(data: bytes, lattice: Lattice) -> None:
+    from nodeweave import bundles
+
+    bundle = bundles.read(data)
+    check_document(bundle.document, lattice, "the bundle")
+    if bundle.modules != {k: v.encode() for k, v in LATTICE_MODULES.items()}:
+        raise BenchError(f"the bundle's modules are {sorted(bundle.modules)}")
+
+
+def check_imported(folder: Path, lattice: Lattice) -> None:
+    if not (folder / "worker.json").is_file():
+        raise BenchError(f"import: no worker.json in {folder}")
+    check_document(orjson.loads((folder / "nodespace.json").read_bytes()), lattice, "import")
+    for name, text in LATTICE_MODULES.items():
+        if (folder / "modules" / name).read_text() != text:
+            raise BenchError(f"import: modules/{name} differs")
+
+
+def file_tail(path: Path, lines: int = 20) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+async def run_cli(args: list[str], env: dict[str, str], cwd: Path, log: Path) -> tuple[float, str]:
+    """``python -m nodeweave ARGS``: wall time from just before the exec to its exit (exit 0
+    required), and its stdout. Killed by pid after 60 s; always reaped."""
+    with log.open("ab") as err:
+        t0 = time.perf_counter()
+        proc = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "nodeweave",
+            *args,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=err,
+            env=child_env(env),
+            cwd=cwd,
+        )
+    try:
+        async with asyncio.timeout(60):
+            out, _ = await proc.communicate()
+        dt = time.perf_counter() - t0
+    finally:
+        if proc.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(proc.pid, signal.SIGKILL)
+            await proc.wait()
+    if proc.returncode != 0:
+        raise BenchError(f"nodeweave {' '.join(args)}: exit {proc.returncode}:\n{file_tail(log)}")
+    return dt, out.decode()
+
+
+def fresh_state(root: Path, name: str) -> Path:
+    state = root / name / "state"
+    state.mkdir(parents=True, mode=0o700)
+    return state
+
+
+async def lattice_state(client: Client) -> tuple[dict[str, Any], dict[str, int], dict[str, str]]:
+    """Every node's ``out`` and ``runs`` values and its status, from one ``get_state``."""
+    outs: dict[str, Any] = {}
+    runs: dict[str, int] = {}
+    status: dict[str, str] = {}
+    for n in (await client.call("get_state"))["nodes"]:
+        status[n["uuid"]] = n["status"]
+        for o in n["outputs"]:
+            value = (o.get("preview") or {}).get("value")
+            if o["name"] == "out":
+                outs[n["uuid"]] = value
+            elif o["name"] == "runs":
+                runs[n["uuid"]] = value if isinstance(value, int) else 0
+    return outs, runs, status
+
+
+async def fig_preset(root: Path, lattice: Lattice, plan: Plan) -> Results:
+    """A real worker on the folder ``nodeweave import`` wrote; apply_preset ``set{k}`` (50 new
+    values), then read events until every node downstream of the 50 inputs has sent a higher
+    ``runs`` value and a ``done`` status: that is the settle time. Then, after a quiet 0.3 s, one ``get_state``: every
+    node done with the values the preset gives, and the runs each node made (a node run twice,
+    or a node outside the affected set run at all, shows in the count)."""
+    settle: list[float] = []
+    executions: list[float] = []
+    wrong: list[float] = []
+    frames: list[float] = []
+    async with asyncio.timeout(600):
+        w = await start_worker(root, env={"NODEWEAVE_FUNCNODES": "off"})
+        try:
+            async with await Client.connect(w.url, w.token) as client:
+                expected = lattice_values(0)
+                async with asyncio.timeout(60):
+                    while True:
+                        outs, runs, status = await lattice_state(client)
+                        if outs == expected and set(status.values()) == {"done"}:
+                            break
+                        await asyncio.sleep(0.1)
+                for k in range(1, plan.preset_applies + 2):
+                    await asyncio.sleep(0.05)
+                    client.drain_events()
+                    seq = client.last_seq
+                    pending = set(lattice.affected)
+                    not_done = set(lattice.affected)
+                    t0 = time.perf_counter()
+                    reply = await client.send("apply_preset", name=f"set{k}")
+                    try:
+                        async with asyncio.timeout(30):
+                            while pending or not_done:
+                                msg = await client.events.get()
+                                d = msg["data"]
+                                if msg["event"] == "node_status" and d["status"] == "done":
+                                    not_done.discard(d["uuid"])
+                                elif (
+                                    msg["event"] == "value"
+                                    and d["io"] == "runs"
+                                    and d["uuid"] in pending
+                                    and (d["preview"] or {}).get("value", 0) > runs[d["uuid"]]
+                                ):
+                                    pending.discard(d["uuid"])
+                    except TimeoutError:
+                        raise BenchError(
+                            f"preset set{k}: {len(pending)} affected nodes sent no new runs "
+                            f"value, {len(not_done)} no done status"
+                        ) from None
+                    dt = time.perf_counter() - t0
+                    n_frames = client.last_seq - seq
+                    if (await reply) != {"changed": len(lattice.inputs)}:
+                        raise BenchError(f"preset set{k}: apply_preset replied {await reply!r}")
+                    await asyncio.sleep(0.3)
+                    before = runs
+                    outs, runs, status = await lattice_state(client)
+                    if set(status.values()) != {"done"}:
+                        raise BenchError(f"preset set{k}: statuses {set(status.values())}")
+                    if outs != lattice_values(k):
+                        raise BenchError(f"preset set{k}: wrong values after the preset")
+                    delta = {u: runs[u] - before[u] for u in runs}
+                    if k > 1:  # the first apply is a warm-up
+                        settle.append(dt * 1e3)
+                        executions.append(sum(delta.values()))
+                        wrong.append(
+                            sum(
+                                1
+                                for u, n in delta.items()
+                                if n != (1 if u in lattice.affected else 0)
+                            )
+                        )
+                        frames.append(n_frames)
+                if client.gaps:
+                    raise BenchError(f"preset: {client.gaps} event gaps (events dropped)")
+        finally:
+            await w.proc.stop()
+    runs_summary = summary(executions)
+    runs_summary["affected"] = len(lattice.affected)
+    runs_summary["inputs"] = len(lattice.inputs)
+    runs_summary["nodes_not_run_once_max"] = max(wrong)
+    settle_summary = summary(settle)
+    settle_summary["event_frames"] = statistics.median(frames)
+    return {"preset_settle": settle_summary, "preset_runs": runs_summary}
+
+
+async def fig_bundle(plan: Plan) -> Results:
+    """Export (CLI process and in process), import (likewise, each into a fresh state dir),
+    then the preset figure on the worker the last CLI import made. One warm-up run of each is
+    not counted."""
+    from nodeweave import __version__, bundles
+    from nodeweave.workermanager.bundle_import import create_worker, of_worker
+    from nodeweave.workermanager.registry import Registry
+
+    lattice = build_lattice(plan.preset_applies + 1)
+    n = plan.bundle_runs
+    timed: dict[str, list[float]] = {
+        k: [] for k in ("cli_floor", "export_cli", "export_inproc", "import_cli", "import_inproc")
+    }
+
+    def keep(key: str, run: int, dt: float) -> None:
+        if run:
+            timed[key].append(dt)
+
+    quiet = {"NODEWEAVE_FUNCNODES": "off"}
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-bundle-") as tmp:
+        root = Path(tmp)
+        log = root / "cli.log"
+        origin = fresh_state(root, "origin")
+        write_lattice_worker(origin, lattice)
+        env = {"FUNCNODES_CONFIG_DIR": str(origin), **quiet}
+        target = root / "flow.nwflow"
+        for run in range(n + 1):
+            dt, _ = await run_cli(["--help"], env, root, log)
+            keep("cli_floor", run, dt)
+        for run in range(n + 1):
+            target.unlink(missing_ok=True)
+            dt, out = await run_cli(["export", WORKER_ID, "-o", str(target)], env, root, log)
+            if "1000 nodes, 2 modules" not in out:
+                raise BenchError(f"export said: {out!r}")
+            check_bundle(target.read_bytes(), lattice)
+            keep("export_cli", run, dt)
+        registry = Registry(origin)
+        for run in range(n + 1):
+            target.unlink()
+            gc.collect()
+            t0 = time.perf_counter()
+            target.write_bytes(bundles.write(of_worker(registry, WORKER_ID, []), __version__))
+            keep("export_inproc", run, time.perf_counter() - t0)
+            check_bundle(target.read_bytes(), lattice)
+        size = target.stat().st_size
+        for run in range(n + 1):
+            fresh = fresh_state(root, f"import-cli-{run}")
+            dt, out = await run_cli(
+                ["import", str(target), "--yes"],
+                {"FUNCNODES_CONFIG_DIR": str(fresh), **quiet},
+                root,
+                log,
+            )
+            if f"as worker {WORKER_ID}: 1000 nodes" not in out:
+                raise BenchError(f"import said: {out!r}")
+            check_imported(fresh / "workers" / WORKER_ID, lattice)
+            keep("import_cli", run, dt)
+        for run in range(n + 1):
+            fresh = fresh_state(root, f"import-inproc-{run}")
+            gc.collect()
+            t0 = time.perf_counter()
+            made = create_worker(Registry(fresh), bundles.read(target.read_bytes()))
+            keep("import_inproc", run, time.perf_counter() - t0)
+            if made.entry.id != WORKER_ID:
+                raise BenchError(f"import: worker {made.entry.id!r}")
+            check_imported(fresh / "workers" / WORKER_ID, lattice)
+        results = {key: summary(samples) for key, samples in timed.items()}
+        results["export_cli"]["bytes"] = size
+        results.update(await fig_preset(root / f"import-cli-{n}", lattice, plan))
+    return results
+
+
 RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "launch": fig_launch,
     "rtt": fig_rtt,
@@ -808,6 +1240,7 @@ RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "reload": fig_reload,
     "shutdown": fig_shutdown,
     "floor": fig_floor,
+    "bundle": fig_bundle,
 }
 
 
@@ -862,11 +1295,34 @@ async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
             extra = f"  (pooled {s['pooled']:.3f})"
         elif "p90" in s:
             extra = f"  (p90 {s['p90']:.3f}; {s['events_per_change']:.0f} event frames a change)"
+        elif f.key == "preset_settle":
+            extra = f"  ({s['event_frames']:.0f} event frames an apply)"
+        elif f.key == "preset_runs":
+            extra = (
+                f"  ({int(s['affected'])} affected nodes downstream of {int(s['inputs'])} inputs; "
+                f"nodes not run exactly as often as affected (1) or not (0): "
+                f"{int(s['nodes_not_run_once_max'])} at most)"
+            )
         print(f"  {f.label:<56} {fmt(s, f.unit):<42} target {f.target_text():<14} {mark}{extra}")
     if "rtt_p50" in results:
         print(f"  (round trips: {int(results['rtt_p50']['calls_per_rep'])} sequential calls a rep)")
     if "pipelined" in results:
         print(f"  (pipelined: {int(results['pipelined']['n'])} pings a run)")
+    if "export_cli" in results:
+        print(
+            f"  (bundle: 1,000 nodes = {LATTICE_CHAINS} chains × {LATTICE_LENGTH} of two module "
+            f"node types, 2 modules, {LATTICE_CHAINS - 1} cross edges, "
+            f"{int(results['export_cli']['bytes']):,} bytes; `process` = wall time of "
+            "`python -m nodeweave export|import` from exec to exit, interpreter start and imports "
+            "included; `in process` = the library calls the command makes, timed in this process "
+            "(import: without the CLI's scan of installed node modules for unknown types))"
+        )
+    if "preset_settle" in results:
+        print(
+            f"  (preset: {LATTICE_CHAINS} inputs, b of node {PRESET_AT} of every chain, on the "
+            "worker the CLI import made; settled = a new `runs` value event and a `done` status "
+            "event from every affected node, read with nodeweave.client.Client; executions counted by the nodes themselves)"
+        )
     if misses:
         print(f"  missed: {', '.join(misses)}")
     return 0
