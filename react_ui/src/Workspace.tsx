@@ -17,6 +17,10 @@ import { useToast } from './ui/toast';
 import { SafeStartBanner } from './canvas/SafeStartBanner';
 import { ClusterChip } from './canvas/ClusterChip';
 import { useRunNotices } from './hooks/useRunNotices';
+import { ExportBundleDialog } from './bundles/ExportBundle';
+import { useMergeBundle } from './bundles/MergeBundle';
+import { PresetsPanel } from './presets/PresetsPanel';
+import { useMigrationToasts } from './presets/useMigrationToasts';
 
 export interface WorkspaceProps {
   hub: HubConn;
@@ -39,19 +43,37 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
   const addNode = useCallback((nodeId: string) => canvasApi.current?.addNode(nodeId), []);
   // the module editor, opened from the toolbar, a failed-import toast, the library or a node
   const [modulesOpen, setModulesOpen] = useState(false);
+  const [presetsOpen, setPresetsOpen] = useState(false);
   const [moduleTarget, setModuleTarget] = useState<ModuleTarget | null>(null);
   const openModuleFile = useCallback(
     (file: string, line: number | null = null) => {
       setModulesOpen(true);
       setModuleTarget({ file, line });
+      setPresetsOpen(false);
       onPackages?.(false);
     },
     [onPackages],
   );
   // one right-hand panel at a time: opening the packages closes the module editor
   useEffect(() => {
-    if (packagesOpen) setModulesOpen(false);
+    if (packagesOpen) {
+      setModulesOpen(false);
+      setPresetsOpen(false);
+    }
   }, [packagesOpen]);
+  const [exportOpen, setExportOpen] = useState(false);
+  const graphRef = useRef(worker.graph);
+  graphRef.current = worker.graph;
+  const merge = useMergeBundle({
+    hub: hub.client,
+    worker: worker.client,
+    nodes: () => Object.values(graphRef.current.nodes),
+    notify: (message, kind) => toast.push(message, kind),
+  });
+  const selection = useCallback(() => {
+    const picked = canvasApi.current?.selection() ?? [];
+    return picked.length > 0 ? picked : selected ? [selected] : [];
+  }, [selected]);
   const closeModules = useCallback(() => {
     setModulesOpen(false);
     setModuleTarget(null);
@@ -67,6 +89,7 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
     [modules],
   );
   const cluster = worker.cluster;
+  const workerOpen = worker.state === 'open';
   const tools = useMemo(
     () => (
       <>
@@ -82,6 +105,7 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
                 closeModules();
               } else {
                 setModulesOpen(true);
+                setPresetsOpen(false);
                 onPackages?.(false);
               }
             }}
@@ -100,11 +124,48 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
               Packages
             </button>
           )}
+          <button
+            type="button"
+            className="nw-tool"
+            data-testid="open-presets"
+            aria-pressed={presetsOpen}
+            title="Named input values of this workflow"
+            onClick={() => {
+              if (!presetsOpen) {
+                closeModules();
+                onPackages?.(false);
+              }
+              setPresetsOpen(!presetsOpen);
+            }}
+          >
+            Presets
+          </button>
+        </div>
+        <div className="nw-toolbar-group nw-bd-tools" role="group" aria-label="Bundles">
+          <button
+            type="button"
+            className="nw-tool"
+            data-testid="tool-export-bundle"
+            title="Download the worker as a .nwflow bundle: saved graph, node modules, packages, settings (never secrets), chosen files"
+            onClick={() => setExportOpen(true)}
+          >
+            Export bundle…
+          </button>
+          <button
+            type="button"
+            className="nw-tool"
+            data-testid="tool-merge-bundle"
+            title={workerOpen ? "Add a .nwflow bundle's nodes to this graph (its node modules are shown first)" : 'Start the worker to merge a bundle into it'}
+            disabled={!workerOpen}
+            onClick={merge.pickFile}
+          >
+            Merge bundle…
+          </button>
         </div>
         <ClusterChip cluster={cluster} />
       </>
     ),
-    [modulesOpen, closeModules, cluster, packagesOpen, onPackages],
+    [modulesOpen, closeModules, cluster, packagesOpen, onPackages, presetsOpen, merge.pickFile, workerOpen],
   );
 
   useEffect(() => {
@@ -116,6 +177,8 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
 
   // a sync node that blocked the worker's loop now runs in a thread: say so, and how to choose
   useRunNotices(worker.client);
+  // nodes migrated on load, or rebound to a newer version: a toast each
+  useMigrationToasts(worker.client);
   // A selected node that was removed (here or in another tab) is no longer selected.
   useEffect(() => {
     if (selected && worker.graph.loaded && !(selected in worker.graph.nodes)) setSelected(null);
@@ -202,9 +265,22 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
           )}
         </div>
         {packagesOpen && onPackages && <PackagesPanel client={hub.client} worker={record} connected={hub.state === 'open'} onClose={() => onPackages(false)} />}
+        {showGraph && !packagesOpen && !modulesOpen && presetsOpen && (
+          <PresetsPanel client={worker.client} state={worker.state} nodes={worker.graph.nodes} selection={selection} onClose={() => setPresetsOpen(false)} />
+        )}
         {showGraph && !packagesOpen && modulesOpen && <ModulePanel client={worker.client} state={worker.state} target={moduleTarget} modules={modules} onClose={closeModules} />}
-        {showGraph && !packagesOpen && !modulesOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
+        {showGraph && !packagesOpen && !modulesOpen && !presetsOpen && selected && <Inspector worker={worker} uuid={selected} onClose={() => setSelected(null)} />}
       </div>
+      {merge.element}
+      {exportOpen && (
+        <ExportBundleDialog
+          client={hub.client}
+          id={record.id}
+          name={record.name}
+          onClose={() => setExportOpen(false)}
+          onDone={(message) => toast.push(message, 'success')}
+        />
+      )}
       {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} disabledReason={libraryOff} />, librarySlot)}
     </div>
   );

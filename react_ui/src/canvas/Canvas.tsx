@@ -84,6 +84,8 @@ export interface CanvasApi {
   /** Add a node of this type at the centre of the view. */
   addNode(nodeId: string): void;
   fitView(): void;
+  /** The uuids of the selected nodes. */
+  selection(): string[];
 }
 
 export interface CanvasProps {
@@ -272,6 +274,9 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       },
       fitView() {
         void flow.fitView({ ...FIT_OPTIONS, duration: 250 });
+      },
+      selection() {
+        return nodesRef.current.filter((n) => n.selected).map((n) => n.id);
       },
     }),
     [flow, addAt, place],

@@ -14,6 +14,7 @@ import { FuncNodesFound, ImportFuncNodesForm, ImportSummary } from './ImportFunc
 import { pendingKey, type WorkerAction } from './status';
 import { useFuncNodesImport } from './useFuncNodesImport';
 import { WorkerRow } from './WorkerRow';
+import { ImportBundle } from '../bundles/ImportBundle';
 import './workers.css';
 
 export interface WorkersPanelProps {
@@ -137,6 +138,9 @@ export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId =
   const fn = useFuncNodesImport(client, connected);
   const { setFileError, importFile: importFromFile, dismiss: dismissImport } = fn;
   const [importOpen, setImportOpen] = useState(false);
+  // Importing a bundle (.nwflow): read first, its modules shown, then a new worker.
+  const [bundleOpen, setBundleOpen] = useState(false);
+  const [bundleKey, setBundleKey] = useState(0);
   const importFilePending = fn.pending?.kind === 'file';
   const closeImport = useCallback(() => {
     setImportOpen(false);
@@ -180,6 +184,7 @@ export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId =
               closeForm();
             } else {
               closeImport();
+              setBundleOpen(false);
               setFormOpen(true);
             }
           }}
@@ -199,11 +204,30 @@ export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId =
               closeImport();
             } else {
               closeForm();
+              setBundleOpen(false);
               setImportOpen(true);
             }
           }}
         >
           Import
+        </button>
+        <button
+          type="button"
+          className="button nw-workers-new"
+          data-testid="bundle-import"
+          aria-expanded={bundleOpen}
+          aria-label="Import bundle"
+          title="Import a nodeweave bundle (.nwflow) as a new worker"
+          onClick={() => {
+            if (!bundleOpen) {
+              closeForm();
+              closeImport();
+              setBundleKey((k) => k + 1);
+            }
+            setBundleOpen(!bundleOpen);
+          }}
+        >
+          Bundle…
         </button>
       </header>
       {formOpen && (
@@ -224,6 +248,7 @@ export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId =
           onCancel={closeImport}
         />
       )}
+      {bundleOpen && <ImportBundle key={bundleKey} client={client} onOpen={onOpen} onClose={() => setBundleOpen(false)} />}
       {fn.outcome && <ImportSummary outcome={fn.outcome} onOpen={openImported} onClose={fn.dismiss} />}
       {hub.error && (
         <div className="nw-workers-note is-error" role="alert">
@@ -234,7 +259,8 @@ export function WorkersPanel({ hub, selectedId, onOpen, onPackages, packagesId =
         !hub.error && <div className="nw-workers-note">Loading workers…</div>
       ) : workers.length === 0 ? (
         !formOpen &&
-        !importOpen && (
+        !importOpen &&
+        !bundleOpen && (
           <div className="nw-workers-note" data-testid="workers-empty">
             No workers yet. Create one to start building a graph.
           </div>
