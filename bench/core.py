@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nodeweave import NodeSpace, Shelf, node
+from nodeweave import Hook, HookRun, NodeSpace, Replace, Shelf, node
 
 EXECUTIONS = [0]
 
@@ -41,10 +41,21 @@ def add2(a: int, b: int) -> int:
     return a + b
 
 
-def new_space() -> NodeSpace:
+def new_space(hooks: list[Hook] | None = None) -> NodeSpace:
     ns = NodeSpace()
-    ns.library.add_shelf(Shelf(name="bench", nodes=[add1, add2]))
+    ns.library.add_shelf(Shelf(name="bench", nodes=[add1, add2], hooks=hooks or []))
     return ns
+
+
+def _noop_before(run: HookRun) -> str | None:
+    return None
+
+
+def _noop_after(run: HookRun, value: object) -> Replace | None:
+    return None
+
+
+NOOP_HOOK = Hook(before_run=_noop_before, after_run=_noop_after, name="noop")
 
 
 def build_chain(ns: NodeSpace, n: int) -> list[str]:
@@ -82,8 +93,8 @@ async def timed_changes(
     return samples
 
 
-async def chain(runs: int, observed: bool = False) -> dict[str, float]:
-    ns = new_space()
+async def chain(runs: int, observed: bool = False, hooked: bool = False) -> dict[str, float]:
+    ns = new_space([NOOP_HOOK] if hooked else None)
     events: list[object] = []
     if observed:  # as a worker does: every status and value event reaches a subscriber
         ns.subscribe(events.append)
@@ -193,6 +204,7 @@ FIGURES: list[tuple[str, str, str, str]] = [
         "111 ms (debounce 0), 10.7 s (default)",
     ),
     ("chain_observed", "the same chain with an event subscriber attached", "—", "—"),
+    ("chain_hooked", "the same chain with one no-op hook (before and after each run)", "—", "—"),
     ("fanout", "fan-out 1 → 1000: change → settled", "≤ 15 ms", "90 ms"),
     ("diamond", "diamond 20 × 50 (1001 nodes, 2000 edges): change → settled", "≤ 25 ms", "265 ms"),
     ("build", "build the 1000-node chain (add + connect)", "≤ 60 ms", "0.76 s"),
@@ -208,6 +220,13 @@ async def main_async(runs: int, as_json: bool) -> int:
     results: dict[str, object] = {}
     results["chain"] = await chain(runs)
     results["chain_observed"] = await chain(runs, observed=True)
+    # hooked vs plain, alternating (the machine is shared): the ratio of the medians
+    plain, hooked = [], []
+    for _ in range(3):
+        plain.append((await chain(runs))["median"])
+        hooked.append((await chain(runs, hooked=True))["median"])
+    results["chain_hooked"] = await chain(runs, hooked=True)
+    results["hook_ratio"] = statistics.median(h / p for h, p in zip(hooked, plain, strict=True))
     results["fanout"] = await fanout(runs)
     diamond_summary, executions = await diamond(runs)
     results["diamond"] = diamond_summary
@@ -225,6 +244,12 @@ async def main_async(runs: int, as_json: bool) -> int:
     print(
         f"  {'executions per change in the diamond':<62} {results['diamond_executions']}"
         f"{'':<29} target exactly [1001]"
+    )
+    ratio = float(results["hook_ratio"])  # type: ignore[arg-type]
+    verdict = "ok" if ratio <= 1.3 else "MISS"
+    print(
+        f"  {'one no-op hook / no hook, 1000-chain (median of paired medians)':<62} "
+        f"{ratio:.2f} ×{'':<30} target ≤ 1.3 ×  {verdict}"
     )
     return 0
 

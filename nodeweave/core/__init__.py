@@ -7,6 +7,7 @@ and no pool was injected).
 
 from .context import NodeContext, RunCancelled
 from .events import Edge, NodeError, Status
+from .hooks import Hook, HookRun, Replace
 from .library import Library, LibraryChange, Shelf
 from .nodespace import NodeSpace, NodeView
 from .schema import Input
@@ -16,6 +17,8 @@ from .values import NO_VALUE
 __all__ = [
     "NO_VALUE",
     "Edge",
+    "Hook",
+    "HookRun",
     "Input",
     "InputSpec",
     "Library",
@@ -26,6 +29,7 @@ __all__ = [
     "NodeSpec",
     "NodeView",
     "OutputSpec",
+    "Replace",
     "Replaces",
     "RunCancelled",
     "Shelf",

@@ -155,6 +155,15 @@ class AnnotationChanged:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class HookFailed:
+    """A module's hook raised around a node's run (reported, otherwise ignored)."""
+
+    uuid: str
+    hook: str
+    message: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class PresetChanged:
     """A preset was set (``preset`` its data) or removed (``None``)."""
 
@@ -202,6 +211,7 @@ Event = (
     | OptionsChanged
     | AnnotationChanged
     | PresetChanged
+    | HookFailed
     | GraphReplaced
     | StaleRuns
     | MovedOffLoop

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .errors import LibraryError, NotFoundError
+from .hooks import Hook
 from .spec import NodeSpec, Replaces, spec_of
 
 
@@ -21,6 +22,8 @@ class Shelf:
     description: str = ""
     nodes: list[Any] = dataclasses.field(default_factory=list)
     subshelves: list[Shelf] = dataclasses.field(default_factory=list)
+    hooks: list[Hook] = dataclasses.field(default_factory=list)
+    """Run around every run of this shelf's nodes (or of all nodes: ``Hook(scope="all")``)."""
 
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
@@ -29,6 +32,15 @@ class Shelf:
         for sub in self.subshelves:
             if not isinstance(sub, Shelf):
                 raise LibraryError(f"shelf {self.name!r}: sub-shelf {sub!r} is not a Shelf")
+        for hook in self.hooks:
+            if not isinstance(hook, Hook):
+                raise LibraryError(f"shelf {self.name!r}: {hook!r} is not a Hook")
+
+    def all_hooks(self) -> Iterator[Hook]:
+        """This shelf's hooks and its sub-shelves', depth first."""
+        yield from self.hooks
+        for sub in self.subshelves:
+            yield from sub.all_hooks()
 
     def specs(self) -> Iterator[NodeSpec]:
         """Every spec on this shelf and its sub-shelves, depth first."""
@@ -52,9 +64,11 @@ class LibraryChange:
     added: tuple[NodeSpec, ...] = ()
     removed: tuple[NodeSpec, ...] = ()
     replaced: tuple[NodeSpec, ...] = ()
+    hooks: bool = False
+    """Hooks came or went (a shelf with hooks was added, replaced or removed)."""
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.replaced)
+        return bool(self.added or self.removed or self.replaced or self.hooks)
 
 
 LibraryListener = Callable[[LibraryChange], None]
@@ -84,6 +98,20 @@ class Library:
 
     def find(self, spec_id: str) -> NodeSpec | None:
         return self._specs.get(spec_id)
+
+    def hooks_for(self, spec_id: str) -> list[Hook]:
+        """The hooks that run around ``spec_id``'s runs: every shelf's ``scope="all"`` hooks,
+        then those of the shelf that holds it (in the order the shelves were added)."""
+        owner = self._owner.get(spec_id)
+        found: list[Hook] = []
+        for name, shelf in self._shelves.items():
+            for hook in shelf.all_hooks():
+                if hook.scope == "all" or name == owner:
+                    found.append(hook)
+        return found
+
+    def has_hooks(self) -> bool:
+        return any(True for shelf in self._shelves.values() for _ in shelf.all_hooks())
 
     def replacement(self, old_id: str) -> tuple[NodeSpec, Replaces] | None:
         """The spec that declares it replaces ``old_id`` (and how), if one does and ``old_id``
@@ -170,8 +198,12 @@ class Library:
         for spec_id, spec in new_specs.items():
             self._specs[spec_id] = spec
             self._owner[spec_id] = shelf.name
+        previous = self._shelves.get(shelf.name)
+        hooks = any(True for _ in shelf.all_hooks()) or (
+            previous is not None and any(True for _ in previous.all_hooks())
+        )
         self._shelves[shelf.name] = shelf
-        change = LibraryChange(added, removed, replaced)
+        change = LibraryChange(added, removed, replaced, hooks)
         self._notify(change)
         return change
 
@@ -182,7 +214,7 @@ class Library:
             self._specs.pop(spec.id, None)
             self._owner.pop(spec.id, None)
         del self._shelves[name]
-        change = LibraryChange(removed=removed)
+        change = LibraryChange(removed=removed, hooks=any(True for _ in shelf.all_hooks()))
         self._notify(change)
         return change
 

@@ -77,6 +77,7 @@ class NodeSpace:
         self._runner = Runner(self._scheduler, self._executors, self._dispatch, budget=drain_budget)
         self._new_uuid = new_uuid
         self._unsubscribe_library = self.library.subscribe(self._library_changed)
+        self._sync_hooks()
         self._options = OptionsTracker(self._scheduler.nodes, self._scheduler.input_value)
         self._annotations: dict[str, dict[str, Any]] = {}
         self._presets: dict[str, dict[str, Any]] = {}
@@ -403,8 +404,13 @@ class NodeSpace:
         for follow_up in self._options.follow(event):
             self._dispatch(follow_up)
 
+    def _sync_hooks(self) -> None:
+        """Hooks cost nothing until a shelf brings one (then they are looked up per node type)."""
+        self._runner.set_hooks(self.library.hooks_for if self.library.has_hooks() else None)
+
     def _library_changed(self, change: LibraryChange) -> None:
         """Rebind nodes to new code; nodes whose type vanished become placeholders."""
+        self._sync_hooks()
         sched = self._scheduler
         by_id: dict[str, list[str]] = {}
         for n in sched.nodes.values():

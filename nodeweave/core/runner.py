@@ -22,8 +22,18 @@ from collections.abc import Callable
 from typing import Protocol
 
 from .context import NodeContext
-from .events import Cancel, Event, Instruction, MovedOffLoop, NodeError, Run, StaleRuns
+from .events import (
+    Cancel,
+    Event,
+    HookFailed,
+    Instruction,
+    MovedOffLoop,
+    NodeError,
+    Run,
+    StaleRuns,
+)
 from .executors import Executors
+from .hooks import Hook, HookRun, HookSet
 from .remote import RemoteValue, fetch_all, has_remote
 from .scheduler import Scheduler
 
@@ -95,6 +105,9 @@ class Runner:
         self.executors = executors
         self.dispatch = dispatch
         self.budget = budget
+        self.hooks_of: Callable[[str], list[Hook]] | None = None
+        """Where the hooks of a node type come from (the library); None: no hooks at all."""
+        self._hook_sets: dict[str, HookSet | None] = {}
         self._draining = False
         self._flushing = False
         self._scheduled = False
@@ -220,9 +233,49 @@ class Runner:
 
     # --- running nodes -------------------------------------------------------------------
 
+    def set_hooks(self, hooks_of: Callable[[str], list[Hook]] | None) -> None:
+        """Use these hooks from now on (called again whenever the library changes)."""
+        self.hooks_of = hooks_of
+        self._hook_sets.clear()
+
+    def _hook_set(self, spec_id: str) -> HookSet | None:
+        try:
+            return self._hook_sets[spec_id]
+        except KeyError:
+            found = self.hooks_of(spec_id) if self.hooks_of is not None else []
+            hooks = HookSet(found, self._hook_failed) if found else None
+            self._hook_sets[spec_id] = hooks
+            return hooks
+
+    def _hook_failed(self, uuid: str, hook: str, message: str) -> None:
+        self.dispatch(HookFailed(uuid, hook, message))
+
+    def _finished(self, run: Run, result: object, view: HookRun | None = None) -> None:
+        if self.hooks_of is not None:
+            hooks = self._hook_set(run.spec.id)
+            if hooks is not None and hooks.after:
+                view = view or HookRun(run.uuid, run.spec.id, run.kwargs)
+                result = hooks.result(view, result)
+        self.scheduler.run_finished(run.uuid, run.generation, result)
+
+    def _failed(self, run: Run, error: NodeError) -> None:
+        if self.scheduler.run_failed(run.uuid, run.generation, error):
+            hooks = self._hook_set(run.spec.id) if self.hooks_of is not None else None
+            if hooks is not None and hooks.errors:
+                hooks.failed(HookRun(run.uuid, run.spec.id, run.kwargs), error)
+
     def _run(self, run: Run) -> None:
         spec = run.spec
         sched = self.scheduler
+        view: HookRun | None = None
+        if self.hooks_of is not None:
+            hooks = self._hook_set(spec.id)
+            if hooks is not None:
+                view = HookRun(run.uuid, spec.id, run.kwargs)
+                reason = hooks.veto(view) if hooks.before else None
+                if reason is not None:
+                    self._failed(run, NodeError(message=reason, type="Vetoed"))
+                    return
         if self.remote_seen and spec.executor != "dask" and has_remote(run.kwargs):
             self._start_task(run)  # its inputs are fetched first, off the loop
             return
@@ -242,9 +295,9 @@ class Runner:
             except (KeyboardInterrupt, GeneratorExit):
                 raise
             except BaseException as exc:  # noqa: BLE001 - SystemExit in node code is the node's error
-                sched.run_failed(run.uuid, run.generation, error_from(exc))
+                self._failed(run, error_from(exc))
             else:
-                sched.run_finished(run.uuid, run.generation, result)
+                self._finished(run, result, view)
             finally:
                 if beacon is not None:
                     beacon.leave()
@@ -297,11 +350,11 @@ class Runner:
         except (KeyboardInterrupt, GeneratorExit):
             raise
         except BaseException as exc:  # noqa: BLE001 - any failure of node code is data
-            sched.run_failed(run.uuid, run.generation, error_from(exc))
+            self._failed(run, error_from(exc))
         else:
             if not self.remote_seen and _is_remote(result):
                 self.remote_seen = True
-            sched.run_finished(run.uuid, run.generation, result)
+            self._finished(run, result)
         self.drain()
 
     def _call_inline(self, run: Run, kwargs: dict[str, object]) -> object:

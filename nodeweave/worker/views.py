@@ -198,6 +198,9 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
+            case ev.HookFailed(uuid, hook, message):
+                text = f"hook {hook} failed on node {uuid}: {message}"
+                return "problem", {"message": text}, None, False
             case ev.PresetChanged(name, preset):
                 return "preset_changed", {"name": name, "preset": preset}, ("p", name), False
             case ev.AnnotationChanged(annotation_id, annotation):
