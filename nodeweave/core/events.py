@@ -155,6 +155,13 @@ class AnnotationChanged:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class CacheHit:
+    """A node's outputs came from its memo (inputs it had seen lately): it did not run."""
+
+    uuid: str
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class HookFailed:
     """A module's hook raised around a node's run (reported, otherwise ignored)."""
 
@@ -212,6 +219,7 @@ Event = (
     | AnnotationChanged
     | PresetChanged
     | HookFailed
+    | CacheHit
     | GraphReplaced
     | StaleRuns
     | MovedOffLoop

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 from .events import Edge, NodeError, Status
@@ -19,6 +19,7 @@ class Node:
         "error",
         "generation",
         "last_inputs",
+        "memo",
         "node_id",
         "out_edges",
         "outcome",
@@ -48,6 +49,8 @@ class Node:
         self.spec = spec  # None: a placeholder for a node id the library does not know
         self.values = values  # the node's own input values (set by a user or a document)
         self.props = props  # free JSON properties: canvas position, name, …
+        # recent results by their (scalar) inputs: served again without a run (see scheduler)
+        self.memo: dict[Hashable, dict[str, Any]] | None = None
         # the node version its values are for: its spec's, or (a placeholder) the saved one
         self.version = spec.version if spec is not None else 1
         self.conn: dict[str, Edge] = {}  # input name -> the edge that drives it

@@ -250,13 +250,15 @@ class Runner:
     def _hook_failed(self, uuid: str, hook: str, message: str) -> None:
         self.dispatch(HookFailed(uuid, hook, message))
 
-    def _finished(self, run: Run, result: object, view: HookRun | None = None) -> None:
+    def _finished(
+        self, run: Run, result: object, view: HookRun | None = None, seconds: float | None = None
+    ) -> None:
         if self.hooks_of is not None:
             hooks = self._hook_set(run.spec.id)
             if hooks is not None and hooks.after:
                 view = view or HookRun(run.uuid, run.spec.id, run.kwargs)
                 result = hooks.result(view, result)
-        self.scheduler.run_finished(run.uuid, run.generation, result)
+        self.scheduler.run_finished(run.uuid, run.generation, result, seconds)
 
     def _failed(self, run: Run, error: NodeError) -> None:
         if self.scheduler.run_failed(run.uuid, run.generation, error):
@@ -297,7 +299,7 @@ class Runner:
             except BaseException as exc:  # noqa: BLE001 - SystemExit in node code is the node's error
                 self._failed(run, error_from(exc))
             else:
-                self._finished(run, result, view)
+                self._finished(run, result, view, time.perf_counter() - started)
             finally:
                 if beacon is not None:
                     beacon.leave()
@@ -320,6 +322,7 @@ class Runner:
         spec = run.spec
         sched = self.scheduler
         kwargs = dict(run.kwargs)  # run.kwargs is the scheduler's record of the inputs
+        started = time.perf_counter()
         try:
             if self.remote_seen and spec.executor != "dask" and has_remote(kwargs):
                 kwargs = await asyncio.to_thread(fetch_all, kwargs)
@@ -354,7 +357,7 @@ class Runner:
         else:
             if not self.remote_seen and _is_remote(result):
                 self.remote_seen = True
-            self._finished(run, result)
+            self._finished(run, result, seconds=time.perf_counter() - started)
         self.drain()
 
     def _call_inline(self, run: Run, kwargs: dict[str, object]) -> object:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from .errors import (
@@ -38,6 +38,7 @@ from .errors import (
 from .events import (
     BLOCKING,
     UNSETTLED,
+    CacheHit,
     Cancel,
     Edge,
     EdgeAdded,
@@ -377,6 +378,7 @@ class Scheduler:
                     dropped_edges.append(edge)
                     self._input_source_changed(child, edge.dst_io, old)
         node.spec = spec
+        node.memo = None  # its results were the old code's
         node.last_inputs = None
         if spec is not None:
             node.error = None  # "not in the library" no longer holds; a new run tells the rest
@@ -390,7 +392,11 @@ class Scheduler:
 
     # --- run stimuli (from the runner) ---------------------------------------------------
 
-    def run_finished(self, uuid: str, generation: int, result: Any) -> bool:
+    def run_finished(
+        self, uuid: str, generation: int, result: Any, seconds: float | None = None
+    ) -> bool:
+        """A run's result (``seconds``: how long it took; a run that took at least
+        :data:`MEMO_MIN_SECONDS` is remembered by its inputs, see :func:`_memo_key`)."""
         node = self.nodes.get(uuid)
         if node is None or node.generation != generation or node.status is not RUNNING:
             return False  # superseded: discard
@@ -404,18 +410,35 @@ class Scheduler:
             if isinstance(unpacked, str):
                 return self.run_failed(uuid, generation, NodeError(unpacked, "OutputError"))
             new = unpacked
+        if (
+            node.spec is not None
+            and node.spec.cache
+            and (node.memo is not None or seconds is None or seconds >= MEMO_MIN_SECONDS)
+        ):
+            key = _memo_key(node.running_inputs)
+            if key is not None:
+                memo = node.memo if node.memo is not None else {}
+                memo.pop(key, None)
+                memo[key] = new  # the newest last: the oldest goes first
+                if len(memo) > MEMO_SIZE:
+                    del memo[next(iter(memo))]
+                node.memo = memo
+        self._apply_outputs(node, new)
+        return True
+
+    def _apply_outputs(self, node: Node, new: dict[str, Any]) -> None:
+        """The node has these outputs now (a finished run, or its memo): settle it."""
         if self.observed:
             old = node.outputs
             for io, v in new.items():
                 if not values_equal(old.get(io, NO_VALUE), v):
-                    self.outbox.append(ValueChanged(uuid, io, v))
+                    self.outbox.append(ValueChanged(node.uuid, io, v))
         node.outputs = new
         node.error = None
         node.outcome = DONE
         node.last_inputs = node.running_inputs
         self._set_status(node, DONE)
         self._settle_children(node)
-        return True
 
     def run_failed(self, uuid: str, generation: int, error: NodeError) -> bool:
         node = self.nodes.get(uuid)
@@ -510,6 +533,15 @@ class Scheduler:
             self._set_status(node, node.outcome)
             self._settle_children(node)
             return
+        if node.memo is not None and spec.cache:
+            key = _memo_key(kwargs)
+            hit = node.memo.get(key) if key is not None else None
+            if hit is not None:  # inputs it saw lately (2 → 3 → 2): those outputs, no run
+                node.running_inputs = kwargs
+                self._apply_outputs(node, hit)
+                if self.observed:
+                    self.outbox.append(CacheHit(node.uuid))
+                return
         node.generation += 1
         node.running_inputs = kwargs
         self._set_status(node, RUNNING)
@@ -610,6 +642,23 @@ class Scheduler:
         node = self.nodes[uuid]
         name = node.props.get("name") or (node.spec.name if node.spec else node.node_id)
         return f"{name} ({uuid})"
+
+
+MEMO_SIZE = 4
+"""Results a node keeps by input values (the most recent ones)."""
+MEMO_MIN_SECONDS = 0.0005
+"""Runs quicker than this are not remembered: running them again costs less than the memo."""
+_MEMO_TYPES = frozenset({int, float, str, bool, type(None), bytes})
+
+
+def _memo_key(kwargs: dict[str, Any]) -> Hashable | None:
+    """A key for inputs that are all small scalars (others: ``None``, the node is not memoized
+    for them — never a wrong hit, never a large value kept alive by the key)."""
+    for value in kwargs.values():
+        if type(value) not in _MEMO_TYPES or (type(value) in (str, bytes) and len(value) > 4096):
+            return None
+    # type in the key: 1, 1.0 and True are equal in Python but not the same input
+    return tuple((k, type(v), v) for k, v in kwargs.items())
 
 
 def _same_inputs(last: dict[str, Any], now: dict[str, Any]) -> bool:

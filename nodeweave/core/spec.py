@@ -109,6 +109,9 @@ class NodeSpec:
     module: str = ""
     pinned: bool = False
     """The module said ``executor="inline"``: the node stays on the loop even when it is slow."""
+    cache: bool = True
+    """Results may be reused for inputs seen before (``@node(cache=False)``: a node with side
+    effects, or one that reads the world, runs every time)."""
     version: int = 1
     """Bumped by the module when the node's inputs change; saved with each use of the node."""
     migrations: Mapping[int, Migration] = dataclasses.field(default_factory=dict)
@@ -168,6 +171,7 @@ def node(
     version: int = 1,
     migrate: Mapping[int, Migration] | None = None,
     replaces: Sequence[str | Replaces] = (),
+    cache: bool = True,
 ) -> Callable[[F], F]: ...
 
 
@@ -183,6 +187,7 @@ def node(
     version: int = 1,
     migrate: Mapping[int, Migration] | None = None,
     replaces: Sequence[str | Replaces] = (),
+    cache: bool = True,
 ) -> Any:
     """Turn a typed function into a node.
 
@@ -191,6 +196,9 @@ def node(
     ``outputs=[...]`` for a tuple return. ``async def`` functions are awaited on the worker's event
     loop; ``executor="thread"`` or ``"process"`` runs a sync function off it. A parameter annotated
     :class:`NodeContext` is not an input: it receives the run's context (progress reports).
+
+    Results are reused when a node's inputs come back to values it saw lately (a small memo of
+    scalar inputs); ``cache=False`` opts a node with side effects out.
 
     Nodes that change: ``version=2, migrate={1: fn}`` brings uses saved at version 1 to the
     new inputs (``fn`` maps the saved values); ``replaces=["old.id", Replaces("other.id",
@@ -204,6 +212,8 @@ def node(
             fn, id=id, name=name, description=description, outputs=outputs, executor=executor
         )
         spec = with_history(spec, version=version, migrate=migrate, replaces=replaces)
+        if not cache:
+            spec = dataclasses.replace(spec, cache=False)
         try:
             setattr(fn, SPEC_ATTR, spec)
         except (AttributeError, TypeError) as exc:

@@ -764,6 +764,10 @@ class NodeReboundData(Data):
     )
 
 
+class CacheHitData(Data):
+    uuid: Uuid = Field(description="The node whose outputs came from its memo (it did not run).")
+
+
 class NodesMigratedData(Data):
     migrated: list[dict[str, Any]] = Field(
         description="{uuid, from, to}: nodes migrated while a graph was loaded (start, import)."
@@ -823,6 +827,11 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
         "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
     ),
     EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
+    EventSpec(
+        "cache_hit",
+        CacheHitData,
+        "A node's inputs came back to values it had seen lately: its outputs are those, no run.",
+    ),
     EventSpec(
         "nodes_migrated",
         NodesMigratedData,

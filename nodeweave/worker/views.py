@@ -198,6 +198,8 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
+            case ev.CacheHit(uuid):
+                return "cache_hit", {"uuid": uuid}, ("c", uuid), True
             case ev.HookFailed(uuid, hook, message):
                 text = f"hook {hook} failed on node {uuid}: {message}"
                 return "problem", {"message": text}, None, False

@@ -183,6 +183,13 @@ export interface BytesPreview {
   type: string;
   [k: string]: unknown;
 }
+export interface CacheHitData {
+  /**
+   * The node whose outputs came from its memo (it did not run).
+   */
+  uuid: string;
+  [k: string]: unknown;
+}
 export interface CancelArgs {
   /**
    * Cancel this node's run only (default: everything running).
@@ -1729,6 +1736,8 @@ export interface WorkerCommands {
 export interface WorkerEvents {
   /** A group or note was set or removed. */
   annotation_changed: AnnotationChangedData;
+  /** A node's inputs came back to values it had seen lately: its outputs are those, no run. */
+  cache_hit: CacheHitData;
   /** The worker connected to the Dask cluster of its Dask nodes. */
   cluster: ClusterData;
   /** An edge was added. */
