@@ -109,6 +109,38 @@ async def chain(runs: int, observed: bool = False, hooked: bool = False) -> dict
     return summary(await timed_changes(ns, ids[0], runs, check))
 
 
+async def memo(runs: int) -> tuple[float, float]:
+    """A 1000-chain changed back and forth between two values (every node served from its
+    memo) vs changed to new values each time; medians in ms. Every run is remembered here
+    (MEMO_MIN_SECONDS 0): the figure is the memo's own cost."""
+    from nodeweave.core import scheduler
+
+    saved = scheduler.MEMO_MIN_SECONDS
+    scheduler.MEMO_MIN_SECONDS = 0.0
+    try:
+        result = []
+        for hit in (True, False):
+            ns = new_space()
+            ids = build_chain(ns, 1000)
+            for v in (0, 1):
+                ns.set_input(ids[0], "a", v)
+                await ns.settle()
+            samples = []
+            for i in range(runs):
+                v = i % 2 if hit else i + 10
+                gc.collect()
+                t0 = time.perf_counter()
+                ns.set_input(ids[0], "a", v)
+                await ns.settle()
+                samples.append((time.perf_counter() - t0) * 1e3)
+                assert ns.get_value(ids[-1], "out") == v + 1000
+            await ns.aclose()
+            result.append(statistics.median(samples))
+        return result[0], result[1]
+    finally:
+        scheduler.MEMO_MIN_SECONDS = saved
+
+
 async def fanout(runs: int) -> dict[str, float]:
     ns = new_space()
     root = ns.add_node("bench.add1", inputs={"a": 0})
@@ -227,6 +259,8 @@ async def main_async(runs: int, as_json: bool) -> int:
         hooked.append((await chain(runs, hooked=True))["median"])
     results["chain_hooked"] = await chain(runs, hooked=True)
     results["hook_ratio"] = statistics.median(h / p for h, p in zip(hooked, plain, strict=True))
+    hit_ms, miss_ms = await memo(runs)
+    results["memo_hit_ms"], results["memo_miss_ms"] = hit_ms, miss_ms
     results["fanout"] = await fanout(runs)
     diamond_summary, executions = await diamond(runs)
     results["diamond"] = diamond_summary
@@ -244,6 +278,12 @@ async def main_async(runs: int, as_json: bool) -> int:
     print(
         f"  {'executions per change in the diamond':<62} {results['diamond_executions']}"
         f"{'':<29} target exactly [1001]"
+    )
+    hit_ms, miss_ms = float(results["memo_hit_ms"]), float(results["memo_miss_ms"])  # type: ignore[arg-type]
+    print(
+        f"  {'1000-chain back and forth, all from the memo vs new values':<62} "
+        f"{hit_ms:.2f} ms vs {miss_ms:.2f} ms = {hit_ms / miss_ms:.2f} ×{'':<8} target ≤ 1.1 ×  "
+        f"{'ok' if hit_ms / miss_ms <= 1.1 else 'MISS'}"
     )
     ratio = float(results["hook_ratio"])  # type: ignore[arg-type]
     verdict = "ok" if ratio <= 1.3 else "MISS"
