@@ -18,10 +18,12 @@ import io
 import math
 import zipfile
 from collections.abc import Mapping
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Final
 
 import orjson
+
+from nodeweave.bundles import BundleError, safe_relative
 
 SCHEMA_VERSION: Final = 1
 """nodeweave's workflow document version this writes (``nodeweave.core.document``; the hub,
@@ -260,10 +262,11 @@ def _name(config: Any, fallback: str) -> str:
 
 
 def _safe_relative(name: str) -> str:
-    path = PurePosixPath(name)
-    if not name or path.is_absolute() or any(p in ("..", "") for p in path.parts) or "\\" in name:
-        raise DocumentError(f"the export holds a file with an unsafe path: {name!r}")
-    return path.as_posix()
+    """The bundle reader's path check, reported as this importer's error."""
+    try:
+        return safe_relative(name)
+    except BundleError:
+        raise DocumentError(f"the export holds a file with an unsafe path: {name!r}") from None
 
 
 def _plain_json(value: Any) -> bool:

@@ -1,8 +1,9 @@
 // A modal dialog with a form's worth of content (checkboxes, source to read) and its own
 // buttons: the look of ConfirmDialog, wider. Focus starts on the first control, stays inside
 // (Tab cycles), Escape or a click outside closes, and focus returns where it was.
-import { useEffect, useId, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { useId, useRef, type ReactNode } from 'react';
 import { createPortal } from 'react-dom';
+import { useModal } from '../ui/useModal';
 import '../ui/confirm.css';
 import './bundles.css';
 
@@ -20,43 +21,7 @@ const FOCUSABLE = 'button:not(:disabled), input:not(:disabled), summary, select:
 export function Dialog({ title, children, actions, onClose, testId }: DialogProps) {
   const titleId = useId();
   const dialogRef = useRef<HTMLDivElement>(null);
-  const closeLatest = useRef(onClose);
-  useLayoutEffect(() => {
-    closeLatest.current = onClose;
-  });
-
-  useEffect(() => {
-    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
-    dialogRef.current?.querySelector<HTMLElement>(FOCUSABLE)?.focus();
-    const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key === 'Escape') {
-        e.preventDefault();
-        e.stopPropagation();
-        closeLatest.current();
-      } else if (e.key === 'Tab') {
-        const all = Array.from(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []);
-        if (all.length === 0) return;
-        const first = all[0]!;
-        const last = all[all.length - 1]!;
-        const active = document.activeElement;
-        if (!dialogRef.current?.contains(active)) {
-          e.preventDefault();
-          (e.shiftKey ? last : first).focus();
-        } else if (e.shiftKey && active === first) {
-          e.preventDefault();
-          last.focus();
-        } else if (!e.shiftKey && active === last) {
-          e.preventDefault();
-          first.focus();
-        }
-      }
-    };
-    document.addEventListener('keydown', onKey, true);
-    return () => {
-      document.removeEventListener('keydown', onKey, true);
-      if (before?.isConnected) before.focus();
-    };
-  }, []);
+  useModal(dialogRef, onClose, FOCUSABLE);
 
   return createPortal(
     <div
