@@ -5,6 +5,7 @@
     python bench/worker.py --json           # the same, as JSON
     python bench/worker.py --only rtt chain # some figures (names: see --help)
     python bench/worker.py --only bundle    # export/import of a 1,000-node bundle, a preset
+    python bench/worker.py --only restart   # a restart served from the result cache
 
 Every figure runs real ``python -m nodeweave worker run bench`` processes, each in a fresh
 temporary state directory (``FUNCNODES_CONFIG_DIR`` is set in the child's environment only),
@@ -72,6 +73,32 @@ from nodeweave import node
 @node(id="bench.f")
 def f(a: int) -> int:
     return a + {k}
+'''
+
+
+# --- the restart section: a graph whose nodes took 2 s in all, back from the result cache ---------
+
+RESTART_NODES = 10
+RESTART_SECONDS = 0.2
+RESTART_MODULE = f'''"""Slow nodes for bench/worker.py's restart figure."""
+import os
+import time
+
+from nodeweave import node
+
+
+@node(id="bench.heavy", executor="thread")
+def heavy(seed: int, upstream: list[int] | None = None) -> list[int]:
+    time.sleep({RESTART_SECONDS})
+    with open(os.environ["BENCH_RUNS_FILE"], "a") as fh:
+        fh.write("run\\n")
+    base = upstream[-1] if upstream else seed
+    return list(range(base, base + 20000))
+
+
+@node(id="bench.tail", cache=True)
+def tail(values: list[int]) -> int:
+    return values[-1]
 '''
 
 
@@ -186,6 +213,16 @@ FIGURES: list[Figure] = [
         float(LATTICE_CHAINS * (LATTICE_LENGTH - PRESET_AT)),
         exact=True,
     ),
+    Figure(
+        "restart_cached",
+        f"restart, {RESTART_NODES} nodes of {RESTART_SECONDS} s: ready → all values back",
+        "s",
+        0.5,
+    ),
+    Figure("restart_cached_runs", "  node executions during that restart", "runs", 0.0, exact=True),
+    Figure("restart_cached_spawn", "  the same from spawn (process start included)", "s"),
+    Figure("restart_uncached", "  the same restart with the result cache off", "s"),
+    Figure("restart_floor", "  floor: ready → modules loaded, empty graph", "s"),
     Figure("floor_rtt_p50", "floor: minimal aiohttp WS server, ping p50", "ms"),
     Figure("floor_rtt_p99", "floor: minimal aiohttp WS server, ping p99", "ms"),
     Figure("floor_pipelined", "floor: minimal aiohttp WS server, pipelined", "cmd/s", None, True),
@@ -552,6 +589,7 @@ class Plan:
     shutdowns: int = 10
     bundle_runs: int = 10
     preset_applies: int = 10
+    restarts: int = 7
 
 
 QUICK = Plan(
@@ -567,6 +605,7 @@ QUICK = Plan(
     shutdowns=3,
     bundle_runs=3,
     preset_applies=3,
+    restarts=2,
 )
 
 Results = dict[str, dict[str, float]]
@@ -1231,6 +1270,107 @@ async def fig_bundle(plan: Plan) -> Results:
     return results
 
 
+async def all_done(client: Client, n: int, wait: float = 30.0) -> dict[str, Any]:
+    """Poll get_state until ``n`` nodes are all done; the state."""
+    async with asyncio.timeout(wait):
+        while True:
+            state = await client.call("get_state")
+            nodes = state["nodes"]
+            if len(nodes) == n and all(node["status"] == "done" for node in nodes):
+                return dict(state)
+            await asyncio.sleep(0.005)
+
+
+async def fig_restart(plan: Plan) -> Results:
+    """A chain of slow nodes computed once; then the worker is stopped and started again, and
+    timed from its ready line (and from its spawn) until every node is done with its value —
+    served from the result cache, the executions counted by the nodes themselves (must be 0).
+    The same restart with ``NODEWEAVE_CACHE_MB=0`` shows what it costs without the cache."""
+    timed: dict[str, list[float]] = {
+        "restart_cached": [],
+        "restart_cached_spawn": [],
+        "restart_uncached": [],
+        "restart_floor": [],
+    }
+    runs_seen: list[float] = []
+    last = RESTART_NODES - 1
+    expected = last * 19999 + 1 + 19999  # each node adds 19999 to the previous node's last
+    with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
+        root = Path(tmp)
+        runs_file = root / "runs.txt"
+        modules = {"benchheavy.py": RESTART_MODULE}
+        # Installed FuncNodes modules stay out: their import time is not the cache's to show
+        # (the floor figure is the time to load what is left: the built-ins and this module).
+        env = {"BENCH_RUNS_FILE": str(runs_file), "NODEWEAVE_FUNCNODES": "off"}
+        for _ in range(max(1, plan.restarts // 2)):
+            empty = root / "empty"
+            w = await start_worker(empty, modules, env)
+            t_ready = time.perf_counter()
+            try:
+                async with await Client.connect(w.url, w.token) as client:
+                    await client.call("get_state")
+                    timed["restart_floor"].append(time.perf_counter() - t_ready)
+            finally:
+                await w.proc.stop()
+        w = await start_worker(root, modules, env)
+        try:
+            async with await Client.connect(w.url, w.token) as client:
+                ids = []
+                for i in range(RESTART_NODES):
+                    inputs = {"seed": 1} if i == 0 else {"seed": 0}
+                    node = await client.call("add_node", node_id="bench.heavy", inputs=inputs)
+                    ids.append(node["uuid"])
+                for src, dst in itertools.pairwise(ids):
+                    await client.call("connect", src=src, src_io="out", dst=dst, dst_io="upstream")
+                ids.append((await client.call("add_node", node_id="bench.tail"))["uuid"])
+                await client.call(
+                    "connect", src=ids[-2], src_io="out", dst=ids[-1], dst_io="values"
+                )
+                await all_done(client, RESTART_NODES + 1)
+                cache_dir = w.directory / "cache"
+                for _ in range(1500):
+                    if len(list(cache_dir.rglob("*.nwc"))) == RESTART_NODES + 1:
+                        break
+                    await asyncio.sleep(0.02)
+                else:
+                    raise BenchError("restart: the results were not all written to the cache")
+                await client.call("save")
+        finally:
+            await w.proc.stop()
+        if runs_file.read_text().count("run") < RESTART_NODES:  # (more: edits while building)
+            raise BenchError("restart: the first computation did not run every node")
+        for cached in [True] * plan.restarts + [False] * max(1, plan.restarts // 3):
+            runs_file.write_text("")
+            extra = {} if cached else {"NODEWEAVE_CACHE_MB": "0"}
+            t0 = time.perf_counter()
+            w = await start_worker(root, modules, {**env, **extra})
+            t_ready = time.perf_counter()
+            try:
+                async with await Client.connect(w.url, w.token) as client:
+                    state = await all_done(client, RESTART_NODES + 1)
+                    t_done = time.perf_counter()
+                    values = {n["uuid"]: n for n in state["nodes"]}
+                    tail = await client.call("get_value", uuid=ids[-1], io="out")
+            finally:
+                await w.proc.stop()
+            if tail.get("value") != expected:
+                raise BenchError(f"restart: the last value is {tail.get('value')!r}")
+            runs = runs_file.read_text().count("run")
+            if cached:
+                if any(values[u].get("cached") != "disk" for u in ids):
+                    raise BenchError("restart: a node was not served from the result cache")
+                timed["restart_cached"].append(t_done - t_ready)
+                timed["restart_cached_spawn"].append(t_done - t0)
+                runs_seen.append(float(runs))
+            else:
+                if runs != RESTART_NODES:
+                    raise BenchError(f"restart without cache: {runs} runs")
+                timed["restart_uncached"].append(t_done - t_ready)
+    results = {key: summary(samples) for key, samples in timed.items()}
+    results["restart_cached_runs"] = summary(runs_seen)
+    return results
+
+
 RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "launch": fig_launch,
     "rtt": fig_rtt,
@@ -1241,6 +1381,7 @@ RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "shutdown": fig_shutdown,
     "floor": fig_floor,
     "bundle": fig_bundle,
+    "restart": fig_restart,
 }
 
 

@@ -156,9 +156,11 @@ class AnnotationChanged:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CacheHit:
-    """A node's outputs came from its memo (inputs it had seen lately): it did not run."""
+    """A node's outputs came from a cache, so it did not run: ``"memory"`` — its memo of
+    inputs it had seen lately; ``"disk"`` — the worker's result cache (a restart, say)."""
 
     uuid: str
+    source: str = "memory"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -237,6 +239,10 @@ class Run:
     generation: int
     spec: NodeSpec
     kwargs: dict[str, Any]
+    key: str | None = None
+    """The run's result-cache key (code and inputs), when it has one and a cache is kept."""
+    fresh: bool = False
+    """Asked for by a trigger: run the code, whatever a cache holds."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -14,10 +14,13 @@ class Node:
     """The scheduler's record of one node. Mutated only by the scheduler."""
 
     __slots__ = (
+        "cached",
         "children",
         "conn",
         "error",
+        "forced",
         "generation",
+        "ident",
         "last_inputs",
         "memo",
         "node_id",
@@ -50,7 +53,12 @@ class Node:
         self.values = values  # the node's own input values (set by a user or a document)
         self.props = props  # free JSON properties: canvas position, name, …
         # recent results by their (scalar) inputs: served again without a run (see scheduler)
-        self.memo: dict[Hashable, dict[str, Any]] | None = None
+        self.memo: dict[Hashable, tuple[dict[str, Any], str | None]] | None = None
+        # what its outputs are, for the result cache's keys of its children: their digest when
+        # small, else the key of the run that made them (None: unknown, children have no key)
+        self.ident: str | None = None
+        self.cached = ""  # where its outputs came from when it did not run: "memory" or "disk"
+        self.forced = False  # triggered: its next run runs the code, whatever a cache holds
         # the node version its values are for: its spec's, or (a placeholder) the saved one
         self.version = spec.version if spec is not None else 1
         self.conn: dict[str, Edge] = {}  # input name -> the edge that drives it

@@ -23,7 +23,7 @@ from .executors import Executors
 from .library import Library, LibraryChange
 from .options import OptionsTracker
 from .presets import MAX_PRESETS, check_preset, check_presets
-from .runner import RunBeacon, Runner
+from .runner import ResultStore, RunBeacon, Runner
 from .scheduler import Scheduler
 from .spec import NodeSpec
 from .values import NO_VALUE
@@ -52,6 +52,8 @@ class NodeView:
     error: NodeError | None
     options: dict[str, list[Any]] = dataclasses.field(default_factory=dict)
     """The current choices of inputs declared with ``Input(options_from=…)``."""
+    cached: str = ""
+    """Its outputs came from a cache, not a run: ``"memory"`` or ``"disk"`` (else empty)."""
 
 
 def _new_uuid() -> str:
@@ -200,6 +202,7 @@ class NodeSpace:
             properties=dict(n.props),
             error=n.error,
             options=self._options.options(n),
+            cached=n.cached,
         )
 
     def nodes(self) -> list[NodeView]:
@@ -232,6 +235,16 @@ class NodeSpace:
         """Re-run a node even though its inputs did not change."""
         self._scheduler.trigger(uuid)
         self._edited()
+
+    def set_result_store(
+        self,
+        store: ResultStore | None,
+        module_digest: Callable[[str], str | None] | None = None,
+    ) -> None:
+        """Keep results in ``store`` and serve runs from it (a worker's result cache on disk);
+        ``module_digest`` names a module's source, part of each node's code key."""
+        self._scheduler.module_digest = module_digest
+        self._runner.set_store(store)
 
     def set_beacon(self, beacon: RunBeacon | None) -> None:
         """Tell ``beacon`` which node runs on the loop, before and after each such run."""

@@ -14,13 +14,15 @@ import concurrent.futures
 import contextlib
 import functools
 import logging
+import secrets
 import threading
 import time
 import traceback
 import types
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
+from .cachekeys import value_digest
 from .context import NodeContext
 from .events import (
     Cancel,
@@ -91,6 +93,25 @@ class RunBeacon(Protocol):
     def leave(self) -> None: ...
 
 
+class ResultStore(Protocol):
+    """Where results outlive the process (the worker's result cache): found by run key."""
+
+    min_seconds: float
+    """Results of runs that took at least this long are kept (``@node(cache=True)``: all)."""
+
+    def has(self, key: str) -> bool:
+        """Whether an entry is there (in memory: called on the loop)."""
+        ...
+
+    def load(self, key: str) -> tuple[dict[str, Any], str | None] | None:
+        """The outputs and their identity (``None``: gone or unreadable). Called in a thread."""
+        ...
+
+    def put(self, key: str, outputs: dict[str, Any], ident: str | None) -> None:
+        """Keep these outputs; returns at once (the writing happens off the loop)."""
+        ...
+
+
 class Runner:
     def __init__(
         self,
@@ -129,6 +150,8 @@ class Runner:
         """A sync inline run longer than this (seconds) moves its node type off the loop."""
         self.off_loop: set[str] = set()
         """Ids of sync node types that run in a thread because they once blocked the loop."""
+        self.store: ResultStore | None = None
+        """The result cache (see :meth:`set_store`)."""
 
     # --- scheduling drains ---------------------------------------------------------------
 
@@ -233,6 +256,39 @@ class Runner:
 
     # --- running nodes -------------------------------------------------------------------
 
+    def set_store(self, store: ResultStore | None) -> None:
+        """Keep results in ``store`` and serve runs from it (``None``: no result cache)."""
+        self.store = store
+        self.scheduler.keyed = store is not None
+
+    def _store_key(self, run: Run) -> str | None:
+        """The key the run's result is kept under: its run key and, for a node whose result
+        depends on more than its inputs, its stamp (a stamp that fails: no key)."""
+        key = run.key
+        stamp = run.spec.cache_stamp
+        if key is None or stamp is None:
+            return key
+        try:
+            digest = value_digest(stamp(dict(run.kwargs)))
+        except Exception:  # an unreadable stamp only means "do not cache"
+            log.debug("cache stamp of %s failed", run.spec.id, exc_info=True)
+            return None
+        return None if digest is None else f"{key}/{digest}"
+
+    def _keep(self, run: Run, key: str, seconds: float | None) -> None:
+        """After a run was applied: put its outputs in the store if they are worth keeping."""
+        store = self.store
+        if store is None:
+            return
+        if not run.spec.persist and (seconds is None or seconds < store.min_seconds):
+            return
+        node = self.scheduler.nodes.get(run.uuid)
+        if node is None or node.generation != run.generation or node.ident is None:
+            return
+        if any(_is_remote(v) for v in node.outputs.values()):
+            return  # a value kept elsewhere (a cluster's): not this worker's to keep
+        store.put(key, node.outputs, node.ident)
+
     def set_hooks(self, hooks_of: Callable[[str], list[Hook]] | None) -> None:
         """Use these hooks from now on (called again whenever the library changes)."""
         self.hooks_of = hooks_of
@@ -251,14 +307,26 @@ class Runner:
         self.dispatch(HookFailed(uuid, hook, message))
 
     def _finished(
-        self, run: Run, result: object, view: HookRun | None = None, seconds: float | None = None
+        self,
+        run: Run,
+        result: object,
+        view: HookRun | None = None,
+        seconds: float | None = None,
+        key: str | None = None,
     ) -> None:
         if self.hooks_of is not None:
             hooks = self._hook_set(run.spec.id)
             if hooks is not None and hooks.after:
                 view = view or HookRun(run.uuid, run.spec.id, run.kwargs)
                 result = hooks.result(view, result)
-        self.scheduler.run_finished(run.uuid, run.generation, result, seconds)
+        if key is None:
+            self.scheduler.run_finished(run.uuid, run.generation, result, seconds)
+            return
+        # A triggered run may give other outputs for the same inputs (it reads the world):
+        # its outputs are named anew, so what depends on them is not served old results.
+        ident = f"{key}#{secrets.token_hex(6)}" if run.fresh else key
+        if self.scheduler.run_finished(run.uuid, run.generation, result, seconds, ident):
+            self._keep(run, key, seconds)
 
     def _failed(self, run: Run, error: NodeError) -> None:
         if self.scheduler.run_failed(run.uuid, run.generation, error):
@@ -267,6 +335,15 @@ class Runner:
                 hooks.failed(HookRun(run.uuid, run.spec.id, run.kwargs), error)
 
     def _run(self, run: Run) -> None:
+        key: str | None = None
+        if run.key is not None and self.store is not None:
+            key = self._store_key(run)
+            if key is not None and not run.fresh and self.store.has(key):
+                self._start_task(run, key, load=True)
+                return
+        self._execute(run, key)
+
+    def _execute(self, run: Run, key: str | None) -> None:
         spec = run.spec
         sched = self.scheduler
         view: HookRun | None = None
@@ -279,7 +356,7 @@ class Runner:
                     self._failed(run, NodeError(message=reason, type="Vetoed"))
                     return
         if self.remote_seen and spec.executor != "dask" and has_remote(run.kwargs):
-            self._start_task(run)  # its inputs are fetched first, off the loop
+            self._start_task(run, key)  # its inputs are fetched first, off the loop
             return
         if spec.executor == "inline" and spec.id not in self.off_loop:
             kwargs = run.kwargs
@@ -299,7 +376,7 @@ class Runner:
             except BaseException as exc:  # noqa: BLE001 - SystemExit in node code is the node's error
                 self._failed(run, error_from(exc))
             else:
-                self._finished(run, result, view, time.perf_counter() - started)
+                self._finished(run, result, view, time.perf_counter() - started, key)
             finally:
                 if beacon is not None:
                     beacon.leave()
@@ -307,18 +384,28 @@ class Runner:
             if took > self.slow_inline and not spec.pinned:
                 self._move_off_loop(run, took)
             return
-        self._start_task(run)
+        self._start_task(run, key)
 
-    def _start_task(self, run: Run) -> None:
+    def _start_task(self, run: Run, key: str | None = None, *, load: bool = False) -> None:
         # Always the running loop: a nodespace may outlive one asyncio.run() and serve the next.
-        task = asyncio.get_running_loop().create_task(
-            self._run_task(run), name=f"nodeweave node {run.uuid}"
-        )
+        work = self._load_task(run, key) if load and key is not None else self._run_task(run, key)
+        task = asyncio.get_running_loop().create_task(work, name=f"nodeweave node {run.uuid}")
         self._tasks[run.uuid] = (run.generation, task)
         self._all_tasks.add(task)
         task.add_done_callback(functools.partial(self._task_done, run.uuid))
 
-    async def _run_task(self, run: Run) -> None:
+    async def _load_task(self, run: Run, key: str) -> None:
+        """Serve the run from the result cache, read in a thread; run the code if the entry
+        turns out to be gone or unreadable."""
+        store = self.store
+        entry = await asyncio.to_thread(store.load, key) if store is not None else None
+        if entry is None:
+            self._execute(run, key)
+        else:
+            self.scheduler.run_cached(run.uuid, run.generation, entry[0], entry[1])
+        self.drain()
+
+    async def _run_task(self, run: Run, key: str | None = None) -> None:
         spec = run.spec
         sched = self.scheduler
         kwargs = dict(run.kwargs)  # run.kwargs is the scheduler's record of the inputs
@@ -357,7 +444,7 @@ class Runner:
         else:
             if not self.remote_seen and _is_remote(result):
                 self.remote_seen = True
-            self._finished(run, result, seconds=time.perf_counter() - started)
+            self._finished(run, result, seconds=time.perf_counter() - started, key=key)
         self.drain()
 
     def _call_inline(self, run: Run, kwargs: dict[str, object]) -> object:

@@ -23,10 +23,12 @@ The rules (ARCHITECTURE section 2):
 from __future__ import annotations
 
 import logging
+import weakref
 from collections import deque
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
+from .cachekeys import code_digest, outputs_digest, run_key, value_digest
 from .errors import (
     CycleError,
     DuplicateError,
@@ -78,6 +80,11 @@ class Scheduler:
         self.unsettled = 0
         self.observed = False
         """Produce events; off while nobody listens (instructions are always produced)."""
+        self.keyed = False
+        """Give runs their result-cache key (a runner with a result cache sets it)."""
+        self.module_digest: Callable[[str], str | None] | None = None
+        """The digest of a module's source, by module name (the loader knows those it read)."""
+        self._codes: weakref.WeakKeyDictionary[NodeSpec, str] = weakref.WeakKeyDictionary()
 
     # --- lookups -------------------------------------------------------------------------
 
@@ -286,6 +293,7 @@ class Scheduler:
         """Run a node again (and whatever its new outputs affect), even with unchanged inputs."""
         node = self.node(uuid)
         node.last_inputs = None
+        node.forced = True
         self._mark_stale((node,))
 
     def cancel_all(self) -> list[str]:
@@ -393,10 +401,16 @@ class Scheduler:
     # --- run stimuli (from the runner) ---------------------------------------------------
 
     def run_finished(
-        self, uuid: str, generation: int, result: Any, seconds: float | None = None
+        self,
+        uuid: str,
+        generation: int,
+        result: Any,
+        seconds: float | None = None,
+        ident: str | None = None,
     ) -> bool:
         """A run's result (``seconds``: how long it took; a run that took at least
-        :data:`MEMO_MIN_SECONDS` is remembered by its inputs, see :func:`_memo_key`)."""
+        :data:`MEMO_MIN_SECONDS` is remembered by its inputs, see :func:`_memo_key`; ``ident``:
+        what the outputs are when they are too big to digest — the run's cache key)."""
         node = self.nodes.get(uuid)
         if node is None or node.generation != generation or node.status is not RUNNING:
             return False  # superseded: discard
@@ -410,6 +424,7 @@ class Scheduler:
             if isinstance(unpacked, str):
                 return self.run_failed(uuid, generation, NodeError(unpacked, "OutputError"))
             new = unpacked
+        ident = (outputs_digest(new) or ident) if self.keyed else None
         if (
             node.spec is not None
             and node.spec.cache
@@ -419,21 +434,36 @@ class Scheduler:
             if key is not None:
                 memo = node.memo if node.memo is not None else {}
                 memo.pop(key, None)
-                memo[key] = new  # the newest last: the oldest goes first
+                memo[key] = (new, ident)  # the newest last: the oldest goes first
                 if len(memo) > MEMO_SIZE:
                     del memo[next(iter(memo))]
                 node.memo = memo
-        self._apply_outputs(node, new)
+        self._apply_outputs(node, new, ident)
         return True
 
-    def _apply_outputs(self, node: Node, new: dict[str, Any]) -> None:
-        """The node has these outputs now (a finished run, or its memo): settle it."""
+    def run_cached(
+        self, uuid: str, generation: int, outputs: dict[str, Any], ident: str | None
+    ) -> bool:
+        """The run's outputs were found in the result cache (the code did not run)."""
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation or node.status is not RUNNING:
+            return False
+        self._apply_outputs(node, outputs, ident)
+        node.cached = "disk"
+        if self.observed:
+            self.outbox.append(CacheHit(uuid, "disk"))
+        return True
+
+    def _apply_outputs(self, node: Node, new: dict[str, Any], ident: str | None) -> None:
+        """The node has these outputs now (a finished run, a memo, a cache): settle it."""
         if self.observed:
             old = node.outputs
             for io, v in new.items():
                 if not values_equal(old.get(io, NO_VALUE), v):
                     self.outbox.append(ValueChanged(node.uuid, io, v))
         node.outputs = new
+        node.ident = ident
+        node.cached = ""
         node.error = None
         node.outcome = DONE
         node.last_inputs = node.running_inputs
@@ -533,19 +563,41 @@ class Scheduler:
             self._set_status(node, node.outcome)
             self._settle_children(node)
             return
-        if node.memo is not None and spec.cache:
+        fresh = node.forced
+        if fresh:
+            node.forced = False
+        elif node.memo is not None and spec.cache and spec.cache_stamp is None:
             key = _memo_key(kwargs)
             hit = node.memo.get(key) if key is not None else None
             if hit is not None:  # inputs it saw lately (2 → 3 → 2): those outputs, no run
                 node.running_inputs = kwargs
-                self._apply_outputs(node, hit)
+                self._apply_outputs(node, hit[0], hit[1])
+                node.cached = "memory"
                 if self.observed:
                     self.outbox.append(CacheHit(node.uuid))
                 return
         node.generation += 1
         node.running_inputs = kwargs
         self._set_status(node, RUNNING)
-        self.outbox.append(Run(node.uuid, node.generation, spec, kwargs))
+        key = self._run_key(node, spec, kwargs) if self.keyed and spec.cache else None
+        self.outbox.append(Run(node.uuid, node.generation, spec, kwargs, key, fresh))
+
+    def _run_key(self, node: Node, spec: NodeSpec, kwargs: dict[str, Any]) -> str | None:
+        """The result-cache key of this run (None: its inputs cannot be named exactly)."""
+        code = self._codes.get(spec)
+        if code is None:
+            digest = self.module_digest(spec.module) if self.module_digest else None
+            code = self._codes[spec] = code_digest(spec, digest)
+        nodes = self.nodes
+        parts: list[tuple[str, str | None]] = []
+        for name, value in kwargs.items():
+            edge = node.conn.get(name)
+            if edge is None:
+                parts.append((name, value_digest(value)))
+            else:
+                parent = nodes[edge.src].ident
+                parts.append((name, None if parent is None else f"{parent}.{edge.src_io}"))
+        return run_key(code, parts)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -600,6 +652,8 @@ class Scheduler:
                     self.ready.append(child)
 
     def _clear_outputs(self, node: Node) -> None:
+        node.ident = None
+        node.cached = ""
         if not node.outputs:
             return
         if self.observed:

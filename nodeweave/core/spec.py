@@ -112,6 +112,12 @@ class NodeSpec:
     cache: bool = True
     """Results may be reused for inputs seen before (``@node(cache=False)``: a node with side
     effects, or one that reads the world, runs every time)."""
+    persist: bool = False
+    """``@node(cache=True)``: every result goes to the worker's result cache on disk (by default
+    only results that took a while to compute do)."""
+    cache_stamp: Callable[[dict[str, Any]], Any] | None = None
+    """What the result depends on besides the inputs (a file's size and time): called with the
+    inputs before the cache is consulted; its value is part of the cache key."""
     version: int = 1
     """Bumped by the module when the node's inputs change; saved with each use of the node."""
     migrations: Mapping[int, Migration] = dataclasses.field(default_factory=dict)
@@ -171,7 +177,8 @@ def node(
     version: int = 1,
     migrate: Mapping[int, Migration] | None = None,
     replaces: Sequence[str | Replaces] = (),
-    cache: bool = True,
+    cache: bool | None = None,
+    cache_stamp: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Callable[[F], F]: ...
 
 
@@ -187,7 +194,8 @@ def node(
     version: int = 1,
     migrate: Mapping[int, Migration] | None = None,
     replaces: Sequence[str | Replaces] = (),
-    cache: bool = True,
+    cache: bool | None = None,
+    cache_stamp: Callable[[dict[str, Any]], Any] | None = None,
 ) -> Any:
     """Turn a typed function into a node.
 
@@ -198,7 +206,10 @@ def node(
     :class:`NodeContext` is not an input: it receives the run's context (progress reports).
 
     Results are reused when a node's inputs come back to values it saw lately (a small memo of
-    scalar inputs); ``cache=False`` opts a node with side effects out.
+    scalar inputs), and results that took a while are kept in the worker's result cache on disk,
+    found again after a restart. ``cache=True`` keeps every result there; ``cache=False`` opts a
+    node with side effects (or one that reads the world) out of both. ``cache_stamp=fn`` names
+    what else the result depends on: ``fn(inputs)`` (a file's size and time, say) joins the key.
 
     Nodes that change: ``version=2, migrate={1: fn}`` brings uses saved at version 1 to the
     new inputs (``fn`` maps the saved values); ``replaces=["old.id", Replaces("other.id",
@@ -212,8 +223,14 @@ def node(
             fn, id=id, name=name, description=description, outputs=outputs, executor=executor
         )
         spec = with_history(spec, version=version, migrate=migrate, replaces=replaces)
-        if not cache:
+        if cache is not None and not isinstance(cache, bool):
+            raise DefinitionError(f"@node {spec.id!r}: cache is True, False or None")
+        if cache_stamp is not None and not callable(cache_stamp):
+            raise DefinitionError(f"@node {spec.id!r}: cache_stamp must be a function")
+        if cache is False:
             spec = dataclasses.replace(spec, cache=False)
+        elif cache or cache_stamp is not None:
+            spec = dataclasses.replace(spec, persist=bool(cache), cache_stamp=cache_stamp)
         try:
             setattr(fn, SPEC_ATTR, spec)
         except (AttributeError, TypeError) as exc:

@@ -209,6 +209,11 @@ class NodeInfo(Data):
     properties: dict[str, Any] = Field(description="Free JSON: canvas position, name, …")
     error: NodeErrorInfo | None = None
     description: str = ""
+    cached: Literal["memory", "disk"] | None = Field(
+        default=None,
+        description="Its outputs came from a cache and it did not run: its memo of inputs seen "
+        "lately, or the worker's result cache on disk (absent: it ran, or has not).",
+    )
 
 
 class ModuleInfo(Data):
@@ -765,7 +770,11 @@ class NodeReboundData(Data):
 
 
 class CacheHitData(Data):
-    uuid: Uuid = Field(description="The node whose outputs came from its memo (it did not run).")
+    uuid: Uuid = Field(description="The node whose outputs came from a cache (it did not run).")
+    source: Literal["memory", "disk"] = Field(
+        default="memory",
+        description="memory: its memo of inputs seen lately; disk: the worker's result cache.",
+    )
 
 
 class NodesMigratedData(Data):

@@ -72,6 +72,14 @@ def existing_file(path: str, *, root: Path | None = None) -> Path:
     raise FileNotFoundError(missing_message(path, base))
 
 
+def file_stamp(inputs: dict[str, object]) -> list[int]:
+    """What a file reader's result depends on besides its inputs: the file's size and time
+    (its nodes' ``cache_stamp``, so a changed file is never served from the result cache)."""
+    path = inputs.get("path")
+    st = resolve(path if isinstance(path, str) else "").stat()
+    return [st.st_size, st.st_mtime_ns]
+
+
 def missing_message(path: str, root: Path) -> str:
     """``no file 'x.csv' in the files folder …; it holds a.csv, b.csv, … (12 files)``."""
     found = list_files("**/*", root=root)

@@ -86,7 +86,7 @@ def _named_columns(table: Any) -> Any:
     return table
 
 
-@node(id="files.read_csv", name="Read CSV", executor="thread")
+@node(id="files.read_csv", name="Read CSV", executor="thread", cache_stamp=_paths.file_stamp)
 def read_csv(
     path: ReadPath,
     delimiter: Annotated[
@@ -122,7 +122,7 @@ def read_csv(
     return _parse_dates(table, list(parse_dates), path)
 
 
-@node(id="files.read_excel", name="Read Excel", executor="thread")
+@node(id="files.read_excel", name="Read Excel", executor="thread", cache_stamp=_paths.file_stamp)
 def read_excel(
     path: ReadPath,
     sheet: Annotated[
@@ -164,7 +164,9 @@ def read_excel(
     return table if header else _named_columns(table)
 
 
-@node(id="files.read_parquet", name="Read Parquet", executor="thread")
+@node(
+    id="files.read_parquet", name="Read Parquet", executor="thread", cache_stamp=_paths.file_stamp
+)
 def read_parquet(path: ReadPath) -> DataFrame:
     """Read a Parquet file from the files folder into a table."""
     import pandas as pd
@@ -176,7 +178,9 @@ def read_parquet(path: ReadPath) -> DataFrame:
         raise ValueError(f"{path!r} is not a Parquet file pyarrow can read: {exc}") from None
 
 
-@node(id="files.read_feather", name="Read Feather", executor="thread")
+@node(
+    id="files.read_feather", name="Read Feather", executor="thread", cache_stamp=_paths.file_stamp
+)
 def read_feather(path: ReadPath) -> DataFrame:
     """Read a Feather (Arrow IPC) file from the files folder into a table."""
     import pandas as pd
@@ -188,7 +192,7 @@ def read_feather(path: ReadPath) -> DataFrame:
         raise ValueError(f"{path!r} is not a Feather file pyarrow can read: {exc}") from None
 
 
-@node(id="files.read_json", name="Read JSON", executor="thread")
+@node(id="files.read_json", name="Read JSON", executor="thread", cache_stamp=_paths.file_stamp)
 def read_json(
     path: ReadPath,
     lines: Annotated[
@@ -217,7 +221,7 @@ def read_json(
         raise ValueError(f"{path!r} is not a JSON table: {exc}{hint}") from None
 
 
-@node(id="files.read_image", name="Read Image", executor="thread")
+@node(id="files.read_image", name="Read Image", executor="thread", cache_stamp=_paths.file_stamp)
 def read_image(path: ReadPath) -> Image:
     """Read an image (PNG, JPEG, GIF, WebP, BMP, …) from the files folder."""
     from PIL import Image as PILImage

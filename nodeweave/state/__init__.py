@@ -16,6 +16,7 @@ from .atomic import (
 from .lock import FileLock, LockHeldError, is_locked, lock_holder
 from .paths import (
     BEACON_FILE,
+    CACHE_DIR,
     ENV_STATE_DIR,
     FILES_DIR,
     JOURNAL_FILE,
@@ -40,6 +41,7 @@ from .paths import (
 
 __all__ = [
     "BEACON_FILE",
+    "CACHE_DIR",
     "ENV_STATE_DIR",
     "FILES_DIR",
     "JOURNAL_FILE",

@@ -44,6 +44,7 @@ LOCK_FILE = "worker.lock"
 LOG_FILE = "worker.log"
 MODULES_DIR = "modules"
 FILES_DIR = "files"
+CACHE_DIR = "cache"
 
 # A worker id is a single, harmless path component: it names a folder and shows up in URLs.
 WORKER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

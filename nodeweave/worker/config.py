@@ -9,6 +9,7 @@ from pathlib import Path
 
 from nodeweave.state import (
     BEACON_FILE,
+    CACHE_DIR,
     FILES_DIR,
     JOURNAL_FILE,
     MODULES_DIR,
@@ -64,6 +65,11 @@ class WorkerConfig:
     chart_preview_budget: int = 1 << 20
     """Room for an interactive chart's preview (a plotly or Vega-Lite spec with its data)."""
     debounce_ms: int = 30
+    cache_max_bytes: int = 1 << 30
+    """The result cache's cap on disk (``NODEWEAVE_CACHE_MB``; 0 turns the cache off)."""
+    cache_min_seconds: float = 0.1
+    """Results of runs that took at least this long are kept on disk
+    (``NODEWEAVE_CACHE_MIN_SECONDS``; ``@node(cache=True)`` keeps every result)."""
 
     @property
     def nodespace_path(self) -> Path:
@@ -88,6 +94,10 @@ class WorkerConfig:
     @property
     def files_dir(self) -> Path:
         return self.directory / FILES_DIR
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.directory / CACHE_DIR
 
 
 def default_origins(hub_port: int = DEFAULT_HUB_PORT) -> frozenset[str]:
@@ -129,6 +139,8 @@ def config_from_env(
         dask=_dask_settings(env, dask_scheduler),
         idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
         funcnodes=funcnodes_enabled(env),
+        cache_max_bytes=int(float(env.get("NODEWEAVE_CACHE_MB") or 1024) * 2**20),
+        cache_min_seconds=float(env.get("NODEWEAVE_CACHE_MIN_SECONDS") or 0.1),
     )
 
 

@@ -449,6 +449,13 @@ class ModuleLoader:
             found += [_norm(p) for p in entries if is_module_file(p) and p.is_file()]
         return found
 
+    def digest_of(self, import_name: str) -> str | None:
+        """The digest of the source a module was last loaded from (file modules; else None)."""
+        for record in self._records.values():
+            if record.import_name == import_name and record.digest is not None:
+                return record.digest
+        return None
+
     def modules(self) -> list[ModuleInfo]:
         """Every known module: loaded, failed, or failed on reload with older code serving."""
         return [r.info() for r in self._records.values()]

@@ -38,6 +38,7 @@ from .journal import SEQ_KEY, Journal, read_entries
 from .modules import ModuleEvent, ModuleLoader
 from .persistence import Autosaver, load_nodespace
 from .previews import register_preview_plugins
+from .resultcache import ResultCache
 from .views import MUTATIONS, Views, json_value
 
 log = logging.getLogger("nodeweave.worker")
@@ -73,6 +74,14 @@ class Worker:
             on_error=self._save_failed,
             on_saved=lambda saved: self.journal.saved(saved[SEQ_KEY]),
         )
+        self.result_cache: ResultCache | None = None
+        if config.cache_max_bytes > 0:
+            self.result_cache = ResultCache(
+                config.cache_dir,
+                max_bytes=config.cache_max_bytes,
+                min_seconds=config.cache_min_seconds,
+            )
+            self.ns.set_result_store(self.result_cache, self.loader.digest_of)
         self.clients: set[Outbox] = set()
         self.restore_problems: list[str] = []
         self._restore_report: dict[str, Any] = {}
@@ -185,6 +194,11 @@ class Worker:
         # Only the built-in shelves now: the other modules load in :meth:`begin`, after the
         # worker said it is ready, so a module that takes long to import never fails a start.
         # Their nodes are restored as placeholders meanwhile, bound when their module loads.
+        if self.result_cache is not None:
+            try:
+                self.result_cache.scan()
+            except OSError as exc:  # unreadable: every node computes, as without a cache
+                log.warning("result cache %s unreadable: %s", self.config.cache_dir, exc)
         self.loader.load_builtins()
         self.loader.prefetch()  # the installed modules' imports start now, in a thread
         outcome = load_nodespace(self.config.nodespace_path)
@@ -277,6 +291,8 @@ class Worker:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         await self.ns.aclose()
+        if self.result_cache is not None:
+            await asyncio.to_thread(self.result_cache.close)
         self.loader.close()
         if self.beacon is not None:
             self.ns.set_beacon(None)

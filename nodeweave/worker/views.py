@@ -118,6 +118,7 @@ class Views:
             "properties": view.properties,
             "error": view.error.to_dict() if view.error is not None else None,
             "description": spec.description if spec is not None else "",
+            **({"cached": view.cached} if view.cached else {}),
         }
 
     def state(self) -> dict[str, Any]:
@@ -198,8 +199,8 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
-            case ev.CacheHit(uuid):
-                return "cache_hit", {"uuid": uuid}, ("c", uuid), True
+            case ev.CacheHit(uuid, source):
+                return "cache_hit", {"uuid": uuid, "source": source}, ("c", uuid), True
             case ev.HookFailed(uuid, hook, message):
                 text = f"hook {hook} failed on node {uuid}: {message}"
                 return "problem", {"message": text}, None, False

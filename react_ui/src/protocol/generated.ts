@@ -185,7 +185,11 @@ export interface BytesPreview {
 }
 export interface CacheHitData {
   /**
-   * The node whose outputs came from its memo (it did not run).
+   * memory: its memo of inputs seen lately; disk: the worker's result cache.
+   */
+  source?: 'memory' | 'disk';
+  /**
+   * The node whose outputs came from a cache (it did not run).
    */
   uuid: string;
   [k: string]: unknown;
@@ -1045,6 +1049,10 @@ export interface NodeErrorInfo {
   [k: string]: unknown;
 }
 export interface NodeInfo {
+  /**
+   * Its outputs came from a cache and it did not run: its memo of inputs seen lately, or the worker's result cache on disk (absent: it ran, or has not).
+   */
+  cached?: ('memory' | 'disk') | null;
   description?: string;
   error?: NodeErrorInfo | null;
   inputs: InputInfo[];
