@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
 import json
+import os
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -41,9 +43,27 @@ def add2(a: int, b: int) -> int:
     return a + b
 
 
+STREAM_RATE = 10_000
+STREAM_SECONDS = 3.0
+STREAM_CHAIN = 10
+
+
+@node(id="bench.firehose")
+def firehose(rate: int, seconds: float) -> Iterator[int]:
+    """Yield 0, 1, 2, … at ``rate`` values a second (paced every 5 values), in its thread."""
+    n = int(rate * seconds)
+    start = time.perf_counter()
+    for i in range(n):
+        yield i
+        if i % 5 == 4:
+            delay = start + (i + 1) / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+
+
 def new_space(hooks: list[Hook] | None = None) -> NodeSpace:
     ns = NodeSpace()
-    ns.library.add_shelf(Shelf(name="bench", nodes=[add1, add2], hooks=hooks or []))
+    ns.library.add_shelf(Shelf(name="bench", nodes=[add1, add2, firehose], hooks=hooks or []))
     return ns
 
 
@@ -139,6 +159,59 @@ async def memo(runs: int) -> tuple[float, float]:
         return result[0], result[1]
     finally:
         scheduler.MEMO_MIN_SECONDS = saved
+
+
+def rss_now_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+async def stream() -> dict[str, float]:
+    """A generator yielding 10,000 values a second for 3 s into a 10-node chain, observed as a
+    worker observes it: what reached the chain's end, the process's RSS through the run (flat:
+    values are skipped, never queued), the values held for the chain at most (one), and the
+    last value (always delivered)."""
+    ns = new_space()
+    events: list[object] = []
+    ns.subscribe(events.append)
+    src = ns.add_node("bench.firehose", inputs={"rate": STREAM_RATE, "seconds": STREAM_SECONDS})
+    ids = [src, *(ns.add_node("bench.add1") for _ in range(STREAM_CHAIN))]
+    for a, b in itertools.pairwise(ids):
+        ns.connect(a, "out", b, "a")
+    runner = ns._runner  # the figure reads the runner's slots: what waits for the chain
+    EXECUTIONS[0] = 0
+    gc.collect()
+    rss: list[float] = []
+    held = 0
+    t0 = time.perf_counter()
+    for _ in range(10_000):  # the stream's first value
+        if ns.node(src).live:
+            break
+        await asyncio.sleep(0.001)
+    next_sample = time.perf_counter()
+    while ns.node(src).live:
+        held = max(held, len(runner._held) + len(runner._thread_values))
+        if time.perf_counter() >= next_sample:
+            rss.append(rss_now_mb())
+            events.clear()  # (a worker's outbox sends and drops them)
+            next_sample += 0.25
+        await asyncio.sleep(0.0005)
+    took = time.perf_counter() - t0
+    await ns.settle()
+    n = int(STREAM_RATE * STREAM_SECONDS)
+    last = ns.get_value(ids[-1], "out")
+    assert last == n - 1 + STREAM_CHAIN, f"the last value {last!r} was not delivered"
+    await ns.aclose()
+    quarter = rss[len(rss) // 4]
+    return {
+        "values": float(n),
+        "rate": n / took,
+        "delivered": EXECUTIONS[0] / STREAM_CHAIN,
+        "rss_first_quarter": quarter,
+        "rss_end": rss[-1],
+        "rss_growth": max(rss[len(rss) // 4 :]) - quarter,
+        "held_max": float(held),
+    }
 
 
 async def fanout(runs: int) -> dict[str, float]:
@@ -267,6 +340,7 @@ async def main_async(runs: int, as_json: bool) -> int:
     results["diamond_executions"] = sorted(set(executions))
     results["build"] = await build(max(5, runs // 2))
     results["rss"] = rss(5)
+    results["stream"] = await stream()
     if as_json:
         print(json.dumps(results, indent=2))
         return 0
@@ -284,6 +358,18 @@ async def main_async(runs: int, as_json: bool) -> int:
         f"  {'1000-chain back and forth, all from the memo vs new values':<62} "
         f"{hit_ms:.2f} ms vs {miss_ms:.2f} ms = {hit_ms / miss_ms:.2f} ×{'':<8} target ≤ 1.1 ×  "
         f"{'ok' if hit_ms / miss_ms <= 1.1 else 'MISS'}"
+    )
+    st: dict[str, float] = results["stream"]  # type: ignore[assignment]
+    grows = st["rss_growth"]
+    print(
+        f"  {'generator at 10,000 values/s for 3 s into a 10-node chain':<62} "
+        f"{st['rate']:,.0f} values/s; {st['delivered']:,.0f} of {st['values']:,.0f} reached "
+        f"the end, the last one included; held at most {st['held_max']:.0f}"
+    )
+    print(
+        f"  {'  RSS through the stream (first quarter → end; growth after it)':<62} "
+        f"{st['rss_first_quarter']:.1f} → {st['rss_end']:.1f} MB (+{grows:.1f}){'':<10} "
+        f"target flat (≤ +2 MB), held ≤ 1  {'ok' if grows <= 2 and st['held_max'] <= 1 else 'MISS'}"
     )
     ratio = float(results["hook_ratio"])  # type: ignore[arg-type]
     verdict = "ok" if ratio <= 1.3 else "MISS"

@@ -2,6 +2,7 @@
 
 from .core import (
     NO_VALUE,
+    Button,
     Edge,
     Hook,
     HookRun,
@@ -23,6 +24,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NO_VALUE",
+    "Button",
     "Edge",
     "Hook",
     "HookRun",

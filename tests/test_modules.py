@@ -13,10 +13,11 @@ from typing import Any
 
 import pytest
 
-from nodeweave import Library, NodeSpace, Shelf, node
+from nodeweave import Hook, Library, NodeSpace, Shelf, node
 from nodeweave.shelves import builtin_shelves
 from nodeweave.worker.modules import (
     ENTRY_POINT_GROUP,
+    HOOKS_GROUP,
     ModuleEvent,
     ModuleLoader,
     modules_path_from_env,
@@ -434,7 +435,9 @@ def test_load_order_is_builtins_entry_points_then_folders(
     write(first, "nwt_z_first.py", ADD_V1)
     write(second, "nwt_a_second.py", SHELF_MODULE)
     fake = [importlib.metadata.EntryPoint("shelfy", "tests.test_modules:EP_SHELF", "g")]
-    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: fake)
+    monkeypatch.setattr(
+        importlib.metadata, "entry_points", lambda group: fake if group == ENTRY_POINT_GROUP else []
+    )
     loader, events = make_loader(first, second, builtins=True, entry_points=True)
     loader.load_all()
     builtins = ["builtin"] * len(builtin_shelves())
@@ -469,12 +472,15 @@ def test_entry_points_load_modules_shelves_and_factories_and_report_failures(
 
     def entry_points(group: str) -> list[importlib.metadata.EntryPoint]:
         asked.append(group)
+        if group != ENTRY_POINT_GROUP:
+            return []
         return [importlib.metadata.EntryPoint(n, v, group) for n, v in targets.items()]
 
     monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
     loader, events = make_loader(entry_points=True)
     loader.load_all()
-    assert asked == [ENTRY_POINT_GROUP, "funcnodes.module"]  # FuncNodes modules: none here
+    # FuncNodes modules and packages' hooks: none here
+    assert asked == [ENTRY_POINT_GROUP, HOOKS_GROUP, "funcnodes.module"]
     assert [(e.kind, e.module, e.origin) for e in events] == [
         ("loaded", "numbers_module", "entry_point"),
         ("loaded", "bare_module", "entry_point"),
@@ -493,6 +499,40 @@ def test_entry_points_load_modules_shelves_and_factories_and_report_failures(
     assert "ep_broken" in events[4].traceback
     assert "got int" in events[5].message
     assert events[6].message.startswith("ModuleNotFoundError")
+
+
+AUDIT: list[str] = []
+
+
+def _audit(run: Any) -> str | None:
+    AUDIT.append(run.node_id)
+    return None  # no veto
+
+
+AUDIT_HOOK = Hook(before_run=_audit, name="audit")
+
+
+def test_a_package_registers_hooks_for_every_node_through_an_entry_point(
+    make_loader: MakeLoader, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    targets = {"audit": "tests.test_modules:AUDIT_HOOK", "bad": "tests.test_modules:NOT_A_SHELF"}
+
+    def entry_points(group: str) -> list[importlib.metadata.EntryPoint]:
+        if group != HOOKS_GROUP:
+            return []
+        return [importlib.metadata.EntryPoint(n, v, group) for n, v in targets.items()]
+
+    monkeypatch.setattr(importlib.metadata, "entry_points", entry_points)
+    loader, events = make_loader(builtins=True, entry_points=True)
+    loader.load_all()
+    hooked = [e for e in events if e.module.startswith("hooks:")]
+    assert [(e.kind, e.module) for e in hooked] == [
+        ("loaded", "hooks:audit"),
+        ("failed", "hooks:bad"),
+    ]
+    assert "must give a Hook" in hooked[1].message
+    found = loader.library.hooks_for("numbers.add")
+    assert [h.name for h in found] == ["audit"] and found[0].scope == "all"
 
 
 # --- reload and removal ------------------------------------------------------------------

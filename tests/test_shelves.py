@@ -22,6 +22,7 @@ SHELF_NAMES = [
     "collections",
     "json",
     "time",
+    "sources",
     "files",
     "tables",
     "arrays",

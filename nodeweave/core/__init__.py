@@ -10,12 +10,13 @@ from .events import Edge, NodeError, Status
 from .hooks import Hook, HookRun, Replace
 from .library import Library, LibraryChange, Shelf
 from .nodespace import NodeSpace, NodeView
-from .schema import Input
+from .schema import Button, Input
 from .spec import InputSpec, NodeSpec, OutputSpec, Replaces, node, spec_of
 from .values import NO_VALUE
 
 __all__ = [
     "NO_VALUE",
+    "Button",
     "Edge",
     "Hook",
     "HookRun",

@@ -34,17 +34,20 @@ class NodeContext:
     coalesced before they reach clients.
     """
 
-    __slots__ = ("_flag", "_report", "node")
+    __slots__ = ("_flag", "_report", "node", "scope")
 
     def __init__(
         self,
         node: str,
         report: Callable[[float | None, str], None],
         flag: threading.Event | None = None,
+        scope: object = None,
     ) -> None:
         self.node = node
         self._report = report
         self._flag = flag if flag is not None else threading.Event()
+        self.scope = scope
+        """What the nodespace running the node lends it (composites find their insides)."""
 
     @property
     def cancelled(self) -> bool:

@@ -164,6 +164,15 @@ class CacheHit:
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
+class StreamChanged:
+    """A generator node's stream started (``live``: it yields values as they come) or ended
+    (it returned, failed, was stopped by a change of its inputs, or paused)."""
+
+    uuid: str
+    live: bool
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
 class HookFailed:
     """A module's hook raised around a node's run (reported, otherwise ignored)."""
 
@@ -178,6 +187,14 @@ class PresetChanged:
 
     name: str
     preset: dict[str, Any] | None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CompositeChanged:
+    """A composite definition was set (``composite`` its data) or removed (``None``)."""
+
+    id: str
+    composite: dict[str, Any] | None
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -220,8 +237,10 @@ Event = (
     | OptionsChanged
     | AnnotationChanged
     | PresetChanged
+    | CompositeChanged
     | HookFailed
     | CacheHit
+    | StreamChanged
     | GraphReplaced
     | StaleRuns
     | MovedOffLoop

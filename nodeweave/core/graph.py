@@ -34,6 +34,7 @@ class Node:
         "running_inputs",
         "spec",
         "status",
+        "streaming",
         "uuid",
         "values",
         "version",
@@ -58,6 +59,7 @@ class Node:
         # small, else the key of the run that made them (None: unknown, children have no key)
         self.ident: str | None = None
         self.cached = ""  # where its outputs came from when it did not run: "memory" or "disk"
+        self.streaming = False  # a generator node whose stream is live (its status is done)
         self.forced = False  # triggered: its next run runs the code, whatever a cache holds
         # the node version its values are for: its spec's, or (a placeholder) the saved one
         self.version = spec.version if spec is not None else 1

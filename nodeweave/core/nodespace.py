@@ -15,12 +15,22 @@ import uuid as uuid_mod
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import document
+import orjson
+
+from . import composite, document
 from .annotations import MAX_ANNOTATIONS, check_annotation, check_annotations
 from .errors import DocumentError, InvalidValueError, NotFoundError
-from .events import AnnotationChanged, Edge, Event, NodeError, PresetChanged, Status
+from .events import (
+    AnnotationChanged,
+    CompositeChanged,
+    Edge,
+    Event,
+    NodeError,
+    PresetChanged,
+    Status,
+)
 from .executors import Executors
-from .library import Library, LibraryChange
+from .library import Library, LibraryChange, Shelf
 from .options import OptionsTracker
 from .presets import MAX_PRESETS, check_preset, check_presets
 from .runner import ResultStore, RunBeacon, Runner
@@ -54,6 +64,8 @@ class NodeView:
     """The current choices of inputs declared with ``Input(options_from=…)``."""
     cached: str = ""
     """Its outputs came from a cache, not a run: ``"memory"`` or ``"disk"`` (else empty)."""
+    live: bool = False
+    """A generator node whose stream is live: its outputs change as it yields."""
 
 
 def _new_uuid() -> str:
@@ -83,6 +95,11 @@ class NodeSpace:
         self._options = OptionsTracker(self._scheduler.nodes, self._scheduler.input_value)
         self._annotations: dict[str, dict[str, Any]] = {}
         self._presets: dict[str, dict[str, Any]] = {}
+        self._definitions: dict[str, dict[str, Any]] = {}
+        self._composite_specs: dict[str, tuple[bytes, NodeSpec]] = {}
+        self._outer: NodeSpace | None = None
+        self._composites = composite.CompositeRuntime(self, self._definitions)
+        self._runner.scope = self._composites
 
     # --- the fixed surface ---------------------------------------------------------------
 
@@ -125,6 +142,7 @@ class NodeSpace:
 
     def remove_node(self, uuid: str) -> None:
         self._scheduler.remove_node(uuid)
+        self._composites.forget(uuid)
         self._edited()
 
     def connect(
@@ -203,6 +221,7 @@ class NodeSpace:
             error=n.error,
             options=self._options.options(n),
             cached=n.cached,
+            live=n.streaming,
         )
 
     def nodes(self) -> list[NodeView]:
@@ -227,7 +246,8 @@ class NodeSpace:
     def set_properties(
         self, uuid: str, properties: Mapping[str, Any], *, merge: bool = True
     ) -> None:
-        """Update a node's free JSON properties (canvas position, display name, …)."""
+        """Update a node's free JSON properties (canvas position, display name, …);
+        ``paused: true`` keeps the node from running (a source stops; its last value stays)."""
         self._scheduler.set_properties(uuid, properties, merge=merge)
         self._edited()
 
@@ -285,6 +305,8 @@ class NodeSpace:
             doc["annotations"] = {k: dict(v) for k, v in self._annotations.items()}
         if self._presets:
             doc["presets"] = self.presets()
+        if self._definitions and self._outer is None:
+            doc["composites"] = self.composites()
         return doc
 
     def load_document(self, doc: Any) -> document.LoadReport:
@@ -298,11 +320,111 @@ class NodeSpace:
             presets = check_presets(doc.get("presets", {}) if isinstance(doc, dict) else {})
         except InvalidValueError as exc:
             raise DocumentError(f"invalid presets: {exc.message}") from None
+        if self._outer is None:  # (an inside has its workflow's definitions)
+            definitions = composite.check_all(
+                doc.get("composites") if isinstance(doc, dict) else None
+            )
+            document.parse(doc)  # all checked before anything changes
+            self._composites.forget_all()
+            self._definitions.clear()
+            self._definitions.update(definitions)
+            self._sync_composites()
         report = document.load(self._scheduler, self.library, doc)
         self._annotations = annotations
         self._presets = presets
         self._edited()
         return report
+
+    # --- composites (a part of the graph folded into one reusable node) -----------------
+
+    def composites(self) -> dict[str, dict[str, Any]]:
+        """The workflow's composite definitions, by id (see :mod:`nodeweave.core.composite`)."""
+        return {k: orjson_copy(v) for k, v in self._definitions.items()}
+
+    def set_composite(self, composite_id: str, data: Any) -> dict[str, Any]:
+        """Create or replace a definition (checked; one that would contain itself is refused).
+        Its instances take the new inside on their next run, which this starts."""
+        if self._outer is not None:
+            raise composite.CompositeError("an inside cannot define composites")
+        checked = composite.check_definition(composite_id, data)
+        trial = {**self._definitions, composite_id: checked}
+        if len(trial) > composite.MAX_COMPOSITES:
+            raise InvalidValueError(f"at most {composite.MAX_COMPOSITES} composites")
+        composite.order(trial)
+        self._definitions[composite_id] = checked
+        self._sync_composites()
+        self._dispatch(CompositeChanged(composite_id, self.composites()[composite_id]))
+        self._edited()
+        return self.composites()[composite_id]
+
+    def remove_composite(self, composite_id: str) -> None:
+        """Remove a definition no node and no other definition uses."""
+        if composite_id not in self._definitions:
+            raise NotFoundError(f"no composite {composite_id!r}", details={"id": composite_id})
+        node_id = composite.node_id_of(composite_id)
+        users = [u for u, n in self._scheduler.nodes.items() if n.node_id == node_id]
+        users += [c for c, d in self._definitions.items() if composite_id in composite.uses(d)]
+        if users:
+            raise composite.CompositeInUse(
+                f"composite {composite_id!r} is in use ({', '.join(users[:5])}): remove its "
+                "uses first",
+                details={"id": composite_id, "used_by": users},
+            )
+        del self._definitions[composite_id]
+        self._sync_composites()
+        self._dispatch(CompositeChanged(composite_id, None))
+        self._edited()
+
+    def inside(self, uuid: str) -> NodeSpace | None:
+        """The inside of a composite node (``None`` until its first run)."""
+        return self._composites.inside(uuid)
+
+    def make_inside(self) -> NodeSpace:
+        """A nodespace for the inside of a composite: this space's library, definitions, pools
+        and result cache."""
+        inner = NodeSpace(self.library)
+        inner._outer = self
+        inner._definitions = self._definitions
+        inner._composites = composite.CompositeRuntime(inner, self._definitions)
+        inner._runner.scope = inner._composites
+        borrowed = _Borrowed(self._executors)
+        inner._executors = borrowed
+        inner._runner.executors = borrowed
+        inner._runner.beacon = self._runner.beacon
+        inner.set_result_store(self._runner.store, self._scheduler.module_digest)
+        return inner
+
+    def _sync_composites(self) -> None:
+        """The library's ``composites`` shelf: a node type per definition (an unchanged
+        definition keeps its type, so its instances do not run again)."""
+        specs: dict[str, NodeSpec] = {}
+        kept: dict[str, tuple[bytes, NodeSpec]] = {}
+
+        def find(node_id: str) -> NodeSpec | None:
+            cid = composite.composite_id_of(node_id)
+            if cid is not None and cid in specs:
+                return specs[cid]
+            return self.library.find(node_id)
+
+        for cid in composite.order(self._definitions):
+            definition = self._definitions[cid]
+            key = composite.digest(definition)
+            old = self._composite_specs.get(cid)
+            spec = old[1] if old is not None and old[0] == key else None
+            if spec is None:
+                spec = composite.build_spec(cid, definition, find)
+            specs[cid] = spec
+            kept[cid] = (key, spec)
+        self._composite_specs = kept
+        if specs:
+            shelf = Shelf(
+                name=composite.SHELF,
+                description="This workflow's composite nodes (parts of the graph made into one).",
+                nodes=list(specs.values()),
+            )
+            self.library.add_shelf(shelf, replace=True)
+        elif composite.SHELF in {s.name for s in self.library.shelves()}:
+            self.library.remove_shelf(composite.SHELF)
 
     # --- presets (named sets of input values) --------------------------------------------
 
@@ -399,6 +521,7 @@ class NodeSpace:
         self._scheduler.cancel_all()
         self._runner.drain()
         await self._runner.aclose()
+        await self._composites.aclose()
         await self._executors.aclose()
         self._unsubscribe_library()
 
@@ -449,3 +572,25 @@ class NodeSpace:
                 rebound = True
         if rebound:
             self._edited()
+
+
+class _Borrowed(Executors):
+    """The pools of another nodespace (an inside uses its workflow's): never shut down here."""
+
+    def __init__(self, lender: Executors) -> None:
+        super().__init__()
+        self._lender = lender
+
+    def get(self, kind: str) -> concurrent.futures.Executor:
+        return self._lender.get(kind)
+
+    def retire(self, kind: str) -> None:
+        self._lender.retire(kind)
+
+    async def aclose(self) -> None:
+        return None
+
+
+def orjson_copy(value: dict[str, Any]) -> dict[str, Any]:
+    copied: dict[str, Any] = orjson.loads(orjson.dumps(value))
+    return copied

@@ -152,6 +152,13 @@ class Runner:
         """Ids of sync node types that run in a thread because they once blocked the loop."""
         self.store: ResultStore | None = None
         """The result cache (see :meth:`set_store`)."""
+        self.scope: object = None
+        """Handed to every run's context (:attr:`NodeContext.scope`)."""
+        self._held: dict[str, tuple[int, object]] = {}
+        """Per live stream, its newest value not yet handed in (the cone below was busy)."""
+        self._thread_values: dict[str, tuple[int, object]] = {}
+        self._thread_values_scheduled = False
+        self._stream_threads: dict[str, tuple[int, threading.Event]] = {}
 
     # --- scheduling drains ---------------------------------------------------------------
 
@@ -224,8 +231,9 @@ class Runner:
             while True:
                 sched.pump()
                 out = sched.outbox
-                if not out:
+                if not out and not (self._held and self._release_held()):
                     break
+                out = sched.outbox
                 sched.outbox = []
                 for item in out:
                     kind = type(item)
@@ -335,6 +343,9 @@ class Runner:
                 hooks.failed(HookRun(run.uuid, run.spec.id, run.kwargs), error)
 
     def _run(self, run: Run) -> None:
+        if run.spec.stream:
+            self._start_stream(run)
+            return
         key: str | None = None
         if run.key is not None and self.store is not None:
             key = self._store_key(run)
@@ -483,6 +494,143 @@ class Runner:
             current[1].cancel()
             self._cancelling.add(current[1])
 
+    # --- streams: generator nodes -------------------------------------------------------
+
+    def _start_stream(self, run: Run) -> None:
+        if self.hooks_of is not None:
+            hooks = self._hook_set(run.spec.id)
+            if hooks is not None and hooks.before:
+                reason = hooks.veto(HookRun(run.uuid, run.spec.id, run.kwargs))
+                if reason is not None:
+                    self._failed(run, NodeError(message=reason, type="Vetoed"))
+                    return
+        task = asyncio.get_running_loop().create_task(
+            self._stream_task(run), name=f"nodeweave stream {run.uuid}"
+        )
+        self._tasks[run.uuid] = (run.generation, task)
+        self._all_tasks.add(task)
+        task.add_done_callback(functools.partial(self._task_done, run.uuid))
+
+    async def _stream_task(self, run: Run) -> None:
+        spec = run.spec
+        sched = self.scheduler
+        kwargs = dict(run.kwargs)
+        try:
+            if spec.executor == "async":
+                if spec.context_param is not None:
+                    kwargs[spec.context_param] = self._context(run, threaded=False)
+                agen = spec.func(**kwargs)
+                try:
+                    async for value in agen:
+                        self._stream_value(run.uuid, run.generation, value)
+                finally:
+                    await agen.aclose()
+            else:
+                await self._stream_thread(run, kwargs)
+        except asyncio.CancelledError:
+            self._held.pop(run.uuid, None)
+            if sched.run_cancelled(run.uuid, run.generation):
+                self.kick()
+            raise
+        except (KeyboardInterrupt, GeneratorExit):
+            raise
+        except BaseException as exc:  # noqa: BLE001 - any failure of node code is data
+            self._held.pop(run.uuid, None)
+            self._failed(run, error_from(exc))
+        else:
+            held = self._held.pop(run.uuid, None)
+            if held is not None and held[0] == run.generation:
+                sched.stream_value(run.uuid, run.generation, held[1])  # the last value, always
+            sched.stream_ended(run.uuid, run.generation)
+        self.drain()
+
+    async def _stream_thread(self, run: Run, kwargs: dict[str, object]) -> None:
+        """A sync generator, iterated in a thread of its own (a stream may last for hours: it
+        must not hold a pool's thread); its values reach the loop through one slot."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        stop = threading.Event()
+        uuid, generation = run.uuid, run.generation
+        if run.spec.context_param is not None:
+            kwargs[run.spec.context_param] = self._context(run, threaded=True)
+        self._stream_threads[uuid] = (generation, stop)
+
+        def settle(exc: BaseException | None) -> None:
+            if done.done():
+                return
+            if exc is None:
+                done.set_result(None)
+            else:
+                done.set_exception(exc)
+
+        def iterate() -> None:
+            error: BaseException | None = None
+            try:
+                gen = run.spec.func(**kwargs)
+                try:
+                    for value in gen:
+                        if stop.is_set():
+                            break
+                        self._thread_values[uuid] = (generation, value)
+                        if not self._thread_values_scheduled:
+                            self._thread_values_scheduled = True
+                            loop.call_soon_threadsafe(self._take_thread_values)
+                finally:
+                    gen.close()
+            except BaseException as exc:  # noqa: BLE001 - handed to the loop, raised there
+                error = exc
+            with contextlib.suppress(RuntimeError):  # a closed loop: nobody is left to tell
+                loop.call_soon_threadsafe(self._take_thread_values)
+                loop.call_soon_threadsafe(settle, error)
+
+        thread = threading.Thread(target=iterate, name=f"nodeweave stream {uuid}", daemon=True)
+        thread.start()
+        try:
+            await done
+        finally:
+            stop.set()  # (cancelled: the generator stops at its next value)
+            flag = self._flags.get(uuid)
+            if flag is not None and flag[0] == generation:
+                flag[1].set()  # and a generator waiting on its context wakes up
+            current = self._stream_threads.get(uuid)
+            if current is not None and current[0] == generation:
+                del self._stream_threads[uuid]
+
+    def _take_thread_values(self) -> None:
+        self._thread_values_scheduled = False
+        values, self._thread_values = self._thread_values, {}
+        for uuid, (generation, value) in values.items():
+            self._stream_value(uuid, generation, value)
+
+    def _stream_value(self, uuid: str, generation: int, value: object) -> None:
+        """A value a stream yielded: handed in now if what it feeds has settled, else held
+        (replacing any held before it: a slow consumer skips values, it never queues them)."""
+        sched = self.scheduler
+        node = sched.nodes.get(uuid)
+        if node is None or node.generation != generation:
+            return
+        if node.streaming and (self._draining or not sched.cone_settled(uuid)):
+            self._held[uuid] = (generation, value)
+            return
+        self._held.pop(uuid, None)
+        if sched.stream_value(uuid, generation, value):
+            self.kick()
+
+    def _release_held(self) -> bool:
+        """Hand in held stream values whose cone has settled; whether any was."""
+        sched = self.scheduler
+        released = False
+        for uuid, (generation, value) in list(self._held.items()):
+            if sched.cone_settled(uuid):
+                del self._held[uuid]
+                if sched.stream_value(uuid, generation, value):
+                    released = True
+        return released
+
+    def live_streams(self) -> list[str]:
+        """The nodes whose streams are live now."""
+        return [u for u, n in self.scheduler.nodes.items() if n.streaming]
+
     # --- runs that do not stop at once, and sync nodes that are slow ---------------------
 
     def _stale_started(self, uuid: str, future: concurrent.futures.Future[object]) -> None:
@@ -535,10 +683,10 @@ class Runner:
                 self.kick()
 
             if run.spec.executor == "inline" and run.spec.id not in self.off_loop:
-                return NodeContext(uuid, report)  # runs to its end within this call
+                return NodeContext(uuid, report, scope=self.scope)  # runs to its end right here
             flag = threading.Event()
             self._flags[uuid] = (generation, flag)
-            return NodeContext(uuid, report, flag)
+            return NodeContext(uuid, report, flag, self.scope)
         loop = asyncio.get_running_loop()
 
         def report_threaded(fraction: float | None, message: str) -> None:

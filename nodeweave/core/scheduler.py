@@ -18,6 +18,12 @@ The rules (ARCHITECTURE section 2):
 * **No work for nothing.** An equal value changes nothing; a node whose inputs did not change
   (its parents re-ran but produced equal outputs) settles without running.
 * **Observable.** Every transition and output is an event (only produced while ``observed``).
+* **Streams.** A generator node settles (done) with its first value and stays *live*: each
+  later value is applied as it is handed in (:meth:`Scheduler.stream_value`), making what
+  depends on it stale again; a change of its inputs stops the stream and starts a new one.
+  Handing in values only when the cone below has settled (latest wins, never a queue) is the
+  runner's part.
+* **Paused nodes** (``properties.paused``) do not run: they keep the outputs they have.
 """
 
 from __future__ import annotations
@@ -58,6 +64,7 @@ from .events import (
     Run,
     Status,
     StatusChanged,
+    StreamChanged,
     ValueChanged,
 )
 from .graph import Node, cone, find_path
@@ -156,7 +163,7 @@ class Scheduler:
             old = self.input_value(self.nodes[edge.dst], edge.dst_io)
             self._drop_edge(edge, "")
             self._input_source_changed(self.nodes[edge.dst], edge.dst_io, old)
-        if node.status is RUNNING:
+        if node.status is RUNNING or node.streaming:
             self.outbox.append(Cancel(uuid, node.generation))
         if node.status in UNSETTLED:
             self.unsettled -= 1
@@ -285,9 +292,16 @@ class Scheduler:
 
     def set_properties(self, uuid: str, props: Mapping[str, Any], *, merge: bool = True) -> None:
         node = self.node(uuid)
+        was_paused = bool(node.props.get("paused"))
         node.props = {**node.props, **props} if merge else dict(props)
         if self.observed:
             self.outbox.append(NodeUpdated(uuid, dict(node.props)))
+        paused = bool(node.props.get("paused"))
+        if paused and not was_paused and node.streaming:
+            self._stop_stream(node)  # its last value stays
+        elif was_paused and not paused:
+            node.last_inputs = None  # run again (a source starts its stream again)
+            self._mark_stale((node,))
 
     def trigger(self, uuid: str) -> None:
         """Run a node again (and whatever its new outputs affect), even with unchanged inputs."""
@@ -299,6 +313,9 @@ class Scheduler:
     def cancel_all(self) -> list[str]:
         """Stop everything running or about to run; those nodes become *cancelled*."""
         hit = [n for n in self.nodes.values() if n.status in UNSETTLED]
+        for node in self.nodes.values():
+            if node.streaming:  # a stream stops; its last value stays
+                self._stop_stream(node)
         for node in hit:
             if node.status is RUNNING:
                 self.outbox.append(Cancel(node.uuid, node.generation))
@@ -315,6 +332,9 @@ class Scheduler:
         """Stop one node's run (or its run about to start); it becomes *cancelled* and what
         depends on it is blocked. False when it was not running or about to."""
         node = self.node(uuid)
+        if node.streaming:
+            self._stop_stream(node)
+            return True
         about_to = node.status is STALE and node.queued
         if node.status is not RUNNING and not about_to:
             return False
@@ -470,10 +490,95 @@ class Scheduler:
         self._set_status(node, DONE)
         self._settle_children(node)
 
+    # --- streams (generator nodes) --------------------------------------------------------
+
+    def stream_value(self, uuid: str, generation: int, result: Any) -> bool:
+        """A value a generator node yielded: its outputs now (its first settles the node and
+        makes the stream live; later ones make what depends on them stale again)."""
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation:
+            return False
+        first = node.status is RUNNING
+        if not first and not (node.streaming and node.status is DONE):
+            return False
+        new = self._outputs_of(node, result)
+        if isinstance(new, str):
+            return self.run_failed(uuid, generation, NodeError(new, "OutputError"))
+        if first:
+            node.streaming = True
+            if self.observed:
+                self.outbox.append(StreamChanged(uuid, True))
+            self._apply_outputs(node, new, None)
+            return True
+        old = node.outputs
+        changed = [io for io, v in new.items() if not values_equal(old.get(io, NO_VALUE), v)]
+        if not changed:
+            return True
+        if self.observed:
+            for io in changed:
+                self.outbox.append(ValueChanged(uuid, io, new[io]))
+        node.outputs = new
+        if node.children:
+            self._mark_stale([self.nodes[c] for c in node.children])
+        return True
+
+    def stream_ended(self, uuid: str, generation: int) -> bool:
+        """The generator returned: its last value stays (none at all: its outputs are empty)."""
+        node = self.nodes.get(uuid)
+        if node is None or node.generation != generation:
+            return False
+        if node.status is RUNNING:
+            self._apply_outputs(node, {}, None)
+            return True
+        if not node.streaming:
+            return False
+        node.streaming = False
+        if self.observed:
+            self.outbox.append(StreamChanged(uuid, False))
+        return True
+
+    def cone_settled(self, uuid: str) -> bool:
+        """Whether nothing below the node is stale or running (a stream may hand in its next
+        value: the one before has been taken up)."""
+        nodes = self.nodes
+        todo = list(nodes[uuid].children) if uuid in nodes else []
+        seen: set[str] = set()
+        while todo:
+            child = nodes[todo.pop()]
+            if child.status is STALE or child.status is RUNNING:
+                return False
+            for grandchild in child.children:
+                if grandchild not in seen:
+                    seen.add(grandchild)
+                    todo.append(grandchild)
+        return True
+
+    def _stop_stream(self, node: Node) -> None:
+        self.outbox.append(Cancel(node.uuid, node.generation))
+        node.generation += 1
+        node.streaming = False
+        if self.observed:
+            self.outbox.append(StreamChanged(node.uuid, False))
+
+    def _outputs_of(self, node: Node, result: Any) -> dict[str, Any] | str:
+        outs = node.spec.outputs if node.spec is not None else ()
+        if len(outs) == 1:
+            return {outs[0].name: result}
+        if not outs:
+            return {}
+        return _unpack(result, [o.name for o in outs])
+
     def run_failed(self, uuid: str, generation: int, error: NodeError) -> bool:
         node = self.nodes.get(uuid)
-        if node is None or node.generation != generation or node.status is not RUNNING:
+        if node is None or node.generation != generation:
             return False
+        streaming = node.streaming
+        if node.status is not RUNNING and not streaming:
+            return False
+        if streaming:
+            node.streaming = False
+            if self.observed:
+                self.outbox.append(StreamChanged(uuid, False))
         node.error = error
         node.outcome = Status.ERROR
         node.last_inputs = node.running_inputs
@@ -481,7 +586,11 @@ class Scheduler:
             self.outbox.append(NodeFailed(uuid, error))
         self._clear_outputs(node)
         self._set_status(node, Status.ERROR)
-        self._settle_children(node)
+        if streaming:  # its children had settled on its values: they are blocked now
+            if node.children:
+                self._mark_stale([self.nodes[c] for c in node.children])
+        else:
+            self._settle_children(node)
         return True
 
     def run_cancelled(self, uuid: str, generation: int) -> bool:
@@ -539,6 +648,11 @@ class Scheduler:
                 self._set_status(node, Status.BLOCKED)
                 self._settle_children(node)
                 return
+        if node.props.get("paused"):
+            # Paused: it keeps what it has (its children compute from that), and does not run.
+            self._set_status(node, node.outcome if node.outputs else Status.WAITING)
+            self._settle_children(node)
+            return
         kwargs: dict[str, Any] = {}
         conn = node.conn
         values = node.values
@@ -622,6 +736,9 @@ class Scheduler:
                 # The superseded run never wrote outputs, so last_inputs still describes them.
                 outbox.append(Cancel(node.uuid, node.generation))
                 node.generation += 1
+                self._set_status(node, STALE)
+            elif node.streaming:  # its inputs changed: this stream ends, a new one will start
+                self._stop_stream(node)
                 self._set_status(node, STALE)
             elif status is not STALE:
                 self._set_status(node, STALE)

@@ -56,6 +56,15 @@ class Input:
             raise DefinitionError(f"Input(step={self.step}): step must be positive")
 
 
+Button = Annotated[
+    int,
+    Input(min=0, widget="button", description="press to run the node again (a count of presses)"),
+]
+"""A trigger input: the UI shows a button that adds one to its value, so the node runs again
+with its other inputs unchanged (a reader that reads its file anew). Connect a counter to it —
+a file watcher's ``version``, an interval's ``tick`` — to run the node on each of their values."""
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class TypeInfo:
     """What the core knows about one port's annotation."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections.abc
 import dataclasses
 import inspect
 import keyword
@@ -115,6 +116,8 @@ class NodeSpec:
     persist: bool = False
     """``@node(cache=True)``: every result goes to the worker's result cache on disk (by default
     only results that took a while to compute do)."""
+    stream: bool = False
+    """A generator function: each value it yields is the node's output in turn (a source)."""
     cache_stamp: Callable[[dict[str, Any]], Any] | None = None
     """What the result depends on besides the inputs (a file's size and time): called with the
     inputs before the cache is consulted; its value is part of the cache key."""
@@ -150,6 +153,8 @@ class NodeSpec:
         }
         if self.replaces:
             out["replaces"] = [r.id for r in self.replaces]
+        if self.stream:
+            out["stream"] = True
         return out
 
     def migrate_values(self, values: dict[str, Any], saved_version: int) -> dict[str, Any]:
@@ -317,9 +322,9 @@ def build_spec(
             f"{where}: the id must start with a letter or _ and contain only letters, digits, "
             "'_', '.', ':' and '-'"
         )
-    if inspect.isasyncgenfunction(fn) or inspect.isgeneratorfunction(fn):
-        raise DefinitionError(f"{where}: generator functions cannot be nodes (return a value)")
-    is_async = inspect.iscoroutinefunction(fn)
+    is_agen = inspect.isasyncgenfunction(fn)
+    stream = is_agen or inspect.isgeneratorfunction(fn)
+    is_async = inspect.iscoroutinefunction(fn) or is_agen
     if executor is not None and executor not in _EXECUTORS:
         raise DefinitionError(
             f"{where}: executor must be one of {sorted(_EXECUTORS)}, got {executor!r}"
@@ -329,7 +334,12 @@ def build_spec(
             f"{where}: async functions run on the event loop; executor={executor!r} is for sync "
             "functions"
         )
-    run_in: Executor = "async" if is_async else (executor or "inline")
+    if stream and not is_async and executor not in (None, "thread"):
+        raise DefinitionError(
+            f"{where}: a generator runs in a thread of its own (executor='thread'); "
+            f"executor={executor!r} cannot keep it going"
+        )
+    run_in: Executor = "async" if is_async else (executor or ("thread" if stream else "inline"))
 
     try:
         hints = typing.get_type_hints(fn, include_extras=True)
@@ -398,7 +408,10 @@ def build_spec(
                 f"must name another input of the node ({sorted(names - {ispec.name})})"
             )
 
-    out_specs = _outputs(where, hints.get("return", Any), "return" in hints, outputs)
+    ret = hints.get("return", Any)
+    if stream and "return" in hints:
+        ret = _yielded(where, ret)
+    out_specs = _outputs(where, ret, "return" in hints, outputs)
     doc = inspect.getdoc(fn) or ""
     return NodeSpec(
         id=node_id,
@@ -411,6 +424,35 @@ def build_spec(
         context_param=context_param,
         module=module,
         pinned=executor == "inline" and not is_async,
+        stream=stream,
+        cache=not stream,
+    )
+
+
+_ITERATORS = frozenset(
+    {
+        collections.abc.Iterator,
+        collections.abc.Iterable,
+        collections.abc.Generator,
+        collections.abc.AsyncIterator,
+        collections.abc.AsyncIterable,
+        collections.abc.AsyncGenerator,
+    }
+)
+
+
+def _yielded(where: str, ret: Any) -> Any:
+    """What a generator's return annotation says it yields (``Iterator[T]`` → ``T``)."""
+    base = split_meta(ret)[0]
+    origin = get_origin(base)
+    if origin in _ITERATORS:
+        args = get_args(base)
+        return args[0] if args else Any
+    if base in _ITERATORS:
+        return Any
+    raise DefinitionError(
+        f"{where}: a generator node is annotated with what it yields, e.g. -> Iterator[int] "
+        f"(or AsyncIterator[int]); got {ret!r}"
     )
 
 

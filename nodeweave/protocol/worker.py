@@ -209,6 +209,9 @@ class NodeInfo(Data):
     properties: dict[str, Any] = Field(description="Free JSON: canvas position, name, …")
     error: NodeErrorInfo | None = None
     description: str = ""
+    live: bool = Field(
+        default=False, description="A generator node whose stream is live (a running source)."
+    )
     cached: Literal["memory", "disk"] | None = Field(
         default=None,
         description="Its outputs came from a cache and it did not run: its memo of inputs seen "
@@ -312,10 +315,73 @@ class AnnotationInfo(AnnotationData):
     id: str
 
 
+class CompositePort(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    name: str = Field(min_length=1, max_length=64, description="The port's name outside.")
+    node: Uuid = Field(description="The inner node it is.")
+    io: str = Field(description="The inner node's input or output it is.")
+
+
+class CompositeData(BaseModel):
+    """A composite node's definition: its inside (a graph) and its ports, in order."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    name: str = Field(min_length=1, max_length=100)
+    description: str = Field(default="", max_length=10_000)
+    nodes: list[dict[str, Any]] = Field(
+        description="The inner nodes, as in a workflow document: {uuid, node_id, inputs, "
+        "properties}; inputs made ports take their defaults from these values."
+    )
+    edges: list[EdgeInfo]
+    inputs: list[CompositePort]
+    outputs: list[CompositePort]
+
+
 class StateResult(Data):
     nodes: list[NodeInfo]
     edges: list[EdgeInfo]
     annotations: list[AnnotationInfo] = Field(default_factory=list)
+    composites: dict[str, CompositeData] = Field(
+        default_factory=dict,
+        description="The workflow's composite definitions by id (node type composite.<id>).",
+    )
+
+
+class SetCompositeArgs(Args):
+    id: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
+    composite: CompositeData
+    renamed: dict[str, str] = Field(
+        default_factory=dict,
+        description="Ports renamed by this change (old name → new): the instances' edges follow.",
+    )
+
+
+class CompositeIdArgs(Args):
+    id: str = Field(min_length=1, max_length=64)
+
+
+class MakeCompositeArgs(Args):
+    nodes: list[Uuid] = Field(min_length=1, max_length=10_000)
+    name: str = Field(min_length=1, max_length=100)
+
+
+class MakeCompositeResult(Data):
+    id: str
+    uuid: Uuid = Field(description="The composite node that took the selection's place.")
+    composite: CompositeData
+
+
+class ExpandCompositeResult(Data):
+    nodes: dict[str, str] = Field(description="The inner nodes' uuids → their uuids now.")
+
+
+class InsideResult(Data):
+    id: str = Field(description="The composite's id.")
+    composite: CompositeData
+    state: StateResult | None = Field(
+        description="The inside of this instance as it is now (values, statuses); null until "
+        "the composite has run."
+    )
 
 
 class LibraryResult(Data):
@@ -533,6 +599,8 @@ class Edit(BaseModel):
         "remove_annotation",
         "set_preset",
         "remove_preset",
+        "set_composite",
+        "remove_composite",
     ]
     kwargs: dict[str, Any] = Field(description="The command's arguments, as sent on their own.")
 
@@ -649,6 +717,33 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         "Set a preset's values as one undoable step (one recompute); a preset that does not fit "
         "is refused with its problems (invalid_state) and changes nothing.",
     ),
+    CommandSpec(
+        "make_composite",
+        MakeCompositeArgs,
+        MakeCompositeResult,
+        "Fold nodes into one composite node (one undo step): its inputs are the selection's "
+        "inputs fed from outside or left without a value, its outputs those read outside (or, "
+        "if none, the last nodes' outputs).",
+    ),
+    CommandSpec(
+        "set_composite",
+        SetCompositeArgs,
+        CompositeData,
+        "Create or replace a composite definition (undoable); its instances follow.",
+    ),
+    CommandSpec(
+        "remove_composite",
+        CompositeIdArgs,
+        Ok,
+        "Remove a composite definition nothing uses (else invalid_state).",
+    ),
+    CommandSpec(
+        "expand_composite",
+        UuidArgs,
+        ExpandCompositeResult,
+        "Put a composite node's inside in its place (one undo step; the definition stays).",
+    ),
+    CommandSpec("get_inside", UuidArgs, InsideResult, "A composite node's inside, with values."),
     CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
     CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
     CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),
@@ -777,6 +872,19 @@ class CacheHitData(Data):
     )
 
 
+class StreamData(Data):
+    uuid: Uuid
+    live: bool = Field(
+        description="True: the node is a live source (each value it yields flows on); false: its "
+        "stream ended (returned, failed, stopped by an input change, or the node was paused)."
+    )
+
+
+class CompositeChangedData(Data):
+    id: str
+    composite: CompositeData | None = Field(description="null: it was removed.")
+
+
 class NodesMigratedData(Data):
     migrated: list[dict[str, Any]] = Field(
         description="{uuid, from, to}: nodes migrated while a graph was loaded (start, import)."
@@ -839,7 +947,12 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec(
         "cache_hit",
         CacheHitData,
-        "A node's inputs came back to values it had seen lately: its outputs are those, no run.",
+        "A node's outputs came from a cache (its memo, or the result cache on disk): no run.",
+    ),
+    EventSpec(
+        "stream",
+        StreamData,
+        "A generator node's stream went live (it yields values as they come) or ended.",
     ),
     EventSpec(
         "nodes_migrated",
@@ -849,6 +962,9 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     EventSpec("history", HistoryData, "What undo and redo would do changed."),
     EventSpec("annotation_changed", AnnotationChangedData, "A group or note was set or removed."),
     EventSpec("preset_changed", PresetChangedData, "A preset was set or removed."),
+    EventSpec(
+        "composite_changed", CompositeChangedData, "A composite definition was set or removed."
+    ),
     EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
     EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
     EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),

@@ -8,13 +8,39 @@ from __future__ import annotations
 
 from nodeweave.core.library import Shelf
 
-from . import arrays, collections, files, json, logic, numbers, plots, sql, tables, text, time
+from . import (
+    arrays,
+    collections,
+    files,
+    json,
+    logic,
+    numbers,
+    plots,
+    sources,
+    sql,
+    tables,
+    text,
+    time,
+)
 
-_MODULES = (numbers, text, logic, collections, json, time, files, tables, arrays, plots, sql)
+_MODULES = (
+    numbers,
+    text,
+    logic,
+    collections,
+    json,
+    time,
+    sources,
+    files,
+    tables,
+    arrays,
+    plots,
+    sql,
+)
 
 
 def builtin_shelves() -> list[Shelf]:
-    """Fresh top-level shelves: numbers, text, logic, collections, json, time, and the data
+    """Fresh top-level shelves: numbers, text, logic, collections, json, time, sources, and the data
     shelves files, tables, arrays, plots and sql (their libraries load when a node runs)."""
     return [
         Shelf(

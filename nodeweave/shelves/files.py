@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from nodeweave.core.context import NodeContext
 from nodeweave.core.library import Shelf
-from nodeweave.core.schema import Input
+from nodeweave.core.schema import Button, Input
 from nodeweave.core.spec import node
 
 from . import _paths
@@ -89,6 +89,7 @@ def _named_columns(table: Any) -> Any:
 @node(id="files.read_csv", name="Read CSV", executor="thread", cache_stamp=_paths.file_stamp)
 def read_csv(
     path: ReadPath,
+    refresh: Button = 0,
     delimiter: Annotated[
         Literal["auto", ",", ";", "tab", "|"],
         Input(description="the column separator; auto guesses it (tab for .tsv files)"),
@@ -125,6 +126,7 @@ def read_csv(
 @node(id="files.read_excel", name="Read Excel", executor="thread", cache_stamp=_paths.file_stamp)
 def read_excel(
     path: ReadPath,
+    refresh: Button = 0,
     sheet: Annotated[
         str, Input(description="a sheet name, or its position counting from 0; empty: the first")
     ] = "",
@@ -167,7 +169,7 @@ def read_excel(
 @node(
     id="files.read_parquet", name="Read Parquet", executor="thread", cache_stamp=_paths.file_stamp
 )
-def read_parquet(path: ReadPath) -> DataFrame:
+def read_parquet(path: ReadPath, refresh: Button = 0) -> DataFrame:
     """Read a Parquet file from the files folder into a table."""
     import pandas as pd
 
@@ -181,7 +183,7 @@ def read_parquet(path: ReadPath) -> DataFrame:
 @node(
     id="files.read_feather", name="Read Feather", executor="thread", cache_stamp=_paths.file_stamp
 )
-def read_feather(path: ReadPath) -> DataFrame:
+def read_feather(path: ReadPath, refresh: Button = 0) -> DataFrame:
     """Read a Feather (Arrow IPC) file from the files folder into a table."""
     import pandas as pd
 
@@ -195,6 +197,7 @@ def read_feather(path: ReadPath) -> DataFrame:
 @node(id="files.read_json", name="Read JSON", executor="thread", cache_stamp=_paths.file_stamp)
 def read_json(
     path: ReadPath,
+    refresh: Button = 0,
     lines: Annotated[
         Literal["auto", "yes", "no"],
         Input(description="JSON Lines, one record a line; auto: yes for .jsonl and .ndjson"),
@@ -222,7 +225,7 @@ def read_json(
 
 
 @node(id="files.read_image", name="Read Image", executor="thread", cache_stamp=_paths.file_stamp)
-def read_image(path: ReadPath) -> Image:
+def read_image(path: ReadPath, refresh: Button = 0) -> Image:
     """Read an image (PNG, JPEG, GIF, WebP, BMP, …) from the files folder."""
     from PIL import Image as PILImage
     from PIL import UnidentifiedImageError

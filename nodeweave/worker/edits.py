@@ -14,6 +14,7 @@ import uuid as uuid_mod
 from collections.abc import Callable, Hashable, Iterator
 from typing import Any
 
+from nodeweave.core import composite as composite_mod
 from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.core.nodespace import NodeSpace
 from nodeweave.core.placement import free_position, position_of
@@ -225,6 +226,199 @@ class GraphEditor:
         ]
         return sum(1 for changed in self.apply_edits(f"apply preset {name}", edits) if changed)
 
+    # --- composites ---------------------------------------------------------------------------
+
+    def set_composite(
+        self, id: str, composite: dict[str, Any], renamed: dict[str, str] | None = None
+    ) -> dict[str, Any]:
+        """Create or replace a definition as one step; the instances' edges on ports that were
+        renamed follow the new names (edges on ports that are gone are dropped, and come back
+        with an undo)."""
+        before = self.ns.composites().get(id)
+        node_id = composite_mod.node_id_of(id)
+        users = [v.uuid for v in self.ns.nodes() if v.node_id == node_id]
+        touching = [e for e in self.ns.edges() if e.src in users or e.dst in users]
+        renamed = dict(renamed or {})
+        label = f"{'add' if before is None else 'edit'} composite {composite.get('name', id)}"
+        with self._grouped(label):
+            stored = self.ns.set_composite(id, composite)
+            now = {(e.src, e.src_io, e.dst, e.dst_io) for e in self.ns.edges()}
+            undo: list[Op] = [
+                ("remove_composite", {"id": id})
+                if before is None
+                else ("set_composite", {"id": id, "composite": before})
+            ]
+            undo += [  # the edges the new ports dropped come back with the old ports
+                ("connect", {**e.to_dict(), "replace": True})
+                for e in touching
+                if (e.src, e.src_io, e.dst, e.dst_io) not in now
+            ]
+            self._record(label, undo, [("set_composite", {"id": id, "composite": stored})])
+            for e in touching:
+                src_io = renamed.get(e.src_io, e.src_io) if e.src in users else e.src_io
+                dst_io = renamed.get(e.dst_io, e.dst_io) if e.dst in users else e.dst_io
+                if (e.src, src_io, e.dst, dst_io) in now:
+                    continue
+                with contextlib.suppress(NodeweaveError):  # a port that is gone: dropped
+                    self.connect(e.src, src_io, e.dst, dst_io, replace=True)
+        return stored
+
+    def remove_composite(self, id: str) -> None:
+        before = self.ns.composites().get(id)
+        self.ns.remove_composite(id)
+        assert before is not None  # remove_composite raised otherwise
+        self._record(
+            f"delete composite {before['name']}",
+            [("set_composite", {"id": id, "composite": before})],
+            [("remove_composite", {"id": id})],
+        )
+
+    def make_composite(self, nodes: list[str], name: str) -> dict[str, Any]:
+        """Fold ``nodes`` into a new composite node in their place, as one step."""
+        selected = list(dict.fromkeys(nodes))
+        chosen = set(selected)
+        views = {u: self.ns.node(u) for u in selected}  # (not_found for an unknown uuid)
+        edges = self.ns.edges()
+        inside = [e for e in edges if e.src in chosen and e.dst in chosen]
+        coming = [e for e in edges if e.dst in chosen and e.src not in chosen]
+        going = [e for e in edges if e.src in chosen and e.dst not in chosen]
+        driven_inside = {(e.dst, e.dst_io) for e in inside}
+        fed = {(e.dst, e.dst_io) for e in coming}
+        order = sorted(selected, key=lambda u: _reading_order(views[u].properties))
+        inputs: list[dict[str, str]] = []
+        outputs: list[dict[str, str]] = []
+        taken: set[str] = set()
+
+        def port(uuid: str, io: str) -> str:
+            name = io if io not in taken else f"{_slug(views[uuid].name, '_')}_{io}"
+            base, n = name, 2
+            while name in taken or not name.isidentifier():
+                name = f"{base if base.isidentifier() else 'port'}_{n}"
+                n += 1
+            taken.add(name)
+            return name
+
+        for uuid in order:
+            spec = self.ns.library.find(views[uuid].node_id)
+            names = [i.name for i in spec.inputs] if spec is not None else []
+            for io in names:
+                key = (uuid, io)
+                if key in driven_inside:
+                    continue
+                required = spec is not None and spec.input_map[io].required
+                if key in fed or (required and io not in views[uuid].own_values):
+                    inputs.append({"name": port(uuid, io), "node": uuid, "io": io})
+        taken.clear()
+        read = list(dict.fromkeys((e.src, e.src_io) for e in going))
+        if not read:  # nothing outside reads it: the outputs of its last nodes
+            ends = [u for u in order if not any(e.src == u for e in inside)]
+            for uuid in ends:
+                spec = self.ns.library.find(views[uuid].node_id)
+                read += [(uuid, o.name) for o in (spec.outputs if spec is not None else ())]
+        for uuid, io in read:
+            outputs.append({"name": port(uuid, io), "node": uuid, "io": io})
+        positions = [p for p in (position_of(v.properties) for v in views.values()) if p]
+        if positions:
+            left = min(x for x, _ in positions)
+            top = min(y for _, y in positions)
+            at = {
+                "x": sum(x for x, _ in positions) / len(positions),
+                "y": sum(y for _, y in positions) / len(positions),
+            }
+        else:
+            left = top = 0.0
+            at = None
+        inner_nodes = []
+        for uuid in order:
+            entry = self._restore_ops(uuid)[0][1]
+            props = dict(entry["properties"])
+            where = position_of(props)
+            if where is not None:  # the inside starts near its origin
+                props["position"] = {"x": where[0] - left, "y": where[1] - top}
+            inner_nodes.append(
+                {
+                    "uuid": uuid,
+                    "node_id": entry["node_id"],
+                    "inputs": entry["inputs"],
+                    "properties": props,
+                }
+            )
+        definition = {
+            "name": name,
+            "description": "",
+            "nodes": inner_nodes,
+            "edges": [e.to_dict() for e in inside],
+            "inputs": inputs,
+            "outputs": outputs,
+        }
+        taken_ids = set(self.ns.composites())
+        base_id = _slug(name, "-") or "composite"
+        cid, n = base_id, 2
+        while cid in taken_ids:
+            cid = f"{base_id}-{n}"
+            n += 1
+        instance = uuid_mod.uuid4().hex
+        in_port = {(p["node"], p["io"]): p["name"] for p in inputs}
+        out_port = {(p["node"], p["io"]): p["name"] for p in outputs}
+        with self._grouped(f"make composite {name}"):
+            stored = self.set_composite(cid, definition)
+            for uuid in order:
+                self.remove_node(uuid)
+            self.add_node(
+                composite_mod.node_id_of(cid),
+                uuid=instance,
+                properties={"position": at} if at is not None else {},
+            )
+            for e in coming:
+                self.connect(e.src, e.src_io, instance, in_port[(e.dst, e.dst_io)])
+            for e in going:
+                self.connect(instance, out_port[(e.src, e.src_io)], e.dst, e.dst_io, replace=True)
+        return {"id": cid, "uuid": instance, "composite": stored}
+
+    def expand_composite(self, uuid: str) -> dict[str, Any]:
+        """Put a composite node's inside in its place (new uuids), as one step."""
+        view = self.ns.node(uuid)
+        cid = composite_mod.composite_id_of(view.node_id)
+        definition = self.ns.composites().get(cid) if cid is not None else None
+        if cid is None or definition is None:
+            raise EditConflict(
+                f"node {uuid!r} ({view.node_id}) is not a composite of this workflow",
+                details={"uuid": uuid},
+            )
+        mapping = {n["uuid"]: uuid_mod.uuid4().hex for n in definition["nodes"]}
+        at = position_of(view.properties) or (0.0, 0.0)
+        edges = self.ns.edges()
+        ins = {p["name"]: p for p in definition["inputs"]}
+        outs = {p["name"]: p for p in definition["outputs"]}
+        with self._grouped(f"expand {view.name}"):
+            for n in definition["nodes"]:
+                props = dict(n.get("properties", {}))
+                where = position_of(props) or (0.0, 0.0)
+                props["position"] = {"x": at[0] + where[0], "y": at[1] + where[1]}
+                values = dict(n.get("inputs", {}))
+                for p in definition["inputs"]:  # the instance's own values go inside
+                    if p["node"] == n["uuid"] and p["name"] in view.own_values:
+                        ok, plain = json_value(view.own_values[p["name"]])
+                        values[p["io"]] = plain if ok else view.own_values[p["name"]]
+                self.add_node(
+                    n["node_id"],
+                    uuid=mapping[n["uuid"]],
+                    inputs=values,
+                    properties=props,
+                    allow_missing=True,
+                )
+            for e in definition["edges"]:
+                self.connect(mapping[e["src"]], e["src_io"], mapping[e["dst"]], e["dst_io"])
+            self.remove_node(uuid)
+            for e in edges:
+                if e.dst == uuid and e.dst_io in ins:
+                    p = ins[e.dst_io]
+                    self.connect(e.src, e.src_io, mapping[p["node"]], p["io"], replace=True)
+                elif e.src == uuid and e.src_io in outs:
+                    p = outs[e.src_io]
+                    self.connect(mapping[p["node"]], p["io"], e.dst, e.dst_io, replace=True)
+        return {"nodes": mapping}
+
     def merge_document(
         self, document: Any, offset: tuple[float, float], label: str
     ) -> dict[str, Any]:
@@ -235,6 +429,43 @@ class GraphEditor:
         from nodeweave.core import document as doc_module
 
         parsed = doc_module.parse(document)
+        raw = document.get("composites") if isinstance(document, dict) else None
+        incoming = composite_mod.check_all(raw)
+        with self._grouped(label):
+            renamed = self._merge_composites(incoming)
+            for n in parsed.nodes:
+                cid = composite_mod.composite_id_of(n.node_id)
+                if cid is not None and cid in renamed:
+                    n.node_id = composite_mod.node_id_of(renamed[cid])
+            return self._merge_parsed(parsed, document, offset, label)
+
+    def _merge_composites(self, incoming: dict[str, dict[str, Any]]) -> dict[str, str]:
+        """Add a document's composite definitions: one equal to a definition here is that one;
+        one whose id is taken by another gets a new id (and its users follow)."""
+        here = self.ns.composites()
+        renamed: dict[str, str] = {}
+        for cid in composite_mod.order(incoming):
+            definition = dict(incoming[cid])
+            definition["nodes"] = [
+                {**n, "node_id": composite_mod.node_id_of(renamed[used])}
+                if (used := composite_mod.composite_id_of(n["node_id"])) in renamed
+                else n
+                for n in definition["nodes"]
+            ]
+            if here.get(cid) == definition:
+                renamed[cid] = cid
+                continue
+            new, k = cid, 2
+            while new in here:
+                new = f"{cid}-{k}"
+                k += 1
+            renamed[cid] = new
+            here[new] = self.set_composite(new, definition)
+        return renamed
+
+    def _merge_parsed(
+        self, parsed: Any, document: Any, offset: tuple[float, float], label: str
+    ) -> dict[str, Any]:
         mapping = {n.uuid: uuid_mod.uuid4().hex for n in parsed.nodes}
         dx, dy = offset
         edits: list[tuple[str, dict[str, Any]]] = []
@@ -369,6 +600,10 @@ class GraphEditor:
                 return self.set_preset(**kwargs)
             case "remove_preset":
                 return self.remove_preset(**kwargs)
+            case "set_composite":
+                return self.set_composite(**kwargs)
+            case "remove_composite":
+                return self.remove_composite(**kwargs)
             case "load_document":
                 return self.load_document(kwargs["document"], "load")
         raise NotFoundError(f"{cmd!r} is not an edit", details={"cmd": cmd})
@@ -478,6 +713,18 @@ class GraphEditor:
                 self.apply(cmd, dict(kwargs))
         finally:
             self._group = None
+
+
+def _reading_order(properties: dict[str, Any]) -> tuple[float, float]:
+    """Top to bottom, then left to right (the order ports are listed in)."""
+    where = position_of(properties)
+    return (where[1], where[0]) if where is not None else (0.0, 0.0)
+
+
+def _slug(text: str, sep: str) -> str:
+    """``Clean table (v2)`` → ``clean-table-v2`` (ids) or ``clean_table_v2`` (port names)."""
+    out = "".join(c.lower() if c.isascii() and c.isalnum() else " " for c in text)
+    return sep.join(out.split())[:48]
 
 
 __all__ = ["EditConflict", "GraphEditor"]

@@ -61,6 +61,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from nodeweave.core.hooks import Hook
 from nodeweave.core.library import Library, Shelf
 from nodeweave.core.spec import NodeSpec, is_node, spec_of
 from nodeweave.funcnodes.bridge import (
@@ -73,6 +74,10 @@ from nodeweave.shelves import builtin_shelves
 logger = logging.getLogger("nodeweave.worker")
 
 ENTRY_POINT_GROUP = "nodeweave.modules"
+HOOKS_GROUP = "nodeweave.hooks"
+"""Entry points naming a Hook, a list of them, or a callable returning either: hooks an
+installed package runs around every node's runs (an audit trail, credentials set-up, …)."""
+HOOKS_SHELF_PREFIX = "hooks:"
 MODULES_PATH_ENV = "NODEWEAVE_MODULES_PATH"
 SYNTHETIC_PACKAGE = "nodeweave_modules"
 
@@ -538,6 +543,13 @@ class ModuleLoader:
             record = _Record(key=key, name=ep.name, origin="entry_point")
             self._records[key] = record
             todo.append((record, ep))
+        for ep in _entry_points(HOOKS_GROUP):
+            key = f"hooks:{ep.name}:{ep.value}"
+            if key in self._records:
+                continue
+            record = _Record(key=key, name=HOOKS_SHELF_PREFIX + ep.name, origin="entry_point")
+            self._records[key] = record
+            todo.append((record, ep))
         for name, ep in _funcnodes_entry_points() if self._funcnodes else ():
             key = f"funcnodes:{name}"
             if key in self._records:
@@ -549,7 +561,11 @@ class ModuleLoader:
 
     def _install_entry_point(self, record: _Record, obj: Any) -> ModuleEvent:
         try:
-            shelves, skipped = _entry_point_shelves(record.name, obj)
+            skipped: tuple[str, ...] = ()
+            if record.name.startswith(HOOKS_SHELF_PREFIX):
+                shelves = [_hooks_shelf(record.name, obj)]
+            else:
+                shelves, skipped = _entry_point_shelves(record.name, obj)
             self._install(record, shelves)
             record.skipped = skipped
         except BaseException as exc:  # noqa: BLE001 - see _exec_source
@@ -805,6 +821,28 @@ def _defined_shelf(module: types.ModuleType, name: str) -> Found:
                 problems.append(f"{getattr(cls, 'node_id', cls.__name__)!r}: {exc}")
         skipped = tuple(problems)
     return Shelf(name=name, description=_first_line(module.__doc__), nodes=nodes), skipped
+
+
+def _hooks_shelf(name: str, obj: Any) -> Shelf:
+    """A ``nodeweave.hooks`` entry point's hooks, on a shelf of their own without nodes: they
+    apply to every node (a package's hooks have no shelf of nodes to keep to)."""
+    if callable(obj) and not isinstance(obj, Hook):
+        obj = obj()
+    hooks = [obj] if isinstance(obj, Hook) else obj
+    if (
+        not isinstance(hooks, list | tuple)
+        or not hooks
+        or not all(isinstance(h, Hook) for h in hooks)
+    ):
+        raise _ModuleError(
+            f"entry point {name!r} ({HOOKS_GROUP}) must give a Hook, a list of Hook, or a "
+            f"callable returning either; got {type(obj).__name__}"
+        )
+    return Shelf(
+        name=name,
+        description="Hooks of an installed package, run around every node's runs.",
+        hooks=[dataclasses.replace(h, scope="all") for h in hooks],
+    )
 
 
 def _entry_point_shelves(name: str, obj: Any) -> tuple[list[Shelf], tuple[str, ...]]:

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from nodeweave import __version__
 from nodeweave.core import events as ev
+from nodeweave.core.composite import composite_id_of
 from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.core.library import Library, LibraryChange
 from nodeweave.core.nodespace import NodeSpace
@@ -117,6 +118,13 @@ class Worker:
             "rename_preset": lambda a: self.editor.rename_preset(a.name, a.to),
             "delete_preset": lambda a: self.editor.remove_preset(a.name),
             "apply_preset": lambda a: {"changed": self.editor.apply_preset(a.name)},
+            "make_composite": lambda a: self.editor.make_composite(list(a.nodes), a.name),
+            "set_composite": lambda a: self.editor.set_composite(
+                a.id, a.composite.model_dump(), a.renamed
+            ),
+            "remove_composite": lambda a: self.editor.remove_composite(a.id),
+            "expand_composite": lambda a: self.editor.expand_composite(self._known(a.uuid)),
+            "get_inside": self._get_inside,
             "undo": lambda _: self.editor.undo(),
             "redo": lambda _: self.editor.redo(),
             "get_history": lambda _: self.history.state(),
@@ -445,6 +453,23 @@ class Worker:
         else:
             value = view.inputs.get(a.io, NO_VALUE)
         return self.views.output_preview(value)
+
+    def _get_inside(self, a: p.UuidArgs) -> dict[str, Any]:
+        view = self.ns.node(a.uuid)
+        cid = composite_id_of(view.node_id)
+        definition = self.ns.composites().get(cid) if cid is not None else None
+        if cid is None or definition is None:
+            raise InvalidEdit(
+                f"node {a.uuid!r} ({view.node_id}) is not a composite of this workflow",
+                details={"uuid": a.uuid},
+            )
+        inside = self.ns.inside(a.uuid)
+        state = None
+        if inside is not None:
+            views = Views(inside, self.config.preview_budget, self.config.chart_preview_budget)
+            state = views.state()
+            state.pop("composites", None)
+        return {"id": cid, "composite": definition, "state": state}
 
     def _trigger(self, a: p.UuidArgs) -> None:
         self.ns.trigger(self._known(a.uuid))

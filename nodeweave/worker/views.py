@@ -119,6 +119,7 @@ class Views:
             "error": view.error.to_dict() if view.error is not None else None,
             "description": spec.description if spec is not None else "",
             **({"cached": view.cached} if view.cached else {}),
+            **({"live": True} if view.live else {}),
         }
 
     def state(self) -> dict[str, Any]:
@@ -126,6 +127,7 @@ class Views:
             "nodes": [self.node(u) for u in self.ns.node_uuids()],
             "edges": [e.to_dict() for e in self.ns.edges()],
             "annotations": [{"id": k, **v} for k, v in self.ns.annotations().items()],
+            "composites": self.ns.composites(),
         }
 
     def event(self, event: ev.Event) -> WireEvent | None:
@@ -199,11 +201,16 @@ class Views:
             case ev.OptionsChanged(uuid, io, options):
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
+            case ev.StreamChanged(uuid, live):
+                return "stream", {"uuid": uuid, "live": live}, ("s", uuid), False
             case ev.CacheHit(uuid, source):
                 return "cache_hit", {"uuid": uuid, "source": source}, ("c", uuid), True
             case ev.HookFailed(uuid, hook, message):
                 text = f"hook {hook} failed on node {uuid}: {message}"
                 return "problem", {"message": text}, None, False
+            case ev.CompositeChanged(composite_id, composite):
+                data = {"id": composite_id, "composite": composite}
+                return "composite_changed", data, ("cp", composite_id), False
             case ev.PresetChanged(name, preset):
                 return "preset_changed", {"name": name, "preset": preset}, ("p", name), False
             case ev.AnnotationChanged(annotation_id, annotation):
@@ -227,6 +234,7 @@ MUTATIONS: tuple[type[Any], ...] = (
     ev.NodeRebound,
     ev.AnnotationChanged,
     ev.PresetChanged,
+    ev.CompositeChanged,
     ev.GraphReplaced,
 )
 """Events that change what nodespace.json holds: each marks the autosave dirty."""

@@ -124,7 +124,9 @@ export interface Edit {
     | 'set_annotation'
     | 'remove_annotation'
     | 'set_preset'
-    | 'remove_preset';
+    | 'remove_preset'
+    | 'set_composite'
+    | 'remove_composite';
   /**
    * The command's arguments, as sent on their own.
    */
@@ -223,6 +225,54 @@ export interface ClusterData {
   workers: number;
   [k: string]: unknown;
 }
+export interface CompositeChangedData {
+  /**
+   * null: it was removed.
+   */
+  composite: CompositeData | null;
+  id: string;
+  [k: string]: unknown;
+}
+/**
+ * A composite node's definition: its inside (a graph) and its ports, in order.
+ */
+export interface CompositeData {
+  description?: string;
+  edges: EdgeInfo[];
+  inputs: CompositePort[];
+  name: string;
+  /**
+   * The inner nodes, as in a workflow document: {uuid, node_id, inputs, properties}; inputs made ports take their defaults from these values.
+   */
+  nodes: {
+    [k: string]: unknown;
+  }[];
+  outputs: CompositePort[];
+}
+export interface EdgeInfo {
+  dst: string;
+  dst_io: string;
+  src: string;
+  src_io: string;
+  [k: string]: unknown;
+}
+export interface CompositePort {
+  /**
+   * The inner node's input or output it is.
+   */
+  io: string;
+  /**
+   * The port's name outside.
+   */
+  name: string;
+  /**
+   * The inner node it is.
+   */
+  node: string;
+}
+export interface CompositeIdArgs {
+  id: string;
+}
 export interface ConnectArgs {
   dst: string;
   dst_io: string;
@@ -247,13 +297,6 @@ export interface DisconnectArgs {
   dst_io: string;
   src: string;
   src_io: string;
-}
-export interface EdgeInfo {
-  dst: string;
-  dst_io: string;
-  src: string;
-  src_io: string;
-  [k: string]: unknown;
 }
 export interface EdgeRemovedData {
   dst: string;
@@ -338,6 +381,15 @@ export interface Event {
    */
   seq: number;
   type: 'event';
+}
+export interface ExpandCompositeResult {
+  /**
+   * The inner nodes' uuids → their uuids now.
+   */
+  nodes: {
+    [k: string]: string;
+  };
+  [k: string]: unknown;
 }
 export interface ExportBundleArgs {
   /**
@@ -866,6 +918,85 @@ export interface InputOptionsData {
   uuid: string;
   [k: string]: unknown;
 }
+export interface InsideResult {
+  composite: CompositeData;
+  /**
+   * The composite's id.
+   */
+  id: string;
+  /**
+   * The inside of this instance as it is now (values, statuses); null until the composite has run.
+   */
+  state: StateResult | null;
+  [k: string]: unknown;
+}
+export interface StateResult {
+  annotations?: AnnotationInfo[];
+  /**
+   * The workflow's composite definitions by id (node type composite.<id>).
+   */
+  composites?: {
+    [k: string]: CompositeData;
+  };
+  edges: EdgeInfo[];
+  nodes: NodeInfo[];
+  [k: string]: unknown;
+}
+export interface NodeInfo {
+  /**
+   * Its outputs came from a cache and it did not run: its memo of inputs seen lately, or the worker's result cache on disk (absent: it ran, or has not).
+   */
+  cached?: ('memory' | 'disk') | null;
+  description?: string;
+  error?: NodeErrorInfo | null;
+  inputs: InputInfo[];
+  /**
+   * A generator node whose stream is live (a running source).
+   */
+  live?: boolean;
+  name: string;
+  node_id: string;
+  outputs: OutputInfo[];
+  /**
+   * The node's type is missing from the library.
+   */
+  placeholder: boolean;
+  /**
+   * Free JSON: canvas position, name, …
+   */
+  properties: {
+    [k: string]: unknown;
+  };
+  status: 'idle' | 'waiting' | 'stale' | 'running' | 'done' | 'error' | 'blocked' | 'cancelled';
+  uuid: string;
+  [k: string]: unknown;
+}
+export interface NodeErrorInfo {
+  message: string;
+  traceback?: string;
+  type: string;
+  [k: string]: unknown;
+}
+export interface OutputInfo {
+  name: string;
+  preview:
+    | EmptyPreview
+    | JsonPreview
+    | TextPreview
+    | ErrorPreview
+    | ReprPreview
+    | BytesPreview
+    | ImagePreview
+    | ArrayPreview
+    | TablePreview
+    | PlotlyPreview
+    | VegaPreview;
+  schema: {
+    [k: string]: unknown;
+  };
+  type: string;
+  [k: string]: unknown;
+}
 export interface IoArgs {
   io: string;
   uuid: string;
@@ -931,6 +1062,23 @@ export interface VersionChange {
   from: string | null;
   name: string;
   to: string | null;
+  [k: string]: unknown;
+}
+export interface MakeCompositeArgs {
+  name: string;
+  /**
+   * @minItems 1
+   * @maxItems 10000
+   */
+  nodes: [string, ...string[]];
+}
+export interface MakeCompositeResult {
+  composite: CompositeData;
+  id: string;
+  /**
+   * The composite node that took the selection's place.
+   */
+  uuid: string;
   [k: string]: unknown;
 }
 export interface MergeWorkflowArgs {
@@ -1040,57 +1188,6 @@ export interface NodeErrorData {
   traceback: string;
   type: string;
   uuid: string;
-  [k: string]: unknown;
-}
-export interface NodeErrorInfo {
-  message: string;
-  traceback?: string;
-  type: string;
-  [k: string]: unknown;
-}
-export interface NodeInfo {
-  /**
-   * Its outputs came from a cache and it did not run: its memo of inputs seen lately, or the worker's result cache on disk (absent: it ran, or has not).
-   */
-  cached?: ('memory' | 'disk') | null;
-  description?: string;
-  error?: NodeErrorInfo | null;
-  inputs: InputInfo[];
-  name: string;
-  node_id: string;
-  outputs: OutputInfo[];
-  /**
-   * The node's type is missing from the library.
-   */
-  placeholder: boolean;
-  /**
-   * Free JSON: canvas position, name, …
-   */
-  properties: {
-    [k: string]: unknown;
-  };
-  status: 'idle' | 'waiting' | 'stale' | 'running' | 'done' | 'error' | 'blocked' | 'cancelled';
-  uuid: string;
-  [k: string]: unknown;
-}
-export interface OutputInfo {
-  name: string;
-  preview:
-    | EmptyPreview
-    | JsonPreview
-    | TextPreview
-    | ErrorPreview
-    | ReprPreview
-    | BytesPreview
-    | ImagePreview
-    | ArrayPreview
-    | TablePreview
-    | PlotlyPreview
-    | VegaPreview;
-  schema: {
-    [k: string]: unknown;
-  };
-  type: string;
   [k: string]: unknown;
 }
 export interface NodeReboundData {
@@ -1403,6 +1500,16 @@ export interface SetAnnotationArgs {
   };
   id: string;
 }
+export interface SetCompositeArgs {
+  composite: CompositeData;
+  id: string;
+  /**
+   * Ports renamed by this change (old name → new): the instances' edges follow.
+   */
+  renamed?: {
+    [k: string]: string;
+  };
+}
 export interface SetInputArgs {
   io: string;
   uuid: string;
@@ -1449,10 +1556,12 @@ export interface StartWorkerArgs {
    */
   safe?: boolean;
 }
-export interface StateResult {
-  annotations?: AnnotationInfo[];
-  edges: EdgeInfo[];
-  nodes: NodeInfo[];
+export interface StreamData {
+  /**
+   * True: the node is a live source (each value it yields flows on); false: its stream ended (returned, failed, stopped by an input change, or the node was paused).
+   */
+  live: boolean;
+  uuid: string;
   [k: string]: unknown;
 }
 export interface UndoResult {
@@ -1676,10 +1785,14 @@ export interface WorkerCommands {
   delete_preset: { args: PresetNameArgs; result: Ok };
   /** Remove an edge. */
   disconnect: { args: DisconnectArgs; result: Ok };
+  /** Put a composite node's inside in its place (one undo step; the definition stays). */
+  expand_composite: { args: UuidArgs; result: ExpandCompositeResult };
   /** The graph as a workflow document. */
   export_workflow: { args: NoArgs; result: WorkflowResult };
   /** What undo and redo would do. */
   get_history: { args: NoArgs; result: HistoryData };
+  /** A composite node's inside, with values. */
+  get_inside: { args: UuidArgs; result: InsideResult };
   /** The shelves and node types. */
   get_library: { args: NoArgs; result: LibraryResult };
   /** One node. */
@@ -1698,6 +1811,8 @@ export interface WorkerCommands {
   list_modules: { args: NoArgs; result: ModulesResult };
   /** The workflow's presets, with what does not fit now. */
   list_presets: { args: NoArgs; result: PresetList };
+  /** Fold nodes into one composite node (one undo step): its inputs are the selection's inputs fed from outside or left without a value, its outputs those read outside (or, if none, the last nodes' outputs). */
+  make_composite: { args: MakeCompositeArgs; result: MakeCompositeResult };
   /** Add a workflow's nodes, edges, groups and notes to this graph at an offset (new uuids; one undo step), as a paste does. */
   merge_workflow: { args: MergeWorkflowArgs; result: MergeWorkflowResult };
   /** Load a shipped example workflow and its data files into an empty worker. */
@@ -1712,6 +1827,8 @@ export interface WorkerCommands {
   reload_modules: { args: NoArgs; result: ReloadResult };
   /** Remove a group or note. */
   remove_annotation: { args: AnnotationIdArgs; result: Ok };
+  /** Remove a composite definition nothing uses (else invalid_state). */
+  remove_composite: { args: CompositeIdArgs; result: Ok };
   /** Remove a node and its edges. */
   remove_node: { args: UuidArgs; result: Ok };
   /** Rename a preset (undoable). */
@@ -1724,6 +1841,8 @@ export interface WorkerCommands {
   save_preset: { args: SavePresetArgs; result: PresetData };
   /** Create or replace a group or note. */
   set_annotation: { args: SetAnnotationArgs; result: AnnotationData };
+  /** Create or replace a composite definition (undoable); its instances follow. */
+  set_composite: { args: SetCompositeArgs; result: CompositeData };
   /** Set an input's own value. */
   set_input: { args: SetInputArgs; result: SetInputResult };
   /** Create or replace a preset (undoable). */
@@ -1744,10 +1863,12 @@ export interface WorkerCommands {
 export interface WorkerEvents {
   /** A group or note was set or removed. */
   annotation_changed: AnnotationChangedData;
-  /** A node's inputs came back to values it had seen lately: its outputs are those, no run. */
+  /** A node's outputs came from a cache (its memo, or the result cache on disk): no run. */
   cache_hit: CacheHitData;
   /** The worker connected to the Dask cluster of its Dask nodes. */
   cluster: ClusterData;
+  /** A composite definition was set or removed. */
+  composite_changed: CompositeChangedData;
   /** An edge was added. */
   edge_added: EdgeInfo;
   /** An edge was removed. */
@@ -1800,6 +1921,8 @@ export interface WorkerEvents {
   shutting_down: ShuttingDownData;
   /** Superseded runs of a node are still finishing (shown as 'superseded, finishing'). */
   stale_runs: StaleRunsData;
+  /** A generator node's stream went live (it yields values as they come) or ended. */
+  stream: StreamData;
   /** An output has a new value (coalesced per client). */
   value: ValueData;
 }
