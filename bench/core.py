@@ -113,8 +113,27 @@ async def timed_changes(
     return samples
 
 
-async def chain(runs: int, observed: bool = False, hooked: bool = False) -> dict[str, float]:
+class EmptyStore:
+    """A result store that holds nothing and keeps nothing: what keying every run costs."""
+
+    min_seconds = float("inf")
+
+    def has(self, key: str) -> bool:
+        return False
+
+    def load(self, key: str) -> None:
+        return None
+
+    def put(self, key: str, outputs: object, ident: object) -> None:
+        return None
+
+
+async def chain(
+    runs: int, observed: bool = False, hooked: bool = False, keyed: bool = False
+) -> dict[str, float]:
     ns = new_space([NOOP_HOOK] if hooked else None)
+    if keyed:  # as a worker does: every run gets its result-cache key
+        ns.set_result_store(EmptyStore())  # type: ignore[arg-type]
     events: list[object] = []
     if observed:  # as a worker does: every status and value event reaches a subscriber
         ns.subscribe(events.append)
@@ -310,6 +329,7 @@ FIGURES: list[tuple[str, str, str, str]] = [
     ),
     ("chain_observed", "the same chain with an event subscriber attached", "—", "—"),
     ("chain_hooked", "the same chain with one no-op hook (before and after each run)", "—", "—"),
+    ("chain_keyed", "the same chain keyed for the result cache (as in a worker)", "—", "—"),
     ("fanout", "fan-out 1 → 1000: change → settled", "≤ 15 ms", "90 ms"),
     ("diamond", "diamond 20 × 50 (1001 nodes, 2000 edges): change → settled", "≤ 25 ms", "265 ms"),
     ("build", "build the 1000-node chain (add + connect)", "≤ 60 ms", "0.76 s"),
@@ -331,6 +351,7 @@ async def main_async(runs: int, as_json: bool) -> int:
         plain.append((await chain(runs))["median"])
         hooked.append((await chain(runs, hooked=True))["median"])
     results["chain_hooked"] = await chain(runs, hooked=True)
+    results["chain_keyed"] = await chain(runs, keyed=True)
     results["hook_ratio"] = statistics.median(h / p for h, p in zip(hooked, plain, strict=True))
     hit_ms, miss_ms = await memo(runs)
     results["memo_hit_ms"], results["memo_miss_ms"] = hit_ms, miss_ms

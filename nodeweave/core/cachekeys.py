@@ -83,9 +83,30 @@ def _encode(value: Any, out: list[bytes], budget: list[int], depth: int = 0) -> 
     return True
 
 
+def _scalar_text(value: Any) -> str | None:
+    """The exact text of a small scalar, typed and length-prefixed (no hashing needed: it goes
+    into a run key whole), or ``None``."""
+    t = type(value)
+    if t is int:
+        return f"i{value}" if -(2**63) <= value < 2**63 else None
+    if t is float:
+        return "f" + float.hex(value)
+    if t is bool:
+        return "T" if value else "F"
+    if value is None:
+        return "N"
+    if t is str and len(value) <= 64:
+        return f"s{len(value)}:{value}"
+    return None
+
+
 def value_digest(value: Any, budget: int = VALUE_BUDGET) -> str | None:
     """A stable digest of plain data (numbers, text, bytes and lists/dicts/sets of them, the type
-    told apart: ``1``, ``1.0`` and ``True`` differ); ``None`` for anything else or too big."""
+    told apart: ``1``, ``1.0`` and ``True`` differ); ``None`` for anything else or too big.
+    A small scalar is its own typed text (``=i5``), not hashed."""
+    text = _scalar_text(value)
+    if text is not None:
+        return "=" + text
     out: list[bytes] = []
     try:
         if not _encode(value, out, [budget]):
@@ -95,8 +116,22 @@ def value_digest(value: Any, budget: int = VALUE_BUDGET) -> str | None:
     return hashlib.blake2b(b"".join(out), digest_size=16).hexdigest()
 
 
+def stamp_digest(value: Any) -> str | None:
+    """A 32-hex digest of a stamp's value (part of a stored key's file name)."""
+    digest = value_digest(value)
+    if digest is None:
+        return None
+    data = digest.encode("utf-8", "surrogatepass")
+    return str(hashlib.blake2b(data, digest_size=16).hexdigest())
+
+
 def outputs_digest(outputs: dict[str, Any], budget: int = 4096) -> str | None:
     """The identity of a node's outputs when they are small plain data (else ``None``)."""
+    if len(outputs) == 1:
+        for value in outputs.values():  # one output, a scalar: its text is its identity
+            text = _scalar_text(value)
+            if text is not None:
+                return "c=" + text
     digest = value_digest(outputs, budget)
     return None if digest is None else "c" + digest
 
@@ -180,13 +215,21 @@ def run_key(
     code: str,
     inputs: Iterable[tuple[str, str | None]],
 ) -> str | None:
-    """The key of a run: the code digest and each input's part (``None`` anywhere: no key)."""
-    h = hashlib.blake2b(code.encode(), digest_size=20)
+    """The key of a run: the code digest and each input's part (``None`` anywhere: no key).
+    Input names are identifiers and every part is typed and length-prefixed or a digest, so
+    the joined text names one set of inputs only."""
+    parts = [code]
     for name, part in inputs:
         if part is None:
             return None
-        h.update(b"\0" + name.encode() + b"=" + part.encode())
-    return "k" + h.hexdigest()
+        parts.append(name)
+        parts.append(part)
+    return key_of(parts)
+
+
+def key_of(parts: list[str]) -> str:
+    data = "\0".join(parts).encode("utf-8", "surrogatepass")
+    return "k" + hashlib.blake2b(data, digest_size=20).hexdigest()
 
 
 Stamp = Callable[[dict[str, Any]], Any]

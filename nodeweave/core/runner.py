@@ -22,7 +22,7 @@ import types
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from .cachekeys import value_digest
+from .cachekeys import stamp_digest
 from .context import NodeContext
 from .events import (
     Cancel,
@@ -277,7 +277,7 @@ class Runner:
         if key is None or stamp is None:
             return key
         try:
-            digest = value_digest(stamp(dict(run.kwargs)))
+            digest = stamp_digest(stamp(dict(run.kwargs)))
         except Exception:  # an unreadable stamp only means "do not cache"
             log.debug("cache stamp of %s failed", run.spec.id, exc_info=True)
             return None

@@ -34,7 +34,7 @@ from collections import deque
 from collections.abc import Callable, Hashable, Mapping
 from typing import Any
 
-from .cachekeys import code_digest, outputs_digest, run_key, value_digest
+from .cachekeys import code_digest, key_of, outputs_digest, value_digest
 from .errors import (
     CycleError,
     DuplicateError,
@@ -697,21 +697,27 @@ class Scheduler:
         self.outbox.append(Run(node.uuid, node.generation, spec, kwargs, key, fresh))
 
     def _run_key(self, node: Node, spec: NodeSpec, kwargs: dict[str, Any]) -> str | None:
-        """The result-cache key of this run (None: its inputs cannot be named exactly)."""
+        """The result-cache key of this run (None: its inputs cannot be named exactly); see
+        :func:`.cachekeys.run_key` (inlined here: it is on every run's path in a worker)."""
         code = self._codes.get(spec)
         if code is None:
             digest = self.module_digest(spec.module) if self.module_digest else None
             code = self._codes[spec] = code_digest(spec, digest)
         nodes = self.nodes
-        parts: list[tuple[str, str | None]] = []
+        conn = node.conn
+        parts = [code]
         for name, value in kwargs.items():
-            edge = node.conn.get(name)
+            edge = conn.get(name)
             if edge is None:
-                parts.append((name, value_digest(value)))
+                part = value_digest(value)
             else:
-                parent = nodes[edge.src].ident
-                parts.append((name, None if parent is None else f"{parent}.{edge.src_io}"))
-        return run_key(code, parts)
+                ident = nodes[edge.src].ident
+                part = None if ident is None else ident + "." + edge.src_io
+            if part is None:
+                return None
+            parts.append(name)
+            parts.append(part)
+        return key_of(parts)
 
     # --- internals -----------------------------------------------------------------------
 
