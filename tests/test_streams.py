@@ -315,3 +315,23 @@ async def test_a_file_watcher_emits_a_version_each_time_the_file_is_saved(
     ns.set_properties(watch, {"paused": True})  # the watching thread ends
     await until(lambda: not [t for t in threading.enumerate() if "stream" in t.name])
     await ns.aclose()
+
+
+async def test_a_source_through_the_worker_is_live_pauses_and_resumes(rpc: Any) -> None:
+    made = await rpc.call("add_node", node_id="sources.interval", inputs={"period": 0.02})
+    uuid = made["uuid"]
+    event = await rpc.next_event("stream", lambda d: d["uuid"] == uuid, wait=5)
+    assert event["data"]["live"] is True
+    assert (await rpc.call("get_node", uuid=uuid))["live"] is True
+    await rpc.call("update_node", uuid=uuid, properties={"paused": True})
+    event = await rpc.next_event("stream", lambda d: d["uuid"] == uuid, wait=5)
+    assert event["data"]["live"] is False
+    node_ = await rpc.call("get_node", uuid=uuid)
+    assert "live" not in node_ and node_["properties"]["paused"] is True
+    kept = next(o for o in node_["outputs"] if o["name"] == "tick")["preview"]["value"]
+    await asyncio.sleep(0.1)
+    again = await rpc.call("get_node", uuid=uuid)
+    assert next(o for o in again["outputs"] if o["name"] == "tick")["preview"]["value"] == kept
+    await rpc.call("undo")  # the pause was an edit: undo resumes the source
+    event = await rpc.next_event("stream", lambda d: d["uuid"] == uuid and d["live"], wait=5)
+    assert event["data"]["live"] is True

@@ -202,7 +202,7 @@ class Views:
                 choices = {"uuid": uuid, "io": io, "options": list(options)}
                 return "input_options", choices, ("o", uuid, io), False
             case ev.StreamChanged(uuid, live):
-                return "stream", {"uuid": uuid, "live": live}, ("s", uuid), False
+                return "stream", {"uuid": uuid, "live": live}, ("live", uuid), False
             case ev.CacheHit(uuid, source):
                 return "cache_hit", {"uuid": uuid, "source": source}, ("c", uuid), True
             case ev.HookFailed(uuid, hook, message):
@@ -212,7 +212,7 @@ class Views:
                 data = {"id": composite_id, "composite": composite}
                 return "composite_changed", data, ("cp", composite_id), False
             case ev.PresetChanged(name, preset):
-                return "preset_changed", {"name": name, "preset": preset}, ("p", name), False
+                return "preset_changed", {"name": name, "preset": preset}, ("preset", name), False
             case ev.AnnotationChanged(annotation_id, annotation):
                 data = {"id": annotation_id, "annotation": annotation}
                 return "annotation_changed", data, ("a", annotation_id), False
