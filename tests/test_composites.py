@@ -374,3 +374,31 @@ async def test_a_composite_travels_in_an_exported_workflow_to_another_worker(rpc
     assert set(state["composites"]) == {made["id"], f"{made['id']}-2"}
     ids = sorted(n["node_id"] for n in state["nodes"])
     assert ids == [f"composite.{made['id']}"] * 2 + [f"composite.{made['id']}-2"]
+
+
+@node(id="cp.ticks")
+async def ticks(n: int = 5) -> Any:
+    for i in range(n):
+        yield i
+        await asyncio.sleep(0.01)
+
+
+async def test_a_source_inside_keeps_the_composite_outputs_flowing() -> None:
+    d = {
+        "name": "Ticker",
+        "nodes": [{"uuid": "t", "node_id": "cp.ticks"}, {"uuid": "m", "node_id": "cp.mul"}],
+        "edges": [{"src": "t", "src_io": "out", "dst": "m", "dst_io": "a"}],
+        "inputs": [{"name": "n", "node": "t", "io": "n"}],
+        "outputs": [{"name": "out", "node": "m", "io": "out"}],
+    }
+    ns = space(*NODES, ticks)
+    ns.set_composite("ticker", d)
+    c = ns.add_node("composite.ticker", inputs={"n": 5})
+    after = ns.add_node("cp.add", inputs={"b": 1})
+    ns.connect(c, "out", after, "a")
+    for _ in range(400):
+        if ns.get_value(after, "out") == 2 * 4 + 1:
+            break
+        await asyncio.sleep(0.005)
+    assert ns.get_value(c, "out") == 8 and ns.get_value(after, "out") == 9
+    await ns.aclose()

@@ -29,7 +29,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from .context import NodeContext
 from .errors import DocumentError, NodeweaveError
-from .events import Status
+from .events import Event, Status, ValueChanged
 from .spec import InputSpec, NodeSpec, OutputSpec
 from .values import NO_VALUE
 
@@ -251,11 +251,13 @@ def build_spec(
 
 
 class _Inside:
-    __slots__ = ("digest", "space")
+    __slots__ = ("digest", "running", "space", "unsubscribe")
 
     def __init__(self, digest: bytes, space: NodeSpace) -> None:
         self.digest = digest
         self.space = space
+        self.running = False
+        self.unsubscribe: Callable[[], None] | None = None
 
 
 class CompositeRuntime:
@@ -281,20 +283,25 @@ class CompositeRuntime:
         found = self.insides.get(ctx.node)
         if found is None or found.digest != key:
             if found is not None:
-                found.space.cancel()
+                self.forget(ctx.node)
             space = self.owner.make_inside()
             space.load_document(
                 {"schema_version": 1, "nodes": definition["nodes"], "edges": definition["edges"]}
             )
             found = self.insides[ctx.node] = _Inside(key, space)
+            found.unsubscribe = space.subscribe(self._watch(ctx.node, found, definition))
         space = found.space
-        for port in definition["inputs"]:
-            value = values.get(port["name"], NO_VALUE)
-            if value is NO_VALUE:
-                space.clear_input(port["node"], port["io"])
-            else:
-                space.set_input(port["node"], port["io"], value)
-        await space.settle()
+        found.running = True
+        try:
+            for port in definition["inputs"]:
+                value = values.get(port["name"], NO_VALUE)
+                if value is NO_VALUE:
+                    space.clear_input(port["node"], port["io"])
+                else:
+                    space.set_input(port["node"], port["io"], value)
+            await space.settle()
+        finally:
+            found.running = False
         out: dict[str, Any] = {}
         for port in definition["outputs"]:
             node = space.node(port["node"])
@@ -303,9 +310,31 @@ class CompositeRuntime:
             out[port["name"]] = node.outputs.get(port["io"])
         return out
 
+    def _watch(
+        self, uuid: str, found: _Inside, definition: Mapping[str, Any]
+    ) -> Callable[[Event], None]:
+        """Between runs, an output port's value can still change: a source inside yields. The
+        composite then runs again (its inputs unchanged, it takes the new outputs)."""
+        ports = {(p["node"], p["io"]) for p in definition["outputs"]}
+        owner = self.owner
+
+        def changed(event: Event) -> None:
+            if (
+                not found.running
+                and isinstance(event, ValueChanged)
+                and (event.uuid, event.io) in ports
+                and self.insides.get(uuid) is found
+                and uuid in owner
+            ):
+                owner.trigger(uuid)
+
+        return changed
+
     def forget(self, uuid: str) -> None:
         found = self.insides.pop(uuid, None)
         if found is not None:
+            if found.unsubscribe is not None:
+                found.unsubscribe()
             found.space.cancel()
 
     def forget_all(self) -> None:

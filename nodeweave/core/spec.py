@@ -448,7 +448,7 @@ def _yielded(where: str, ret: Any) -> Any:
     if origin in _ITERATORS:
         args = get_args(base)
         return args[0] if args else Any
-    if base in _ITERATORS:
+    if base in _ITERATORS or base is Any:
         return Any
     raise DefinitionError(
         f"{where}: a generator node is annotated with what it yields, e.g. -> Iterator[int] "
