@@ -508,3 +508,47 @@ async def test_the_file_readers_read_a_changed_file_again(
     (folder / "a.csv").write_text("x\n1\n2\n3\n")
     os.utime(folder / "a.csv", ns=(1, 10**18))
     assert await rows() == (3, "")
+
+
+VERSIONED = """
+from nodeweave import node
+
+
+@node(id="ver.value", cache=True)
+def value(x: int) -> list[int]:
+    return [x * {k}] * 3000
+"""
+
+
+async def test_an_edited_module_is_never_served_its_old_results(
+    rpc: Any, worker_config: Any
+) -> None:
+    """Edit a node's module: its new code runs; put the old code back: the old code's result
+    comes from the disk cache — each code version has results of its own."""
+    path = worker_config.modules_dir / "ver.py"
+
+    async def settled(expect: int) -> dict[str, Any]:
+        for _ in range(400):
+            node_ = await rpc.call("get_node", uuid=uuid)
+            preview = node_["outputs"][0]["preview"]
+            done = node_["status"] == "done" and preview.get("length") == 3000
+            if done and preview["value"][0] == expect:
+                return dict(node_)
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"no value {expect}")
+
+    await rpc.call("write_module", name="ver.py", source=VERSIONED.format(k=1))
+    uuid = (await rpc.call("add_node", node_id="ver.value", inputs={"x": 7}))["uuid"]
+    first = await settled(7)
+    assert "cached" not in first
+    await rpc.call("write_module", name="ver.py", source=VERSIONED.format(k=2))
+    second = await settled(14)
+    assert "cached" not in second  # the new code ran
+    for _ in range(400):  # both results are on disk (written off the loop)
+        if len(found(worker_config.cache_dir, "*.nwc")) == 2:
+            break
+        await asyncio.sleep(0.01)
+    await rpc.call("write_module", name="ver.py", source=VERSIONED.format(k=1))
+    back = await settled(7)
+    assert back["cached"] == "disk"  # the first code's result, kept under its key
+    assert path.exists()
