@@ -402,3 +402,59 @@ async def test_a_source_inside_keeps_the_composite_outputs_flowing() -> None:
         await asyncio.sleep(0.005)
     assert ns.get_value(c, "out") == 8 and ns.get_value(after, "out") == 9
     await ns.aclose()
+
+
+@node(id="cp.big")
+def big(n: int) -> list[int]:
+    RUNS["big"] += 1
+    return list(range(n))
+
+
+@node(id="cp.total")
+def total(values: list[int]) -> int:
+    RUNS["total"] += 1
+    return sum(values)
+
+
+async def test_a_restart_restores_the_inside_and_what_depends_on_the_composite(
+    tmp_path: Any,
+) -> None:
+    """Big outputs through a composite: the inside's results and the results computed from the
+    composite's outputs all come back from the result cache, nothing runs."""
+    from nodeweave.worker.resultcache import ResultCache
+
+    d = {
+        "name": "Big",
+        "nodes": [{"uuid": "b", "node_id": "cp.big"}],
+        "edges": [],
+        "inputs": [{"name": "n", "node": "b", "io": "n"}],
+        "outputs": [{"name": "out", "node": "b", "io": "out"}],
+    }
+
+    async def open_space() -> tuple[NodeSpace, ResultCache]:
+        cache = ResultCache(tmp_path, min_seconds=0.0)
+        cache.scan()
+        ns = space(*NODES, big, total)
+        ns.set_result_store(cache)
+        return ns, cache
+
+    ns, cache = await open_space()
+    ns.set_composite("big", d)
+    c = ns.add_node("composite.big", inputs={"n": 10_000})
+    t = ns.add_node("cp.total")
+    ns.connect(c, "out", t, "values")
+    await ns.settle()
+    assert dict(RUNS) == {"big": 1, "total": 1}
+    cache.flush()
+    doc = ns.to_document()
+    await ns.aclose()
+    cache.close()
+    RUNS.clear()
+    again, cache2 = await open_space()
+    again.load_document(doc)
+    await again.settle()
+    assert again.get_value(t, "out") == sum(range(10_000))
+    assert dict(RUNS) == {}  # the inside from the cache, and the total computed from it
+    assert again.node(t).cached == "disk"
+    await again.aclose()
+    cache2.close()

@@ -27,9 +27,11 @@ from typing import TYPE_CHECKING, Any
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from .cachekeys import key_of
 from .context import NodeContext
 from .errors import DocumentError, NodeweaveError
 from .events import Event, Status, ValueChanged
+from .runner import Named
 from .spec import InputSpec, NodeSpec, OutputSpec
 from .values import NO_VALUE
 
@@ -232,8 +234,10 @@ def build_spec(
         runtime = ctx.scope
         if not isinstance(runtime, CompositeRuntime):
             raise CompositeError("a composite runs inside a nodespace")
-        found = await runtime.run(composite_id, ctx, values)
-        return found[names[0]] if len(names) == 1 else found
+        found, ident = await runtime.run(composite_id, ctx, values)
+        # Its outputs are named by the inner outputs' names: what depends on the composite can
+        # be served from the result cache exactly when what it reads inside could be.
+        return Named(found[names[0]] if len(names) == 1 else found, ident)
 
     return NodeSpec(
         id=node_id_of(composite_id),
@@ -275,7 +279,7 @@ class CompositeRuntime:
 
     async def run(
         self, composite_id: str, ctx: NodeContext, values: dict[str, Any]
-    ) -> dict[str, Any]:
+    ) -> tuple[dict[str, Any], str | None]:
         definition = self.definitions.get(composite_id)
         if definition is None:
             raise CompositeError(f"composite {composite_id!r} is not defined in this workflow")
@@ -303,12 +307,18 @@ class CompositeRuntime:
         finally:
             found.running = False
         out: dict[str, Any] = {}
+        parts: list[str] | None = [composite_id]
         for port in definition["outputs"]:
             node = space.node(port["node"])
             if node.status is not Status.DONE:
                 raise CompositeError(_why(space, port["node"], node.status), details={"port": port})
             out[port["name"]] = node.outputs.get(port["io"])
-        return out
+            inner = space.ident_of(port["node"])
+            if inner is None:
+                parts = None
+            elif parts is not None:
+                parts += [port["name"], f"{inner}.{port['io']}"]
+        return out, key_of(parts) if parts is not None else None
 
     def _watch(
         self, uuid: str, found: _Inside, definition: Mapping[str, Any]

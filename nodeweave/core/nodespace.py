@@ -375,6 +375,10 @@ class NodeSpace:
         self._dispatch(CompositeChanged(composite_id, None))
         self._edited()
 
+    def ident_of(self, uuid: str) -> str | None:
+        """What names the node's outputs for the result cache (``None``: nothing exact)."""
+        return self._scheduler.node(uuid).ident
+
     def inside(self, uuid: str) -> NodeSpace | None:
         """The inside of a composite node (``None`` until its first run)."""
         return self._composites.inside(uuid)

@@ -93,6 +93,16 @@ class RunBeacon(Protocol):
     def leave(self) -> None: ...
 
 
+class Named:
+    """A run's result with what names it for the result cache (see ``core/composite.py``)."""
+
+    __slots__ = ("ident", "value")
+
+    def __init__(self, value: object, ident: str | None) -> None:
+        self.value = value
+        self.ident = ident
+
+
 class ResultStore(Protocol):
     """Where results outlive the process (the worker's result cache): found by run key."""
 
@@ -322,13 +332,17 @@ class Runner:
         seconds: float | None = None,
         key: str | None = None,
     ) -> None:
+        named: str | None = None
+        if type(result) is Named:  # a composite: its outputs named by its inside's
+            named, result = result.ident, result.value
         if self.hooks_of is not None:
             hooks = self._hook_set(run.spec.id)
             if hooks is not None and hooks.after:
                 view = view or HookRun(run.uuid, run.spec.id, run.kwargs)
                 result = hooks.result(view, result)
+                named = None  # (a hook may have replaced them)
         if key is None:
-            self.scheduler.run_finished(run.uuid, run.generation, result, seconds)
+            self.scheduler.run_finished(run.uuid, run.generation, result, seconds, named)
             return
         # A triggered run may give other outputs for the same inputs (it reads the world):
         # its outputs are named anew, so what depends on them is not served old results.
