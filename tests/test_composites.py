@@ -458,3 +458,35 @@ async def test_a_restart_restores_the_inside_and_what_depends_on_the_composite(
     assert again.node(t).cached == "disk"
     await again.aclose()
     cache2.close()
+
+
+async def test_bad_composite_requests_get_clear_errors_and_change_nothing(rpc: Any) -> None:
+    from nodeweave.client import RpcError
+
+    a = (await rpc.call("add_node", node_id="numbers.add", inputs={"a": 1, "b": 2}))["uuid"]
+    before = await rpc.call("get_state")
+
+    async def code_of(cmd: str, **kw: Any) -> str:
+        with pytest.raises(RpcError) as caught:
+            await rpc.call(cmd, **kw)
+        return str(caught.value.code)
+
+    assert await code_of("make_composite", nodes=["nope"], name="X") == "not_found"
+    assert await code_of("make_composite", nodes=[], name="X") == "invalid_arguments"
+    assert await code_of("make_composite", nodes=[a], name="") == "invalid_arguments"
+    loop = {
+        "name": "Loop",
+        "nodes": [{"uuid": "n", "node_id": "composite.loop"}],
+        "edges": [],
+        "inputs": [],
+        "outputs": [],
+    }
+    assert await code_of("set_composite", id="loop", composite=loop) == "invalid_document"
+    assert await code_of("set_composite", id="../x", composite=loop) == "invalid_arguments"
+    bad_port = {**loop, "nodes": [], "outputs": [{"name": "o", "node": "ghost", "io": "out"}]}
+    assert await code_of("set_composite", id="p", composite=bad_port) == "invalid_document"
+    assert await code_of("expand_composite", uuid=a) == "invalid_state"
+    assert await code_of("get_inside", uuid=a) == "invalid_arguments"
+    assert await code_of("remove_composite", id="nope") == "not_found"
+    after = await rpc.call("get_state")
+    assert after["nodes"] == before["nodes"] and after["composites"] == {}
