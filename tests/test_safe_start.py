@@ -75,6 +75,28 @@ async def test_safe_start_loads_without_running_until_resume(
         await client.close()
 
 
+async def test_sources_stay_still_in_safe_start_and_go_live_on_resume(
+    aiohttp_client: Any, tmp_path: Path
+) -> None:
+    cfg = dataclasses.replace(config(tmp_path), safe_start=True)
+    saved_graph(
+        cfg.directory,
+        {"uuid": "t", "node_id": "sources.interval", "inputs": {"period": 0.02}},
+    )
+    http = await aiohttp_client(create_app(cfg))
+    client = await Client.connect(str(http.make_url("/ws")), TOKEN)
+    try:
+        await client.next_event("hello")
+        await asyncio.sleep(0.2)
+        node = await client.call("get_node", uuid="t")
+        assert node["status"] == "stale" and "live" not in node  # not one tick
+        await client.call("resume")
+        event = await client.next_event("stream", where=lambda d: d["uuid"] == "t")
+        assert event["data"]["live"] is True
+    finally:
+        await client.close()
+
+
 HANG = '''"""A node that never returns, on the worker's loop."""
 from nodeweave import node
 
