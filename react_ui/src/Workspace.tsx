@@ -21,6 +21,8 @@ import { ExportBundleDialog } from './bundles/ExportBundle';
 import { useMergeBundle } from './bundles/MergeBundle';
 import { PresetsPanel } from './presets/PresetsPanel';
 import { useMigrationToasts } from './presets/useMigrationToasts';
+import { InsideView, type InsideApi } from './composites/InsideView';
+import { compositeIdOf } from './composites/model';
 
 export interface WorkspaceProps {
   hub: HubConn;
@@ -40,7 +42,25 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
   const onReady = useCallback((api: CanvasApi) => {
     canvasApi.current = api;
   }, []);
-  const addNode = useCallback((nodeId: string) => canvasApi.current?.addNode(nodeId), []);
+  // a composite's inside, open over the canvas (the library adds nodes into it meanwhile)
+  const [inside, setInside] = useState<string | null>(null);
+  const insideApi = useRef<InsideApi | null>(null);
+  const onInsideReady = useCallback((api: InsideApi | null) => {
+    insideApi.current = api;
+  }, []);
+  const closeInside = useCallback(() => setInside(null), []);
+  // the inside takes the room: the inspector (of the composite node) closes
+  const openInside = useCallback((uuid: string) => {
+    setSelected(null);
+    setInside(uuid);
+  }, []);
+  const insideOpen = useRef(false);
+  insideOpen.current = inside !== null;
+  const addNode = useCallback((nodeId: string) => {
+    // while an inside is open (or still opening) nodes go there, never under it
+    if (insideOpen.current) insideApi.current?.addNode(nodeId);
+    else canvasApi.current?.addNode(nodeId);
+  }, []);
   // the module editor, opened from the toolbar, a failed-import toast, the library or a node
   const [modulesOpen, setModulesOpen] = useState(false);
   const [presetsOpen, setPresetsOpen] = useState(false);
@@ -155,11 +175,15 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
             type="button"
             className="nw-tool"
             data-testid="tool-merge-bundle"
-            title={workerOpen ? "Add a .nwflow bundle's nodes to this graph (its node modules are shown first)" : 'Start the worker to merge a bundle into it'}
+            title={
+              workerOpen
+                ? "Add a .nwflow bundle's nodes to this graph (its node modules are shown first), or a workflow .json's — an exported composite adds its composites to the library"
+                : 'Start the worker to merge a bundle into it'
+            }
             disabled={!workerOpen}
             onClick={merge.pickFile}
           >
-            Merge bundle…
+            Merge…
           </button>
         </div>
         <ClusterChip cluster={cluster} />
@@ -179,6 +203,20 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
   useRunNotices(worker.client);
   // nodes migrated on load, or rebound to a newer version: a toast each
   useMigrationToasts(worker.client);
+  // the library's composites: a definition no node uses can be deleted
+  const removeComposite = useCallback(
+    (nodeId: string) => {
+      const id = compositeIdOf(nodeId);
+      if (!id) return;
+      const name = worker.graph.composites[id]?.name ?? id;
+      worker.client.call('remove_composite', { id }).then(
+        () => toast.push(`Deleted the composite “${name}” (Undo brings it back)`, 'success'),
+        (err: unknown) => toast.push(`Not deleted: ${describeError(err)}`, 'error'),
+      );
+    },
+    [worker.client, worker.graph.composites, toast],
+  );
+
   // A selected node that was removed (here or in another tab) is no longer selected.
   useEffect(() => {
     if (selected && worker.graph.loaded && !(selected in worker.graph.nodes)) setSelected(null);
@@ -261,8 +299,12 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
               tools={tools}
               moduleFileOf={moduleFileOf}
               onOpenModuleFile={openModuleFile}
+              onOpenComposite={openInside}
+              onMergeDocument={merge.mergeDocument}
+              inactive={inside !== null}
             />
           )}
+          {showGraph && inside && <InsideView key={inside} worker={worker} uuid={inside} onClose={closeInside} onReady={onInsideReady} />}
         </div>
         {packagesOpen && onPackages && <PackagesPanel client={hub.client} worker={record} connected={hub.state === 'open'} onClose={() => onPackages(false)} />}
         {showGraph && !packagesOpen && !modulesOpen && presetsOpen && (
@@ -281,7 +323,17 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
           onDone={(message) => toast.push(message, 'success')}
         />
       )}
-      {librarySlot && showGraph && createPortal(<LibraryPanel library={worker.library} onAdd={addNode} failed={failed} onOpenModule={openModuleFile} disabledReason={libraryOff} />, librarySlot)}
+      {librarySlot && showGraph && createPortal(
+          <LibraryPanel
+            library={worker.library}
+            onAdd={addNode}
+            failed={failed}
+            onOpenModule={openModuleFile}
+            disabledReason={libraryOff}
+            onRemoveComposite={removeComposite}
+          />,
+          librarySlot,
+        )}
     </div>
   );
 }

@@ -26,7 +26,7 @@ function bundle(modules: Record<string, string>): ReadBundleResult {
   };
 }
 
-function setup(read: ReadBundleResult, dropped: number) {
+function setup(read: ReadBundleResult, dropped: number, merged: Record<string, string> = { a: 'new-a' }) {
   const hub = createHubClient();
   const worker = createWorkerClient();
   const calls: [string, Record<string, unknown>][] = [];
@@ -37,14 +37,15 @@ function setup(read: ReadBundleResult, dropped: number) {
   worker.send = async (cmd: string, kwargs: Record<string, unknown> = {}) => {
     calls.push([cmd, kwargs]);
     if (cmd === 'write_module') return { kind: 'loaded', module: 'bund', origin: 'file', node_ids: [] };
-    return { nodes: { a: 'new-a' }, dropped_edges: Array.from({ length: dropped }, () => ({})) };
+    return { nodes: merged, dropped_edges: Array.from({ length: dropped }, () => ({})) };
   };
   const nodes: NodeInfo[] = [node('x', { properties: { position: { x: 300, y: 40 } } })];
   const notify = vi.fn();
-  const api: { mergeFile?: (file: File) => Promise<void> } = {};
+  const api: { mergeFile?: (file: File) => Promise<void>; mergeDocument?: (doc: Record<string, unknown>, name: string) => void } = {};
   function Harness() {
     const merge = useMergeBundle({ hub, worker, nodes: () => nodes, notify });
     api.mergeFile = merge.mergeFile;
+    api.mergeDocument = merge.mergeDocument;
     return <>{merge.element}</>;
   }
   act(() => mount.root.render(<Harness />));
@@ -52,8 +53,19 @@ function setup(read: ReadBundleResult, dropped: number) {
     await act(async () => api.mergeFile?.(new File([new Uint8Array([80, 75])], 'bund.nwflow')));
     await flush();
   };
-  return { calls, notify, pick };
+  const pickFile = async (file: File) => {
+    await act(async () => api.mergeFile?.(file));
+    await flush();
+  };
+  return { calls, notify, pick, pickFile, api };
 }
+
+const COMPOSITE_DOC = {
+  schema_version: 1,
+  nodes: [],
+  edges: [],
+  composites: { 'add-twice': { name: 'Add twice', nodes: [], edges: [], inputs: [], outputs: [] } },
+};
 
 describe('Merge bundle', () => {
   it('shows the modules first; confirmed, writes them, then merges right of the graph and reports dropped edges', async () => {
@@ -94,5 +106,34 @@ describe('Merge bundle', () => {
     await flush();
     expect(second.calls.map(([c]) => c)).toEqual(['read_bundle', 'merge_workflow']);
     expect(second.notify).toHaveBeenCalledWith('Merged bund: 1 node', 'success');
+  });
+
+  it('merges a workflow document (.json): no hub, no modules; its composites named', async () => {
+    const { calls, notify, pickFile } = setup(bundle({}), 0, {});
+    await pickFile(new File([JSON.stringify(COMPOSITE_DOC)], 'add-twice.composite.json', { type: 'application/json' }));
+    expect(calls).toEqual([]);
+    expect($('bundle-merge-dialog')?.textContent).toContain('Merge add-twice?');
+    expect($('bundle-merge-composites')?.textContent).toContain('add-twice');
+    expect($('bundle-trust')).toBeNull();
+    await act(async () => $('bundle-merge-ok')?.click());
+    await flush();
+    expect(calls).toEqual([['merge_workflow', { document: COMPOSITE_DOC, offset_x: expect.any(Number), offset_y: expect.any(Number) }]]);
+    expect(notify).toHaveBeenCalledWith('Merged add-twice: 1 composite', 'success');
+  });
+
+  it('says so when a .json is no workflow document', async () => {
+    const { calls, notify, pickFile } = setup(bundle({}), 0);
+    await pickFile(new File(['{"rows": [1, 2]}'], 'data.json', { type: 'application/json' }));
+    expect(calls).toEqual([]);
+    expect(notify).toHaveBeenCalledWith('data.json is not a workflow document (nor a .nwflow bundle)', 'error');
+    expect($('bundle-merge-dialog')).toBeNull();
+  });
+
+  it('asks before merging a document given as it is (a dropped composite)', async () => {
+    const { calls, api } = setup(bundle({}), 0);
+    act(() => api.mergeDocument?.(COMPOSITE_DOC, 'add-twice.composite.json'));
+    expect($('bundle-merge-dialog')).not.toBeNull();
+    await act(async () => $('bundle-merge-cancel')?.click());
+    expect(calls).toEqual([]);
   });
 });

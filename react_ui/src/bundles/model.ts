@@ -12,6 +12,9 @@ export const MAX_EXPORT_BYTES = 256 * 1024 * 1024;
 
 export const BUNDLE_ACCEPT = '.nwflow';
 
+/** What Merge… takes: a bundle, or a workflow document (an exported workflow or composite). */
+export const MERGE_ACCEPT = '.nwflow,.json,application/json';
+
 export const BUNDLE_CLI_HINT = 'nodeweave import FILE';
 
 export const TRUST_STATEMENT =
@@ -116,4 +119,16 @@ export function documentNodeCount(doc: Record<string, unknown>): number {
 
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
+}
+
+/** What a merged file is called in messages: its name without `.json` / `.composite.json`. */
+export function documentName(fileName: string): string {
+  return fileName.replace(/(\.composite)?\.json$/i, '') || fileName;
+}
+
+/** "2 nodes", "1 composite", "2 nodes and 1 composite": what a merge added. */
+export function mergedSummary(nodes: number, composites: number): string {
+  if (composites === 0) return plural(nodes, 'node');
+  if (nodes === 0) return plural(composites, 'composite');
+  return `${plural(nodes, 'node')} and ${plural(composites, 'composite')}`;
 }

@@ -36,8 +36,23 @@ import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
 import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
-import { CardWorkerContext, ExecutorContext, IncomingContext, NodeStoreContext, PausedContext, stableWorker, ZoomContext } from './context';
-import { executorsOf } from '../state/runs';
+import {
+  CardActionsContext,
+  CardWorkerContext,
+  ExecutorContext,
+  IncomingContext,
+  NodeStoreContext,
+  PausedContext,
+  stableWorker,
+  StreamContext,
+  ZoomContext,
+  type CardActions,
+} from './context';
+import { executorsOf, streamsOf } from '../state/runs';
+import { isPausedNode } from './card';
+import { compositeIdOf, compositeNameProblem, isCompositeType } from '../composites/model';
+import { exportComposite } from '../composites/exportComposite';
+import { PromptDialog } from '../ui/PromptDialog';
 import { NodeStore } from './nodeStore';
 import { IncomingStore } from './incoming';
 import { ContextMenu, type MenuItem } from './ContextMenu';
@@ -101,6 +116,12 @@ export interface CanvasProps {
   moduleFileOf?: (nodeId: string) => string | null;
   /** Open a module file in the editor. */
   onOpenModuleFile?: (file: string) => void;
+  /** Open a composite node's inside (over the canvas). */
+  onOpenComposite?: (uuid: string) => void;
+  /** Merge a workflow document into the graph (an exported composite dropped or picked). */
+  onMergeDocument?: (doc: Record<string, unknown>, fileName: string) => void;
+  /** Something covers the canvas (a composite's inside): its keys and controls rest. */
+  inactive?: boolean;
 }
 
 const nodeTypes: NodeTypes = { nodeweave: NodeCard };
@@ -123,7 +144,7 @@ export function Canvas(props: CanvasProps) {
   );
 }
 
-function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, onOpenModuleFile }: CanvasProps) {
+function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, onOpenModuleFile, onOpenComposite, onMergeDocument, inactive = false }: CanvasProps) {
   const toast = useToast();
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
@@ -295,6 +316,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     nodeCount: () => workerRef.current.graph.order.length,
     fail,
     notify: (message) => toast.push(message, 'info'),
+    ...(onMergeDocument ? { merge: onMergeDocument } : {}),
   });
 
   const onDragOver = useCallback((e: ReactDragEvent) => {
@@ -497,6 +519,69 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       .catch(fail);
   }, [client, fail]);
 
+  // --- pause / resume: the nodes' `paused` property (one step) ---------------------------------
+  const setPaused = useCallback(
+    (uuids: readonly string[], paused: boolean) => {
+      const edits = uuids.map((uuid): Edit => ({ cmd: 'update_node', kwargs: { uuid, properties: { paused }, merge: true } }));
+      const what = uuids.length === 1 ? displayName(workerRef.current.graph.nodes[uuids[0]!] ?? { name: 'node', properties: {} }) : `${uuids.length} nodes`;
+      sendEdits(client, `${paused ? 'pause' : 'resume'} ${what}`, edits).catch(fail);
+    },
+    [client, fail],
+  );
+
+  // --- composites: make one of the selection, expand one, export one ----------------------------
+  const [naming, setNaming] = useState<string[] | null>(null);
+  const askMakeComposite = useCallback((uuids: readonly string[]): boolean => {
+    const known = uuids.filter((u) => u in workerRef.current.graph.nodes);
+    if (known.length === 0) return false;
+    setNaming(known);
+    return true;
+  }, []);
+  const makeComposite = useCallback(
+    (uuids: readonly string[], name: string) => {
+      const [first, ...rest] = uuids;
+      if (first === undefined) return;
+      client.call('make_composite', { nodes: [first, ...rest], name }).then(
+        (r) => {
+          // the composite node is selected (and nothing else) once it arrives
+          selectOnArrival.current = new Set([r.uuid]);
+          nodesRef.current = deselectAll(nodesRef.current);
+          touchNodes();
+          toast.push(`Made the composite “${r.composite.name}” of ${uuids.length} node${uuids.length === 1 ? '' : 's'} (double-click it to open it)`, 'success');
+        },
+        fail,
+      );
+    },
+    [client, toast, fail],
+  );
+  const expandComposite = useCallback(
+    (uuid: string) => {
+      client.call('expand_composite', { uuid }).then((r) => {
+        selectOnArrival.current = new Set(Object.values(r.nodes));
+        nodesRef.current = deselectAll(nodesRef.current);
+        touchNodes();
+      }, fail);
+    },
+    [client, fail],
+  );
+  const cardActions = useMemo<CardActions>(
+    () => ({
+      rename: (uuid, name) => client.call('update_node', { uuid, properties: { name }, merge: true }),
+      setPaused: (uuid, paused) => setPaused([uuid], paused),
+      openComposite: onOpenComposite ?? null,
+      runs: true,
+    }),
+    [client, setPaused, onOpenComposite],
+  );
+  const onNodeDoubleClick = useCallback(
+    (e: ReactMouseEvent, node: FlowNode) => {
+      if (!onOpenComposite || isWidgetTarget(e.target)) return;
+      const info = workerRef.current.graph.nodes[node.id];
+      if (info && isCompositeType(info.node_id)) onOpenComposite(node.id);
+    },
+    [onOpenComposite],
+  );
+
   /** The menu's node and, when it is part of the selection, the rest of the selection. */
   const menuTargets = useCallback((uuid: string): string[] => {
     const selected = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
@@ -543,30 +628,81 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         items.push({ testId: 'menu-open-module', label: `Open ${file}`, run: () => onOpenModuleFile(file) });
       }
       const targets = menuTargets(menu.id);
+      const cid = info ? compositeIdOf(info.node_id) : null;
+      if (cid && onOpenComposite) {
+        items.unshift({ testId: 'menu-open-composite', label: 'Open', run: () => onOpenComposite(menu.id) });
+      }
       items.push(
         { testId: 'menu-copy', label: 'Copy', run: () => clip.copy(targets) },
         { testId: 'menu-cut', label: 'Cut', run: () => clip.cut(targets) },
         { testId: 'menu-duplicate', label: 'Duplicate', run: () => clip.duplicate(targets) },
         { testId: 'menu-group', label: 'Group', run: () => annotations.groupSelection() },
       );
+      // paused: the menu's node decides (a selection follows it)
+      const held = info ? isPausedNode(info) : false;
+      items.push({
+        testId: 'menu-pause',
+        label: `${held ? 'Resume' : 'Pause'}${targets.length > 1 ? ` ${targets.length} nodes` : ''}`,
+        run: () => setPaused(targets, !held),
+      });
+      items.push({
+        testId: 'menu-make-composite',
+        label: targets.length > 1 ? `Make composite of ${targets.length} nodes…` : 'Make composite…',
+        shortcut: 'Ctrl+G',
+        run: () => askMakeComposite(targets),
+      });
+      if (cid) {
+        items.push(
+          { testId: 'menu-expand-composite', label: 'Expand (put the inside here)', run: () => expandComposite(menu.id) },
+          {
+            testId: 'menu-export-composite',
+            label: 'Export composite…',
+            run: () => exportComposite(cid, workerRef.current.graph.composites, (m) => toast.push(m, 'error')),
+          },
+        );
+      }
       items.push({ testId: 'menu-delete', label: 'Delete node', danger: true, run: () => removeNodes([menu.id]) });
       return { label: info ? `Node ${displayName(info)}` : 'Node', items };
     }
     if (menu.kind === 'pane') {
       const at = viewPoint();
-      return {
-        label: 'Canvas',
-        items: [
-          { testId: 'menu-paste', label: 'Paste', run: () => clip.paste(at) },
-          { testId: 'menu-note', label: 'Add note', run: () => annotations.addNote(at) },
-        ],
-      };
+      const chosen = nodesRef.current.filter((n) => n.selected).map((n) => n.id);
+      const items: MenuItem[] = [
+        { testId: 'menu-paste', label: 'Paste', run: () => clip.paste(at) },
+        { testId: 'menu-note', label: 'Add note', run: () => annotations.addNote(at) },
+      ];
+      if (chosen.length > 0) {
+        items.push({
+          testId: 'menu-make-composite',
+          label: `Make composite of ${chosen.length} selected node${chosen.length === 1 ? '' : 's'}…`,
+          shortcut: 'Ctrl+G',
+          run: () => askMakeComposite(chosen),
+        });
+      }
+      return { label: 'Canvas', items };
     }
     return {
       label: 'Edge',
       items: [{ testId: 'menu-disconnect', label: 'Disconnect', danger: true, run: () => disconnect([menu.id]) }],
     };
-  }, [menu, graph.nodes, onSelect, removeNodes, disconnect, moduleFileOf, onOpenModuleFile, menuTargets, clip, viewPoint, annotations]);
+  }, [
+    menu,
+    graph.nodes,
+    onSelect,
+    removeNodes,
+    disconnect,
+    moduleFileOf,
+    onOpenModuleFile,
+    menuTargets,
+    clip,
+    viewPoint,
+    annotations,
+    setPaused,
+    askMakeComposite,
+    expandComposite,
+    onOpenComposite,
+    toast,
+  ]);
 
   // what the menu points at vanished (here or in another tab): close it
   useEffect(() => {
@@ -584,6 +720,8 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
     paste: () => clip.paste(),
     duplicate: () => clip.duplicate(),
     openPalette: openPaletteAtPointer,
+    makeComposite: () => askMakeComposite(nodesRef.current.filter((n) => n.selected).map((n) => n.id)),
+    disabled: inactive || naming !== null,
     escape: () => {
       if (!menu) return false;
       setMenu(null);
@@ -611,13 +749,27 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
   const zoom = useStore((s) => zoomLevel(s.transform[2]));
   // what the cards' headers and badges read besides their NodeInfo (both change rarely)
   const executors = useMemo(() => executorsOf(worker.library), [worker.library]);
+  const streams = useMemo(() => streamsOf(worker.library), [worker.library]);
   const paused = worker.paused;
   const miniMapColor = useCallback((n: FlowNode) => `var(--nw-status-${n.data.info.status})`, []);
 
   return (
     // drops are taken by the whole area: the empty-canvas hint lies over the flow
-    <div className="nw-canvas" data-testid="canvas" data-zoom={zoom} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop} onPointerMove={onPointerMove} onDoubleClick={onDoubleClick}>
+    <div
+      className="nw-canvas"
+      data-testid="canvas"
+      data-zoom={zoom}
+      ref={wrapper}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+      onPointerMove={onPointerMove}
+      onDoubleClick={onDoubleClick}
+      inert={inactive}
+      aria-hidden={inactive || undefined}
+    >
       <CardWorkerContext.Provider value={cardWorker}>
+        <CardActionsContext.Provider value={cardActions}>
+        <StreamContext.Provider value={streams}>
         <IncomingContext.Provider value={incoming}>
         <ZoomContext.Provider value={zoom}>
         <NodeStoreContext.Provider value={nodeStore}>
@@ -633,6 +785,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onConnectEnd={onConnectEnd}
           isValidConnection={isValidConnection}
           onNodeClick={onNodeClick}
+          onNodeDoubleClick={onNodeDoubleClick}
           onPaneClick={onPaneClick}
           onNodeContextMenu={onNodeContextMenu}
           onEdgeContextMenu={onEdgeContextMenu}
@@ -672,12 +825,34 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
         </NodeStoreContext.Provider>
         </ZoomContext.Provider>
         </IncomingContext.Provider>
+        </StreamContext.Provider>
+        </CardActionsContext.Provider>
       </CardWorkerContext.Provider>
       {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}
       {palette.element}
       {workflowFile.element}
       {menu && menuItems && (
         <ContextMenu x={menu.x} y={menu.y} bounds={menu.bounds} label={menuItems.label} items={menuItems.items} onClose={closeMenu} />
+      )}
+      {naming && (
+        <PromptDialog
+          title={`Make a composite of ${naming.length} node${naming.length === 1 ? '' : 's'}`}
+          label="Name of the composite"
+          initial="Composite"
+          confirmLabel="Make composite"
+          testId="make-composite-dialog"
+          validate={compositeNameProblem}
+          onCancel={() => setNaming(null)}
+          onConfirm={(name) => {
+            setNaming(null);
+            makeComposite(naming, name);
+          }}
+        >
+          <p>
+            The nodes become one node of a new type on the library’s Composites shelf (one step: Undo takes it back). Its inputs are those fed from
+            outside or left without a value; its outputs those read outside.
+          </p>
+        </PromptDialog>
       )}
     </div>
   );

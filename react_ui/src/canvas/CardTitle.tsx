@@ -8,10 +8,12 @@ export interface CardTitleProps {
   uuid: string;
   name: string;
   worker: Pick<WorkerConn, 'client'>;
+  /** Save the new name (default: `update_node` on the worker). */
+  rename?(name: string): Promise<unknown>;
   onError?(message: string): void;
 }
 
-export function CardTitle({ uuid, name, worker, onError }: CardTitleProps) {
+export function CardTitle({ uuid, name, worker, rename, onError }: CardTitleProps) {
   const [editing, setEditing] = useState(false);
   const [value, setValue] = useState(name);
   const done = useRef(false);
@@ -39,9 +41,8 @@ export function CardTitle({ uuid, name, worker, onError }: CardTitleProps) {
     setEditing(false);
     const next = value.trim();
     if (!save || next === name) return;
-    worker.client
-      .call('update_node', { uuid, properties: { name: next }, merge: true })
-      .catch((err: unknown) => onError?.(describeError(err)));
+    const saved = rename ? rename(next) : worker.client.call('update_node', { uuid, properties: { name: next }, merge: true });
+    saved.catch((err: unknown) => onError?.(describeError(err)));
   };
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement>) => {
     e.stopPropagation();

@@ -6,6 +6,8 @@ export interface MenuItem {
   testId: string;
   label: string;
   danger?: boolean;
+  /** A keyboard shortcut that does the same (shown on the right), e.g. "Ctrl+G". */
+  shortcut?: string;
   run(): void;
 }
 
@@ -75,12 +77,18 @@ export function ContextMenu({ x, y, bounds, label, items, onClose }: ContextMenu
           role="menuitem"
           className={`nw-menu-item${item.danger ? ' nw-menu-danger' : ''}`}
           data-testid={item.testId}
+          aria-keyshortcuts={item.shortcut?.replace('Ctrl', 'Control')}
           onClick={() => {
             onClose();
             item.run();
           }}
         >
           {item.label}
+          {item.shortcut && (
+            <kbd className="nw-menu-key" aria-hidden="true">
+              {item.shortcut}
+            </kbd>
+          )}
         </button>
       ))}
     </div>

@@ -1,15 +1,28 @@
 // A node on the canvas: header (name, status, progress), error with traceback, one row per
 // input (handle on the left, widget) and per output (handle on the right, live preview).
-import { memo, useContext, useEffect, useMemo, useRef } from 'react';
+import { memo, useCallback, useContext, useEffect, useMemo, useRef } from 'react';
 import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
 import type { InputInfo, NodeErrorInfo, NodeInfo, OutputInfo, ProgressData } from '../protocol/generated';
 import { PreviewView } from '../previews/PreviewView';
 import type { FlowNode } from '../state/graph';
 import { InputWidget } from '../widgets/InputWidget';
-import { ExecutorContext, PausedContext, useCardWorker, useIncoming, useNodeInfo, useZoomLevel } from './context';
+import {
+  ExecutorContext,
+  PausedContext,
+  PortsContext,
+  portKey,
+  StreamContext,
+  useCardActions,
+  useCardWorker,
+  useIncoming,
+  useNodeInfo,
+  useZoomLevel,
+} from './context';
 import { executorChip, staleRunsLabel, staleRunsOf, STALE_RUNS_TITLE, statusLabel } from '../state/runs';
 import { inputLine, previewLine } from './lod';
-import { displayName, ioSignature, progressTitle } from './card';
+import { cachedTitle, displayName, ioSignature, isPausedNode, LIVE_TITLE, progressTitle } from './card';
+import { isCompositeType } from '../composites/model';
+import { CompositeIcon } from '../composites/CompositeIcon';
 import { RunButton } from './RunButton';
 import { CardTitle } from './CardTitle';
 import { TracebackView } from '../ui/TracebackView';
@@ -33,10 +46,17 @@ interface CardBodyProps {
 const CardBody = memo(function CardBody({ uuid, info, progress, selected }: CardBodyProps) {
   const name = displayName(info);
   const worker = useCardWorker();
+  const actions = useCardActions(worker);
   const status = info.status;
   // both change rarely (a safe start ends, the library reloads): cheap for value events
   const paused = useContext(PausedContext);
   const chip = executorChip(useContext(ExecutorContext).get(info.node_id));
+  const stream = useContext(StreamContext).has(info.node_id);
+  const held = isPausedNode(info);
+  const composite = isCompositeType(info.node_id);
+  const cached = info.cached === 'memory' || info.cached === 'disk' ? info.cached : null;
+  const live = info.live === true && !held;
+  const rename = useCallback((name: string) => actions.rename(uuid, name), [actions, uuid]);
   const finishing = staleRunsLabel(staleRunsOf(info));
   // handles moved (node type reloaded with other inputs): React Flow must measure them again
   // (React Flow measures a new node by itself: only later changes need the call)
@@ -51,17 +71,46 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
 
   return (
     <div
-      className={`nw-card nw-status-${status}${selected ? ' nw-selected' : ''}${info.placeholder ? ' nw-placeholder' : ''}`}
+      className={`nw-card nw-status-${status}${selected ? ' nw-selected' : ''}${info.placeholder ? ' nw-placeholder' : ''}${held ? ' nw-held' : ''}${composite ? ' nw-composite' : ''}`}
       data-testid="node-card"
       data-uuid={uuid}
       data-node-id={info.node_id}
       data-status={status}
+      data-paused={held ? 'true' : undefined}
+      data-live={live ? 'true' : undefined}
+      data-cached={cached ?? undefined}
     >
       <header className="nw-card-head" title={info.description || info.node_id}>
-        <CardTitle uuid={uuid} name={name} worker={worker} />
+        {composite && (
+          <span
+            className="nw-card-composite"
+            data-testid="node-composite"
+            role="img"
+            aria-label="Composite node"
+            title={actions.openComposite ? 'A composite node: double-click the card (or ⤢) to open it' : 'A composite node'}
+          >
+            <CompositeIcon />
+          </span>
+        )}
+        <CardTitle uuid={uuid} name={name} worker={worker} rename={rename} />
         {chip && (
           <span className="nw-card-chip" data-testid="node-executor" data-executor={chip.label} title={chip.title}>
             {chip.label}
+          </span>
+        )}
+        {cached && (
+          <span className="nw-card-chip nw-card-cached" data-testid="node-cached" data-source={cached} title={cachedTitle(cached)}>
+            cached
+          </span>
+        )}
+        {live && (
+          <span className="nw-card-live" data-testid="node-live" title={LIVE_TITLE}>
+            live
+          </span>
+        )}
+        {held && (
+          <span className="nw-card-chip nw-card-held" data-testid="node-paused" title="Paused: the node does not run; it keeps its last value">
+            paused
           </span>
         )}
         {info.placeholder && (
@@ -78,7 +127,24 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
         <span className={`nw-badge nw-badge-${status}`} data-testid="node-status" data-status={status}>
           {statusLabel(status, paused)}
         </span>
-        {!info.placeholder && <RunButton uuid={uuid} status={status} />}
+        {stream && actions.setPaused && !info.placeholder && (
+          <PauseToggle uuid={uuid} paused={held} setPaused={actions.setPaused} />
+        )}
+        {composite && actions.openComposite && (
+          <button
+            type="button"
+            className="nw-card-run nodrag"
+            data-testid="node-open-composite"
+            title="Open: see and edit the inside"
+            aria-label="Open the composite"
+            onClick={() => actions.openComposite?.(uuid)}
+          >
+            <svg width="11" height="11" viewBox="0 0 12 12" aria-hidden="true" focusable="false">
+              <path d="M7 1.5h3.5V5M10.5 1.5 6.5 5.5M5 10.5H1.5V7M1.5 10.5l4-4" fill="none" stroke="currentColor" strokeWidth="1.4" strokeLinecap="round" strokeLinejoin="round" />
+            </svg>
+          </button>
+        )}
+        {actions.runs && !info.placeholder && !held && <RunButton uuid={uuid} status={status} />}
       </header>
       {status === 'running' && progress && (
         <div className="nw-card-progress-row">
@@ -107,13 +173,40 @@ const CardBody = memo(function CardBody({ uuid, info, progress, selected }: Card
           <InputRow key={input.name} uuid={uuid} input={input} />
         ))}
         {info.outputs.map((output) => (
-          <OutputRow key={output.name} output={output} />
+          <OutputRow key={output.name} uuid={uuid} output={output} />
         ))}
         {info.inputs.length === 0 && info.outputs.length === 0 && <div className="nw-card-note">No inputs or outputs</div>}
       </div>
     </div>
   );
 });
+
+/** Pause / resume a source (its `paused` property): paused, it stops and keeps its last value. */
+function PauseToggle({ uuid, paused, setPaused }: { uuid: string; paused: boolean; setPaused(uuid: string, paused: boolean): void }) {
+  const label = paused ? 'Resume: run the source again' : 'Pause: stop the source (its last value stays)';
+  return (
+    <button
+      type="button"
+      className={`nw-card-run nodrag nw-card-pause${paused ? ' nw-card-pause-on' : ''}`}
+      data-testid="node-pause-toggle"
+      aria-pressed={paused}
+      aria-label={label}
+      title={label}
+      onClick={() => setPaused(uuid, !paused)}
+    >
+      {paused ? (
+        <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
+          <path d="M2.5 1.5v7l6-3.5z" fill="currentColor" />
+        </svg>
+      ) : (
+        <svg width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
+          <rect x="2" y="1.5" width="2" height="7" rx="0.5" fill="currentColor" />
+          <rect x="6" y="1.5" width="2" height="7" rx="0.5" fill="currentColor" />
+        </svg>
+      )}
+    </button>
+  );
+}
 
 function NodeError({ error }: { error: NodeErrorInfo }) {
   return (
@@ -141,14 +234,17 @@ const InputRow = memo(function InputRow({ uuid, input }: { uuid: string; input: 
   );
   const missing = input.required && !input.connected && !input.has_value;
   const zoom = useZoomLevel();
+  const port = useContext(PortsContext).get(portKey('in', uuid, input.name));
   return (
     <div
-      className={`nw-row nw-row-in${input.connected ? ' nw-connected' : ''}`}
+      className={`nw-row nw-row-in${input.connected ? ' nw-connected' : ''}${port !== undefined ? ' nw-row-port' : ''}`}
       data-testid="node-input"
       data-io={input.name}
       data-connected={input.connected ? 'true' : 'false'}
+      data-port={port}
     >
       <Handle type="target" position={Position.Left} id={input.name} className="nw-handle nw-handle-in" />
+      {port !== undefined && <PortTag kind="in" name={port} />}
       <span className={`nw-io-name${missing ? ' nw-io-missing' : ''}`} title={missing ? `${input.type} — required` : input.type}>
         {input.name}
       </span>
@@ -162,14 +258,16 @@ const InputRow = memo(function InputRow({ uuid, input }: { uuid: string; input: 
   );
 });
 
-const OutputRow = memo(function OutputRow({ output }: { output: OutputInfo }) {
+const OutputRow = memo(function OutputRow({ uuid, output }: { uuid: string; output: OutputInfo }) {
   const zoom = useZoomLevel();
+  const port = useContext(PortsContext).get(portKey('out', uuid, output.name));
   return (
-    <div className="nw-row nw-row-out" data-testid="node-output" data-io={output.name}>
+    <div className={`nw-row nw-row-out${port !== undefined ? ' nw-row-port' : ''}`} data-testid="node-output" data-io={output.name} data-port={port}>
       <div className="nw-out-head">
         <span className="nw-io-name" title={output.type}>
           {output.name}
         </span>
+        {port !== undefined && <PortTag kind="out" name={port} />}
         <Handle type="source" position={Position.Right} id={output.name} className="nw-handle nw-handle-out" />
       </div>
       <div className="nw-io-slot">
@@ -181,6 +279,16 @@ const OutputRow = memo(function OutputRow({ output }: { output: OutputInfo }) {
     </div>
   );
 });
+
+/** Inside a composite: this inner port is the composite's input or output `name`. */
+function PortTag({ kind, name }: { kind: 'in' | 'out'; name: string }) {
+  const title = kind === 'in' ? `The composite's input “${name}”: its value comes from outside` : `The composite's output “${name}”`;
+  return (
+    <span className={`nw-port-tag nw-port-tag-${kind}`} data-testid="port-tag" title={title}>
+      {kind === 'in' ? `⇢ ${name}` : `${name} ⇢`}
+    </span>
+  );
+}
 
 /** Zoomed out: the row's value as one line, over its widget or preview (which keeps its size). */
 function LodLine({ text }: { text: string }) {

@@ -18,3 +18,17 @@ export function progressTitle(p: Pick<ProgressData, 'fraction' | 'message'>): st
   if (pct && p.message) return `${pct} — ${p.message}`;
   return pct || p.message || 'running';
 }
+
+/** The node's `paused` property: it does not run (a source stops and keeps its last value). */
+export function isPausedNode(info: Pick<NodeInfo, 'properties'>): boolean {
+  return info.properties?.paused === true;
+}
+
+/** The "cached" badge's tooltip: where the outputs came from. */
+export function cachedTitle(source: 'memory' | 'disk'): string {
+  return source === 'disk'
+    ? 'From the result cache (not run): the worker’s result cache on disk had these outputs'
+    : 'From the result cache (not run): the node’s memory of recent inputs had these outputs';
+}
+
+export const LIVE_TITLE = 'Live: this source yields values as they come (pause it to stop it; its last value stays)';

@@ -86,3 +86,44 @@ export const PausedContext = createContext(false);
 
 /** Node type id → where it runs (`executor` of the library's specs), for the cards' chips. */
 export const ExecutorContext = createContext<ReadonlyMap<string, string>>(new Map());
+
+/** Node type ids of generator nodes (sources): their cards offer pause / resume. */
+export const StreamContext = createContext<ReadonlySet<string>>(new Set());
+
+/**
+ * What a card can do besides editing inputs. The canvas gives the worker's graph's actions; the
+ * inside of a composite gives its own (a rename edits the definition, inner nodes do not run or
+ * pause on their own). Without a provider a card renames and pauses through its worker.
+ */
+export interface CardActions {
+  /** Rename the node (`properties.name`; empty: the type's name again). */
+  rename(uuid: string, name: string): Promise<unknown>;
+  /** Pause or resume the node (`properties.paused`); null: no pause toggle on these cards. */
+  setPaused: ((uuid: string, paused: boolean) => void) | null;
+  /** Open a composite node's inside; null: composites cannot be opened from these cards. */
+  openComposite: ((uuid: string) => void) | null;
+  /** The cards run their node again or cancel its run. */
+  runs: boolean;
+}
+
+export const CardActionsContext = createContext<CardActions | null>(null);
+
+/** The card actions of the canvas (or those a worker connection gives by itself). */
+export function useCardActions(worker: WorkerConn): CardActions {
+  const given = useContext(CardActionsContext);
+  if (given) return given;
+  return {
+    rename: (uuid, name) => worker.client.call('update_node', { uuid, properties: { name }, merge: true }),
+    setPaused: (uuid, paused) => void worker.client.call('update_node', { uuid, properties: { paused }, merge: true }).catch(() => undefined),
+    openComposite: null,
+    runs: true,
+  };
+}
+
+/** Key of an inner port of a composite: `in`/`out`, node, io. */
+export function portKey(kind: 'in' | 'out', uuid: string, io: string): string {
+  return `${kind}\u0000${uuid}\u0000${io}`;
+}
+
+/** Inside a composite: the inner ports that are the composite's ports (key → port name). */
+export const PortsContext = createContext<ReadonlyMap<string, string>>(new Map());

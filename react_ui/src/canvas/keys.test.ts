@@ -77,6 +77,8 @@ describe('canvasShortcut', () => {
     expect(canvasShortcut({ key: 'x', metaKey: true, target: pane })).toBe('cut');
     expect(canvasShortcut({ key: 'v', ctrlKey: true, target: pane })).toBe('paste');
     expect(canvasShortcut({ key: 'd', ctrlKey: true, target: pane })).toBe('duplicate');
+    expect(canvasShortcut({ key: 'g', ctrlKey: true, target: pane })).toBe('makeComposite');
+    expect(canvasShortcut({ key: 'G', ctrlKey: true, shiftKey: true, target: pane })).toBeNull();
     // a non-latin layout: the physical key decides
     expect(canvasShortcut({ key: 'я', code: 'KeyZ', ctrlKey: true, target: pane })).toBe('undo');
   });

@@ -69,7 +69,7 @@ export function isWidgetTarget(target: unknown): boolean {
 }
 
 /** What a Ctrl/⌘ shortcut of the canvas asks for. */
-export type CanvasShortcut = 'undo' | 'redo' | 'selectAll' | 'copy' | 'cut' | 'paste' | 'duplicate';
+export type CanvasShortcut = 'undo' | 'redo' | 'selectAll' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'makeComposite';
 
 interface ShortcutKey extends KeyLike {
   shiftKey?: boolean;
@@ -78,7 +78,7 @@ interface ShortcutKey extends KeyLike {
 
 /**
  * Ctrl+Z (undo), Ctrl+Shift+Z / Ctrl+Y (redo), Ctrl+A (select all), Ctrl+C / X / V / D (copy,
- * cut, paste, duplicate), ⌘ on a Mac; null for
+ * cut, paste, duplicate), Ctrl+G (make a composite of the selection), ⌘ on a Mac; null for
  * any other key, and for every key typed into a field: a focused field keeps its own undo and
  * select-all.
  */
@@ -97,5 +97,6 @@ export function canvasShortcut(e: ShortcutKey): CanvasShortcut | null {
   if (is('x')) return 'cut';
   if (is('v')) return 'paste';
   if (is('d')) return 'duplicate';
+  if (is('g')) return 'makeComposite';
   return null;
 }

@@ -55,6 +55,7 @@ describe('canvas keyboard', () => {
       cut: vi.fn(() => true),
       duplicate: vi.fn(() => false),
       paste: vi.fn(),
+      makeComposite: vi.fn(() => true),
     };
     act(() => mount.root.render(<Harness />));
   });
@@ -127,5 +128,23 @@ describe('canvas keyboard', () => {
     expect(press($('elsewhere'), 'v', { ctrlKey: true }).defaultPrevented).toBe(false);
     expect(handlers.copy).toHaveBeenCalledOnce();
     expect(handlers.paste).toHaveBeenCalledOnce();
+  });
+
+  it('Ctrl+G makes a composite of the selection on the canvas (never the browser’s find)', () => {
+    expect(press($('card'), 'g', { ctrlKey: true }).defaultPrevented).toBe(true);
+    expect(handlers.makeComposite).toHaveBeenCalledOnce();
+    expect(press($('card-field'), 'g', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(press($('elsewhere'), 'g', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(handlers.makeComposite).toHaveBeenCalledOnce();
+  });
+
+  it('a covered canvas (a composite open over it) takes no keys', () => {
+    (handlers as Record<string, unknown>).disabled = true;
+    act(() => mount.root.render(<Harness />));
+    expect(press($('card'), 'z', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(press($('card'), 'Delete').defaultPrevented).toBe(false);
+    expect(press($('card'), 'g', { ctrlKey: true }).defaultPrevented).toBe(false);
+    expect(handlers.undo).not.toHaveBeenCalled();
+    expect(handlers.deleteSelection).not.toHaveBeenCalled();
   });
 });

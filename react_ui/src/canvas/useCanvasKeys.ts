@@ -1,5 +1,5 @@
-// The canvas's keyboard: Delete/Backspace, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+A and Escape,
-// listened to on the document. A focused field keeps its own keys (its native undo included);
+// The canvas's keyboard: Delete/Backspace, Ctrl+Z / Ctrl+Shift+Z / Ctrl+Y, Ctrl+A, Ctrl+G and
+// Escape, listened to on the document. A focused field keeps its own keys (its native undo included);
 // everywhere else Ctrl+Z is the canvas's, so the browser's native undo never changes a field
 // the user has left (that change would reach the worker).
 import { useEffect, useRef, type RefObject } from 'react';
@@ -20,6 +20,10 @@ export interface CanvasKeyHandlers {
   paste?(): void;
   /** Space / Tab over the empty canvas: the search palette at the cursor; false when not there. */
   openPalette?(): boolean;
+  /** Ctrl+G: make a composite of the selection; false when nothing was selected. */
+  makeComposite?(): boolean;
+  /** The canvas is covered (a composite's inside is open over it): its keys do nothing. */
+  disabled?: boolean;
 }
 
 /** The canvas itself has the focus (not a card or a control on it). */
@@ -38,6 +42,7 @@ export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const h = latest.current;
+      if (h.disabled) return;
       if (e.key === 'Escape') {
         if (h.escape()) e.preventDefault();
         return;
@@ -57,6 +62,11 @@ export function useCanvasKeys(wrapper: RefObject<HTMLElement | null>, handlers: 
         if (!here) return;
         e.preventDefault(); // the nodes, not the page's text
         h.selectAll();
+        return;
+      }
+      if (shortcut === 'makeComposite') {
+        if (!here || !h.makeComposite) return;
+        if (h.makeComposite()) e.preventDefault(); // never the browser's "find next"
         return;
       }
       if (shortcut === 'copy' || shortcut === 'cut' || shortcut === 'duplicate' || shortcut === 'paste') {

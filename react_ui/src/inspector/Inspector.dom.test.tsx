@@ -75,7 +75,8 @@ function makeWorker(node: NodeInfo, http: WorkerHttp | null): WorkerConn {
     order: [node.uuid],
     edges: {},
     progress: {},
-        annotations: {},
+    annotations: {},
+    composites: {},
     loaded: true,
     needsRefetch: false,
   };

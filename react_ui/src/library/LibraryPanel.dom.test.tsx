@@ -203,3 +203,32 @@ describe('while the worker is not running', () => {
     expect(onAdd).toHaveBeenCalledWith('numbers.add');
   });
 });
+
+describe('LibraryPanel: the workflow composites', () => {
+  const withComposites: LibraryResult = {
+    shelves: [
+      ...LIBRARY.shelves,
+      { name: 'composites', description: 'This workflow’s composite nodes', nodes: [{ ...spec('composite.twice', 'Add twice'), module: 'composites' }], subshelves: [] },
+    ],
+  };
+
+  it('lists them first, under a title of their own, each with a delete button', () => {
+    const onRemove = vi.fn();
+    const onAdd = vi.fn();
+    act(() => mount.root.render(<LibraryPanel library={withComposites} onAdd={onAdd} onRemoveComposite={onRemove} />));
+    const shelves = all('[data-testid="library-shelf"]').map((s) => s.dataset.shelf);
+    expect(shelves[0]).toBe('composites');
+    expect(q('[data-shelf="composites"] .nw-lib-shelf-name')?.textContent).toBe('Composites (this workflow)');
+    expect(nodeIds()[0]).toBe('composite.twice');
+    const remove = all('[data-testid="library-remove-composite"]');
+    expect(remove).toHaveLength(1);
+    act(() => remove[0]!.click());
+    expect(onRemove).toHaveBeenCalledWith('composite.twice');
+    expect(onAdd).not.toHaveBeenCalled();
+  });
+
+  it('offers no delete while nodes cannot be changed', () => {
+    act(() => mount.root.render(<LibraryPanel library={withComposites} onAdd={vi.fn()} onRemoveComposite={vi.fn()} disabledReason="stopped" />));
+    expect(all('[data-testid="library-remove-composite"]')).toHaveLength(0);
+  });
+});

@@ -15,17 +15,21 @@ import type { LibraryResult } from '../protocol/generated';
 import { failedShelves, type FailedModule } from '../modules/events';
 import { isTypingTarget } from './keys';
 import {
+  arrangeShelves,
+  COMPOSITES_SHELF,
   countNodes,
   filterShelves,
   firstNode,
   highlight,
   parseShelves,
   searchTerms,
+  shelfTitle,
   shortDescription,
   specTooltip,
   type NodeSpec,
   type Shelf,
 } from './tree';
+import { CompositeIcon } from '../composites/CompositeIcon';
 import './library.css';
 
 /** dataTransfer type of a node dragged from the library onto the canvas (value: node id). */
@@ -41,6 +45,8 @@ export interface LibraryPanelProps {
   onOpenModule?(file: string): void;
   /** Why nodes cannot be added now (the worker is not running); null when they can. */
   disabledReason?: string | null;
+  /** Delete the definition of a composite node type (`composite.<id>`; refused while in use). */
+  onRemoveComposite?(nodeId: string): void;
 }
 
 const NO_FAILED: readonly FailedModule[] = [];
@@ -57,13 +63,15 @@ export const LibraryPanel = memo(function LibraryPanel({
   failed = NO_FAILED,
   onOpenModule,
   disabledReason = null,
+  onRemoveComposite,
 }: LibraryPanelProps) {
   const disabled = disabledReason !== null;
   const onAdd = useCallback((nodeId: string) => {
     if (!disabled) add(nodeId);
   }, [add, disabled]);
   const brokenShelves = useMemo(() => failedShelves(failed), [failed]);
-  const shelves = useMemo(() => parseShelves(library?.shelves), [library]);
+  // the workflow's own composites first: they are what this graph is made of
+  const shelves = useMemo(() => arrangeShelves(parseShelves(library?.shelves)), [library]);
   const total = useMemo(() => countNodes(shelves), [shelves]);
   const [query, setQuery] = useState('');
   const terms = useMemo(() => searchTerms(query), [query]);
@@ -203,6 +211,7 @@ export const LibraryPanel = memo(function LibraryPanel({
             isOpen={isOpen}
             setOpen={setOpen}
             onAdd={onAdd}
+            onRemove={shelf.name === COMPOSITES_SHELF && !disabled ? onRemoveComposite : undefined}
           />
         ))}
       </ul>
@@ -293,9 +302,11 @@ interface ShelfItemProps {
   isOpen(key: string, depth: number): boolean;
   setOpen(key: string, open: boolean): void;
   onAdd(nodeId: string): void;
+  /** A remove button on each node (the composites shelf: delete a definition). */
+  onRemove?: ((nodeId: string) => void) | undefined;
 }
 
-function ShelfItem({ shelf, failure, depth, terms, isOpen, setOpen, onAdd }: ShelfItemProps) {
+function ShelfItem({ shelf, failure, depth, terms, isOpen, setOpen, onAdd, onRemove }: ShelfItemProps) {
   const open = isOpen(shelf.key, depth);
   return (
     <li className="nw-lib-shelf" data-testid="library-shelf" data-shelf={shelf.name} data-open={open} data-failed={failure ? 'true' : undefined}>
@@ -312,7 +323,7 @@ function ShelfItem({ shelf, failure, depth, terms, isOpen, setOpen, onAdd }: She
         <svg className="nw-lib-chevron" width="10" height="10" viewBox="0 0 10 10" aria-hidden="true" focusable="false">
           <path d="M3 1.5 6.5 5 3 8.5" fill="none" stroke="currentColor" strokeWidth="1.5" strokeLinecap="round" />
         </svg>
-        <span className="nw-lib-shelf-name">{shelf.name}</span>
+        <span className="nw-lib-shelf-name">{depth === 0 ? shelfTitle(shelf.name) : shelf.name}</span>
         {failure && (
           <span
             className="nw-lib-shelf-failed"
@@ -331,7 +342,7 @@ function ShelfItem({ shelf, failure, depth, terms, isOpen, setOpen, onAdd }: She
       {open && (
         <ul className="nw-lib-children">
           {shelf.nodes.map((spec) => (
-            <NodeItem key={spec.id} spec={spec} depth={depth + 1} terms={terms} onAdd={onAdd} />
+            <NodeItem key={spec.id} spec={spec} depth={depth + 1} terms={terms} onAdd={onAdd} onRemove={onRemove} />
           ))}
           {shelf.subshelves.map((sub) => (
             <ShelfItem
@@ -355,9 +366,10 @@ interface NodeItemProps {
   depth: number;
   terms: readonly string[];
   onAdd(nodeId: string): void;
+  onRemove?: ((nodeId: string) => void) | undefined;
 }
 
-const NodeItem = memo(function NodeItem({ spec, depth, terms, onAdd }: NodeItemProps) {
+const NodeItem = memo(function NodeItem({ spec, depth, terms, onAdd, onRemove }: NodeItemProps) {
   const desc = shortDescription(spec.description);
   const onDragStart = (e: DragEvent<HTMLDivElement>) => {
     e.dataTransfer.setData(NODE_DRAG_TYPE, spec.id);
@@ -386,6 +398,9 @@ const NodeItem = memo(function NodeItem({ spec, depth, terms, onAdd }: NodeItemP
         onDragStart={onDragStart}
       >
         <span className="nw-lib-node-name">
+          {spec.module === 'composites' && (
+            <CompositeIcon className="nw-lib-composite-icon" size={11} />
+          )}
           <Highlighted text={spec.name} terms={terms} />
         </span>
         {desc && (
@@ -394,6 +409,18 @@ const NodeItem = memo(function NodeItem({ spec, depth, terms, onAdd }: NodeItemP
           </span>
         )}
       </div>
+      {onRemove && (
+        <button
+          type="button"
+          className="nw-lib-node-remove"
+          data-testid="library-remove-composite"
+          aria-label={`Delete the composite ${spec.name}`}
+          title="Delete this composite's definition (refused while a node uses it)"
+          onClick={() => onRemove(spec.id)}
+        >
+          ✕
+        </button>
+      )}
     </li>
   );
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  arrangeShelves,
   countNodes,
   filterShelves,
   firstNode,
@@ -9,6 +10,8 @@ import {
   searchTerms,
   shortDescription,
   specMatches,
+  shelfTitle,
+  specsById,
   specTooltip,
   type Shelf,
 } from './tree';
@@ -195,5 +198,37 @@ describe('display helpers', () => {
       outputs: [{ name: 'out', type: 'float' }],
     })!;
     expect(specTooltip(s)).toBe('numbers.add\nAdd two numbers.\n\nin: a: float, b: float?\nout: out: float');
+  });
+});
+
+describe('specs: streams, defaults; the composites shelf', () => {
+  it('reads the stream flag and input defaults', () => {
+    const parsed = parseSpec({
+      id: 'sources.interval',
+      name: 'Interval',
+      stream: true,
+      inputs: [
+        { name: 'period', type: 'float', schema: { type: 'number' }, required: false, default: 1.0 },
+        { name: 'count', type: 'int', schema: { type: 'integer' } },
+      ],
+      outputs: [{ name: 'tick', type: 'int', schema: {} }],
+    });
+    expect(parsed?.stream).toBe(true);
+    expect(parsed?.inputs[0]?.default).toBe(1.0);
+    expect(parsed?.inputs[1] && 'default' in parsed.inputs[1]).toBe(false);
+    expect(parseSpec(spec('a.b', 'B'))?.stream).toBe(false);
+  });
+
+  it('lists the workflow composites first, under a title of their own', () => {
+    const shelves = parseShelves([...RAW, { name: 'composites', description: '', nodes: [spec('composite.twice', 'Twice')], subshelves: [] }]);
+    expect(arrangeShelves(shelves).map((s) => s.name)).toEqual(['composites', 'numbers', 'text']);
+    expect(arrangeShelves(parseShelves(RAW)).map((s) => s.name)).toEqual(['numbers', 'text']);
+    expect(shelfTitle('composites')).toBe('Composites (this workflow)');
+    expect(shelfTitle('numbers')).toBe('numbers');
+  });
+
+  it('indexes every spec by id, sub-shelves included', () => {
+    const byId = specsById(parseShelves(RAW));
+    expect([...byId.keys()].sort()).toEqual(['numbers.add', 'numbers.number', 'numbers.random', 'text.join']);
   });
 });

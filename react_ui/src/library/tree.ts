@@ -8,6 +8,8 @@ export interface IoSpec {
   description: string;
   /** Inputs only: false when the input has a default. */
   required: boolean;
+  /** Inputs only: the default, when it is JSON (absent otherwise). */
+  default?: unknown;
 }
 
 export interface NodeSpec {
@@ -18,6 +20,8 @@ export interface NodeSpec {
   outputs: IoSpec[];
   executor: string;
   module: string;
+  /** A generator node (a source): it yields values as they come, and can be paused. */
+  stream: boolean;
 }
 
 export interface Shelf {
@@ -45,13 +49,15 @@ function list(v: unknown): unknown[] {
 
 function parseIo(raw: unknown, isInput: boolean): IoSpec | null {
   if (!isRecord(raw) || typeof raw.name !== 'string' || !raw.name) return null;
-  return {
+  const io: IoSpec = {
     name: raw.name,
     type: str(raw.type),
     schema: isRecord(raw.schema) ? raw.schema : {},
     description: str(raw.description),
     required: isInput ? raw.required !== false : false,
   };
+  if (isInput && 'default' in raw) io.default = raw.default;
+  return io;
 }
 
 /** A node spec from JSON; null when it has no id. */
@@ -66,6 +72,7 @@ export function parseSpec(raw: unknown): NodeSpec | null {
     outputs: list(raw.outputs).flatMap((io) => parseIo(io, false) ?? []),
     executor: str(raw.executor),
     module: str(raw.module),
+    stream: raw.stream === true,
   };
 }
 
@@ -112,6 +119,33 @@ function rekey(shelf: Shelf, key: string): Shelf {
 /** The shelves of a `get_library` result; entries that are not shelves or specs are left out. */
 export function parseShelves(raw: unknown): Shelf[] {
   return uniqueShelves(list(raw), null);
+}
+
+/** The shelf of the workflow's composite nodes (one node type per definition). */
+export const COMPOSITES_SHELF = 'composites';
+
+/** The shelves as the panel lists them: the workflow's own composites first, the rest in order. */
+export function arrangeShelves(shelves: readonly Shelf[]): Shelf[] {
+  const own = shelves.filter((s) => s.name === COMPOSITES_SHELF);
+  return own.length ? [...own, ...shelves.filter((s) => s.name !== COMPOSITES_SHELF)] : [...shelves];
+}
+
+/** What the panel calls a shelf. */
+export function shelfTitle(name: string): string {
+  return name === COMPOSITES_SHELF ? 'Composites (this workflow)' : name;
+}
+
+/** Every node spec of the shelves by id (the first of an id wins). */
+export function specsById(shelves: readonly Shelf[]): Map<string, NodeSpec> {
+  const out = new Map<string, NodeSpec>();
+  const walk = (list: readonly Shelf[]) => {
+    for (const shelf of list) {
+      for (const spec of shelf.nodes) if (!out.has(spec.id)) out.set(spec.id, spec);
+      walk(shelf.subshelves);
+    }
+  };
+  walk(shelves);
+  return out;
 }
 
 /** The lower-case words of a search; empty when the query is blank. */

@@ -345,3 +345,47 @@ describe('React Flow conversion', () => {
     expect(toFlowNodes(s)[0]?.data.progress).toEqual({ uuid: 'n1', fraction: 0.25, message: 'q' });
   });
 });
+
+describe('graphReducer: caches, streams and composites', () => {
+  it('marks a cache hit until the node runs again; stale and done keep the mark', () => {
+    let s = load({ nodes: [node('n1', { status: 'done' })], edges: [] });
+    s = run(s, ev('node_status', { uuid: 'n1', status: 'stale' }), ev('node_status', { uuid: 'n1', status: 'done' }), ev('cache_hit', { uuid: 'n1' }));
+    expect(s.nodes.n1?.cached).toBe('memory');
+    s = run(s, ev('cache_hit', { uuid: 'n1', source: 'disk' }));
+    expect(s.nodes.n1?.cached).toBe('disk');
+    const same = run(s, ev('node_status', { uuid: 'n1', status: 'stale' }), ev('node_status', { uuid: 'n1', status: 'done' }));
+    expect(same.nodes.n1?.cached).toBe('disk');
+    s = run(s, ev('node_status', { uuid: 'n1', status: 'running' }));
+    expect(s.nodes.n1?.cached).toBeNull();
+    s = run(s, ev('node_status', { uuid: 'n1', status: 'done' }));
+    expect(s.nodes.n1?.cached).toBeNull();
+  });
+
+  it('takes the cache mark from get_state as it is', () => {
+    const s = load({ nodes: [node('n1', { status: 'done', cached: 'disk' })], edges: [] });
+    expect(s.nodes.n1?.cached).toBe('disk');
+  });
+
+  it('follows a stream going live and ending; a run or a failure ends it too', () => {
+    let s = load({ nodes: [node('src', { status: 'running' })], edges: [] });
+    s = run(s, ev('node_status', { uuid: 'src', status: 'done' }), ev('stream', { uuid: 'src', live: true }));
+    expect(s.nodes.src?.live).toBe(true);
+    const unchanged = run(s, ev('stream', { uuid: 'src', live: true }));
+    expect(unchanged).toBe(s);
+    expect(run(s, ev('stream', { uuid: 'src', live: false })).nodes.src?.live).toBe(false);
+    expect(run(s, ev('node_status', { uuid: 'src', status: 'running' })).nodes.src?.live).toBe(false);
+    // values keep flowing while live: the status stays done
+    expect(run(s, ev('value', { uuid: 'src', io: 'out', preview: { kind: 'json', type: 'int', value: 2 } })).nodes.src?.live).toBe(true);
+  });
+
+  it('keeps the composite definitions of get_state and follows composite_changed', () => {
+    const def = { name: 'Twice', nodes: [], edges: [], inputs: [], outputs: [] };
+    let s = load({ nodes: [], edges: [], composites: { twice: def } });
+    expect(s.composites.twice?.name).toBe('Twice');
+    s = run(s, ev('composite_changed', { id: 'other', composite: { ...def, name: 'Other' } }));
+    expect(Object.keys(s.composites).sort()).toEqual(['other', 'twice']);
+    s = run(s, ev('composite_changed', { id: 'twice', composite: null }));
+    expect(Object.keys(s.composites)).toEqual(['other']);
+    expect(load({ nodes: [], edges: [] }).composites).toEqual({});
+  });
+});

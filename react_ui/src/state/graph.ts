@@ -3,6 +3,7 @@
 import type { Edge, Node } from '@xyflow/react';
 import type {
   AnnotationInfo,
+  CompositeData,
   EdgeInfo,
   InputInfo,
   NodeInfo,
@@ -24,6 +25,8 @@ export interface GraphState {
   progress: Readonly<Record<string, ProgressData>>;
   /** Groups and notes on the canvas, by id. */
   annotations: Readonly<Record<string, AnnotationInfo>>;
+  /** The workflow's composite definitions, by id (node type `composite.<id>`). */
+  composites: Readonly<Record<string, CompositeData>>;
   /** Set by `graph_replaced` or a resync request: call `get_state` and dispatch `state`. */
   needsRefetch: boolean;
   /** A `get_state` result has been applied at least once. */
@@ -47,6 +50,7 @@ export const initialGraphState: GraphState = {
   edges: {},
   progress: {},
   annotations: {},
+  composites: {},
   needsRefetch: false,
   loaded: false,
 };
@@ -69,10 +73,21 @@ function withoutKey<T>(rec: Readonly<Record<string, T>>, key: string): Record<st
 /** Statuses after which a node's old error is gone (the worker drops it too). */
 const CLEARS_ERROR: ReadonlySet<string> = new Set(['running', 'done', 'waiting', 'blocked']);
 
+/**
+ * Statuses after which a node's outputs no longer come from a cache: it runs, failed, waits, or
+ * lost its outputs. (`stale` and `done` keep the mark: a node whose inputs came back unchanged
+ * keeps its outputs as they were, and a hit announces itself after its `done`.)
+ */
+const CLEARS_CACHED: ReadonlySet<string> = new Set(['running', 'error', 'waiting', 'blocked', 'cancelled', 'idle']);
+
+/** Statuses in which a node's stream is no longer live (it runs again or failed). */
+const ENDS_STREAM: ReadonlySet<string> = new Set(['running', 'error', 'waiting', 'blocked', 'cancelled', 'idle']);
+
 function updateNode(state: GraphState, uuid: string, fn: (n: NodeInfo) => NodeInfo): GraphState {
   const node = state.nodes[uuid];
   if (!node) return state; // an event for a node we do not know (yet): ignore
-  return { ...state, nodes: { ...state.nodes, [uuid]: fn(node) } };
+  const next = fn(node);
+  return next === node ? state : { ...state, nodes: { ...state.nodes, [uuid]: next } };
 }
 
 function updateInput(node: NodeInfo, io: string, fn: (i: InputInfo) => InputInfo): NodeInfo {
@@ -124,7 +139,8 @@ export function graphReducer(state: GraphState, action: GraphAction): GraphState
       }
       const annotations: Record<string, AnnotationInfo> = {};
       for (const a of action.state.annotations ?? []) annotations[a.id] = a;
-      return { nodes, order, edges, progress, annotations, needsRefetch: false, loaded: true };
+      const composites = action.state.composites ?? {};
+      return { nodes, order, edges, progress, annotations, composites, needsRefetch: false, loaded: true };
     }
     case 'resync':
       return state.needsRefetch ? state : { ...state, needsRefetch: true };
@@ -172,9 +188,18 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
       const { uuid, status } = action.data;
       // a node that runs again, finished, or waits for its inputs no longer has the old error
       const clears = CLEARS_ERROR.has(status);
-      let next = updateNode(state, uuid, (n) =>
-        n.status === status && !(clears && n.error) ? n : { ...n, status, error: clears ? null : n.error },
-      );
+      // …and a node that runs (or cannot) shows neither a cache mark nor a live stream
+      const uncache = CLEARS_CACHED.has(status);
+      const unlive = ENDS_STREAM.has(status);
+      let next = updateNode(state, uuid, (n) => {
+        const cached = uncache && n.cached;
+        const live = unlive && n.live;
+        if (n.status === status && !(clears && n.error) && !cached && !live) return n;
+        const out: NodeInfo = { ...n, status, error: clears ? null : n.error };
+        if (cached) out.cached = null;
+        if (live) out.live = false;
+        return out;
+      });
       if (status !== 'running' && uuid in next.progress) {
         next = { ...next, progress: withoutKey(next.progress, uuid) };
       }
@@ -227,6 +252,20 @@ function applyEvent(state: GraphState, action: GraphEvent): GraphState {
         }));
       }
       return next;
+    }
+    case 'cache_hit': {
+      // its outputs came from a cache: it did not run (until its next status change says so)
+      const source = action.data.source === 'disk' ? 'disk' : 'memory';
+      return updateNode(state, action.data.uuid, (n) => (n.cached === source ? n : { ...n, cached: source }));
+    }
+    case 'stream': {
+      const live = action.data.live === true;
+      return updateNode(state, action.data.uuid, (n) => ((n.live === true) === live ? n : { ...n, live }));
+    }
+    case 'composite_changed': {
+      const { id, composite } = action.data;
+      if (!composite) return { ...state, composites: withoutKey(state.composites, id) };
+      return { ...state, composites: { ...state.composites, [id]: composite } };
     }
     case 'annotation_changed': {
       const { id, annotation } = action.data;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   executorChip,
   executorsOf,
+  streamsOf,
   formatSeconds,
   hungNodeText,
   movedOffLoopMessage,
@@ -86,5 +87,14 @@ describe('executor chips', () => {
       ['b.proc', 'process'],
     ]);
     expect(executorsOf(null).size).toBe(0);
+  });
+
+  it('lists the stream (source) node types, sub-shelves included', () => {
+    const spec = (id: string, stream?: boolean) => ({ id, name: id, executor: 'async', inputs: [], outputs: [], ...(stream ? { stream } : {}) });
+    const streams = streamsOf({
+      shelves: [{ name: 'sources', nodes: [spec('sources.interval', true), spec('x.plain')], subshelves: [{ name: 's', nodes: [spec('y.watch', true)], subshelves: [] }] }],
+    });
+    expect([...streams].sort()).toEqual(['sources.interval', 'y.watch']);
+    expect(streamsOf(null).size).toBe(0);
   });
 });

@@ -86,3 +86,16 @@ export function hungNodeText(w: Pick<WorkerRecord, 'hung_node'>): string | null 
   if (!uuid) return `hung in ${nodeId}`;
   return `hung in ${nodeId || 'a node'} (${uuid})`;
 }
+
+/** Node type ids of generator nodes (sources that yield values as they come): pausable on their cards. */
+export function streamsOf(library: Pick<LibraryResult, 'shelves'> | null): ReadonlySet<string> {
+  const out = new Set<string>();
+  const walk = (shelves: readonly Shelf[]) => {
+    for (const shelf of shelves) {
+      for (const spec of shelf.nodes) if (spec.stream) out.add(spec.id);
+      walk(shelf.subshelves);
+    }
+  };
+  if (library) walk(parseShelves(library.shelves));
+  return out;
+}

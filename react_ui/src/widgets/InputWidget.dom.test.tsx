@@ -173,3 +173,34 @@ describe('InputWidget', () => {
     expect(widget().querySelector<HTMLInputElement>('input')!.value).toBe('2.5');
   });
 });
+
+describe('InputWidget: button inputs', () => {
+  const schema = { type: 'integer', minimum: 0, 'x-widget': 'button', default: 0 };
+
+  it('is a button that sends the count of presses + 1; quick presses each count', () => {
+    const { worker, sent, setBusy } = fakeWorker();
+    render(worker, input(schema, { name: 'refresh', has_value: true, value: 2 }));
+    expect(widget().dataset.kind).toBe('button');
+    const button = widget().querySelector('button')!;
+    expect(button.textContent).toContain('Refresh');
+    act(() => button.click());
+    expect(sent).toEqual([3]);
+    setBusy(true); // the first press not echoed yet
+    act(() => button.click());
+    expect(sent).toEqual([3, 4]);
+  });
+
+  it('starts from the default when the input has no value of its own', () => {
+    const { worker, sent } = fakeWorker();
+    render(worker, input(schema, { name: 'refresh' }));
+    act(() => widget().querySelector('button')!.click());
+    expect(sent).toEqual([1]);
+  });
+
+  it('is no button while an edge drives the input', () => {
+    const { worker } = fakeWorker();
+    render(worker, input(schema, { name: 'refresh', connected: true }));
+    expect(widget().dataset.kind).toBe('connected');
+    expect(widget().querySelector('button')).toBeNull();
+  });
+});

@@ -16,9 +16,11 @@ import { FileEditor } from './FileEditor';
 import { widgetForInput, type WidgetSpec } from './schema';
 import { TypedPlaceholder } from './TypedPlaceholder';
 import {
+  buttonLabel,
   formatJson,
   formatNumber,
   formatText,
+  nextPress,
   optionIndex,
   optionLabel,
   parseJsonText,
@@ -96,6 +98,9 @@ export const InputWidget = memo(function InputWidget({ worker, uuid, input, comp
       break;
     case 'multichoice':
       editor = <MultiChoiceEditor {...props} options={inputOptions(input)} />;
+      break;
+    case 'button':
+      editor = <ButtonEditor {...props} />;
       break;
     case 'typed':
       editor = <TypedPlaceholder type={input.type} pythonType={spec.pythonType ?? input.type} compact={compact} />;
@@ -246,6 +251,33 @@ function NumberEditor({ spec, value, send, busy, label }: EditorProps) {
       label={label}
       className="nw-w-input nw-w-number-input"
     />
+  );
+}
+
+// --- button (a trigger: a count of presses) ------------------------------------------------
+
+function ButtonEditor({ value, send, busy, label, compact }: EditorProps) {
+  // the last press sent: quick presses each count, though the worker has not echoed them yet
+  const [sent, remember] = useSent<number>(value, busy);
+  const last = useRef<number | null>(null);
+  const presses = typeof sent === 'number' && Number.isFinite(sent) ? sent : 0;
+  const text = buttonLabel(label);
+  return (
+    <button
+      type="button"
+      className="nw-w-button nodrag"
+      aria-label={`${text} — run the node again`}
+      title={`Run the node again (${label}: pressed ${presses} time${presses === 1 ? '' : 's'})`}
+      onClick={() => {
+        const next = nextPress(presses, busy() ? last.current : null);
+        last.current = next;
+        remember(next);
+        send(next);
+      }}
+    >
+      <span aria-hidden="true">↻</span> {text}
+      {!compact && presses > 0 && <span className="nw-w-button-count">{presses}</span>}
+    </button>
   );
 }
 

@@ -28,6 +28,7 @@ describe('widgetForSchema mapping table', () => {
     ['x-widget slider with options', { type: 'number', 'x-widget': { type: 'slider', min: 1, max: 3, step: 0.5 } }, { kind: 'slider', min: 1, max: 3, step: 0.5, source: 'override' }],
     ['x-widget slider without bounds gets defaults', { type: 'integer', 'x-widget': 'slider' }, { kind: 'slider', min: 0, max: 100, step: 1, source: 'override' }],
     ['x-widget select with options', { type: 'string', 'x-widget': { type: 'select', options: ['p', 'q'] } }, { kind: 'select', options: ['p', 'q'], source: 'override' }],
+    ['x-widget button → a trigger button', { type: 'integer', minimum: 0, 'x-widget': 'button', default: 0 }, { kind: 'button', integer: true, default: 0, source: 'override' }],
     ['unknown x-widget is ignored', { type: 'boolean', 'x-widget': 'rainbow' }, { kind: 'checkbox', source: 'schema' }],
     ['not a schema → json', null as unknown as Record<string, unknown>, { kind: 'json' }],
   ])('%s', (_label, schema, expected) => {

@@ -8,7 +8,9 @@
 //   anything else                       → JSON editor
 //   input driven by an edge             → "connected" (read-only)
 //   `x-widget` in the schema            → that widget (a name, or {"type": name, ...options});
-//                                         "file": a picker of the worker's files/ plus an upload
+//                                         "file": a picker of the worker's files/ plus an upload;
+//                                         "button": a trigger (a count of presses: each press
+//                                         sends the value + 1, and the node runs again)
 //   `x-python-type` (DataFrame, ndarray…) → "connect a DataFrame": such values come by an edge
 //   `x-options-from` (a column picker)   → a combobox of the input's `options`; a multi-select
 //                                         for a list of strings
@@ -27,9 +29,10 @@ export type WidgetKind =
   | 'file'
   | 'choice'
   | 'multichoice'
-  | 'typed';
+  | 'typed'
+  | 'button';
 
-export const WIDGET_KINDS: readonly WidgetKind[] = ['slider', 'number', 'select', 'checkbox', 'text', 'json', 'file', 'choice', 'multichoice', 'typed'];
+export const WIDGET_KINDS: readonly WidgetKind[] = ['slider', 'number', 'select', 'checkbox', 'text', 'json', 'file', 'choice', 'multichoice', 'typed', 'button'];
 
 export interface WidgetSpec {
   kind: WidgetKind;

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
+  buttonLabel,
   formatJson,
   formatNumber,
   formatText,
+  nextPress,
   optionIndex,
   optionLabel,
   parseJsonText,
@@ -142,5 +144,23 @@ describe('select and text', () => {
     expect(formatText(null)).toBe('');
     expect(formatText(4)).toBe('4');
     expect(formatText(['a'])).toBe('["a"]');
+  });
+});
+
+describe('button inputs', () => {
+  it('sends one more press than the count so far, and than a press still unanswered', () => {
+    expect(nextPress(0)).toBe(1);
+    expect(nextPress(4)).toBe(5);
+    expect(nextPress(undefined)).toBe(1);
+    expect(nextPress(null)).toBe(1);
+    expect(nextPress(-3)).toBe(1);
+    expect(nextPress(2, 3)).toBe(4);
+    expect(nextPress(5, 3)).toBe(6);
+  });
+
+  it('labels the button with the input name in words', () => {
+    expect(buttonLabel('refresh')).toBe('Refresh');
+    expect(buttonLabel('reload_now')).toBe('Reload now');
+    expect(buttonLabel('_')).toBe('Run again');
   });
 });

@@ -125,3 +125,18 @@ export function formatText(v: unknown): string {
   if (v === undefined || v === null) return '';
   return typeof v === 'number' || typeof v === 'boolean' ? String(v) : (JSON.stringify(v) ?? '');
 }
+
+// --- button inputs (`x-widget: "button"`) -------------------------------------------------
+
+/** The value a press of a button input sends: one more than the count so far (and than a press
+ * still unanswered, so quick presses each count). */
+export function nextPress(value: unknown, lastSent: number | null = null): number {
+  const now = typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.floor(value)) : 0;
+  return Math.max(now, lastSent ?? 0) + 1;
+}
+
+/** A button input's label: its name in words, capitalised ("refresh" → "Refresh"). */
+export function buttonLabel(name: string): string {
+  const words = name.replace(/_+/g, ' ').trim();
+  return words ? words.charAt(0).toUpperCase() + words.slice(1) : 'Run again';
+}

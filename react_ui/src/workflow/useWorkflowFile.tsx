@@ -1,10 +1,12 @@
 // Export and import of the worker's workflow from the canvas: Export downloads the document as
 // `<worker>.json`; Import (a picked file, or a workflow `.json` dropped on the canvas) replaces
-// the graph in one undo step, after asking when the graph is not empty.
+// the graph in one undo step, after asking when the graph is not empty. A document of composite
+// definitions only (an exported composite) is merged instead: it adds them, it replaces nothing.
 import { useCallback, useRef, useState, type ReactNode } from 'react';
 import type { WorkerClient } from '../protocol/client';
 import { ConfirmDialog } from '../ui/ConfirmDialog';
 import { downloadJson, parseWorkflow, workflowFileName } from './workflowFile';
+import { isCompositeDocument } from '../composites/model';
 
 export interface WorkflowFileDeps {
   client: Pick<WorkerClient, 'call'>;
@@ -14,6 +16,8 @@ export interface WorkflowFileDeps {
   nodeCount(): number;
   fail(err: unknown): void;
   notify(message: string): void;
+  /** Merge a document into the graph (for documents that only carry composite definitions). */
+  merge?(doc: Record<string, unknown>, fileName: string): void;
 }
 
 export function useWorkflowFile(deps: WorkflowFileDeps): {
@@ -42,6 +46,11 @@ export function useWorkflowFile(deps: WorkflowFileDeps): {
     async (file: File): Promise<boolean> => {
       const doc = parseWorkflow(await file.text());
       if (!doc) return false;
+      const merge = latest.current.merge;
+      if (merge && isCompositeDocument(doc)) {
+        merge(doc, file.name);
+        return true;
+      }
       if (latest.current.nodeCount() > 0) setAsking({ name: file.name, doc });
       else doImport(doc, file.name);
       return true;
