@@ -1,0 +1,236 @@
+"""Composites, sources and pauses from the UI, in a real browser.
+
+The system Chromium (headless) against a real ``nodeweave up``: a chain Add → Add → Add (1 + 2,
++ 10, + 100 = 113) is made (by RPC); in the page the middle and last nodes are selected and made
+a composite from the node menu (a name asked for): one composite node shows 113. Opened (a
+double-click), its inside shows under a breadcrumb "Workflow › Add twice" with a ports panel; an
+inner value changed there (100 → 1000) is the definition's, and back on the workflow (the
+breadcrumb) the composite shows 1013; undo brings 113 back, and a second undo the three nodes.
+The composite is exported as ``add-twice.composite.json`` and merged into a second worker,
+whose library then lists it. An Interval source (period 0.2 s) goes live and ticks; paused from
+its card it stops and keeps its value; resumed from its menu, it ticks again. A Sleep node whose
+input goes 0.2 → 0.3 → 0.2 shows "cached" (its memory). Screenshots go to the test's tmp_path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .test_ui_browser import add_from_library, cards, input_row, output_preview
+from .ui_helpers import HubProcess, card, hub_process, wait_until
+
+pytestmark = pytest.mark.timeout(120)
+
+expect.set_options(timeout=15_000)
+
+
+@pytest.fixture
+def hub(tmp_path: Path) -> Iterator[HubProcess]:
+    with hub_process(tmp_path / "hub", env={"PIP_NO_INDEX": "1"}) as running:
+        yield running
+
+
+def number_text(value: int) -> re.Pattern[str]:
+    return re.compile(rf"^\s*{value}(\.0)?\s*$")
+
+
+def make_chain(hub: HubProcess) -> tuple[str, list[str]]:
+    """A worker with Add(1, 2) → Add(·, 10) → Add(·, 100), left to right."""
+    worker_id: str = hub.new_worker("composites")["id"]
+    uuids = []
+    for i, inputs in enumerate(({"a": 1, "b": 2}, {"b": 10}, {"b": 100})):
+        node = hub.worker_call(
+            worker_id,
+            "add_node",
+            node_id="numbers.add",
+            inputs=inputs,
+            properties={"position": {"x": 40 + 320 * i, "y": 120}},
+        )
+        uuids.append(node["uuid"])
+    for src, dst in itertools.pairwise(uuids):
+        hub.worker_call(worker_id, "connect", src=src, src_io="out", dst=dst, dst_io="a")
+    return worker_id, uuids
+
+
+def sleep_settled(hub: HubProcess, worker_id: str, uuid: str, seconds: float) -> bool:
+    node = hub.worker_call(worker_id, "get_node", uuid=uuid)
+    (inp,) = [i for i in node["inputs"] if i["name"] == "seconds"]
+    return bool(inp.get("value") == seconds and node["status"] == "done")
+
+
+def open_worker(page: Page, hub: HubProcess, worker_id: str) -> None:
+    page.goto(hub.page_url(worker_id))
+    view = page.locator(f'[data-testid="worker-view"][data-worker-id="{worker_id}"]')
+    expect(view).to_have_attribute("data-state", "open")
+    expect(view).to_have_attribute("data-loaded", "true")
+
+
+def test_make_open_edit_export_a_composite_and_pause_a_source(
+    page: Page, hub: HubProcess, tmp_path: Path
+) -> None:
+    started = time.monotonic()
+    worker_id, (_first, middle, last) = make_chain(hub)
+    open_worker(page, hub, worker_id)
+    expect(cards(page)).to_have_count(3)
+    expect(output_preview(page, last)).to_have_text(number_text(113))
+
+    # Select the middle and the last node, and make them a composite from the node menu.
+    card(page, middle).get_by_test_id("node-status").click()
+    card(page, last).get_by_test_id("node-status").click(modifiers=["Shift"])
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+    card(page, last).get_by_test_id("node-status").click(button="right")
+    menu = page.get_by_test_id("context-menu")
+    expect(menu.get_by_test_id("menu-make-composite")).to_have_text(
+        re.compile(r"Make composite of 2 nodes…\s*Ctrl\+G")
+    )
+    menu.get_by_test_id("menu-make-composite").click()
+    dialog = page.get_by_test_id("make-composite-dialog")
+    dialog.get_by_test_id("prompt-input").fill("Add twice")
+    page.wait_for_timeout(200)  # the dialog's fade-in
+    page.screenshot(path=str(tmp_path / "01-make-composite.png"))
+    dialog.get_by_test_id("prompt-ok").click()
+    expect(dialog).to_have_count(0)
+
+    # One composite node in their place, with the same value, selected; on the library's shelf.
+    composite = page.locator('[data-testid="node-card"][data-node-id="composite.add-twice"]')
+    expect(composite).to_have_count(1)
+    expect(cards(page)).to_have_count(2)
+    uuid = composite.get_attribute("data-uuid")
+    assert uuid
+    expect(output_preview(page, uuid)).to_have_text(number_text(113))
+    expect(composite.get_by_test_id("node-composite")).to_be_visible()
+    expect(page.locator(f'.react-flow__node.selected[data-id="{uuid}"]')).to_have_count(1)
+    shelf = page.locator('[data-testid="library-shelf"][data-shelf="composites"]')
+    expect(shelf).to_contain_text("Composites (this workflow)")
+    expect(shelf.locator('[data-testid="library-node"]')).to_have_text(re.compile("Add twice"))
+    page.screenshot(path=str(tmp_path / "02-composite-node.png"))
+
+    # Open it (double-click): the inside under a breadcrumb, with its ports.
+    composite.get_by_test_id("node-composite").dblclick()
+    inside = page.get_by_test_id("inside-view")
+    expect(inside).to_be_visible()
+    expect(inside.get_by_test_id("breadcrumb")).to_contain_text("Workflow")
+    expect(inside.get_by_test_id("breadcrumb-current")).to_have_text("Add twice")
+    inner = inside.locator('[data-testid="node-card"]')
+    expect(inner).to_have_count(2)
+    ports = inside.get_by_test_id("ports-panel")
+    expect(ports.locator('[data-testid="port"][data-kind="inputs"]')).to_have_count(1)
+    expect(ports.locator('[data-testid="port"][data-kind="outputs"]')).to_have_count(1)
+    inner_last = inside.locator(f'[data-testid="node-card"][data-uuid="{last}"]')
+    expect(
+        inner_last.locator('[data-testid="node-output"] [data-testid="output-preview"]')
+    ).to_have_text(number_text(113))
+    expect(
+        inside.locator(f'[data-testid="node-card"][data-uuid="{middle}"] [data-testid="port-tag"]')
+    ).to_have_text("⇢ a")
+    page.screenshot(path=str(tmp_path / "03-inside.png"))
+
+    # Change an inner value: the definition changes, the inside runs again.
+    field = inner_last.locator('[data-testid="node-input"][data-io="b"] input')
+    field.fill("1000")
+    field.press("Enter")
+    expect(
+        inner_last.locator('[data-testid="node-output"] [data-testid="output-preview"]')
+    ).to_have_text(number_text(1013))
+    page.screenshot(path=str(tmp_path / "04-inside-edited.png"))
+
+    # Export it: a workflow document holding the definition.
+    with page.expect_download() as download_info:
+        inside.get_by_test_id("inside-export").click()
+    download = download_info.value
+    assert download.suggested_filename == "add-twice.composite.json"
+    exported = tmp_path / download.suggested_filename
+    download.save_as(exported)
+    document = json.loads(exported.read_text())
+    assert document["nodes"] == [] and list(document["composites"]) == ["add-twice"]
+    inner_b = [n["inputs"].get("b") for n in document["composites"]["add-twice"]["nodes"]]
+    assert inner_b == [10, 1000], inner_b
+
+    # Back to the workflow by the breadcrumb: the composite shows the new value.
+    inside.get_by_test_id("breadcrumb-root").click()
+    expect(inside).to_have_count(0)
+    expect(output_preview(page, uuid)).to_have_text(number_text(1013))
+
+    # Undo: the inner value comes back; again: the three nodes come back.
+    undo = page.get_by_test_id("canvas-toolbar").get_by_role("button", name=re.compile("^Undo"))
+    undo.click()
+    expect(output_preview(page, uuid)).to_have_text(number_text(113))
+    undo.click()
+    expect(cards(page)).to_have_count(3)
+    expect(output_preview(page, last)).to_have_text(number_text(113))
+
+    # An Interval source: live and ticking.
+    source = add_from_library(page, "sources.interval")
+    period = input_row(page, source, "period").locator('input[type="number"]')
+    period.fill("0.2")
+    period.press("Enter")
+    src = card(page, source)
+    expect(src.get_by_test_id("node-live")).to_be_visible()
+    tick = output_preview(page, source, "tick")
+    first_tick = int(tick.inner_text().strip())
+    wait_until(lambda: int(tick.inner_text().strip()) >= first_tick + 2, timeout=5)
+    page.screenshot(path=str(tmp_path / "05-source-live.png"))
+
+    # Paused from its card: it stops, its value stays.
+    src.get_by_test_id("node-pause-toggle").click()
+    expect(src.get_by_test_id("node-paused")).to_be_visible()
+    expect(src.get_by_test_id("node-live")).to_have_count(0)
+    held = tick.inner_text().strip()
+    page.wait_for_timeout(700)
+    assert tick.inner_text().strip() == held
+    assert hub.worker_call(worker_id, "get_node", uuid=source)["properties"]["paused"] is True
+    page.screenshot(path=str(tmp_path / "06-source-paused.png"))
+
+    # Resumed from its menu: it ticks again (a source restarts).
+    src.get_by_test_id("node-paused").click(button="right")
+    page.get_by_test_id("context-menu").get_by_test_id("menu-pause").click()
+    expect(src.get_by_test_id("node-paused")).to_have_count(0)
+    expect(src.get_by_test_id("node-live")).to_be_visible()
+    wait_until(lambda: tick.inner_text().strip() != held, timeout=5)
+
+    # A value that comes back to one seen lately is served from the node's memory, not run.
+    sleeper = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="time.sleep",
+        inputs={"seconds": 0.2},
+        properties={"position": {"x": 680, "y": 320}},
+    )["uuid"]
+    nap = card(page, sleeper)
+    expect(nap).to_have_attribute("data-status", "done")
+    seconds = input_row(page, sleeper, "seconds").locator('input[type="number"]')
+    for value in (0.3, 0.2):
+        seconds.fill(str(value))
+        seconds.press("Enter")
+        # the worker has the value and is done with it (a run superseded is no memory)
+        wait_until(lambda v=value: sleep_settled(hub, worker_id, sleeper, v), timeout=5)
+    cached = nap.get_by_test_id("node-cached")
+    expect(cached).to_have_attribute("data-source", "memory")
+    assert "(not run)" in (cached.get_attribute("title") or "")
+    page.screenshot(path=str(tmp_path / "07-cached.png"))
+
+    # Merge the exported composite into a second worker: its library lists it.
+    other: str = hub.new_worker("other")["id"]
+    open_worker(page, hub, other)
+    page.get_by_test_id("bundle-merge-file").set_input_files(exported)
+    merge = page.get_by_test_id("bundle-merge-dialog")
+    expect(merge.get_by_test_id("bundle-merge-composites")).to_contain_text("add-twice")
+    merge.get_by_test_id("bundle-merge-ok").click()
+    expect(merge).to_have_count(0)
+    expect(
+        page.get_by_test_id("toast").filter(has_text="Merged add-twice: 1 composite")
+    ).to_be_visible()
+    expect(
+        page.locator('[data-testid="library-node"][data-node-id="composite.add-twice"]')
+    ).to_be_visible()
+    assert "add-twice" in hub.worker_call(other, "get_state")["composites"]
+    page.screenshot(path=str(tmp_path / "08-merged.png"))
+    assert time.monotonic() - started < 60
