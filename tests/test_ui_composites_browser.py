@@ -22,10 +22,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from .test_ui_browser import add_from_library, cards, input_row, output_preview
-from .ui_helpers import HubProcess, card, hub_process, wait_until
+from .test_ui_browser import add_from_library, cards, drag, input_row, output_preview
+from .ui_helpers import HubProcess, card, hub_process, upload_file, wait_until
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -233,4 +233,130 @@ def test_make_open_edit_export_a_composite_and_pause_a_source(
     ).to_be_visible()
     assert "add-twice" in hub.worker_call(other, "get_state")["composites"]
     page.screenshot(path=str(tmp_path / "08-merged.png"))
+    assert time.monotonic() - started < 60
+
+
+def test_edit_the_inside_of_a_composite_and_press_a_button_input(
+    page: Page, hub: HubProcess, tmp_path: Path
+) -> None:
+    """Inside a composite: a node added from the library, wired and given a value, its output
+    exposed as a port (from its menu), the old output port removed and the new one renamed in
+    the ports panel; back on the workflow (Escape) the composite computes (5 + 1) * 3 = 18 on
+    its renamed output; expanded from its menu, the inside takes its place (undo brings the
+    composite back). A file reader's Refresh button sends the count of presses + 1."""
+    started = time.monotonic()
+    worker_id: str = hub.new_worker("inside")["id"]
+    number = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="numbers.number",
+        inputs={"value": 5},
+        properties={"position": {"x": 40, "y": 120}},
+    )["uuid"]
+    add = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="numbers.add",
+        inputs={"b": 1},
+        properties={"position": {"x": 360, "y": 120}},
+    )["uuid"]
+    hub.worker_call(worker_id, "connect", src=number, src_io="out", dst=add, dst_io="a")
+    made = hub.worker_call(worker_id, "make_composite", nodes=[add], name="Plus one")
+    composite = made["uuid"]
+    open_worker(page, hub, worker_id)
+    expect(output_preview(page, composite)).to_have_text(number_text(6))
+
+    # Open it with its card's button; add a Multiply from the library into the inside.
+    card(page, composite).get_by_test_id("node-open-composite").click()
+    inside = page.get_by_test_id("inside-view")
+    inner = inside.locator('[data-testid="node-card"]')
+    expect(inner).to_have_count(1)
+    page.locator('[data-testid="library-node"][data-node-id="numbers.multiply"]').dblclick()
+    expect(inner).to_have_count(2)
+    expect(cards(page).filter(has=page.locator('[data-node-id="numbers.multiply"]'))).to_have_count(
+        0
+    )  # not on the workflow underneath
+    multiply = inside.locator('[data-testid="node-card"][data-node-id="numbers.multiply"]')
+    mul = multiply.get_attribute("data-uuid")
+    assert mul
+
+    # Wire Add → Multiply.a and give Multiply.b a value.
+    def handle(uuid: str, io: str, kind: str) -> Locator:
+        return inside.locator(
+            f'.react-flow__handle.{kind}[data-nodeid="{uuid}"][data-handleid="{io}"]'
+        )
+
+    drag(page, handle(add, "out", "source"), handle(mul, "a", "target"))
+    expect(multiply.locator('[data-testid="node-input"][data-io="a"]')).to_have_attribute(
+        "data-connected", "true"
+    )
+    b = multiply.locator('[data-testid="node-input"][data-io="b"] input')
+    b.fill("3")
+    b.press("Enter")
+
+    # Expose Multiply.out from its menu; remove the old output; rename the new one.
+    multiply.get_by_test_id("node-status").click(button="right")
+    page.get_by_test_id("context-menu").get_by_test_id("menu-expose-out-out").click()
+    ports = inside.get_by_test_id("ports-panel")
+    outputs = ports.locator('[data-testid="port"][data-kind="outputs"]')
+    expect(outputs).to_have_count(2)
+    outputs.filter(has_text="Add.out").get_by_test_id("port-remove").click()
+    expect(outputs).to_have_count(1)
+    name = outputs.first.get_by_test_id("port-name")
+    name.fill("result")
+    name.press("Enter")
+    expect(outputs.first).to_have_attribute("data-name", "result")
+    expect(multiply.locator('[data-testid="node-output"][data-io="out"]')).to_have_attribute(
+        "data-port", "result"
+    )
+    expect(
+        multiply.locator('[data-testid="node-output"] [data-testid="output-preview"]')
+    ).to_have_text(number_text(18))
+    page.screenshot(path=str(tmp_path / "11-inside-edited.png"))
+
+    # Escape: back on the workflow, the composite gives 18 on "result".
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    expect(inside).to_have_count(0)
+    expect(output_preview(page, composite, "result")).to_have_text(number_text(18))
+    definition = hub.worker_call(worker_id, "get_state")["composites"][made["id"]]
+    assert [p["name"] for p in definition["outputs"]] == ["result"]
+    assert len(definition["nodes"]) == 2 and len(definition["edges"]) == 1
+
+    # Expand it from its menu: the inside takes its place; undo brings the composite back.
+    card(page, composite).get_by_test_id("node-status").click(button="right")
+    page.get_by_test_id("context-menu").get_by_test_id("menu-expand-composite").click()
+    expect(card(page, composite)).to_have_count(0)
+    expect(cards(page)).to_have_count(3)
+    expanded = page.locator('[data-testid="node-card"][data-node-id="numbers.multiply"]')
+    expect(expanded.get_by_test_id("output-preview")).to_have_text(number_text(18))
+    page.get_by_test_id("canvas-toolbar").get_by_role("button", name=re.compile("^Undo")).click()
+    expect(card(page, composite)).to_have_count(1)
+    expect(cards(page)).to_have_count(2)
+
+    # A file reader's Refresh: a button that counts presses.
+    path = upload_file(hub, worker_id, "t.csv", b"x,y\n1,2\n")
+    reader = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="files.read_csv",
+        inputs={"path": path},
+        properties={"position": {"x": 40, "y": 420}},
+    )["uuid"]
+    refresh = input_row(page, reader, "refresh").get_by_role("button", name=re.compile("Refresh"))
+    expect(refresh).to_be_visible()
+    refresh.click()
+    refresh.click()
+    wait_until(
+        lambda: (
+            [
+                i.get("value")
+                for i in hub.worker_call(worker_id, "get_node", uuid=reader)["inputs"]
+                if i["name"] == "refresh"
+            ]
+            == [2]
+        ),
+        timeout=5,
+    )
+    page.screenshot(path=str(tmp_path / "12-refresh.png"))
     assert time.monotonic() - started < 60

@@ -265,7 +265,7 @@ function ButtonEditor({ value, send, busy, label, compact }: EditorProps) {
   return (
     <button
       type="button"
-      className="nw-w-button nodrag"
+      className="nw-w-press nodrag"
       aria-label={`${text} — run the node again`}
       title={`Run the node again (${label}: pressed ${presses} time${presses === 1 ? '' : 's'})`}
       onClick={() => {
@@ -276,7 +276,7 @@ function ButtonEditor({ value, send, busy, label, compact }: EditorProps) {
       }}
     >
       <span aria-hidden="true">↻</span> {text}
-      {!compact && presses > 0 && <span className="nw-w-button-count">{presses}</span>}
+      {!compact && presses > 0 && <span className="nw-w-press-count">{presses}</span>}
     </button>
   );
 }
