@@ -490,3 +490,84 @@ async def test_bad_composite_requests_get_clear_errors_and_change_nothing(rpc: A
     assert await code_of("remove_composite", id="nope") == "not_found"
     after = await rpc.call("get_state")
     assert after["nodes"] == before["nodes"] and after["composites"] == {}
+
+
+async def test_moving_inside_reruns_nothing_and_a_value_inside_reruns_only_what_it_feeds() -> None:
+    d = {
+        "name": "Two",
+        "nodes": [
+            {"uuid": "x", "node_id": "cp.mul", "inputs": {"k": 10}},
+            {"uuid": "y", "node_id": "cp.add", "inputs": {"b": 0}},
+            {"uuid": "z", "node_id": "cp.pair"},
+        ],
+        "edges": [
+            {"src": "x", "src_io": "out", "dst": "z", "dst_io": "x"},
+            {"src": "y", "src_io": "out", "dst": "z", "dst_io": "y"},
+        ],
+        "inputs": [{"name": "p", "node": "x", "io": "a"}, {"name": "q", "node": "y", "io": "a"}],
+        "outputs": [{"name": "both", "node": "z", "io": "out"}],
+    }
+    ns = ns_with(("two", d))
+    rec = Recorder(ns)
+    c = ns.add_node("composite.two", inputs={"p": 1, "q": 2})
+    await ns.settle()
+    RUNS.clear()
+    rec.clear()
+    moved = {
+        **d,
+        "nodes": [{**n, "properties": {"position": {"x": 9, "y": 9}}} for n in d["nodes"]],
+    }
+    ns.set_composite("two", moved)
+    await ns.settle()
+    assert dict(RUNS) == {}  # a move inside changes nothing that computes
+    assert [e for e in rec.events if getattr(e, "uuid", None) == c] == []
+    nodes = [dict(n) for n in moved["nodes"]]
+    nodes[1] = {**nodes[1], "inputs": {"b": 5}}
+    ns.set_composite("two", {**moved, "nodes": nodes})
+    await ns.settle()
+    assert ns.get_value(c, "both") == (10, 7)
+    assert dict(RUNS) == {"add": 1, "pair": 1}  # y and what it feeds; x did not run
+    assert ns.set_composite("two", {**moved, "nodes": nodes})["name"] == "Two"  # the same: no-op
+    await ns.aclose()
+
+
+async def test_a_composite_reports_the_progress_of_its_inside() -> None:
+    from nodeweave.core.events import ProgressReported
+
+    d = {
+        "name": "Slow chain",
+        "nodes": [{"uuid": f"s{i}", "node_id": "cp.slow"} for i in range(4)],
+        "edges": [
+            {"src": f"s{i}", "src_io": "out", "dst": f"s{i + 1}", "dst_io": "a"} for i in range(3)
+        ],
+        "inputs": [{"name": "a", "node": "s0", "io": "a"}],
+        "outputs": [{"name": "out", "node": "s3", "io": "out"}],
+    }
+    ns = ns_with(("slow", d))
+    rec = Recorder(ns)
+    c = ns.add_node("composite.slow", inputs={"a": 3})
+    await ns.settle()
+    assert ns.get_value(c, "out") == 3
+    reports = [e for e in rec.of(ProgressReported) if e.uuid == c]
+    fractions = [e.fraction for e in reports]
+    assert fractions == sorted(fractions) and len(fractions) >= 3
+    assert reports[-1].message == "4 of 4 inside"
+    await ns.aclose()
+
+
+async def test_no_op_edits_and_nested_insides_through_the_worker(rpc: Any) -> None:
+    add = "numbers.add"
+    a = (await rpc.call("add_node", node_id=add, inputs={"a": 1, "b": 1}))["uuid"]
+    inner = await rpc.call("make_composite", nodes=[a], name="Inner")
+    outer = await rpc.call("make_composite", nodes=[inner["uuid"]], name="Outer")
+    await wait_value(rpc, outer["uuid"], "out", 2)
+    history = await rpc.call("get_history")
+    await rpc.call("set_composite", id=outer["id"], composite=outer["composite"])
+    assert await rpc.call("get_history") == history  # nothing new: no step to undo
+    top = await rpc.call("get_inside", uuid=outer["uuid"])
+    (nested,) = [n for n in top["state"]["nodes"] if n["node_id"] == f"composite.{inner['id']}"]
+    deep = await rpc.call("get_inside", uuid=nested["uuid"], path=[outer["uuid"]])
+    assert deep["id"] == inner["id"]
+    assert deep["state"]["nodes"][0]["outputs"][0]["preview"]["value"] == 2
+    with pytest.raises(Exception, match=r"in use by (composite )?Outer"):
+        await rpc.call("remove_composite", id=inner["id"])

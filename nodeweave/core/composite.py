@@ -20,6 +20,9 @@ inner node.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import logging
 import re
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
@@ -30,13 +33,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from .cachekeys import key_of
 from .context import NodeContext
 from .errors import DocumentError, NodeweaveError
-from .events import Event, Status, ValueChanged
+from .events import Event, Status, StatusChanged, ValueChanged
 from .runner import Named
 from .spec import InputSpec, NodeSpec, OutputSpec
-from .values import NO_VALUE
+from .values import NO_VALUE, values_equal
 
 if TYPE_CHECKING:
     from .nodespace import NodeSpace
+
+log = logging.getLogger("nodeweave.core")
 
 PREFIX = "composite."
 SHELF = "composites"
@@ -177,8 +182,31 @@ def order(defs: Mapping[str, Mapping[str, Any]]) -> list[str]:
     return done
 
 
+COSMETIC = frozenset({"position", "name", "size", "width", "height", "collapsed", "color"})
+"""Inner node properties that change how the inside looks, not what it computes."""
+
+
+def _semantic(definition: Mapping[str, Any]) -> dict[str, Any]:
+    nodes = [
+        {
+            **n,
+            "properties": {k: v for k, v in n.get("properties", {}).items() if k not in COSMETIC},
+        }
+        for n in definition["nodes"]
+    ]
+    return {**definition, "nodes": nodes}
+
+
 def digest(definition: Mapping[str, Any]) -> bytes:
-    return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS)
+    """What the definition computes and shows as a node type — not where its inner nodes sit
+    or what they are called (moving one inside re-runs nothing)."""
+    return orjson.dumps(_semantic(definition), option=orjson.OPT_SORT_KEYS)
+
+
+def _shape(definition: Mapping[str, Any]) -> bytes:
+    """The inside's graph without its values: equal shapes are updated value by value."""
+    nodes = [(n["uuid"], n["node_id"]) for n in definition["nodes"]]
+    return orjson.dumps({"nodes": nodes, "edges": definition["edges"]}, option=orjson.OPT_SORT_KEYS)
 
 
 def _identity(value: Any) -> Any:
@@ -255,13 +283,20 @@ def build_spec(
 
 
 class _Inside:
-    __slots__ = ("digest", "running", "space", "unsubscribe")
+    __slots__ = ("ctx", "digest", "nodes", "shape", "space", "unsettled", "unsubscribe")
 
-    def __init__(self, digest: bytes, space: NodeSpace) -> None:
-        self.digest = digest
+    def __init__(self, shape: bytes, space: NodeSpace, nodes: list[dict[str, Any]]) -> None:
+        self.shape = shape
+        self.digest = b""
         self.space = space
-        self.running = False
+        self.nodes = {n["uuid"]: n for n in nodes}  # as last applied: own values, properties
+        self.ctx: NodeContext | None = None  # the composite's run under way, if any
+        self.unsettled = -1
         self.unsubscribe: Callable[[], None] | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.ctx is not None
 
 
 class CompositeRuntime:
@@ -284,18 +319,23 @@ class CompositeRuntime:
         if definition is None:
             raise CompositeError(f"composite {composite_id!r} is not defined in this workflow")
         key = digest(definition)
+        shape = _shape(definition)
         found = self.insides.get(ctx.node)
-        if found is None or found.digest != key:
+        if found is None or found.shape != shape:
             if found is not None:
                 self.forget(ctx.node)
             space = self.owner.make_inside()
             space.load_document(
                 {"schema_version": 1, "nodes": definition["nodes"], "edges": definition["edges"]}
             )
-            found = self.insides[ctx.node] = _Inside(key, space)
-            found.unsubscribe = space.subscribe(self._watch(ctx.node, found, definition))
+            found = self.insides[ctx.node] = _Inside(shape, space, definition["nodes"])
+            found.unsubscribe = space.subscribe(self._watch(ctx.node, found, composite_id))
+        elif found.digest != key:
+            _update(found, definition)  # the same graph, other values: only those change
+        found.digest = key
         space = found.space
-        found.running = True
+        found.ctx = ctx
+        found.unsettled = -1
         try:
             for port in definition["inputs"]:
                 value = values.get(port["name"], NO_VALUE)
@@ -305,7 +345,7 @@ class CompositeRuntime:
                     space.set_input(port["node"], port["io"], value)
             await space.settle()
         finally:
-            found.running = False
+            found.ctx = None
         out: dict[str, Any] = {}
         parts: list[str] | None = [composite_id]
         for port in definition["outputs"]:
@@ -320,19 +360,26 @@ class CompositeRuntime:
                 parts += [port["name"], f"{inner}.{port['io']}"]
         return out, key_of(parts) if parts is not None else None
 
-    def _watch(
-        self, uuid: str, found: _Inside, definition: Mapping[str, Any]
-    ) -> Callable[[Event], None]:
-        """Between runs, an output port's value can still change: a source inside yields. The
+    def _watch(self, uuid: str, found: _Inside, composite_id: str) -> Callable[[Event], None]:
+        """While the composite runs, its progress is the share of its inside that has settled.
+        Between runs, an output port's value can still change: a source inside yields. The
         composite then runs again (its inputs unchanged, it takes the new outputs)."""
-        ports = {(p["node"], p["io"]) for p in definition["outputs"]}
         owner = self.owner
 
         def changed(event: Event) -> None:
+            ctx = found.ctx
+            if ctx is not None:
+                if isinstance(event, StatusChanged):
+                    _report(found, ctx)
+                return
+            if not isinstance(event, ValueChanged):
+                return
+            definition = self.definitions.get(composite_id)
             if (
-                not found.running
-                and isinstance(event, ValueChanged)
-                and (event.uuid, event.io) in ports
+                definition is not None
+                and any(
+                    p["node"] == event.uuid and p["io"] == event.io for p in definition["outputs"]
+                )
                 and self.insides.get(uuid) is found
                 and uuid in owner
             ):
@@ -355,6 +402,40 @@ class CompositeRuntime:
         insides, self.insides = self.insides, {}
         for found in insides.values():
             await found.space.aclose()
+
+
+def _report(found: _Inside, ctx: NodeContext) -> None:
+    """Progress of a composite's run: its inner nodes settled, of all of them."""
+    unsettled = found.space.unsettled()
+    if unsettled == found.unsettled:
+        return
+    found.unsettled = unsettled
+    total = max(1, len(found.space))
+    with contextlib.suppress(NodeweaveError, asyncio.CancelledError):
+        ctx.progress((total - unsettled) / total, f"{total - unsettled} of {total} inside")
+
+
+def _update(found: _Inside, definition: Mapping[str, Any]) -> None:
+    """Bring an inside of the same shape to the definition's values and pauses (each change
+    re-runs what it affects, nothing else)."""
+    space = found.space
+    for n in definition["nodes"]:
+        uuid = n["uuid"]
+        old = found.nodes.get(uuid, {})
+        before, after = old.get("inputs", {}), n.get("inputs", {})
+        for io in {*before, *after}:
+            try:
+                if io in after:
+                    if io not in before or not values_equal(before[io], after[io]):
+                        space.set_input(uuid, io, after[io])
+                else:
+                    space.clear_input(uuid, io)
+            except NodeweaveError as exc:  # an input connected inside, a value that no longer fits
+                log.debug("composite inside: %s.%s not set: %s", uuid, io, exc)
+        paused = bool(n.get("properties", {}).get("paused"))
+        if paused != bool(old.get("properties", {}).get("paused")):
+            space.set_properties(uuid, {"paused": paused})
+    found.nodes = {n["uuid"]: n for n in definition["nodes"]}
 
 
 def _why(space: NodeSpace, uuid: str, status: Status) -> str:

@@ -347,6 +347,8 @@ class NodeSpace:
         if self._outer is not None:
             raise composite.CompositeError("an inside cannot define composites")
         checked = composite.check_definition(composite_id, data)
+        if self._definitions.get(composite_id) == checked:
+            return self.composites()[composite_id]  # nothing new: no event, nothing runs
         trial = {**self._definitions, composite_id: checked}
         if len(trial) > composite.MAX_COMPOSITES:
             raise InvalidValueError(f"at most {composite.MAX_COMPOSITES} composites")
@@ -362,18 +364,25 @@ class NodeSpace:
         if composite_id not in self._definitions:
             raise NotFoundError(f"no composite {composite_id!r}", details={"id": composite_id})
         node_id = composite.node_id_of(composite_id)
-        users = [u for u, n in self._scheduler.nodes.items() if n.node_id == node_id]
-        users += [c for c, d in self._definitions.items() if composite_id in composite.uses(d)]
-        if users:
+        nodes = [u for u, n in self._scheduler.nodes.items() if n.node_id == node_id]
+        defs = [c for c, d in self._definitions.items() if composite_id in composite.uses(d)]
+        if nodes or defs:
+            names = [self.node(u).name for u in nodes]
+            names += [f"composite {self._definitions[c]['name']}" for c in defs]
+            more = f" and {len(names) - 5} more" if len(names) > 5 else ""
             raise composite.CompositeInUse(
-                f"composite {composite_id!r} is in use ({', '.join(users[:5])}): remove its "
-                "uses first",
-                details={"id": composite_id, "used_by": users},
+                f"composite {composite_id!r} is in use by {', '.join(names[:5])}{more}: remove "
+                "those uses first",
+                details={"id": composite_id, "used_by": nodes + defs},
             )
         del self._definitions[composite_id]
         self._sync_composites()
         self._dispatch(CompositeChanged(composite_id, None))
         self._edited()
+
+    def unsettled(self) -> int:
+        """How many nodes are stale or running now."""
+        return self._scheduler.unsettled
 
     def ident_of(self, uuid: str) -> str | None:
         """What names the node's outputs for the result cache (``None``: nothing exact)."""

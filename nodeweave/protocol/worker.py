@@ -375,6 +375,16 @@ class ExpandCompositeResult(Data):
     nodes: dict[str, str] = Field(description="The inner nodes' uuids → their uuids now.")
 
 
+class GetInsideArgs(Args):
+    uuid: Uuid = Field(description="The composite node to look into.")
+    path: list[Uuid] = Field(
+        default_factory=list,
+        max_length=32,
+        description="The composite nodes it sits inside, outermost first (empty: a node of the "
+        "workflow itself). Each must have run.",
+    )
+
+
 class InsideResult(Data):
     id: str = Field(description="The composite's id.")
     composite: CompositeData
@@ -743,7 +753,12 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
         ExpandCompositeResult,
         "Put a composite node's inside in its place (one undo step; the definition stays).",
     ),
-    CommandSpec("get_inside", UuidArgs, InsideResult, "A composite node's inside, with values."),
+    CommandSpec(
+        "get_inside",
+        GetInsideArgs,
+        InsideResult,
+        "A composite node's inside, with values (a composite inside another: give its path).",
+    ),
     CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
     CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
     CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),

@@ -242,6 +242,8 @@ class GraphEditor:
         label = f"{'add' if before is None else 'edit'} composite {composite.get('name', id)}"
         with self._grouped(label):
             stored = self.ns.set_composite(id, composite)
+            if stored == before:
+                return stored  # nothing new: no step to undo
             now = {(e.src, e.src_io, e.dst, e.dst_io) for e in self.ns.edges()}
             undo: list[Op] = [
                 ("remove_composite", {"id": id})

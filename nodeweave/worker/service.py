@@ -454,8 +454,17 @@ class Worker:
             value = view.inputs.get(a.io, NO_VALUE)
         return self.views.output_preview(value)
 
-    def _get_inside(self, a: p.UuidArgs) -> dict[str, Any]:
-        view = self.ns.node(a.uuid)
+    def _get_inside(self, a: p.GetInsideArgs) -> dict[str, Any]:
+        space = self.ns
+        for step in a.path:
+            found = space.inside(step) if step in space else None
+            if found is None:
+                raise InvalidEdit(
+                    f"no composite {step!r} that has run on the path to {a.uuid!r}",
+                    details={"uuid": step},
+                )
+            space = found
+        view = space.node(a.uuid)
         cid = composite_id_of(view.node_id)
         definition = self.ns.composites().get(cid) if cid is not None else None
         if cid is None or definition is None:
@@ -463,7 +472,7 @@ class Worker:
                 f"node {a.uuid!r} ({view.node_id}) is not a composite of this workflow",
                 details={"uuid": a.uuid},
             )
-        inside = self.ns.inside(a.uuid)
+        inside = space.inside(a.uuid)
         state = None
         if inside is not None:
             views = Views(inside, self.config.preview_budget, self.config.chart_preview_budget)

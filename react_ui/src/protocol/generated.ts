@@ -445,6 +445,18 @@ export interface FuncNodesWorkerInfo {
   requirements: string[];
   [k: string]: unknown;
 }
+export interface GetInsideArgs {
+  /**
+   * The composite nodes it sits inside, outermost first (empty: a node of the workflow itself). Each must have run.
+   *
+   * @maxItems 32
+   */
+  path?: string[];
+  /**
+   * The composite node to look into.
+   */
+  uuid: string;
+}
 /**
  * The whole graph changed (a workflow was imported): fetch it again with get_state.
  */
@@ -1791,8 +1803,8 @@ export interface WorkerCommands {
   export_workflow: { args: NoArgs; result: WorkflowResult };
   /** What undo and redo would do. */
   get_history: { args: NoArgs; result: HistoryData };
-  /** A composite node's inside, with values. */
-  get_inside: { args: UuidArgs; result: InsideResult };
+  /** A composite node's inside, with values (a composite inside another: give its path). */
+  get_inside: { args: GetInsideArgs; result: InsideResult };
   /** The shelves and node types. */
   get_library: { args: NoArgs; result: LibraryResult };
   /** One node. */
