@@ -168,6 +168,7 @@ class Runner:
         """Per live stream, its newest value not yet handed in (the cone below was busy)."""
         self._thread_values: dict[str, tuple[int, object]] = {}
         self._thread_values_scheduled = False
+        self._thread_values_lock = threading.Lock()
         self._stream_threads: dict[str, tuple[int, threading.Event]] = {}
 
     # --- scheduling drains ---------------------------------------------------------------
@@ -585,9 +586,11 @@ class Runner:
                     for value in gen:
                         if stop.is_set():
                             break
-                        self._thread_values[uuid] = (generation, value)
-                        if not self._thread_values_scheduled:
+                        with self._thread_values_lock:  # one slot a stream, one wake-up a burst
+                            self._thread_values[uuid] = (generation, value)
+                            wake = not self._thread_values_scheduled
                             self._thread_values_scheduled = True
+                        if wake:
                             loop.call_soon_threadsafe(self._take_thread_values)
                 finally:
                     gen.close()
@@ -611,8 +614,9 @@ class Runner:
                 del self._stream_threads[uuid]
 
     def _take_thread_values(self) -> None:
-        self._thread_values_scheduled = False
-        values, self._thread_values = self._thread_values, {}
+        with self._thread_values_lock:
+            self._thread_values_scheduled = False
+            values, self._thread_values = self._thread_values, {}
         for uuid, (generation, value) in values.items():
             self._stream_value(uuid, generation, value)
 
