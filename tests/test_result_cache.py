@@ -552,3 +552,55 @@ async def test_an_edited_module_is_never_served_its_old_results(
     back = await settled(7)
     assert back["cached"] == "disk"  # the first code's result, kept under its key
     assert path.exists()
+
+
+# --- the table: what a restart serves, and what it runs --------------------------------------
+
+
+@node(id="tab.f")
+def tab_f(x: Any) -> str:
+    RUNS["tab.f"] += 1
+    return f"f({x!r})"
+
+
+@node(id="tab.f")
+def tab_f_edited(x: Any) -> str:
+    RUNS["tab.f"] += 1
+    return f"edited f({x!r})"
+
+
+@node(id="tab.g", cache=False)
+def tab_g(x: Any) -> str:
+    RUNS["tab.g"] += 1
+    return f"g({x!r})"
+
+
+@pytest.mark.parametrize(
+    ("node_id", "first", "then", "code", "runs"),
+    [
+        ("tab.f", 3, 3, tab_f, 0),  # the same inputs: served
+        ("tab.f", 3, 4, tab_f, 1),  # an input changed: runs
+        ("tab.f", [1, {"a": 2}], [1, {"a": 2}], tab_f, 0),  # plain data: served
+        ("tab.f", 3, 3, tab_f_edited, 1),  # the code changed: runs
+        ("tab.f", "x" * 70_000, "x" * 70_000, tab_f, 1),  # cannot be named: runs
+        ("tab.f", 1, True, tab_f, 1),  # 1 and True are other inputs: runs
+        ("tab.g", 3, 3, tab_g, 1),  # cache=False (side effects): runs
+    ],
+    ids=["same", "input", "plain-data", "code", "unnameable", "types", "opt-out"],
+)
+async def test_what_a_restart_serves_and_what_it_runs(
+    tmp_path: Path, node_id: str, first: Any, then: Any, code: Any, runs: int
+) -> None:
+    ns = space(cache_at(tmp_path), tab_f if node_id == "tab.f" else tab_g)  # the original code
+    u = ns.add_node(node_id, uuid="u", inputs={"x": first})
+    await ns.settle()
+    CACHES[-1].flush()
+    await ns.aclose()
+    RUNS.clear()
+    again = space(cache_at(tmp_path), code)
+    again.add_node(node_id, uuid="u", inputs={"x": then})
+    await again.settle()
+    assert sum(RUNS.values()) == runs
+    expected = ("edited f" if code is tab_f_edited else node_id[-1]) + f"({then!r})"
+    assert again.get_value(u, "out") == expected
+    await again.aclose()
