@@ -96,10 +96,8 @@ def check_definition(composite_id: str, data: Any) -> dict[str, Any]:
     try:
         d = _Definition.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise DocumentError(
-            f"composite {composite_id!r}: invalid at {where}: {first['msg']}",
+            f"composite {composite_id!r}: invalid at {document.first_error(exc)}",
             details={"id": composite_id},
         ) from None
     try:

@@ -110,6 +110,12 @@ def dump(scheduler: Scheduler) -> dict[str, Any]:
     }
 
 
+def first_error(exc: ValidationError) -> str:
+    """``where: what`` of a validation error's first problem (``nodes.0.uuid: Field required``)."""
+    first = exc.errors(include_url=False)[0]
+    return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+
+
 def parse(document: Any) -> _Document:
     """Check a document's structure (not yet against a library)."""
     if not isinstance(document, dict):
@@ -128,10 +134,8 @@ def parse(document: Any) -> _Document:
     try:
         doc = _Document.model_validate(document)
     except ValidationError as exc:
-        first = exc.errors(include_url=False)[0]
-        where = ".".join(str(p) for p in first["loc"])
         raise DocumentError(
-            f"invalid workflow document at {where}: {first['msg']}",
+            f"invalid workflow document at {first_error(exc)}",
             details={
                 "errors": exc.errors(include_url=False, include_input=False, include_context=False)
             },
