@@ -42,17 +42,18 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
   const onReady = useCallback((api: CanvasApi) => {
     canvasApi.current = api;
   }, []);
-  // a composite's inside, open over the canvas (the library adds nodes into it meanwhile)
-  const [inside, setInside] = useState<string | null>(null);
+  // a composite's inside, open over the canvas (the library adds nodes into it meanwhile): the
+  // composite nodes opened, outermost first (a composite inside another opens one level more)
+  const [insidePath, setInsidePath] = useState<string[]>([]);
+  const inside = insidePath.length > 0 ? insidePath.join('/') : null;
   const insideApi = useRef<InsideApi | null>(null);
   const onInsideReady = useCallback((api: InsideApi | null) => {
     insideApi.current = api;
   }, []);
-  const closeInside = useCallback(() => setInside(null), []);
   // the inside takes the room: the inspector (of the composite node) closes
   const openInside = useCallback((uuid: string) => {
     setSelected(null);
-    setInside(uuid);
+    setInsidePath([uuid]);
   }, []);
   const insideOpen = useRef(false);
   insideOpen.current = inside !== null;
@@ -304,7 +305,7 @@ export function Workspace({ hub, record, token, librarySlot, packagesOpen = fals
               inactive={inside !== null}
             />
           )}
-          {showGraph && inside && <InsideView key={inside} worker={worker} uuid={inside} onClose={closeInside} onReady={onInsideReady} />}
+          {showGraph && inside && <InsideView key={inside} worker={worker} path={insidePath} onNavigate={setInsidePath} onReady={onInsideReady} />}
         </div>
         {packagesOpen && onPackages && <PackagesPanel client={hub.client} worker={record} connected={hub.state === 'open'} onClose={() => onPackages(false)} />}
         {showGraph && !packagesOpen && !modulesOpen && presetsOpen && (

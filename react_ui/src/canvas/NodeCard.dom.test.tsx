@@ -3,7 +3,7 @@ import { act } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { WorkerConn } from '../hooks/useWorker';
-import type { NodeInfo } from '../protocol/generated';
+import type { NodeInfo, ProgressData } from '../protocol/generated';
 import { node } from '../testing/fixtures';
 import { mountPoint } from '../testing/mount';
 import { CardActionsContext, CardWorkerContext, ExecutorContext, NodeStoreContext, PausedContext, PortsContext, portKey, StreamContext, type CardActions } from './context';
@@ -21,10 +21,11 @@ interface RenderOptions {
   streams?: Set<string>;
   actions?: CardActions | null;
   ports?: Map<string, string>;
+  progress?: ProgressData | null;
 }
 
 function render(info: NodeInfo, opts: RenderOptions = {}) {
-  const props = { id: info.uuid, data: { info, progress: null }, selected: false } as unknown as Parameters<typeof NodeCard>[0];
+  const props = { id: info.uuid, data: { info, progress: opts.progress ?? null }, selected: false } as unknown as Parameters<typeof NodeCard>[0];
   act(() =>
     mount.root.render(
       <ReactFlowProvider>
@@ -154,6 +155,16 @@ describe('NodeCard: caches, sources, pauses, composites', () => {
     expect($('node-open-composite')).toBeNull();
     render(node('n', { inputs: [] }), { actions: a });
     expect($('node-composite')).toBeNull();
+  });
+
+  it("shows a running composite's progress like any node's (its inner nodes settled, of all)", () => {
+    const progress = { uuid: 'c', fraction: 0.5, message: '2 of 4 inside' };
+    render(node('c', { inputs: [], node_id: 'composite.twice', status: 'running' }), { actions: actions(), progress });
+    expect($('node-progress')).not.toBeNull();
+    expect(($('node-progress') as HTMLProgressElement).value).toBe(0.5);
+    expect($('node-progress-text')?.textContent).toBe('50% — 2 of 4 inside');
+    render(node('c', { inputs: [], node_id: 'composite.twice', status: 'done' }), { actions: actions(), progress });
+    expect($('node-progress')).toBeNull();
   });
 
   it('inside a composite: no run button, renames through the given action, tags the ports', () => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
-import { act } from 'react';
+import { act, useState } from 'react';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createWorkerClient, type WorkerClient } from '../protocol/client';
+import { createWorkerClient, RpcError, type WorkerClient } from '../protocol/client';
 import type { WorkerConn } from '../hooks/useWorker';
 import type { CompositeData, InsideResult, LibraryResult } from '../protocol/generated';
 import { initialGraphState } from '../state/graph';
@@ -70,26 +70,87 @@ function event(client: WorkerClient, name: string, data: unknown) {
   act(() => client.handleFrame(JSON.stringify({ type: 'event', event: name, seq: ++seq, data })));
 }
 
-function setup() {
+// A composite inside another: the workflow's node "c" is an Outer, whose inside holds "n1", an
+// Add twice (DEF), fed by a Number
+const OUTER: CompositeData = {
+  name: 'Outer',
+  description: '',
+  nodes: [
+    { uuid: 'o1', node_id: 'numbers.add', inputs: { a: 1, b: 2 }, properties: { position: { x: 0, y: 0 } } },
+    { uuid: 'n1', node_id: 'composite.add-twice', inputs: {}, properties: { position: { x: 300, y: 0 } } },
+  ],
+  edges: [{ src: 'o1', src_io: 'out', dst: 'n1', dst_io: 'a' }],
+  inputs: [],
+  outputs: [{ name: 'out', node: 'n1', io: 'out' }],
+};
+
+function outerState(out: number): InsideResult['state'] {
+  return {
+    nodes: [
+      node('o1', { node_id: 'numbers.add', name: 'Add', status: 'done', inputs: [input('a', { has_value: true, value: 1 }), input('b', { has_value: true, value: 2 })] }),
+      node('n1', {
+        node_id: 'composite.add-twice',
+        name: 'Add twice',
+        status: 'done',
+        inputs: [input('a', { connected: true })],
+        outputs: [{ name: 'out', type: 'float', schema: {}, preview: { kind: 'json', type: 'int', value: out } }],
+      }),
+    ],
+    edges: [],
+  };
+}
+
+interface SetupOptions {
+  /** The levels open (default: the workflow's Add twice, "c"). */
+  path?: string[];
+  /** The workflow's node "c" is an Outer holding an Add twice ("n1"). */
+  nested?: boolean;
+  /** Navigation is followed (a workspace's path state) rather than only recorded. */
+  follow?: boolean;
+  /** The shown instance has run (else get_inside's state is null). */
+  ran?: boolean;
+  /** The worker reaches the shown instance (else an instance on its path has not run). */
+  reached?: boolean;
+  /** The Outer definition as the workflow has it (default: as the worker's inside has it). */
+  workflowOuter?: CompositeData;
+}
+
+function setup({ path = ['c'], nested = false, follow = false, ran: ranAtFirst = true, reached: reachedAtFirst = true, workflowOuter = OUTER }: SetupOptions = {}) {
   const client = createWorkerClient();
   client.connectionOpened(() => undefined);
   const calls: [string, Record<string, unknown>][] = [];
   let out = 113;
+  let ran = ranAtFirst;
+  let reached = reachedAtFirst;
   let def = DEF;
+  let outer = OUTER;
   client.send = async (cmd: string, kwargs: Record<string, unknown> = {}) => {
     calls.push([cmd, kwargs]);
-    if (cmd === 'get_inside') return { id: 'add-twice', composite: def, state: insideState(out) };
+    if (cmd === 'get_inside') {
+      if (nested && kwargs.uuid === 'c') return { id: 'outer', composite: outer, state: outerState(out) };
+      if (nested && kwargs.uuid === 'n1' && !reached) throw new RpcError('invalid_arguments', "no composite 'c' that has run on the path to 'n1'", { uuid: 'c' });
+      if (nested && !outer.nodes.some((n) => (n as { uuid: string }).uuid === kwargs.uuid)) throw new RpcError('not_found', `no node ${String(kwargs.uuid)}`);
+      return { id: 'add-twice', composite: def, state: ran ? insideState(out) : null };
+    }
     if (cmd === 'set_composite') {
-      def = kwargs.composite as CompositeData;
-      return def;
+      if (kwargs.id === 'outer') outer = kwargs.composite as CompositeData;
+      else def = kwargs.composite as CompositeData;
+      return kwargs.composite;
     }
     if (cmd === 'get_history') return { can_undo: false, can_redo: false, undo_label: null, redo_label: null };
     return null;
   };
+  const top = nested ? node('c', { node_id: 'composite.outer', name: 'Outer' }) : node('c', { node_id: 'composite.add-twice', name: 'Add twice' });
   const worker = {
     client,
     state: 'open',
-    graph: { ...initialGraphState, loaded: true, nodes: { c: node('c', { node_id: 'composite.add-twice', name: 'Add twice' }) }, order: ['c'] },
+    graph: {
+      ...initialGraphState,
+      loaded: true,
+      nodes: { c: top },
+      order: ['c'],
+      composites: nested ? { outer: workflowOuter, 'add-twice': DEF } : { 'add-twice': DEF },
+    },
     library: LIBRARY,
     hello: null,
     paused: false,
@@ -101,13 +162,23 @@ function setup() {
     setInput: vi.fn(),
     inputBusy: () => false,
   } as unknown as WorkerConn;
-  const onClose = vi.fn();
+  const onNavigate = vi.fn();
   const api: { current: InsideApi | null } = { current: null };
+  // as the workspace holds it: the levels open, one view per path
+  function Levels() {
+    const [at, setAt] = useState(path);
+    if (at.length === 0) return <div data-testid="workflow-shown" />;
+    const go = (next: string[]) => {
+      onNavigate(next);
+      if (follow) setAt(next);
+    };
+    return <InsideView key={at.join('/')} worker={worker} path={at} onNavigate={go} onReady={(a) => (api.current = a)} />;
+  }
   act(() =>
     mount.root.render(
       <ToastProvider>
         <div style={{ width: 1000, height: 700 }}>
-          <InsideView worker={worker} uuid="c" onClose={onClose} onReady={(a) => (api.current = a)} />
+          <Levels />
         </div>
       </ToastProvider>,
     ),
@@ -115,10 +186,23 @@ function setup() {
   return {
     client,
     calls,
-    onClose,
+    onNavigate,
     api,
     setOut: (v: number) => {
       out = v;
+    },
+    setRan: (v: boolean) => {
+      ran = v;
+    },
+    setReached: (v: boolean) => {
+      reached = v;
+    },
+    /** The Outer definition changes: in the worker, and in the workflow's state (as get_state
+     * and composite_changed keep it). */
+    setOuter: (d: CompositeData) => {
+      outer = d;
+      const graph = worker.graph;
+      (worker as { graph: typeof graph }).graph = { ...graph, composites: { ...graph.composites, outer: d } };
     },
   };
 }
@@ -149,13 +233,28 @@ describe('InsideView', () => {
     expect(ports).toEqual(['inputs:a', 'outputs:out']);
   });
 
-  it('goes back by the breadcrumb, and by Escape', async () => {
-    const { onClose } = setup();
+  it('goes back by the breadcrumb, by Escape, and by ✕', async () => {
+    const { onNavigate } = setup();
     await flush();
+    expect(document.querySelectorAll('[data-testid="breadcrumb-level"]')).toHaveLength(0);
     act(() => $('breadcrumb-root')?.click());
-    expect(onClose).toHaveBeenCalledTimes(1);
     act(() => void document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
-    expect(onClose).toHaveBeenCalledTimes(2);
+    act(() => $('inside-close')?.click());
+    expect(onNavigate.mock.calls).toEqual([[[]], [[]], [[]]]);
+  });
+
+  it('before the instance has run: the definition without values, and a note', async () => {
+    const { client, setRan } = setup({ ran: false });
+    await flush();
+    expect(card('i2')).not.toBeNull();
+    expect(outText('i2')).not.toBe('113');
+    expect($('inside-not-run')?.dataset.reached).toBe('true');
+    expect($('inside-not-run')?.textContent).toContain('Not run yet');
+    setRan(true);
+    event(client, 'node_status', { uuid: 'c', status: 'done' });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(outText('i2')).toBe('113');
+    expect($('inside-not-run')).toBeNull();
   });
 
   it('an inner value edits the definition: sent whole once typing settles', async () => {
@@ -193,10 +292,10 @@ describe('InsideView', () => {
   });
 
   it('closes when the composite node is removed', async () => {
-    const { client, onClose } = setup();
+    const { client, onNavigate } = setup();
     await flush();
     event(client, 'node_removed', { uuid: 'c' });
-    expect(onClose).toHaveBeenCalled();
+    expect(onNavigate).toHaveBeenCalledWith([]);
   });
 
   it('adds a node from the library into the inside', async () => {
@@ -274,5 +373,176 @@ describe('InsideView', () => {
     const sent = calls.filter(([c]) => c === 'set_composite').at(-1)?.[1] as { composite: CompositeData };
     expect(sent.composite.name).toBe('Plus 110');
     expect($('breadcrumb-current')?.textContent).toBe('Plus 110');
+  });
+});
+
+describe('InsideView: a composite inside another', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    seq = 0;
+  });
+  afterEach(() => vi.useRealTimers());
+
+  const crumbs = () => [...document.querySelectorAll<HTMLElement>('[data-testid="breadcrumb"] li:not(.nw-crumb-tools)')].map((li) => li.textContent?.trim());
+  const insideCalls = (calls: [string, Record<string, unknown>][]) => calls.filter(([c]) => c === 'get_inside').map(([, a]) => a);
+  const escape = () => act(() => void document.body.dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true })));
+
+  it('opens a composite from the inside (double-click, ⤢, its menu): one level more, with its values', async () => {
+    const { calls, onNavigate } = setup({ nested: true, follow: true });
+    await flush();
+    expect(crumbs()).toEqual(['Workflow', 'Outer']);
+    const inner = card('n1')!;
+    expect(inner.querySelector('[data-testid="node-composite"]')?.getAttribute('title')).toContain('double-click');
+    expect(outText('n1')).toBe('113');
+
+    // a double-click opens it: Workflow › Outer › Add twice, its inside fetched through its path
+    act(() => void inner.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })));
+    await flush();
+    expect(onNavigate).toHaveBeenLastCalledWith(['c', 'n1']);
+    expect($('inside-view')?.dataset.depth).toBe('2');
+    expect(crumbs()).toEqual(['Workflow', 'Outer', 'Add twice']);
+    expect($('breadcrumb-current')?.textContent).toBe('Add twice');
+    expect(insideCalls(calls).at(-1)).toEqual({ uuid: 'n1', path: ['c'] });
+    expect(outText('i2')).toBe('113');
+    expect($('inside-not-run')).toBeNull();
+
+    // the Outer crumb goes back to its level
+    act(() => document.querySelector<HTMLElement>('[data-testid="breadcrumb-level"][data-depth="1"]')?.click());
+    await flush();
+    expect(onNavigate).toHaveBeenLastCalledWith(['c']);
+    expect(crumbs()).toEqual(['Workflow', 'Outer']);
+    expect(insideCalls(calls).at(-1)).toEqual({ uuid: 'c' });
+
+    // ⤢ opens it too; Escape goes up one level
+    act(() => card('n1')?.querySelector<HTMLElement>('[data-testid="node-open-composite"]')?.click());
+    await flush();
+    expect($('breadcrumb-current')?.textContent).toBe('Add twice');
+    escape();
+    await flush();
+    expect(crumbs()).toEqual(['Workflow', 'Outer']);
+
+    // and so does its menu's Open; ✕ goes back to the workflow
+    act(() => void card('n1')!.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: 40, clientY: 40 })));
+    act(() => $('menu-open-composite')?.click());
+    await flush();
+    expect($('breadcrumb-current')?.textContent).toBe('Add twice');
+    act(() => $('inside-close')?.click());
+    expect(onNavigate).toHaveBeenLastCalledWith([]);
+    expect($('workflow-shown')).not.toBeNull();
+  });
+
+  it('a plain inner node does not open, and its menu has no Open', async () => {
+    const { onNavigate } = setup({ nested: true, follow: true });
+    await flush();
+    act(() => void card('o1')!.dispatchEvent(new MouseEvent('dblclick', { bubbles: true })));
+    expect(onNavigate).not.toHaveBeenCalled();
+    expect(card('o1')?.querySelector('[data-testid="node-open-composite"]')).toBeNull();
+    act(() => void card('o1')!.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, clientX: 40, clientY: 40 })));
+    expect($('context-menu')).not.toBeNull();
+    expect($('menu-open-composite')).toBeNull();
+  });
+
+  it("edits at the inner level go to the inner composite's definition", async () => {
+    const { calls } = setup({ nested: true, path: ['c', 'n1'] });
+    await flush();
+    const field = card('i2')?.querySelector<HTMLInputElement>('[data-testid="node-input"][data-io="b"] input');
+    act(() => {
+      field!.focus();
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, '1000');
+      field!.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => vi.advanceTimersByTimeAsync(EDIT_DELAY_MS + 10));
+    const sets = calls.filter(([c]) => c === 'set_composite').map(([, a]) => a as { id: string; composite: CompositeData });
+    expect(sets.map((a) => a.id)).toEqual(['add-twice']);
+    expect(sets[0]!.composite.nodes[1]).toMatchObject({ uuid: 'i2', inputs: { b: 1000 } });
+  });
+
+  it("fetches again on the workflow node's events and on a change of any definition on the path", async () => {
+    const { client, calls, setOut } = setup({ nested: true, path: ['c', 'n1'] });
+    await flush();
+    const fetched = () => insideCalls(calls).length;
+    expect(fetched()).toBe(1);
+    // events name the workflow's nodes only: the inner instance's uuid never comes
+    event(client, 'node_status', { uuid: 'n1', status: 'done' });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(fetched()).toBe(1);
+    setOut(1013);
+    for (const name of ['node_status', 'value', 'node_error']) {
+      event(client, name, { uuid: 'c', status: 'done', io: 'out', preview: { kind: 'empty', type: 'NoValue' }, error: { type: 'X', message: 'x', traceback: '' } });
+      await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    }
+    expect(fetched()).toBe(4);
+    expect(outText('i2')).toBe('1013');
+    expect(insideCalls(calls).every((a) => a.uuid === 'n1' && (a.path as string[]).join() === 'c')).toBe(true);
+    // the outer definition changed: fetched again; the inner one: shown at once, fetched again
+    event(client, 'composite_changed', { id: 'outer', composite: OUTER });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(fetched()).toBe(5);
+    event(client, 'composite_changed', { id: 'add-twice', composite: { ...DEF, name: 'Renamed' } });
+    expect($('breadcrumb-current')?.textContent).toBe('Renamed');
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(fetched()).toBe(6);
+    // another definition: nothing
+    event(client, 'composite_changed', { id: 'unrelated', composite: DEF });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(fetched()).toBe(6);
+  });
+
+  it('an instance on the path has not run: the definition without values and a note; edits still go out', async () => {
+    const { client, calls, setReached } = setup({ nested: true, path: ['c', 'n1'], reached: false });
+    await flush();
+    expect($('inside-view')?.dataset.compositeId).toBe('add-twice');
+    expect(card('i1')).not.toBeNull();
+    expect(outText('i2')).not.toBe('113');
+    expect($('inside-not-run')?.dataset.reached).toBe('false');
+    expect(document.querySelector('[data-testid="toast"]')).toBeNull(); // not an error
+    const field = card('i2')?.querySelector<HTMLInputElement>('[data-testid="node-input"][data-io="b"] input');
+    expect(field?.value).toBe('100');
+    act(() => {
+      Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set?.call(field, '7');
+      field!.dispatchEvent(new Event('input', { bubbles: true }));
+    });
+    await act(async () => vi.advanceTimersByTimeAsync(EDIT_DELAY_MS + 10));
+    expect(calls.filter(([c]) => c === 'set_composite').map(([, a]) => a.id)).toEqual(['add-twice']);
+    // the workflow's node runs: now the worker reaches it
+    setReached(true);
+    event(client, 'node_status', { uuid: 'c', status: 'done' });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(outText('i2')).toBe('113');
+    expect($('inside-not-run')).toBeNull();
+  });
+
+  it('a composite node just put inside (the worker has not run it there yet): the definition, not gone', async () => {
+    const added = { uuid: 'n2', node_id: 'composite.add-twice', inputs: {}, properties: { position: { x: 0, y: 300 } } };
+    const withIt = { ...OUTER, nodes: [...OUTER.nodes, added] };
+    const { client, onNavigate, setOuter } = setup({ nested: true, path: ['c', 'n2'], workflowOuter: withIt });
+    await flush();
+    expect(onNavigate).not.toHaveBeenCalled();
+    expect($('inside-view')?.dataset.compositeId).toBe('add-twice');
+    expect($('inside-not-run')?.dataset.reached).toBe('false');
+    expect(card('i2')).not.toBeNull();
+    // the Outer runs with it inside
+    setOuter(withIt);
+    event(client, 'node_status', { uuid: 'c', status: 'done' });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(outText('i2')).toBe('113');
+    expect($('inside-not-run')).toBeNull();
+  });
+
+  it('a level in the middle of the path is gone: back to the deepest level still there', async () => {
+    const { onNavigate } = setup({ nested: true, path: ['c', 'gone', 'deeper'] });
+    await flush();
+    expect(onNavigate).toHaveBeenLastCalledWith(['c']);
+    expect(document.querySelector('[data-testid="toast"]')?.textContent).toContain('Back to Outer: The composite node is not inside any more.');
+  });
+
+  it('the inner instance is gone from the outer definition: back to the outer level', async () => {
+    const { client, onNavigate, setOuter } = setup({ nested: true, path: ['c', 'n1'] });
+    await flush();
+    setOuter({ ...OUTER, nodes: OUTER.nodes.slice(0, 1), outputs: [] });
+    event(client, 'composite_changed', { id: 'outer', composite: { ...OUTER, nodes: OUTER.nodes.slice(0, 1), outputs: [] } });
+    await act(async () => vi.advanceTimersByTimeAsync(REFRESH_MS + 10));
+    expect(onNavigate).toHaveBeenLastCalledWith(['c']);
+    expect(document.querySelector('[data-testid="toast"]')?.textContent).toContain('Back to Outer');
   });
 });

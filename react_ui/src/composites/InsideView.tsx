@@ -1,9 +1,12 @@
-// A composite node opened: its inside over the canvas, with a breadcrumb back to the workflow
-// ("Workflow › Add twice"; Escape goes back too). The inner nodes are the canvas's cards, with the
-// statuses and values of this instance's inside; every edit — a move, an inner value, a wire, a
-// node added from the library or deleted, a port renamed, reordered, removed or exposed —
-// edits the definition (sent whole as `set_composite`, so every instance follows, and one undo
-// takes it back). Inner nodes do not run or pause on their own: the composite node runs them.
+// A composite node opened: its inside over the canvas, under a breadcrumb of the levels opened
+// ("Workflow › Outer › Inner": each crumb goes back to its level, Escape goes up one, ✕ back to
+// the workflow). A composite inside opens like one on the workflow (double-click, ⤢, its menu):
+// one level more. The inner nodes are the canvas's cards, with the statuses and values of this
+// instance's inside (none, with a note, before it has run); every edit — a move, an inner value,
+// a wire, a node added from the library or deleted, a port renamed, reordered, removed or
+// exposed — edits the definition of the composite shown (sent whole as `set_composite` with its
+// id, so every instance of it follows, at any depth, and one undo takes it back). Inner nodes do
+// not run or pause on their own: the composite node runs them.
 import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { DragEvent as ReactDragEvent, MouseEvent as ReactMouseEvent } from 'react';
 import {
@@ -48,7 +51,7 @@ import {
 import { centredAt, finishedMoves, freeSpot, nodeBox, roundPosition, syncFlowEdges, syncFlowNodes, type FlowEdge } from '../canvas/flow';
 import { ContextMenu, type MenuItem } from '../canvas/ContextMenu';
 import { useCanvasKeys } from '../canvas/useCanvasKeys';
-import { isEditableTarget, isInsideMenu } from '../canvas/keys';
+import { isEditableTarget, isInsideMenu, isWidgetTarget } from '../canvas/keys';
 import { zoomLevel } from '../canvas/zoom';
 import { displayName } from '../canvas/card';
 import { HistoryButtons } from '../history/HistoryButtons';
@@ -58,11 +61,13 @@ import { randomUuid } from '../clipboard/payload';
 import { describeError } from '../hooks/useHub';
 import {
   addInner,
+  compositeIdOf,
   compositeNameProblem,
   connectInner,
   disconnectInner,
   exposePort,
   insideGraph,
+  isCompositeType,
   moveInner,
   portCandidates,
   portTags,
@@ -76,6 +81,7 @@ import { exportComposite } from './exportComposite';
 import { PortsPanel } from './PortsPanel';
 import { CompositeIcon } from './CompositeIcon';
 import { useInside, type Inside } from './useInside';
+import { levelLabel, openLevel, resolvePath, toDepth, upLevel, type InsidePath } from './path';
 import './composites.css';
 
 /** What the workspace can ask of an open inside (the library adds nodes into it). */
@@ -85,10 +91,10 @@ export interface InsideApi {
 
 export interface InsideViewProps {
   worker: WorkerConn;
-  /** The composite node whose inside is open. */
-  uuid: string;
-  /** Back to the workflow. */
-  onClose(): void;
+  /** The composite nodes opened, outermost first: the inside of the last one is shown. */
+  path: InsidePath;
+  /** Go to another level: a shorter path (empty: back to the workflow), or one composite more. */
+  onNavigate(path: string[]): void;
   onReady?(api: InsideApi | null): void;
 }
 
@@ -107,21 +113,43 @@ export function InsideView(props: InsideViewProps) {
   );
 }
 
-function InsideFrame({ worker, uuid, onClose, onReady }: InsideViewProps) {
+function InsideFrame({ worker, path, onNavigate, onReady }: InsideViewProps) {
   const toast = useToast();
-  const closeRef = useRef(onClose);
-  closeRef.current = onClose;
+  const navigateRef = useRef(onNavigate);
+  navigateRef.current = onNavigate;
+  const levels = useMemo(() => resolvePath(path, worker.graph.nodes, worker.graph.composites), [path, worker.graph.nodes, worker.graph.composites]);
+  const levelsRef = useRef(levels);
+  levelsRef.current = levels;
+  // what the fetches read when they answer: the workflow's nodes and definitions then
+  const workerRef = useRef(worker);
+  workerRef.current = worker;
+  const goTo = useCallback((depth: number) => navigateRef.current(toDepth(path, depth)), [path]);
+  const goUp = useCallback(() => navigateRef.current(upLevel(path)), [path]);
+  const goAllBack = useCallback(() => navigateRef.current([]), []);
+  const open = useCallback(
+    (uuid: string) => {
+      const next = openLevel(path, uuid);
+      if (next) navigateRef.current(next);
+    },
+    [path],
+  );
   const inside = useInside({
     client: worker.client,
     connection: worker.state,
-    uuid,
+    path,
+    levels: () => resolvePath(path, workerRef.current.graph.nodes, workerRef.current.graph.composites),
+    composites: () => workerRef.current.graph.composites,
     onError: (m) => toast.push(m, 'error'),
-    onGone: (why) => {
-      toast.push(`Back to the workflow: ${why}`, 'info');
-      closeRef.current();
+    onGone: (why, depth) => {
+      const to = levelsRef.current[depth - 1];
+      toast.push(`Back to ${to ? levelLabel(to) : 'the workflow'}: ${why}`, 'info');
+      goTo(depth);
     },
   });
-  const instance = worker.graph.nodes[uuid];
+  const uuid = path[path.length - 1] ?? '';
+  const here = levels[levels.length - 1];
+  const above = levels.slice(0, -1);
+  const parent = above[above.length - 1];
   const def = inside.definition;
   const specs = useMemo(() => specsById(parseShelves(worker.library?.shelves)), [worker.library]);
   const graph = useMemo(() => (def ? insideGraph(def, inside.state, specs) : null), [def, inside.state, specs]);
@@ -133,28 +161,50 @@ function InsideFrame({ worker, uuid, onClose, onReady }: InsideViewProps) {
       if (e.key !== 'Escape' || e.defaultPrevented || menuOpen.current) return;
       if (isEditableTarget(e.target) || isInsideMenu(e.target) || document.querySelector('[aria-modal="true"]')) return;
       e.preventDefault();
-      closeRef.current();
+      goUp();
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, []);
+  }, [goUp]);
 
-  const name = def?.name ?? instance?.name ?? 'Composite';
+  const name = def?.name ?? here?.name ?? 'Composite';
   const [renaming, setRenaming] = useState(false);
   // the instance's own name when the user gave it one, else the composite's
-  const custom = instance?.properties?.name;
-  const own = typeof custom === 'string' && custom.trim() ? custom : name;
+  const own = here?.own ?? name;
   const refuse = useCallback((m: string) => toast.push(m, 'error'), [toast]);
+  const parentName = parent ? levelLabel(parent) : 'the workflow';
 
   return (
-    <div className="nw-inside" data-testid="inside-view" data-uuid={uuid} data-composite-id={inside.id ?? undefined}>
+    <div className="nw-inside" data-testid="inside-view" data-uuid={uuid} data-depth={path.length} data-composite-id={inside.id ?? undefined}>
       <nav className="nw-breadcrumb" aria-label="Breadcrumb" data-testid="breadcrumb">
         <ol>
           <li>
-            <button type="button" className="nw-crumb" data-testid="breadcrumb-root" title="Back to the workflow (Esc)" onClick={onClose}>
+            <button
+              type="button"
+              className="nw-crumb"
+              data-testid="breadcrumb-root"
+              title={above.length ? 'Back to the workflow' : 'Back to the workflow (Esc)'}
+              onClick={goAllBack}
+            >
               Workflow
             </button>
           </li>
+          {above.map((level) => (
+            <li key={level.uuid}>
+              <button
+                type="button"
+                className="nw-crumb nw-crumb-level"
+                data-testid="breadcrumb-level"
+                data-depth={level.depth}
+                data-uuid={level.uuid}
+                title={`Back to ${levelLabel(level)}${level === parent ? ' (Esc)' : ''}`}
+                onClick={() => goTo(level.depth)}
+              >
+                <CompositeIcon className="nw-crumb-icon" />
+                <span className="nw-crumb-label">{levelLabel(level)}</span>
+              </button>
+            </li>
+          ))}
           <li aria-current="page" className="nw-crumb-here" data-testid="breadcrumb-current">
             <CompositeIcon className="nw-crumb-icon" />
             {own}
@@ -169,15 +219,37 @@ function InsideFrame({ worker, uuid, onClose, onReady }: InsideViewProps) {
           )}
         </ol>
         <span className="nw-crumb-note">Edits change the composite’s definition: every {name} node follows.</span>
-        <button type="button" className="icon-button nw-crumb-close" data-testid="inside-close" aria-label="Back to the workflow" title="Back to the workflow (Esc)" onClick={onClose}>
+        <button
+          type="button"
+          className="icon-button nw-crumb-close"
+          data-testid="inside-close"
+          aria-label="Back to the workflow"
+          title={above.length ? `Back to the workflow (Esc: back to ${parentName})` : 'Back to the workflow (Esc)'}
+          onClick={goAllBack}
+        >
           ✕
         </button>
       </nav>
       <div className="nw-inside-body">
         {def && graph ? (
           <>
-            <InsideCanvas worker={worker} inside={inside} graph={graph} specs={specs} onReady={onReady} onRefused={refuse} menuOpen={menuOpen} />
+            <InsideCanvas worker={worker} inside={inside} graph={graph} specs={specs} onReady={onReady} onRefused={refuse} onOpen={open} menuOpen={menuOpen} />
             <PortsPanel def={def} specs={specs} nodes={graph.nodes} edit={(fn) => inside.edit(fn)} onRefused={refuse} />
+            {!inside.state && (
+              <div
+                className="nw-inside-unrun"
+                role="status"
+                data-testid="inside-not-run"
+                data-reached={inside.reached ? 'true' : 'false'}
+                title={
+                  inside.reached
+                    ? 'This composite node has not run: its inner nodes show the definition’s values, without results'
+                    : 'A composite this one sits inside has not run this far: the definition is shown, without results'
+                }
+              >
+                Not run yet: values show once it has run.
+              </div>
+            )}
           </>
         ) : (
           <div className="nw-inside-loading" role="status">
@@ -214,12 +286,14 @@ interface InsideCanvasProps {
   specs: ReturnType<typeof specsById>;
   onReady: ((api: InsideApi | null) => void) | undefined;
   onRefused(message: string): void;
+  /** Open an inner composite node (one level down). */
+  onOpen(uuid: string): void;
   menuOpen: { current: boolean };
 }
 
 type MenuState = { kind: 'node' | 'edge'; id: string; x: number; y: number; bounds: { width: number; height: number } };
 
-function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, menuOpen }: InsideCanvasProps) {
+function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, onOpen, menuOpen }: InsideCanvasProps) {
   const flow = useReactFlow<FlowNode, FlowEdge>();
   const wrapper = useRef<HTMLDivElement>(null);
   const insideRef = useRef(inside);
@@ -268,10 +342,18 @@ function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, menuOp
         return Promise.resolve();
       },
       setPaused: null,
-      openComposite: null,
+      openComposite: onOpen,
       runs: false,
     }),
-    [edit],
+    [edit, onOpen],
+  );
+  const onNodeDoubleClick = useCallback(
+    (e: ReactMouseEvent, node: FlowNode) => {
+      if (isWidgetTarget(e.target)) return;
+      const info = graphRef.current.nodes[node.id];
+      if (info && isCompositeType(info.node_id)) onOpen(node.id);
+    },
+    [onOpen],
   );
   const nodeStore = useMemo(() => new NodeStore(), []);
   nodeStore.set(graph.nodes);
@@ -412,9 +494,10 @@ function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, menuOp
         label: `Expose ${c.kind === 'inputs' ? 'input' : 'output'} “${c.io}” as a port`,
         run: () => edit((d) => exposePort(d, c.kind, c.node, c.io, specs)),
       }));
+    if (info && compositeIdOf(info.node_id)) items.unshift({ testId: 'menu-open-composite', label: 'Open', run: () => onOpen(menu.id) });
     items.push({ testId: 'menu-delete', label: 'Delete node', danger: true, run: () => edit((d) => removeInner(d, [menu.id])) });
     return { label: info ? `Inner node ${displayName(info)}` : 'Inner node', items };
-  }, [menu, def, graph, specs, edit]);
+  }, [menu, def, graph, specs, edit, onOpen]);
   useEffect(() => {
     if (menu && !(menu.kind === 'node' ? menu.id in graph.nodes : menu.id in graph.edges)) setMenu(null);
   }, [menu, graph]);
@@ -453,6 +536,7 @@ function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, menuOp
                         isValidConnection={isValidConnection}
                         onPaneClick={closeMenu}
                         onNodeContextMenu={(e, n) => openMenu('node', n.id, e)}
+                        onNodeDoubleClick={onNodeDoubleClick}
                         onEdgeContextMenu={(e, ed) => openMenu('edge', ed.id, e)}
                         onPaneContextMenu={(e) => e.preventDefault()}
                         onMoveStart={closeMenu}

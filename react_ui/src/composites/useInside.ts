@@ -1,8 +1,12 @@
 // One composite instance's inside, for the inside view: its definition (edited through a
-// DefinitionSender: shown at once, sent whole as `set_composite`) and the live state of the
-// instance's inside (`get_inside`: statuses and values; null before its first run), fetched
-// again when the instance runs (its `node_status` / `value` events), when the definition
-// changes (`composite_changed`, also by an undo or another tab), and after a reconnect.
+// DefinitionSender: shown at once, sent whole as `set_composite` with its own id) and the live
+// state of the instance's inside (`get_inside {uuid, path}`: statuses and values; null before its
+// first run). The instance may sit inside other composites (the path): events come only for the
+// workflow's own nodes, so the inside is fetched again when the outermost instance runs (its
+// `node_status` / `value` / `node_error` events), when a definition on the path changes
+// (`composite_changed`, also by an undo or another tab), and after a reconnect. When an instance
+// on the path has not run, the worker cannot reach this one: its definition (from the workflow's)
+// is shown without values.
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { WorkerClient } from '../protocol/client';
 import type { ConnectionState } from '../protocol/socket';
@@ -10,6 +14,7 @@ import type { CompositeData, StateResult } from '../protocol/generated';
 import { describeError } from '../hooks/useHub';
 import { isRefused, type EditResult } from './model';
 import { DefinitionSender } from './sender';
+import { definitionAt, foundDepth, insideArgs, outerIds, type InsidePath, type Level } from './path';
 
 /** At most one `get_inside` per this many ms while the instance keeps running (a live source). */
 export const REFRESH_MS = 120;
@@ -22,8 +27,10 @@ export interface Inside {
   id: string | null;
   /** The definition shown: this view's edits at once, else the worker's. */
   definition: CompositeData | null;
-  /** The instance's inside as it ran last (null before its first run). */
+  /** The instance's inside as it ran last (null before its first run, or when not reached). */
   state: StateResult | null;
+  /** False while an instance on the path has not run (the worker cannot reach this one). */
+  reached: boolean;
   /** Edits of this view not yet answered. */
   busy(): boolean;
   /** Apply an edit (sent after `delay` ms, 0: now); returns why it was refused, else null. */
@@ -36,17 +43,32 @@ export interface InsideDeps {
   client: Pick<WorkerClient, 'call' | 'on' | 'onResync'>;
   /** The worker connection's state (a reconnect fetches again). */
   connection: ConnectionState;
-  /** The composite node whose inside is shown. */
-  uuid: string;
+  /** The composite nodes opened, outermost first: the inside of the last one is shown. */
+  path: InsidePath;
+  /** The path as the workflow's definitions resolve it now (read when needed). */
+  levels(): readonly Level[];
+  /** The workflow's definitions now (read when needed). */
+  composites(): Readonly<Record<string, CompositeData>>;
   /** A refused edit or a failed fetch. */
   onError(message: string): void;
-  /** The instance or its definition is gone: the view closes, saying why. */
-  onGone(why: string): void;
+  /** The instance or its definition is gone: the view goes back to `depth` levels (0: the
+   * workflow), saying why. */
+  onGone(why: string, depth: number): void;
 }
 
-export function useInside({ client, connection, uuid, onError, onGone }: InsideDeps): Inside {
+export function useInside({ client, connection, path, levels, composites, onError, onGone }: InsideDeps): Inside {
   const [, changed] = useReducer((n: number) => n + 1, 0);
   const [state, setState] = useState<StateResult | null>(null);
+  const [reached, setReached] = useState(true);
+  const pathKey = path.join('/');
+  // stable for the view's life (a new path is a new view)
+  const pathRef = useRef(path);
+  pathRef.current = path;
+  const levelsRef = useRef(levels);
+  levelsRef.current = levels;
+  const compositesRef = useRef(composites);
+  compositesRef.current = composites;
+  const top = path[0] ?? '';
   const [id, setId] = useState<string | null>(null);
   const idRef = useRef<string | null>(null);
   const errorRef = useRef(onError);
@@ -85,21 +107,47 @@ export function useInside({ client, connection, uuid, onError, onGone }: InsideD
       return;
     }
     fetching.current = true;
+    const at = pathRef.current;
     client
-      .call('get_inside', { uuid })
+      .call('get_inside', insideArgs(at))
       .then(
         (r) => {
           if (!alive.current) return;
           idRef.current = r.id;
           setId(r.id);
           setState(r.state ?? null);
+          setReached(true);
           sender.setServer(r.composite);
         },
         (err: unknown) => {
           if (!alive.current) return;
           const code = (err as { code?: unknown }).code;
-          if (code === 'not_found' || code === 'invalid_state' || code === 'graph_error') goneRef.current(describeError(err));
-          else errorRef.current(describeError(err));
+          const up = at.length - 1;
+          if (at.length > 1 && (code === 'invalid_arguments' || code === 'not_found')) {
+            // the worker reaches insides that ran only: an instance on the path has not run,
+            // or has not run since this node was put inside it. The definition as the workflow
+            // has it, without values — unless the path is broken (a node is not inside any more)
+            const lv = levelsRef.current();
+            const depth = foundDepth(lv);
+            if (depth < lv.length) {
+              goneRef.current('The composite node is not inside any more.', Math.min(depth, up));
+              return;
+            }
+            const known = definitionAt(lv, compositesRef.current());
+            if (known) {
+              idRef.current = known.id;
+              setId(known.id);
+              setState(null);
+              setReached(false);
+              if (!sender.current) sender.setServer(known.composite);
+              return;
+            }
+          }
+          if (code === 'not_found' || code === 'invalid_state' || code === 'graph_error') {
+            goneRef.current(describeError(err), up);
+            return;
+          }
+          errorRef.current(describeError(err));
         },
       )
       .finally(() => {
@@ -109,7 +157,7 @@ export function useInside({ client, connection, uuid, onError, onGone }: InsideD
           fetchNow();
         }
       });
-  }, [client, uuid, sender]);
+  }, [client, pathKey, sender]); // the path is read from its ref: pathKey stands for it
 
   const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const last = useRef(0);
@@ -134,33 +182,38 @@ export function useInside({ client, connection, uuid, onError, onGone }: InsideD
   }, [connection, fetchNow]);
 
   useEffect(() => {
+    // events come for the workflow's own nodes: the outermost instance on the path
     const offs = [
       client.on('node_status', (d) => {
-        if (d.uuid === uuid) refresh();
+        if (d.uuid === top) refresh();
       }),
       client.on('value', (d) => {
-        if (d.uuid === uuid) refresh();
+        if (d.uuid === top) refresh();
       }),
       client.on('node_error', (d) => {
-        if (d.uuid === uuid) refresh();
+        if (d.uuid === top) refresh();
       }),
       client.on('node_removed', (d) => {
-        if (d.uuid === uuid) goneRef.current('The composite node was removed.');
+        if (d.uuid === top) goneRef.current('The composite node was removed.', 0);
       }),
       client.on('composite_changed', (d) => {
-        if (d.id !== idRef.current) return;
-        if (!d.composite) {
-          goneRef.current('The composite’s definition was removed.');
-          return;
+        if (d.id === idRef.current) {
+          if (!d.composite) {
+            goneRef.current('The composite’s definition was removed.', pathRef.current.length - 1);
+            return;
+          }
+          sender.setServer(d.composite);
+          refresh();
+        } else if (outerIds(levelsRef.current()).includes(d.id)) {
+          // a composite this one sits inside changed: this instance may run, or be gone
+          refresh();
         }
-        sender.setServer(d.composite);
-        refresh();
       }),
       client.on('graph_replaced', () => fetchNow()),
       client.onResync(() => fetchNow()),
     ];
     return () => offs.forEach((off) => off());
-  }, [client, uuid, refresh, fetchNow, sender]);
+  }, [client, top, refresh, fetchNow, sender]);
 
   const edit = useCallback(
     (fn: DefinitionEdit, opts: { delay?: number } = {}): string | null => {
@@ -179,5 +232,5 @@ export function useInside({ client, connection, uuid, onError, onGone }: InsideD
   );
   const busy = useCallback(() => sender.busy, [sender]);
 
-  return { id, definition: sender.current, state, busy, edit, refresh: fetchNow };
+  return { id, definition: sender.current, state, reached, busy, edit, refresh: fetchNow };
 }
