@@ -9,7 +9,10 @@ breadcrumb) the composite shows 1013; undo brings 113 back, and a second undo th
 The composite is exported as ``add-twice.composite.json`` and merged into a second worker,
 whose library then lists it. An Interval source (period 0.2 s) goes live and ticks; paused from
 its card it stops and keeps its value; resumed from its menu, it ticks again. A Sleep node whose
-input goes 0.2 → 0.3 → 0.2 shows "cached" (its memory). Screenshots go to the test's tmp_path.
+input goes 0.2 → 0.3 → 0.2 shows "cached" (its memory). A composite inside another opens level
+by level under a breadcrumb "Workflow › Outer › Add twice", shows that instance's values, takes
+an inner edit and goes back two levels by the breadcrumb; a composite that runs shows "n of m
+inside" on its card. Screenshots go to the test's tmp_path.
 """
 
 from __future__ import annotations
@@ -359,4 +362,187 @@ def test_edit_the_inside_of_a_composite_and_press_a_button_input(
         timeout=5,
     )
     page.screenshot(path=str(tmp_path / "12-refresh.png"))
+    assert time.monotonic() - started < 60
+
+
+def test_open_a_composite_inside_a_composite(page: Page, hub: HubProcess, tmp_path: Path) -> None:
+    """A composite inside another, opened level by level: the chain Add(1, 2) → Add(·, 10) →
+    Add(·, 100) has its last two nodes made "Add twice" (by RPC), then "Add twice" and the first
+    Add made "Outer" in the page. Outer opens (Workflow › Outer), "Add twice" opens from inside
+    it (Workflow › Outer › Add twice) with that instance's values (13, 113); an inner value
+    changed there (100 → 1000) edits the Add twice definition, and the inner level shows 1013.
+    The Outer crumb goes back one level (its Add twice node shows 1013), Escape goes up one, and
+    from the inner level again the Workflow crumb goes back two levels: the workflow's Outer shows
+    1013. A second Outer, paused (never run), opens to the definitions without values and a note,
+    at both levels. A running composite of two Sleeps shows its progress ("1 of 2 inside") on
+    its card."""
+    started = time.monotonic()
+    worker_id, (first, middle, last) = make_chain(hub)
+    made = hub.worker_call(worker_id, "make_composite", nodes=[middle, last], name="Add twice")
+    twice = made["uuid"]
+    assert made["id"] == "add-twice"
+    open_worker(page, hub, worker_id)
+    expect(cards(page)).to_have_count(2)
+    expect(output_preview(page, twice)).to_have_text(number_text(113))
+
+    # In the page: the first Add and the Add twice node made one composite, "Outer".
+    card(page, first).get_by_test_id("node-status").click()
+    card(page, twice).get_by_test_id("node-status").click(modifiers=["Shift"])
+    expect(page.locator(".react-flow__node.selected")).to_have_count(2)
+    card(page, twice).get_by_test_id("node-status").click(button="right")
+    page.get_by_test_id("context-menu").get_by_test_id("menu-make-composite").click()
+    dialog = page.get_by_test_id("make-composite-dialog")
+    dialog.get_by_test_id("prompt-input").fill("Outer")
+    dialog.get_by_test_id("prompt-ok").click()
+    expect(dialog).to_have_count(0)
+    outer_card = page.locator('[data-testid="node-card"][data-node-id="composite.outer"]')
+    expect(outer_card).to_have_count(1)
+    expect(cards(page)).to_have_count(1)
+    outer = outer_card.get_attribute("data-uuid")
+    assert outer
+    definitions = hub.worker_call(worker_id, "get_state")["composites"]
+    assert {n["uuid"]: n["node_id"] for n in definitions["outer"]["nodes"]} == {
+        first: "numbers.add",
+        twice: "composite.add-twice",
+    }
+    (port,) = [p["name"] for p in definitions["outer"]["outputs"]]
+    expect(output_preview(page, outer, port)).to_have_text(number_text(113))
+
+    # Open Outer: its inside, where Add twice is a composite card that opens too.
+    outer_card.get_by_test_id("node-composite").dblclick()
+    inside = page.get_by_test_id("inside-view")
+    crumbs = inside.locator('[data-testid="breadcrumb"] li:not(.nw-crumb-tools)')
+    expect(crumbs).to_have_text(["Workflow", "Outer"])
+    inner_twice = inside.locator(f'[data-testid="node-card"][data-uuid="{twice}"]')
+    expect(inner_twice.get_by_test_id("node-composite")).to_be_visible()
+    expect(inner_twice.get_by_test_id("node-open-composite")).to_be_visible()
+    expect(
+        inner_twice.locator('[data-testid="node-output"] [data-testid="output-preview"]')
+    ).to_have_text(number_text(113))
+    page.screenshot(path=str(tmp_path / "21-outer-inside.png"))
+
+    # Open Add twice from inside Outer (a double-click): one level more, with its values.
+    inner_twice.get_by_test_id("node-composite").dblclick()
+    expect(inside).to_have_attribute("data-depth", "2")
+    expect(inside).to_have_attribute("data-composite-id", "add-twice")
+    expect(crumbs).to_have_text(["Workflow", "Outer", "Add twice"])
+    expect(inside.get_by_test_id("breadcrumb-current")).to_have_text("Add twice")
+    expect(inside.get_by_test_id("inside-not-run")).to_have_count(0)
+
+    def inner_out(uuid: str) -> Locator:
+        return inside.locator(
+            f'[data-testid="node-card"][data-uuid="{uuid}"] '
+            '[data-testid="node-output"] [data-testid="output-preview"]'
+        )
+
+    expect(inner_out(middle)).to_have_text(number_text(13))
+    expect(inner_out(last)).to_have_text(number_text(113))
+    page.screenshot(path=str(tmp_path / "22-inner-inside.png"))
+
+    # Change an inner value: the Add twice definition changes, the inner level shows it.
+    field = inside.locator(
+        f'[data-testid="node-card"][data-uuid="{last}"] [data-testid="node-input"][data-io="b"] input'
+    )
+    field.fill("1000")
+    field.press("Enter")
+    expect(inner_out(last)).to_have_text(number_text(1013))
+    wait_until(
+        lambda: (
+            [
+                n["inputs"].get("b")
+                for n in hub.worker_call(worker_id, "get_state")["composites"]["add-twice"]["nodes"]
+            ]
+            == [10, 1000]
+        ),
+        timeout=5,
+    )
+    page.screenshot(path=str(tmp_path / "23-inner-edited.png"))
+
+    # The Outer crumb: one level back, where Add twice shows the new value.
+    inside.locator('[data-testid="breadcrumb-level"][data-depth="1"]').click()
+    expect(crumbs).to_have_text(["Workflow", "Outer"])
+    expect(inside).to_have_attribute("data-depth", "1")
+    expect(
+        inner_twice.locator('[data-testid="node-output"] [data-testid="output-preview"]')
+    ).to_have_text(number_text(1013))
+
+    # ⤢ opens it again; Escape goes up one level.
+    inner_twice.get_by_test_id("node-open-composite").click()
+    expect(crumbs).to_have_text(["Workflow", "Outer", "Add twice"])
+    expect(inner_out(last)).to_have_text(number_text(1013))
+    page.locator("body").click(position={"x": 5, "y": 5})
+    page.keyboard.press("Escape")
+    expect(crumbs).to_have_text(["Workflow", "Outer"])
+
+    # Its menu's Open; then the Workflow crumb goes back two levels at once.
+    inner_twice.get_by_test_id("node-status").click(button="right")
+    page.get_by_test_id("context-menu").get_by_test_id("menu-open-composite").click()
+    expect(crumbs).to_have_text(["Workflow", "Outer", "Add twice"])
+    expect(inner_out(last)).to_have_text(number_text(1013))
+    inside.get_by_test_id("breadcrumb-root").click()
+    expect(inside).to_have_count(0)
+    expect(output_preview(page, outer, port)).to_have_text(number_text(1013))
+    page.screenshot(path=str(tmp_path / "24-back-on-the-workflow.png"))
+
+    # A second Outer, paused from the start (it never runs): its inside shows the definition
+    # without values and a note, and so does the Add twice inside it (the worker cannot reach an
+    # instance inside one that has not run: the definition comes from the workflow's).
+    idle = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="composite.outer",
+        properties={"position": {"x": 40, "y": 300}, "paused": True},
+    )["uuid"]
+    card(page, idle).get_by_test_id("node-open-composite").click()
+    expect(crumbs).to_have_text(["Workflow", "Outer"])
+    expect(inside).to_have_attribute("data-uuid", idle)
+    expect(inside.get_by_test_id("inside-not-run")).to_have_attribute("data-reached", "true")
+    inner_twice.get_by_test_id("node-open-composite").click()
+    expect(crumbs).to_have_text(["Workflow", "Outer", "Add twice"])
+    note = inside.get_by_test_id("inside-not-run")
+    expect(note).to_have_attribute("data-reached", "false")
+    expect(note).to_have_text("Not run yet: values show once it has run.")
+    expect(field).to_have_value("1000")  # the definition's value
+    expect(inner_out(last)).not_to_have_text(number_text(1013))
+    expect(page.get_by_test_id("toast").filter(has_text="invalid_arguments")).to_have_count(0)
+    page.screenshot(path=str(tmp_path / "25-not-run.png"))
+    inside.get_by_test_id("inside-close").click()
+    expect(inside).to_have_count(0)
+    hub.worker_call(worker_id, "remove_node", uuid=idle)
+
+    # A running composite reports its progress like any node: its inner nodes settled, of all.
+    number = hub.worker_call(
+        worker_id,
+        "add_node",
+        node_id="numbers.number",
+        inputs={"value": 1},
+        properties={"position": {"x": 40, "y": 420}},
+    )["uuid"]
+    naps = []
+    for i in range(2):
+        naps.append(
+            hub.worker_call(
+                worker_id,
+                "add_node",
+                node_id="time.sleep",
+                inputs={"seconds": 0.8},
+                properties={"position": {"x": 360 + 320 * i, "y": 420}},
+            )["uuid"]
+        )
+    hub.worker_call(worker_id, "connect", src=number, src_io="out", dst=naps[0], dst_io="value")
+    hub.worker_call(worker_id, "connect", src=naps[0], src_io="out", dst=naps[1], dst_io="value")
+    sleeps = hub.worker_call(worker_id, "make_composite", nodes=naps, name="Two naps")["uuid"]
+    nap_card = card(page, sleeps)
+    expect(nap_card).to_have_attribute("data-status", "done", timeout=10_000)
+    hub.worker_call(worker_id, "set_input", uuid=number, io="value", value=2)
+    expect(nap_card).to_have_attribute("data-status", "running")
+    progress = nap_card.get_by_test_id("node-progress-text")
+    expect(progress).to_have_text(re.compile(r"of 2 inside"))
+    # the first Sleep done, the second running: half of the inside has settled
+    expect(progress).to_have_text("50% — 1 of 2 inside")
+    expect(nap_card.get_by_test_id("node-progress")).to_have_attribute("value", "0.5")
+    page.wait_for_timeout(200)  # the bar's width eases in (150 ms); the second Sleep takes 0.8 s
+    page.screenshot(path=str(tmp_path / "26-composite-progress.png"))
+    expect(nap_card).to_have_attribute("data-status", "done", timeout=10_000)
+    expect(nap_card.get_by_test_id("node-progress")).to_have_count(0)
     assert time.monotonic() - started < 60
