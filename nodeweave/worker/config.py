@@ -65,6 +65,9 @@ class WorkerConfig:
     chart_preview_budget: int = 1 << 20
     """Room for an interactive chart's preview (a plotly or Vega-Lite spec with its data)."""
     debounce_ms: int = 30
+    freeze_imports: bool = False
+    """Once the modules are loaded, freeze what is alive out of the cyclic collector's sight
+    (see :mod:`nodeweave.worker.heap`); ``nodeweave worker run`` does, in-process tests do not."""
     cache_max_bytes: int = 1 << 30
     """The result cache's cap on disk (``NODEWEAVE_CACHE_MB``; 0 turns the cache off)."""
     cache_min_seconds: float = 0.1
@@ -139,6 +142,7 @@ def config_from_env(
         dask=_dask_settings(env, dask_scheduler),
         idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
         funcnodes=funcnodes_enabled(env),
+        freeze_imports=True,
         cache_max_bytes=int(float(env.get("NODEWEAVE_CACHE_MB") or 1024) * 2**20),
         cache_min_seconds=float(env.get("NODEWEAVE_CACHE_MIN_SECONDS") or 0.1),
     )

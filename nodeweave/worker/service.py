@@ -29,7 +29,7 @@ from nodeweave.protocol import worker as p
 from nodeweave.protocol.outbox import Outbox
 from nodeweave.state.beacon import Beacon
 
-from . import module_files
+from . import heap, module_files
 from .cluster import DaskExecutor
 from .config import WorkerConfig
 from .edits import GraphEditor
@@ -241,6 +241,8 @@ class Worker:
             await self.loader.load_the_rest()
         finally:
             self.modules_loaded.set()
+        if self.config.freeze_imports:
+            heap.freeze_imports()
         report, self._restore_report = self._restore_report, {}
         if report.get("migrated"):  # (those resolved as modules loaded said so in node_rebound)
             self.broadcast("nodes_migrated", {"migrated": report["migrated"]})
@@ -350,6 +352,8 @@ class Worker:
             )
 
     def _module_event(self, event: ModuleEvent) -> None:
+        if event.kind in ("reloaded", "removed"):
+            heap.thaw()  # its old code may be cyclic garbage: the collector must see it
         # The loader logs (with the traceback); clients hear it here.
         self.broadcast(f"module_{event.kind}", event.to_dict())
         # Nodes that did not load while the rest of the module did: one problem per reason
