@@ -6,7 +6,8 @@
 
 Requests may be pipelined (``call`` from several tasks, or :meth:`Client.send` many and gather
 the futures). Events are kept in order in :attr:`Client.events` (an asyncio queue) with gap
-detection (:attr:`Client.gaps`).
+detection (:attr:`Client.gaps`). The client asks for batch frames (``?batch=1``: the events of
+one burst in one message, each still with its ``seq``) unless told ``batch=False``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import itertools
+import urllib.parse
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, ClassVar
@@ -54,6 +56,8 @@ class Client:
         """The data of the connection's hello event, once received."""
         self.problems: list[str] = []
         """What :attr:`frame_check` found wrong with events."""
+        self.batches = 0
+        """Batch frames received (several events in one message)."""
         self._commands: dict[int, str] = {}
         """Replies whose id matches no request of ours (e.g. errors for malformed frames)."""
         self._reader = asyncio.create_task(self._read(), name="nodeweave-client-reader")
@@ -66,7 +70,14 @@ class Client:
         *,
         headers: dict[str, str] | None = None,
         max_msg_size: int = 64 * 2**20,
+        batch: bool = True,
     ) -> Client:
+        if batch:
+            parts = urllib.parse.urlsplit(url)
+            query = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+            if not any(k == "batch" for k, _ in query):
+                query.append(("batch", "1"))
+            url = urllib.parse.urlunsplit(parts._replace(query=urllib.parse.urlencode(query)))
         session = aiohttp.ClientSession()
         hdrs = dict(headers or {})
         if token is not None:
@@ -165,16 +176,17 @@ class Client:
                     continue
                 data = orjson.loads(msg.data)
                 kind = data.get("type")
+                if kind == "batch":  # a burst of events in one message, in order
+                    self.batches += 1
+                    for event in data.get("events") or ():
+                        self._event(event)
+                    continue
                 cmd = self._commands.pop(data.get("id"), None) if kind != "event" else None
                 problem = self._check(data, cmd)
                 if kind == "event":
                     if problem is not None:
                         self.problems.append(problem)
-                    seq = data.get("seq", 0)
-                    if seq != self.last_seq + 1:
-                        self.gaps += 1
-                    self.last_seq = seq
-                    self.events.put_nowait(data)
+                    self._seen(data)
                     continue
                 fut = self._pending.pop(data.get("id"), None)
                 if fut is None:
@@ -197,6 +209,19 @@ class Client:
                     fut.set_exception(closed)
             self._pending.clear()
             self._commands.clear()
+
+    def _event(self, data: dict[str, Any]) -> None:
+        problem = self._check(data, None)
+        if problem is not None:
+            self.problems.append(problem)
+        self._seen(data)
+
+    def _seen(self, data: dict[str, Any]) -> None:
+        seq = data.get("seq", 0)
+        if seq != self.last_seq + 1:
+            self.gaps += 1
+        self.last_seq = seq
+        self.events.put_nowait(data)
 
     def _check(self, data: dict[str, Any], cmd: str | None) -> str | None:
         if data.get("event") == "hello" and data.get("type") == "event":

@@ -56,3 +56,31 @@ async def test_a_slow_client_does_not_delay_a_fast_one(aiohttp_client: Any, tmp_
         await fast.close()
         await slow.close()
         await session.close()
+
+
+async def test_the_client_reads_batch_frames_and_a_client_that_asks_none_gets_none(
+    http: Any,
+) -> None:
+    url = str(http.make_url("/ws"))
+    batching = await Client.connect(url, TOKEN)
+    plain = await Client.connect(url, TOKEN, batch=False)
+    try:
+        await batching.next_event("hello")
+        await plain.next_event("hello")
+        edits = [
+            {"cmd": "add_node", "kwargs": {"node_id": "numbers.add", "inputs": {"a": i, "b": 1}}}
+            for i in range(30)
+        ]
+        await batching.call("apply_edits", label="thirty", edits=edits)
+        for client in (batching, plain):
+            async with asyncio.timeout(10):
+                done = 0
+                while done < 30:  # every node's value arrives, in order, without a gap
+                    event = await client.next_event("value")
+                    done += event["data"]["io"] == "out"
+        assert batching.batches >= 1 and batching.gaps == 0
+        assert plain.batches == 0 and plain.gaps == 0
+        assert batching.last_seq == plain.last_seq  # the same events, numbered alike
+    finally:
+        await batching.close()
+        await plain.close()
