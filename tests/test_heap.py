@@ -11,7 +11,7 @@ from nodeweave.state import read_token
 
 from .worker_helpers import make_worker_dir, spawn_worker
 
-MODULE = '''
+MODULE = """
 import gc
 from nodeweave import node
 
@@ -19,7 +19,7 @@ from nodeweave import node
 @node(id="heap.frozen", cache=False)
 def frozen(version: int = {v}) -> int:
     return gc.get_freeze_count()
-'''
+"""
 
 
 async def frozen_count(client: Client, uuid: str, expect_version: int) -> int:
