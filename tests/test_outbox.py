@@ -222,3 +222,38 @@ async def test_a_lone_event_is_not_wrapped_and_without_batch_nothing_is() -> Non
         await drain_task(box, task)
         kinds = [f["type"] for f in sink.frames]
         assert kinds == (["event", "batch"] if batch else ["event"] * 3)
+
+
+async def test_what_is_queued_together_goes_out_in_one_write_in_order() -> None:
+    sink = Sink()
+    writes: list[int] = []
+
+    async def send_many(frames: list[bytes]) -> None:
+        writes.append(len(frames))
+        for frame in frames:
+            await sink.send(frame)
+
+    box = Outbox(sink.send, send_many=send_many)
+    for i in range(5):
+        box.reply(orjson.dumps({"type": "result", "id": i, "result": i}))
+    box.event("value", {"v": 1}, ("v", "a"))
+    box.event("value", {"v": 2}, ("v", "a"))  # coalesced, as before
+    box.reply(orjson.dumps({"type": "result", "id": 5, "result": 5}))
+    await drain(box)
+    assert writes == [7]  # five replies, the latest value, one more reply: one write
+    assert [f.get("id", f.get("data")) for f in sink.frames] == [0, 1, 2, 3, 4, {"v": 2}, 5]
+    assert box.sent == 7
+
+
+async def test_a_failed_write_of_many_closes_the_outbox() -> None:
+    async def send(frame: bytes) -> None:
+        return None
+
+    async def broken(frames: list[bytes]) -> None:
+        raise ConnectionResetError("gone")
+
+    box = Outbox(send, send_many=broken)
+    box.reply(b"{}")
+    box.reply(b"{}")
+    await asyncio.wait_for(box.run(), 5)
+    assert box.closed

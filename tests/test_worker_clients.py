@@ -84,3 +84,40 @@ async def test_the_client_reads_batch_frames_and_a_client_that_asks_none_gets_no
     finally:
         await batching.close()
         await plain.close()
+
+
+def test_text_frames_are_rfc6455_server_frames_at_every_length() -> None:
+    import struct
+
+    from nodeweave.web.rpc import text_frames
+
+    payloads = [b"x" * n for n in (0, 1, 125, 126, 127, 65535, 65536, 70000)]
+    data = text_frames(payloads)
+    at, seen = 0, []
+    while at < len(data):
+        first, second = data[at], data[at + 1]
+        assert first == 0x81 and not second & 0x80  # final text frame, unmasked
+        n, at = second & 0x7F, at + 2
+        if n == 126:
+            (n,) = struct.unpack_from("!H", data, at)
+            at += 2
+        elif n == 127:
+            (n,) = struct.unpack_from("!Q", data, at)
+            at += 8
+        seen.append(data[at : at + n])
+        at += n
+    assert seen == payloads
+
+
+async def test_pipelined_replies_of_every_size_arrive_whole_and_in_order(http: Any) -> None:
+    """Replies queued together go out in one write: small and large (get_library is over
+    64 KB) frames interleaved, each whole, each matched to its request."""
+    async with await Client.connect(str(http.make_url("/ws")), TOKEN) as client:
+        await client.next_event("hello")
+        futures = [await client.send("get_library" if i % 25 == 0 else "ping") for i in range(500)]
+        results = await asyncio.gather(*futures)
+        for i, result in enumerate(results):
+            if i % 25 == 0:
+                assert len(orjson.dumps(result)) > 65536 and result["shelves"]
+            else:
+                assert result == {"pong": True}

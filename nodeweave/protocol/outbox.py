@@ -13,8 +13,10 @@ with the latest state. So, per connection:
 - past ``max_events`` queued events, new events without a key are dropped and the next ``seq``
   skips over them, so the client sees the gap and resyncs.
 
-Transport-agnostic: it is given an async ``send(frame)``; it owns no task (the caller runs
-:meth:`Outbox.run` in one it owns).
+Transport-agnostic: it is given an async ``send(frame)`` — and, optionally, ``send_many(frames)``
+that writes several frames at once: what is queued when the writer wakes (pipelined replies, a
+burst of events) then goes out in one write, not a system call a frame. It owns no task (the
+caller runs :meth:`Outbox.run` in one it owns).
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import orjson
 log = logging.getLogger("nodeweave.protocol")
 
 Send = Callable[[bytes], Awaitable[None]]
+SendMany = Callable[[list[bytes]], Awaitable[None]]
 
 
 class Lazy:
@@ -71,8 +74,10 @@ class Outbox:
         lag_threshold: int = 256,
         max_replies: int = 1024,
         batch: bool = False,
+        send_many: SendMany | None = None,
     ) -> None:
         self._send = send
+        self._send_many = send_many
         self._batch = batch
         self._queue: collections.deque[_Entry] = collections.deque()
         self._slots: dict[Hashable, int] = {}  # key -> slot of its latest queued event
@@ -156,35 +161,30 @@ class Outbox:
     async def run(self) -> None:
         """Send until closed and drained, or until the transport fails."""
         queue = self._queue  # never replaced, only mutated
+        many = self._send_many
         while True:
             while not queue:
                 if self._closed:
                     return
                 self._wakeup.clear()
                 await self._wakeup.wait()
-            frame, name, data, key, slot = queue.popleft()
-            if frame is not None:
-                self._replies -= 1
-                if self._replies < self._max_replies // 2:
-                    self._room.set()
-            elif name is _GAP:
-                self._gap += data[0]
+            frames: list[bytes] = []
+            size = 0
+            while queue and size < BATCH_BYTES:
+                frame = self._next_frame()
+                if frame is not None:
+                    frames.append(frame)
+                    size += len(frame)
+                if many is None:
+                    break  # one frame a send
+            if not frames:
                 continue
-            else:
-                if slot:
-                    if slot in self._dead:
-                        self._dead.discard(slot)
-                        continue  # superseded by a later event with the same key
-                    if self._slots.get(key) == slot:
-                        del self._slots[key]
-                self._events -= 1
-                frame = self._encode(name, data)
-                if frame is None:
-                    continue
-                if self._batch:
-                    frame = self._batched(frame)
             try:
-                await self._send(frame)
+                if many is not None and len(frames) > 1:
+                    await many(frames)
+                else:
+                    for frame in frames:
+                        await self._send(frame)
             except (ConnectionError, RuntimeError) as exc:
                 # The peer went away (aiohttp raises ConnectionResetError or a RuntimeError on a
                 # closing socket); nothing more can be delivered.
@@ -193,7 +193,31 @@ class Outbox:
                 self._room.set()
                 queue.clear()
                 return
-            self.sent += 1
+            self.sent += len(frames)
+
+    def _next_frame(self) -> bytes | None:
+        """The frame of the queue's first entry, taken off it (``None``: nothing to send for
+        it — a gap counted, a superseded event, data that is not JSON)."""
+        frame, name, data, key, slot = self._queue.popleft()
+        if frame is not None:
+            self._replies -= 1
+            if self._replies < self._max_replies // 2:
+                self._room.set()
+            return frame
+        if name is _GAP:
+            self._gap += data[0]
+            return None
+        if slot:
+            if slot in self._dead:
+                self._dead.discard(slot)
+                return None  # superseded by a later event with the same key
+            if self._slots.get(key) == slot:
+                del self._slots[key]
+        self._events -= 1
+        frame = self._encode(name, data)
+        if frame is not None and self._batch:
+            frame = self._batched(frame)
+        return frame
 
     def _batched(self, first: bytes) -> bytes:
         """``first`` and the events queued right behind it as one frame (up to a size), so that
