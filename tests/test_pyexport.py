@@ -54,3 +54,29 @@ def test_what_a_script_cannot_express_is_refused(
     assert "node ghost (nowhere.at.all): its type is missing" in capsys.readouterr().err
     assert not (tmp_path / "x.py").exists()
     assert main(["export", wid, "--python", "--param", "d.x", "-o", str(tmp_path / "y.py")]) == 2
+
+
+def test_sources_and_composites_are_refused_with_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    state, wid = origin(tmp_path)
+    folder = state / "workers" / wid
+    doc = orjson.loads((folder / "nodespace.json").read_bytes())
+    doc["nodes"].append({"uuid": "tick", "node_id": "sources.interval"})
+    doc["nodes"].append({"uuid": "comp", "node_id": "composite.one"})
+    doc["composites"] = {
+        "one": {
+            "name": "One",
+            "nodes": [{"uuid": "i", "node_id": "numbers.number", "inputs": {"value": 1}}],
+            "edges": [],
+            "inputs": [],
+            "outputs": [{"name": "out", "node": "i", "io": "out"}],
+        }
+    }
+    (folder / "nodespace.json").write_bytes(orjson.dumps(doc))
+    monkeypatch.setenv("FUNCNODES_CONFIG_DIR", str(state))
+    assert main(["export", wid, "--python", "-o", str(tmp_path / "x.py")]) == 2
+    err = capsys.readouterr().err
+    assert "node tick (sources.interval): a source" in err
+    assert "node comp (composite.one): its function cannot be imported by name" in err
+    assert not (tmp_path / "x.py").exists()

@@ -84,11 +84,17 @@ def export_script(
         if node.spec is None:
             problems.append(f"node {uuid} ({node.node_id}): its type is missing (a placeholder)")
             continue
+        if node.spec.stream:
+            problems.append(
+                f"node {uuid} ({node.node_id}): a source (its values come one after another, "
+                "maybe without end): a script that runs once cannot follow it"
+            )
+            continue
         where = _importable(node.spec)
         if where is None:
             problems.append(
                 f"node {uuid} ({node.node_id}): its function cannot be imported by name "
-                "(a generated or bridged node)"
+                "(a generated or bridged node, or a composite)"
             )
             continue
         if where not in imports:
