@@ -105,3 +105,29 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
     assert any("imports aiohttp" in v for v in found)
     assert any("imports nodeweave.worker" in v for v in found)
     assert not any("orjson" in v for v in found)
+
+
+def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
+    """``nodeweave`` hands out the core's names when first used: the hub's import path (and
+    the CLI's) never loads the engine, while ``from nodeweave import node`` still works."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, nodeweave.workermanager.main, nodeweave.cli\n"
+        "assert 'nodeweave.core' not in sys.modules, 'the hub imported the engine'\n"
+        "from nodeweave import node, NodeSpace\n"
+        "assert 'nodeweave.core' in sys.modules and callable(node)\n"
+        "import nodeweave\n"
+        "assert nodeweave.NodeSpace is NodeSpace\n"
+        "try:\n"
+        "    nodeweave.nope\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('no error for an unknown name')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
