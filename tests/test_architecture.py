@@ -109,13 +109,15 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
 
 def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
     """``nodeweave`` hands out the core's names when first used: the hub's import path (and
-    the CLI's) never loads the engine, while ``from nodeweave import node`` still works."""
+    the CLI's) never loads the engine — nor virtualenv, imported when a venv is made — while
+    ``from nodeweave import node`` still works."""
     import subprocess
     import sys
 
     probe = (
         "import sys, nodeweave.workermanager.main, nodeweave.cli\n"
         "assert 'nodeweave.core' not in sys.modules, 'the hub imported the engine'\n"
+        "assert 'virtualenv' not in sys.modules, 'virtualenv is for making a venv, not a start'\n"
         "from nodeweave import node, NodeSpace\n"
         "assert 'nodeweave.core' in sys.modules and callable(node)\n"
         "import nodeweave\n"

@@ -60,8 +60,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, ParamSpec, TypeVar
 
-import virtualenv
-
 from nodeweave.state import FileLock, LockHeldError
 
 from . import packages
@@ -357,6 +355,8 @@ async def _create(new_dir: Path, prompt: str, app_data: Path | None) -> Path:
 
     def run() -> Path:
         try:
+            import virtualenv  # (when a venv is made: the hub starts without it)
+
             session = virtualenv.cli_run(args, setup_logging=False, env=env)
         except SystemExit as exc:  # virtualenv's argument parser exits on bad arguments
             raise ProvisionError(
