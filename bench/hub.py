@@ -50,6 +50,7 @@ class BenchError(AssertionError):
 
 FIGURES = [
     Figure("launch", "launch `nodeweave up` → /health answers", "s", 0.6),
+    Figure("launch_floor", "  floor: a bare aiohttp app, the same libraries → /health", "s"),
     Figure("create", "create_worker without venv", "ms", 50),
     Figure("create_venv", "create_worker with venv, no extra requirements", "s", 1.0),
     Figure("start", "start_worker → running (no venv)", "s", 1.0),
@@ -221,14 +222,57 @@ class Plan:
     quick: bool
 
 
+# The floor of the launch: an aiohttp app that imports what the hub's start imports (aiohttp,
+# pydantic, orjson, packaging) and answers /health — what any Python hub would pay.
+FLOOR_APP = """
+import sys
+import aiohttp, orjson, packaging.requirements, pydantic
+from aiohttp import web
+
+async def health(request):
+    return web.Response(body=orjson.dumps({"status": "ok"}), content_type="application/json")
+
+app = web.Application()
+app.router.add_get("/health", health)
+web.run_app(app, host="127.0.0.1", port=int(sys.argv[1]), print=None)
+"""
+
+
+async def floor_launch() -> float:
+    """Spawn → /health answered, for :data:`FLOOR_APP` (stopped by its pid)."""
+    port = free_port()
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": BYTECODE_DIR.name}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    t0 = time.perf_counter()
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", FLOOR_APP, str(port), env=env, stdout=asyncio.subprocess.DEVNULL
+    )
+    try:
+        async with aiohttp.ClientSession() as http, asyncio.timeout(20):
+            while True:
+                with contextlib.suppress(aiohttp.ClientError, OSError):
+                    async with http.get(f"http://127.0.0.1:{port}/health") as resp:
+                        if resp.status == 200:
+                            return time.perf_counter() - t0
+                await asyncio.sleep(0.005)
+    finally:
+        if proc.returncode is None:
+            proc.send_signal(signal.SIGTERM)
+            await proc.wait()
+
+
 async def fig_launch(plan: Plan) -> Results:
     async with hub():
         pass  # warm-up (bytecode cache)
-    samples = []
-    for _ in range(plan.runs):
+    await floor_launch()
+    samples, floor = [], []
+    for _ in range(plan.runs):  # interleaved: the machine is shared
         async with hub() as (_h, elapsed):
             samples.append(elapsed)
-    return {"launch": summary(samples)}
+        floor.append(await floor_launch())
+    ratio = statistics.median(samples) / statistics.median(floor)
+    NOTES.append(f"launch / floor: {ratio:.2f}× (target ≤ 1.3×)")
+    return {"launch": summary(samples), "launch_floor": summary(floor)}
 
 
 async def fig_create_start_stop(plan: Plan) -> Results:
