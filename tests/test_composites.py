@@ -69,6 +69,23 @@ AFFINE = {
 }
 
 
+# x = p * 10 and y = q + 0, side by side, paired: (x, y) on "both"
+TWO = {
+    "name": "Two",
+    "nodes": [
+        {"uuid": "x", "node_id": "cp.mul", "inputs": {"k": 10}},
+        {"uuid": "y", "node_id": "cp.add", "inputs": {"b": 0}},
+        {"uuid": "z", "node_id": "cp.pair"},
+    ],
+    "edges": [
+        {"src": "x", "src_io": "out", "dst": "z", "dst_io": "x"},
+        {"src": "y", "src_io": "out", "dst": "z", "dst_io": "y"},
+    ],
+    "inputs": [{"name": "p", "node": "x", "io": "a"}, {"name": "q", "node": "y", "io": "a"}],
+    "outputs": [{"name": "both", "node": "z", "io": "out"}],
+}
+
+
 def ns_with(*defs: tuple[str, dict[str, Any]]) -> NodeSpace:
     ns = space(*NODES)
     for cid, d in defs:
@@ -93,20 +110,7 @@ async def test_a_composite_is_a_node_type_with_the_ports_its_definition_names() 
 
 
 async def test_only_the_affected_inner_nodes_run_and_each_once_per_change() -> None:
-    d = {
-        "name": "Two",
-        "nodes": [
-            {"uuid": "x", "node_id": "cp.mul", "inputs": {"k": 10}},
-            {"uuid": "y", "node_id": "cp.add", "inputs": {"b": 0}},
-            {"uuid": "z", "node_id": "cp.pair"},
-        ],
-        "edges": [
-            {"src": "x", "src_io": "out", "dst": "z", "dst_io": "x"},
-            {"src": "y", "src_io": "out", "dst": "z", "dst_io": "y"},
-        ],
-        "inputs": [{"name": "p", "node": "x", "io": "a"}, {"name": "q", "node": "y", "io": "a"}],
-        "outputs": [{"name": "both", "node": "z", "io": "out"}],
-    }
+    d = TWO
     ns = ns_with(("two", d))
     c = ns.add_node("composite.two", inputs={"p": 1, "q": 2})
     await ns.settle()
@@ -493,20 +497,7 @@ async def test_bad_composite_requests_get_clear_errors_and_change_nothing(rpc: A
 
 
 async def test_moving_inside_reruns_nothing_and_a_value_inside_reruns_only_what_it_feeds() -> None:
-    d = {
-        "name": "Two",
-        "nodes": [
-            {"uuid": "x", "node_id": "cp.mul", "inputs": {"k": 10}},
-            {"uuid": "y", "node_id": "cp.add", "inputs": {"b": 0}},
-            {"uuid": "z", "node_id": "cp.pair"},
-        ],
-        "edges": [
-            {"src": "x", "src_io": "out", "dst": "z", "dst_io": "x"},
-            {"src": "y", "src_io": "out", "dst": "z", "dst_io": "y"},
-        ],
-        "inputs": [{"name": "p", "node": "x", "io": "a"}, {"name": "q", "node": "y", "io": "a"}],
-        "outputs": [{"name": "both", "node": "z", "io": "out"}],
-    }
+    d = TWO
     ns = ns_with(("two", d))
     rec = Recorder(ns)
     c = ns.add_node("composite.two", inputs={"p": 1, "q": 2})

@@ -211,23 +211,11 @@ def _feed_code(h: Any, code: types.CodeType) -> None:
             h.update(b"\0")
 
 
-def run_key(
-    code: str,
-    inputs: Iterable[tuple[str, str | None]],
-) -> str | None:
-    """The key of a run: the code digest and each input's part (``None`` anywhere: no key).
-    Input names are identifiers and every part is typed and length-prefixed or a digest, so
-    the joined text names one set of inputs only."""
-    parts = [code]
-    for name, part in inputs:
-        if part is None:
-            return None
-        parts.append(name)
-        parts.append(part)
-    return key_of(parts)
-
-
 def key_of(parts: list[str]) -> str:
+    """The key of a run from its parts: the code digest, then each input's name and part (the
+    scheduler builds them, see ``Scheduler._run_key``). Input names are identifiers and every
+    part is typed and length-prefixed or a digest, so the joined text names one set of inputs
+    only."""
     data = "\0".join(parts).encode("utf-8", "surrogatepass")
     return "k" + hashlib.blake2b(data, digest_size=20).hexdigest()
 

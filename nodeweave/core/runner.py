@@ -19,7 +19,7 @@ import threading
 import time
 import traceback
 import types
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
 from .cachekeys import stamp_digest
@@ -351,6 +351,19 @@ class Runner:
         if self.scheduler.run_finished(run.uuid, run.generation, result, seconds, ident):
             self._keep(run, key, seconds)
 
+    def _hooks_before(self, run: Run) -> tuple[bool, HookRun | None]:
+        """The before_run hooks of the run's node type: (vetoed — the node has failed with the
+        reason —, the view the after_run hooks get)."""
+        hooks = self._hook_set(run.spec.id)
+        if hooks is None:
+            return False, None
+        view = HookRun(run.uuid, run.spec.id, run.kwargs)
+        reason = hooks.veto(view) if hooks.before else None
+        if reason is None:
+            return False, view
+        self._failed(run, NodeError(message=reason, type="Vetoed"))
+        return True, view
+
     def _failed(self, run: Run, error: NodeError) -> None:
         if self.scheduler.run_failed(run.uuid, run.generation, error):
             hooks = self._hook_set(run.spec.id) if self.hooks_of is not None else None
@@ -374,13 +387,9 @@ class Runner:
         sched = self.scheduler
         view: HookRun | None = None
         if self.hooks_of is not None:
-            hooks = self._hook_set(spec.id)
-            if hooks is not None:
-                view = HookRun(run.uuid, spec.id, run.kwargs)
-                reason = hooks.veto(view) if hooks.before else None
-                if reason is not None:
-                    self._failed(run, NodeError(message=reason, type="Vetoed"))
-                    return
+            vetoed, view = self._hooks_before(run)
+            if vetoed:
+                return
         if self.remote_seen and spec.executor != "dask" and has_remote(run.kwargs):
             self._start_task(run, key)  # its inputs are fetched first, off the loop
             return
@@ -413,9 +422,13 @@ class Runner:
         self._start_task(run, key)
 
     def _start_task(self, run: Run, key: str | None = None, *, load: bool = False) -> None:
-        # Always the running loop: a nodespace may outlive one asyncio.run() and serve the next.
         work = self._load_task(run, key) if load and key is not None else self._run_task(run, key)
-        task = asyncio.get_running_loop().create_task(work, name=f"nodeweave node {run.uuid}")
+        self._own(run, work, "node")
+
+    def _own(self, run: Run, work: Coroutine[Any, Any, None], what: str) -> None:
+        """Run ``work`` as the run's task, owned (cancelled by a newer generation, awaited at
+        close). Always the running loop: a nodespace may outlive one asyncio.run()."""
+        task = asyncio.get_running_loop().create_task(work, name=f"nodeweave {what} {run.uuid}")
         self._tasks[run.uuid] = (run.generation, task)
         self._all_tasks.add(task)
         task.add_done_callback(functools.partial(self._task_done, run.uuid))
@@ -512,19 +525,9 @@ class Runner:
     # --- streams: generator nodes -------------------------------------------------------
 
     def _start_stream(self, run: Run) -> None:
-        if self.hooks_of is not None:
-            hooks = self._hook_set(run.spec.id)
-            if hooks is not None and hooks.before:
-                reason = hooks.veto(HookRun(run.uuid, run.spec.id, run.kwargs))
-                if reason is not None:
-                    self._failed(run, NodeError(message=reason, type="Vetoed"))
-                    return
-        task = asyncio.get_running_loop().create_task(
-            self._stream_task(run), name=f"nodeweave stream {run.uuid}"
-        )
-        self._tasks[run.uuid] = (run.generation, task)
-        self._all_tasks.add(task)
-        task.add_done_callback(functools.partial(self._task_done, run.uuid))
+        if self.hooks_of is not None and self._hooks_before(run)[0]:
+            return
+        self._own(run, self._stream_task(run), "stream")
 
     async def _stream_task(self, run: Run) -> None:
         spec = run.spec
@@ -627,7 +630,7 @@ class Runner:
         node = sched.nodes.get(uuid)
         if node is None or node.generation != generation:
             return
-        if node.streaming and (self._draining or not sched.cone_settled(uuid)):
+        if node.streaming and not sched.cone_settled(uuid):
             self._held[uuid] = (generation, value)
             return
         self._held.pop(uuid, None)
@@ -644,10 +647,6 @@ class Runner:
                 if sched.stream_value(uuid, generation, value):
                     released = True
         return released
-
-    def live_streams(self) -> list[str]:
-        """The nodes whose streams are live now."""
-        return [u for u, n in self.scheduler.nodes.items() if n.streaming]
 
     # --- runs that do not stop at once, and sync nodes that are slow ---------------------
 

@@ -434,16 +434,9 @@ class Scheduler:
         node = self.nodes.get(uuid)
         if node is None or node.generation != generation or node.status is not RUNNING:
             return False  # superseded: discard
-        outs = node.spec.outputs if node.spec is not None else ()
-        if len(outs) == 1:
-            new = {outs[0].name: result}
-        elif not outs:
-            new = {}
-        else:
-            unpacked = _unpack(result, [o.name for o in outs])
-            if isinstance(unpacked, str):
-                return self.run_failed(uuid, generation, NodeError(unpacked, "OutputError"))
-            new = unpacked
+        new = self._outputs_of(node, result)
+        if isinstance(new, str):
+            return self.run_failed(uuid, generation, NodeError(new, "OutputError"))
         ident = (outputs_digest(new) or ident) if self.keyed else None
         if (
             node.spec is not None
@@ -698,7 +691,7 @@ class Scheduler:
 
     def _run_key(self, node: Node, spec: NodeSpec, kwargs: dict[str, Any]) -> str | None:
         """The result-cache key of this run (None: its inputs cannot be named exactly); see
-        :func:`.cachekeys.run_key` (inlined here: it is on every run's path in a worker)."""
+        :func:`.cachekeys.key_of`: the code digest, then each input's name and part."""
         code = self._codes.get(spec)
         if code is None:
             digest = self.module_digest(spec.module) if self.module_digest else None
