@@ -53,7 +53,9 @@ FIGURES = [
     Figure("launch_floor", "  floor: a bare aiohttp app, the same libraries → /health", "s"),
     Figure("create", "create_worker without venv", "ms", 50),
     Figure("create_venv", "create_worker with venv, no extra requirements", "s", 1.0),
-    Figure("start", "start_worker → running (no venv)", "s", 1.0),
+    Figure("start", "start_worker → running (no venv), cold (no warm spare)", "s", 1.0),
+    Figure("start_warm", "start_worker → running (no venv), from the warm spare", "s", 0.15),
+    Figure("spare_rss", "  the warm spare's RSS, idle (what it costs)", "MB"),
     Figure("start_venv", "start_worker → running (venv)", "s", 1.2),
     Figure("stop", "stop_worker → process gone, state saved", "s", 0.5),
     Figure("crash_seen", "SIGKILL of a worker → worker_status reports it", "s", 0.2),
@@ -275,9 +277,39 @@ async def fig_launch(plan: Plan) -> Results:
     return {"launch": summary(samples), "launch_floor": summary(floor)}
 
 
+async def warm_spare(h: Hub) -> dict[str, Any]:
+    """The hub's spare once it is warm (as ``/health`` reports it)."""
+    async with aiohttp.ClientSession() as http, asyncio.timeout(30):
+        while True:
+            async with http.get(f"http://127.0.0.1:{h.port}/health") as resp:
+                spare: dict[str, Any] | None = (await resp.json())["spare"]
+            if spare is not None and spare["warm"]:
+                return spare
+            await asyncio.sleep(0.01)
+
+
+async def fig_warm_start(plan: Plan) -> Results:
+    """start_worker served by the warm spare: each start waits until the next spare is warm."""
+    start, rss = [], []
+    async with hub() as (h, _):
+        for i in range(plan.runs + 1):
+            rec = await h.call("create_worker", name=f"w{i}", venv=False)
+            spare = await warm_spare(h)
+            rss.append(spare["rss_bytes"] / 2**20)
+            dt, rec = await timed(lambda rec=rec: h.call("start_worker", id=rec["id"]))
+            if rec["status"] != "running" or rec["pid"] != spare["pid"]:
+                raise BenchError(f"start from the spare {spare}: {rec}")
+            async with await Client.connect(rec["url"], h.token) as w:
+                await w.call("add_node", node_id="numbers.add", inputs={"a": i, "b": 1})
+            await h.call("stop_worker", id=rec["id"])
+            if i:  # the first: with the hub's own start still settling
+                start.append(dt)
+    return {"start_warm": summary(start), "spare_rss": summary(rss)}
+
+
 async def fig_create_start_stop(plan: Plan) -> Results:
     create, start, stop, create_venv, start_venv = [], [], [], [], []
-    async with hub() as (h, _):
+    async with hub({"NODEWEAVE_WARM_SPARE": "0"}) as (h, _):
         for i in range(plan.runs):
             dt, rec = await timed(lambda i=i: h.call("create_worker", name=f"w{i}", venv=False))
             if rec["status"] != "stopped":
@@ -583,6 +615,7 @@ async def fig_packages(plan: Plan) -> Results:
 
 RUNNERS: dict[str, Callable[[Plan], Awaitable[Results]]] = {
     "launch": fig_launch,
+    "warm": fig_warm_start,
     "lifecycle": fig_create_start_stop,
     "crash": fig_crash,
     "many": fig_many,

@@ -32,13 +32,22 @@ def _cmd_library(args: argparse.Namespace) -> int:
     return 0
 
 
+WARM_SPARE_ENV = "NODEWEAVE_WARM_SPARE"
+
+
 def _cmd_up(args: argparse.Namespace) -> int:
     from .state import ensure_token, state_dir
     from .workermanager.config import HubConfig
     from .workermanager.main import run
 
     state = state_dir()
-    config = HubConfig(state=state, token=ensure_token(state), host=args.host, port=args.port)
+    config = HubConfig(
+        state=state,
+        token=ensure_token(state),
+        host=args.host,
+        port=args.port,
+        warm_spare=not args.no_spare and os.environ.get(WARM_SPARE_ENV, "1") != "0",
+    )
     return run(config, open_browser=not args.no_browser)
 
 
@@ -278,6 +287,13 @@ def _cmd_worker_run(args: argparse.Namespace) -> int:
         print(f"nodeweave worker run: {exc}", file=sys.stderr)
         return 2
     return run(config)
+
+
+def _cmd_worker_spare(args: argparse.Namespace) -> int:
+    from .worker.spare import wait
+
+    job = wait()
+    return job if isinstance(job, int) else main(job.argv)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -553,6 +569,11 @@ def build_parser() -> argparse.ArgumentParser:
     up.add_argument("--host", default="127.0.0.1")
     up.add_argument("--port", type=int, default=9380)
     up.add_argument("--no-browser", action="store_true")
+    up.add_argument(
+        "--no-spare",
+        action="store_true",
+        help=f"keep no warm spare to start workers from (also: {WARM_SPARE_ENV}=0)",
+    )
     up.set_defaults(func=_cmd_up)
 
     worker = sub.add_parser("worker", help="workers: manage them through the hub, or run one")
@@ -635,6 +656,11 @@ def build_parser() -> argparse.ArgumentParser:
         " else a LocalCluster started on the first Dask node)",
     )
     wrun.set_defaults(func=_cmd_worker_run)
+    wspare = wsub.add_parser(
+        "spare",
+        help="import what a worker needs, then wait on stdin to become one (the hub's warm spare)",
+    )
+    wspare.set_defaults(func=_cmd_worker_spare)
 
     run = sub.add_parser(
         "run",

@@ -15,6 +15,7 @@ import orjson
 from aiohttp.test_utils import TestServer
 
 from nodeweave.client import Client, RpcError
+from nodeweave.state import lock_holder
 from nodeweave.workermanager.app import HUB_KEY, create_app
 from nodeweave.workermanager.config import HubConfig
 from nodeweave.workermanager.service import Hub
@@ -121,6 +122,12 @@ def state_processes(state: Path) -> list[int]:
             continue
         if marker in environ.split(b"\0") and alive(int(entry.name)):
             found.append(int(entry.name))
+    # A warm spare that became a worker shows its title where its environment was: its lock
+    # names it.
+    for lock in state.glob("workers/*/worker.lock"):
+        pid = lock_holder(lock)
+        if pid is not None and pid not in found and pid != os.getpid() and alive(pid):
+            found.append(pid)
     return found
 
 
@@ -129,7 +136,8 @@ def worker_processes(state: Path, worker_id: str) -> list[int]:
     out = []
     for pid in state_processes(state):
         try:
-            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+            # (a warm spare that became a worker has its title set: one string, words in it)
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").split()
         except OSError:
             continue
         if any(
@@ -236,7 +244,10 @@ async def hub_opener(state: Path, **defaults: Any) -> AsyncIterator[OpenHub]:
     hubs: list[RunningHub] = []
 
     async def open_(**overrides: Any) -> RunningHub:
-        config = HubConfig(state=state, token=TOKEN, **{**defaults, **overrides})
+        # No warm spare unless a test asks for one: most start workers on a fake interpreter.
+        config = HubConfig(
+            state=state, token=TOKEN, **{"warm_spare": False, **defaults, **overrides}
+        )
         hub = await RunningHub(config).start()
         hubs.append(hub)
         return hub

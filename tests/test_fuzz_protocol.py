@@ -255,7 +255,11 @@ async def hub_campaign(data: st.DataObject) -> int:
         root = Path(tmp)
         hub = await RunningHub(
             HubConfig(
-                state=make_state(root), token=HUB_TOKEN, policy=FAST, python=fake_python(root)
+                state=make_state(root),
+                token=HUB_TOKEN,
+                policy=FAST,
+                python=fake_python(root),
+                warm_spare=False,
             )
         ).start()
         try:

@@ -39,7 +39,7 @@ def offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 @pytest.fixture
 async def hub(aiohttp_client: Any, tmp_path: Path) -> AsyncIterator[Client]:
-    config = HubConfig(state=tmp_path / "state", token=TOKEN, port=0)
+    config = HubConfig(state=tmp_path / "state", token=TOKEN, port=0, warm_spare=False)
     http: TestClient[Any, Any] = await aiohttp_client(create_app(config))
     client = await Client.connect(str(http.make_url("/ws")), TOKEN)
     yield client

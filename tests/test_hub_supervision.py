@@ -450,7 +450,7 @@ async def test_a_stop_that_races_a_crash_ends_stopped(tmp_path: Path, state: Pat
     async def launch(safe: bool) -> WorkerProcess:
         return await WorkerProcess.spawn(
             python,
-            worker_id,
+            ("worker", "run", worker_id),
             log_path=folder / "worker.log",
             env=env,
             ready_timeout=FAST.ready_timeout,

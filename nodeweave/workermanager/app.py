@@ -82,6 +82,7 @@ async def _health(request: web.Request) -> web.Response:
             "pid": os.getpid(),
             "protocol_version": PROTOCOL_VERSION,
             "workers": len(hub.registry.ids()),
+            "spare": hub.spare_view(),
         }
     )
 

@@ -27,5 +27,8 @@ class HubConfig:
     """Apply each worker's ``autostart`` policy and re-adopt running workers at start."""
     idle_timeout: float = 10.0
     """Seconds a connection may sit without a request before it is closed (see the worker's)."""
+    warm_spare: bool = True
+    """Keep one process with a worker's imports done, to start workers on the hub's interpreter
+    from (``nodeweave up --no-spare``: off). It costs one idle process; ``/health`` reports it."""
     max_frame_bytes: int = 4 * 2**20
     client_queue: int = 4096

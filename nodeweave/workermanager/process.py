@@ -26,6 +26,8 @@ from nodeweave.tasks import TaskGroup
 log = logging.getLogger("nodeweave.workermanager")
 
 READY_PREFIX = b"NODEWEAVE_READY "
+SPARE_READY = b"NODEWEAVE_SPARE_READY"
+"""What a warm spare prints once its imports are done (:mod:`nodeweave.worker.spare`)."""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -127,26 +129,22 @@ class WorkerProcess:
     async def spawn(
         cls,
         python: Path | str,
-        worker_id: str,
+        argv: Sequence[str],
         *,
         log_path: Path,
         env: Mapping[str, str],
         ready_timeout: float,
         cwd: Path | None = None,
-        args: Sequence[str] = (),
     ) -> WorkerProcess:
-        """Start ``nodeweave worker run ID [args]`` in its own process group; return once it is
-        ready."""
+        """Start ``nodeweave *argv`` (``worker run ID …``) in its own process group; return once
+        it is ready."""
         rotate(log_path)
         with log_path.open("ab") as log_file:
             proc = await asyncio.create_subprocess_exec(
                 str(python),
                 "-m",
                 "nodeweave",
-                "worker",
-                "run",
-                worker_id,
-                *args,
+                *argv,
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=log_file,
@@ -155,6 +153,14 @@ class WorkerProcess:
                 start_new_session=True,  # its own process group: signals to the hub's group
                 # (Ctrl-C in the terminal) do not reach it, and it outlives the hub
             )
+        return await cls.ready(proc, log_path, ready_timeout)
+
+    @classmethod
+    async def ready(
+        cls, proc: asyncio.subprocess.Process, log_path: Path, ready_timeout: float
+    ) -> WorkerProcess:
+        """Wait for the handshake of a process that is becoming a worker (spawned for it, or a
+        warm spare handed its identity); it is killed if it does not come in time."""
         assert proc.stdout is not None
         try:
             async with asyncio.timeout(ready_timeout):
@@ -264,6 +270,8 @@ async def _read_handshake(stream: asyncio.StreamReader, log_path: Path) -> dict[
         if line.startswith(READY_PREFIX):
             info: dict[str, Any] = orjson.loads(line[len(READY_PREFIX) :])
             return info
+        if line.rstrip() == SPARE_READY:  # a spare handed over before it said it was warm
+            continue
         with log_path.open("ab") as fh:  # anything else printed before ready: keep it
             fh.write(line)
 

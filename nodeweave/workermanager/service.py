@@ -53,6 +53,7 @@ from .provision import (
     requirements_changed,
 )
 from .registry import Registry, WorkerEntry
+from .spare import Spare, SpareGone
 from .supervisor import Status, Supervisor
 
 log = logging.getLogger("nodeweave.workermanager")
@@ -77,6 +78,9 @@ class Hub:
         # Starting a worker is mostly its imports: CPU. Past a few at a time they only compete
         # with each other — and with the hub, whose answers would lag.
         self._launching = asyncio.Semaphore(2 * (os.cpu_count() or 2))
+        self._spare: Spare | None = None
+        self._spare_starting: asyncio.Task[None] | None = None
+        self._closing = False
         handlers: dict[str, Handler] = {
             "ping": lambda _: {"pong": True},
             "list_workers": lambda _: [self._discovered(i) for i in self.registry.ids()],
@@ -124,10 +128,14 @@ class Hub:
                 to_start.append(entry.id)
         for worker_id in to_start:
             self._own(self._autostart(worker_id), f"autostart-{worker_id}")
+        self._want_spare()
 
     async def aclose(self, *, stop_workers: bool = True) -> None:
         """Stop the workers (saved, gracefully, all at once) unless told to leave them running."""
+        self._closing = True
         await self._tasks.aclose()
+        if self._spare is not None:
+            await self._spare.aclose()
         sups = list(self.supervisors.values())
         if stop_workers:
             results = await asyncio.gather(*(s.stop() for s in sups), return_exceptions=True)
@@ -215,24 +223,73 @@ class Hub:
         if running is not None:  # started by hand, or left by a hub: take it over
             log.info("worker %s is already running (pid %d): adopting it", worker_id, running.pid)
             return running
-        python: str | Path = self.config.python or sys.executable
+        python = self._python()
         if entry.venv:
-            python = await self._ensure_env(entry)
+            python = str(await self._ensure_env(entry))
+        env = worker_env(
+            self.config.state,
+            self.config.port,
+            {**entry.env, **read_secrets(folder)},
+            self.config.token,
+        )
+        argv = ("worker", "run", worker_id, *(("--safe",) if safe else ()))
+        log_path = folder / LOG_FILE
+        timeout = self.config.policy.ready_timeout
         async with self._launching:
-            return await WorkerProcess.spawn(
-                python,
-                worker_id,
-                log_path=folder / LOG_FILE,
-                env=worker_env(
-                    self.config.state,
-                    self.config.port,
-                    {**entry.env, **read_secrets(folder)},
-                    self.config.token,
-                ),
-                ready_timeout=self.config.policy.ready_timeout,
-                cwd=folder,
-                args=("--safe",) if safe else (),
-            )
+            spare = self._take_spare(python, env)
+            try:
+                if spare is not None:
+                    try:
+                        return await spare.hand_over(
+                            argv, env=env, cwd=folder, log_path=log_path, ready_timeout=timeout
+                        )
+                    except SpareGone as exc:
+                        log.warning("worker %s starts cold: %s", worker_id, exc)
+                return await WorkerProcess.spawn(
+                    python, argv, log_path=log_path, env=env, ready_timeout=timeout, cwd=folder
+                )
+            finally:
+                if python == self._python():
+                    self._want_spare()
+
+    # --- the warm spare -----------------------------------------------------------------
+
+    def _python(self) -> str:
+        """The interpreter of workers without an environment of their own (and of the spare)."""
+        return str(self.config.python or sys.executable)
+
+    def spare_view(self) -> dict[str, Any] | None:
+        spare = self._spare
+        return spare.view() if spare is not None and spare.alive and not spare.used else None
+
+    def _want_spare(self) -> None:
+        """Start the next spare in the background, unless one is there or on its way."""
+        if not self.config.warm_spare or self._closing:
+            return
+        spare = self._spare
+        if spare is not None and spare.alive and not spare.used:
+            return
+        if self._spare_starting is not None and not self._spare_starting.done():
+            return
+        self._spare_starting = self._tasks.spawn(self._start_spare(), "warm-spare")
+
+    async def _start_spare(self) -> None:
+        env = worker_env(self.config.state, self.config.port, {}, self.config.token)
+        try:
+            spare = await Spare.start(self._python(), env, self.config.state)
+        except OSError as exc:
+            log.warning("no warm spare: %s", exc)
+            return
+        self._spare = spare
+
+    def _take_spare(self, python: str, env: dict[str, str]) -> Spare | None:
+        """The spare, if it can become a worker of this interpreter and environment: no longer
+        the hub's to give to another."""
+        spare = self._spare
+        if spare is None or not spare.fits(python, env):
+            return None
+        self._spare = None
+        return spare
 
     def _running_by_itself(self, folder: Path) -> WorkerProcess | None:
         """The worker process that holds this folder's lock, if one does and says where."""
