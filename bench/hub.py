@@ -225,11 +225,14 @@ class Plan:
 
 
 # The floor of the launch: an aiohttp app that imports what the hub's start imports (aiohttp,
-# pydantic, orjson, packaging) and answers /health — what any Python hub would pay.
+# pydantic, orjson, packaging) and answers /health — what any Python hub would pay. (``import
+# pydantic`` alone loads nearly nothing, its names come on first use: an app using it imports
+# BaseModel.)
 FLOOR_APP = """
 import sys
 import aiohttp, orjson, packaging.requirements, pydantic
 from aiohttp import web
+from pydantic import BaseModel
 
 async def health(request):
     return web.Response(body=orjson.dumps({"status": "ok"}), content_type="application/json")

@@ -109,8 +109,9 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
 
 def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
     """``nodeweave`` hands out the core's names when first used: the hub's import path (and
-    the CLI's) never loads the engine — nor virtualenv, imported when a venv is made — while
-    ``from nodeweave import node`` still works."""
+    the CLI's) never loads the engine — nor virtualenv, imported when a venv is made, nor the
+    worker's protocol models, bundles or FuncNodes documents — while ``from nodeweave import
+    node`` (and ``WORKER_COMMANDS`` from the protocol) still work."""
     import subprocess
     import sys
 
@@ -118,6 +119,10 @@ def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
         "import sys, nodeweave.workermanager.main, nodeweave.cli\n"
         "assert 'nodeweave.core' not in sys.modules, 'the hub imported the engine'\n"
         "assert 'virtualenv' not in sys.modules, 'virtualenv is for making a venv, not a start'\n"
+        "late = {'nodeweave.protocol.worker', 'nodeweave.bundles', 'nodeweave.funcnodes'}\n"
+        "assert not late & set(sys.modules), f'imported before used: {late & set(sys.modules)}'\n"
+        "from nodeweave.protocol import WORKER_COMMANDS\n"
+        "assert 'ping' in WORKER_COMMANDS\n"
         "from nodeweave import node, NodeSpace\n"
         "assert 'nodeweave.core' in sys.modules and callable(node)\n"
         "import nodeweave\n"

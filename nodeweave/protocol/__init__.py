@@ -1,11 +1,15 @@
 """The wire contract shared by hub, workers, the UI and scripts: envelope, models, error codes.
 
 Pure: pydantic models and orjson, no sockets. The hub's models are in ``nodeweave.protocol.hub``
-(not imported here, so a worker does not load them). ``python -m nodeweave.protocol`` writes the JSON
-Schema (``docs/protocol.schema.json``) and the reference page (``docs/protocol.md``).
+and the worker's in ``nodeweave.protocol.worker`` (imported on first use of ``WORKER_COMMANDS``
+or ``WORKER_EVENTS`` from here, so the hub does not build them). ``python -m
+nodeweave.protocol`` writes the JSON Schema (``docs/protocol.schema.json``) and the reference
+page (``docs/protocol.md``).
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from .dispatch import CommandSpec, Dispatcher, EventSpec, Handler
 from .envelope import (
@@ -17,7 +21,9 @@ from .envelope import (
     encode_result,
     parse_request,
 )
-from .worker import WORKER_COMMANDS, WORKER_EVENTS
+
+if TYPE_CHECKING:
+    from .worker import WORKER_COMMANDS, WORKER_EVENTS
 
 __all__ = [
     "PROTOCOL_VERSION",
@@ -34,3 +40,11 @@ __all__ = [
     "encode_result",
     "parse_request",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("WORKER_COMMANDS", "WORKER_EVENTS"):
+        from . import worker
+
+        return getattr(worker, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,8 +6,8 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field, RootModel
 
+from .base import Args, Data, NoArgs, Ok, Pong
 from .dispatch import CommandSpec, EventSpec, commands, events
-from .worker import Args, Data, NoArgs, Ok, Pong
 
 WorkerStatus = Literal["stopped", "starting", "running", "stopping", "failed"]
 Autostart = Literal["never", "always"]

@@ -6,25 +6,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
+from .base import Args as Args
+from .base import Data as Data
+from .base import NoArgs as NoArgs
+from .base import Ok as Ok
+from .base import Pong as Pong
 from .dispatch import CommandSpec, EventSpec, commands, events
 
 NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "blocked", "cancelled"]
-
-
-class Args(BaseModel):
-    """Arguments: unknown keys are refused, so a typo is an error, not a silent no-op."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-
-
-class Data(BaseModel):
-    """Results and event bodies (documented shapes; extra keys may be added later).
-
-    Servers build these as plain dicts; the models describe them for the schema, the docs and
-    the tests, so their validators are only built when first used.
-    """
-
-    model_config = ConfigDict(extra="allow", defer_build=True)
 
 
 # --- previews: a tagged union on "kind" (see docs/core.md) -----------------------------------
@@ -257,16 +246,6 @@ class ModuleEventData(Data):
 # --- commands -------------------------------------------------------------------------------
 
 
-class NoArgs(Args):
-    pass
-
-
-class Ok(RootModel[None]):
-    """``null``."""
-
-    model_config = ConfigDict(defer_build=True)
-
-
 class ClusterData(Data):
     scheduler: str = Field(description="The Dask scheduler's address.")
     dashboard: str | None = Field(description="Its dashboard's URL (None without bokeh).")
@@ -290,10 +269,6 @@ class HelloResult(Data):
     problems: list[str] = Field(
         default_factory=list, description="What went wrong restoring state or loading modules."
     )
-
-
-class Pong(Data):
-    pong: Literal[True] = True
 
 
 class AnnotationData(BaseModel):

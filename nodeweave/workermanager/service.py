@@ -22,13 +22,12 @@ from typing import Any
 import aiohttp
 import orjson
 
-from nodeweave import __version__, bundles
-from nodeweave.funcnodes.workflow import DocumentError, read_export_base64, read_path
+from nodeweave import __version__
 from nodeweave.protocol import PROTOCOL_VERSION, Dispatcher, ErrorCode, Handler, ProtocolError
 from nodeweave.protocol import hub as h
+from nodeweave.protocol.base import NoArgs
 from nodeweave.protocol.hub import HUB_COMMANDS
 from nodeweave.protocol.outbox import Outbox
-from nodeweave.protocol.worker import NoArgs
 from nodeweave.state import BEACON_FILE, LOCK_FILE, LOG_FILE, RUNTIME_FILE, lock_holder
 from nodeweave.state.beacon import read_beacon
 from nodeweave.state.secrets import (
@@ -40,7 +39,7 @@ from nodeweave.state.secrets import (
 )
 from nodeweave.tasks import TaskGroup
 
-from . import bundle_import, funcnodes_import, packages
+from . import packages
 from .config import HubConfig
 from .process import WorkerProcess, log_tail, worker_env
 from .provision import (
@@ -630,6 +629,10 @@ class Hub:
         return {"id": a.id, "names": secret_names(folder)}
 
     async def _export_bundle(self, a: h.ExportBundleArgs) -> dict[str, Any]:
+        from nodeweave import bundles  # (bundles and FuncNodes documents: imported when used)
+
+        from . import bundle_import
+
         self.registry.get(a.id)
         try:
             bundle = await asyncio.to_thread(bundle_import.of_worker, self.registry, a.id, a.files)
@@ -650,6 +653,8 @@ class Hub:
         return result
 
     async def _read_bundle(self, a: h.ReadBundleArgs) -> dict[str, Any]:
+        from nodeweave import bundles
+
         try:
             raw = base64.b64decode(a.data, validate=True)
             bundle = await asyncio.to_thread(bundles.read, raw)
@@ -665,6 +670,10 @@ class Hub:
         }
 
     async def _import_bundle(self, a: h.ImportBundleArgs) -> dict[str, Any]:
+        from nodeweave import bundles  # (bundles and FuncNodes documents: imported when used)
+
+        from . import bundle_import
+
         try:
             raw = base64.b64decode(a.data, validate=True)
         except (binascii.Error, ValueError):
@@ -682,10 +691,16 @@ class Hub:
         return {"worker": self.record(imported.entry.id), **bundle_import.summary(imported)}
 
     async def _list_funcnodes(self, _: NoArgs) -> list[dict[str, Any]]:
+        from . import funcnodes_import
+
         # reads every FuncNodes worker's graph: off the loop
         return await asyncio.to_thread(funcnodes_import.discover, self.config.state)
 
     async def _import_funcnodes(self, a: h.ImportFuncNodesArgs) -> dict[str, Any]:
+        from nodeweave.funcnodes.workflow import DocumentError, read_export_base64, read_path
+
+        from . import funcnodes_import
+
         if (a.data is None) == (a.funcnodes_worker is None):
             raise ProtocolError(
                 ErrorCode.INVALID_ARGUMENTS, "give either data (an export) or funcnodes_worker"
