@@ -196,8 +196,10 @@ FIGURES: list[Figure] = [
     Figure("rtt_client_p99", "ping round trip p99 via nodeweave.client.Client", "ms"),
     Figure("pipelined", "pipelined pings on one connection (raw loop)", "cmd/s", 20000, True),
     Figure("chain", f"{CHAIN_LENGTH}-node chain: set_input → last value event", "ms", 2.0),
-    Figure("rss", "idle RSS, empty nodespace (ready + 0.5 s + 1 ping)", "MB", 50),
+    Figure("rss", "idle RSS, empty nodespace, modules loaded (+ 0.5 s + 1 ping)", "MB", 50),
     Figure("rss_anon", "  of which RssAnon (private; the rest is shared libraries)", "MB"),
+    Figure("rss_floor", "  floor: aiohttp WS server + pydantic, watchfiles in use", "MB"),
+    Figure("rss_funcnodes", "  with the installed FuncNodes modules loaded (their libraries)", "MB"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
     Figure("shutdown", "`shutdown` command → process exit (after an edit)", "s", 0.3),
     Figure("export_cli", "export 1,000 nodes → .nwflow: `nodeweave export` process", "s", 0.5),
@@ -821,19 +823,31 @@ async def idle_memory(url: str, token: str | None, pid: int) -> dict[str, float]
 
 
 async def fig_rss(plan: Plan) -> Results:
-    samples: list[dict[str, float]] = []
-    async with worker():
+    """Idle memory once the modules are loaded: nodeweave's own (installed FuncNodes modules
+    off, as the floor's libraries are all it has), then with the installed FuncNodes modules
+    loaded (what those packages and their libraries add), and the floor, interleaved."""
+    own: list[dict[str, float]] = []
+    funcnodes: list[dict[str, float]] = []
+    floor: list[dict[str, float]] = []
+    quiet = {"NODEWEAVE_FUNCNODES": "off"}
+    async with worker(env=quiet):
         pass  # warm-up, not counted: the first start of a run fills the bytecode cache
     for _ in range(plan.rss_runs):
-        async with worker() as w:
-            samples.append(await idle_memory(w.url, w.token, w.proc.pid))
-            async with await Client.connect(w.url, w.token) as client:
-                state = await client.call("get_state")
-                if state["nodes"]:
-                    raise BenchError(f"rss: the nodespace is not empty: {state}")
+        for env, samples in ((quiet, own), ({}, funcnodes)):
+            async with worker(env=env) as w:
+                await modules_loaded(w)
+                samples.append(await idle_memory(w.url, w.token, w.proc.pid))
+                async with await Client.connect(w.url, w.token) as client:
+                    state = await client.call("get_state")
+                    if state["nodes"]:
+                        raise BenchError(f"rss: the nodespace is not empty: {state}")
+        async with floor_server(libraries=True) as proc:
+            floor.append(await idle_memory(proc.url, None, proc.pid))
     return {
-        "rss": summary([m["VmRSS"] for m in samples]),
-        "rss_anon": summary([m["RssAnon"] for m in samples]),
+        "rss": summary([m["VmRSS"] for m in own]),
+        "rss_anon": summary([m["RssAnon"] for m in own]),
+        "rss_floor": summary([m["VmRSS"] for m in floor]),
+        "rss_funcnodes": summary([m["VmRSS"] for m in funcnodes]),
     }
 
 
@@ -1474,6 +1488,12 @@ async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
             f"  (preset: {LATTICE_CHAINS} inputs, b of node {PRESET_AT} of every chain, on the "
             "worker the CLI import made; settled = a new `runs` value event and a `done` status "
             "event from every affected node, read with nodeweave.client.Client; executions counted by the nodes themselves)"
+        )
+    if "rss" in results:
+        ratio = results["rss"]["median"] / results["rss_floor"]["median"]
+        print(
+            f"  (idle RSS / floor: {ratio:.3f}× (target ≤ 1.03×); installed FuncNodes modules "
+            "off for both, as the floor has none of their libraries)"
         )
     if misses:
         print(f"  missed: {', '.join(misses)}")
