@@ -199,7 +199,8 @@ FIGURES: list[Figure] = [
     Figure("rss", "idle RSS, empty nodespace, modules loaded (+ 0.5 s + 1 ping)", "MB", 50),
     Figure("rss_anon", "  of which RssAnon (private; the rest is shared libraries)", "MB"),
     Figure("rss_floor", "  floor: aiohttp WS server + pydantic, watchfiles in use", "MB"),
-    Figure("rss_funcnodes", "  with the installed FuncNodes modules loaded (their libraries)", "MB"),
+    Figure("rss_deferred", "  FuncNodes modules installed, not needed yet (deferred)", "MB"),
+    Figure("rss_funcnodes", "  the same once get_library has loaded them", "MB"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
     Figure("shutdown", "`shutdown` command → process exit (after an edit)", "s", 0.3),
     Figure("export_cli", "export 1,000 nodes → .nwflow: `nodeweave export` process", "s", 0.5),
@@ -827,13 +828,14 @@ async def fig_rss(plan: Plan) -> Results:
     off, as the floor's libraries are all it has), then with the installed FuncNodes modules
     loaded (what those packages and their libraries add), and the floor, interleaved."""
     own: list[dict[str, float]] = []
+    deferred: list[dict[str, float]] = []
     funcnodes: list[dict[str, float]] = []
     floor: list[dict[str, float]] = []
     quiet = {"NODEWEAVE_FUNCNODES": "off"}
     async with worker(env=quiet):
         pass  # warm-up, not counted: the first start of a run fills the bytecode cache
     for _ in range(plan.rss_runs):
-        for env, samples in ((quiet, own), ({}, funcnodes)):
+        for env, samples in ((quiet, own), ({}, deferred)):
             async with worker(env=env) as w:
                 await modules_loaded(w)
                 samples.append(await idle_memory(w.url, w.token, w.proc.pid))
@@ -841,12 +843,15 @@ async def fig_rss(plan: Plan) -> Results:
                     state = await client.call("get_state")
                     if state["nodes"]:
                         raise BenchError(f"rss: the nodespace is not empty: {state}")
+                    await client.call("get_library")  # the installed FuncNodes modules load
+                funcnodes.append(await idle_memory(w.url, w.token, w.proc.pid))
         async with floor_server(libraries=True) as proc:
             floor.append(await idle_memory(proc.url, None, proc.pid))
     return {
         "rss": summary([m["VmRSS"] for m in own]),
         "rss_anon": summary([m["RssAnon"] for m in own]),
         "rss_floor": summary([m["VmRSS"] for m in floor]),
+        "rss_deferred": summary([m["VmRSS"] for m in deferred]),
         "rss_funcnodes": summary([m["VmRSS"] for m in funcnodes]),
     }
 

@@ -221,11 +221,85 @@ async def test_a_small_graph_per_package_runs_in_a_real_worker(
     assert not (tmp_path / "config.json").exists() and not (tmp_path / "logs").exists()
 
 
+def numpy_mapped(pid: int) -> bool:
+    """Whether the process has numpy's compiled core loaded (what funcnodes-numpy imports)."""
+    return "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text()
+
+
+async def test_installed_funcnodes_modules_wait_until_something_needs_them(
+    tmp_path: Path,
+) -> None:
+    """A worker whose graph uses no FuncNodes node starts without importing the installed
+    FuncNodes modules (and their numpy, pandas, plotly); listing the library loads them, and a
+    saved graph that uses one has them loaded before it runs."""
+    make_worker_dir(tmp_path, "w1")
+    on = {"NODEWEAVE_FUNCNODES": "on"}
+    proc = await spawn_worker(tmp_path, "w1", env=on)
+    try:
+        await proc.ready()
+        token = read_token(tmp_path)
+        async with await Client.connect(proc.url, token) as client:
+            await client.next_event("hello")
+            await client.call("get_state")  # the modules it has are loaded
+            total = (await client.call("add_node", node_id="numbers.add", inputs={"a": 1}))["uuid"]
+            await client.call("set_input", uuid=total, io="b", value=2)
+            assert (await settled_value(client, total, "out"))["value"] == 3
+            assert not numpy_mapped(proc.pid)  # nothing asked for them yet
+            # A FuncNodes node type named: its modules load, then the node is added.
+            node = await client.call("add_node", node_id="add_node", inputs={"a": 2, "b": 3})
+            assert (await settled_value(client, node["uuid"], "out"))["value"] == 5
+            assert numpy_mapped(proc.pid)
+            library = await client.call("get_library")
+            assert "basics" in {s["name"] for s in library["shelves"]}
+            await client.call("save")
+    finally:
+        await proc.kill()
+    proc = await spawn_worker(tmp_path, "w1", env=on)
+    try:
+        await proc.ready()
+        async with await Client.connect(proc.url, token) as client:
+            await client.next_event("hello")
+            # (an empty graph again, for the next start)
+            await client.call("remove_node", uuid=node["uuid"])
+            await client.call("remove_node", uuid=total)
+            await client.call("save")
+    finally:
+        await proc.kill()
+    proc = await spawn_worker(tmp_path, "w1", env=on)
+    try:
+        await proc.ready()
+        async with await Client.connect(proc.url, token) as client:
+            await client.next_event("hello")
+            await client.call("get_state")
+            assert not numpy_mapped(proc.pid)
+            library = await client.call("get_library")  # listing the library loads them too
+            assert "basics" in {s["name"] for s in library["shelves"]}
+            assert numpy_mapped(proc.pid)
+            node = await client.call("add_node", node_id="add_node", inputs={"a": 2, "b": 3})
+            await client.call("save")
+    finally:
+        await proc.kill()
+    proc = await spawn_worker(tmp_path, "w1", env=on)
+    try:
+        await proc.ready()
+        async with await Client.connect(proc.url, token) as client:
+            await client.next_event("hello")
+            # No command asked for the library: the graph needed the module, so it is there.
+            assert (await settled_value(client, node["uuid"], "out"))["value"] == 5
+            state = await client.call("get_state")
+            assert not any(n.get("placeholder") for n in state["nodes"])
+    finally:
+        await proc.kill()
+
+
 def test_funcnodes_modules_can_be_left_out_of_a_worker(tmp_path: Path) -> None:
     env = {"FUNCNODES_CONFIG_DIR": str(tmp_path)}
     assert config_from_env("w1", environ=env).funcnodes
     for off in ("off", "0", "false", "NO"):
         assert not config_from_env("w1", environ={**env, "NODEWEAVE_FUNCNODES": off}).funcnodes
+    assert config_from_env("w1", environ=env).defer_funcnodes
+    eager = config_from_env("w1", environ={**env, "NODEWEAVE_FUNCNODES": "eager"})
+    assert eager.funcnodes and not eager.defer_funcnodes
 
 
 # --- a FuncNodes module in one worker's own environment ----------------------------------------
@@ -285,3 +359,45 @@ async def test_a_funcnodes_package_in_one_workers_environment_is_only_that_worke
     finally:
         await own.kill()
         await plain.kill()
+
+
+def test_nodeweave_run_imports_the_funcnodes_modules_only_for_a_workflow_that_uses_them(
+    tmp_path: Path,
+) -> None:
+    """``nodeweave run`` of a workflow of built-in nodes does not import the installed FuncNodes
+    modules; one that uses a FuncNodes node type has them."""
+    import subprocess
+    import sys
+
+    import orjson
+
+    probe = (
+        "import asyncio, io, sys\n"
+        "from pathlib import Path\n"
+        "from nodeweave.worker.headless import run_workflow\n"
+        "out = io.StringIO()\n"
+        "code = asyncio.run(run_workflow(Path(sys.argv[1]), out=out,"
+        " environ={'NODEWEAVE_FUNCNODES': 'on'}))\n"
+        "print(code, out.getvalue().strip(), 'funcnodes_numpy' in sys.modules)\n"
+    )
+    results = []
+    for name, node_id in (("plain", "numbers.add"), ("fn", "add_node")):
+        path = tmp_path / f"{name}.json"
+        document = {
+            "schema_version": 1,
+            "nodes": [{"uuid": "n", "node_id": node_id, "inputs": {"a": 2, "b": 3}}],
+            "edges": [],
+        }
+        path.write_bytes(orjson.dumps(document))
+        done = subprocess.run(
+            [sys.executable, "-c", probe, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+            env={**os.environ, "FUNCNODES_CONFIG_DIR": str(tmp_path / "state")},
+        )
+        results.append(done.stdout.split())
+    plain, fn = results
+    assert plain[0] == "0" and plain[-1] == "False"
+    assert fn[0] == "0" and "5" in " ".join(fn[1:-1]) and fn[-1] == "True"

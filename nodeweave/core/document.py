@@ -110,6 +110,23 @@ def dump(scheduler: Scheduler) -> dict[str, Any]:
     }
 
 
+def node_ids_in(document: Any) -> set[str]:
+    """Every node type a document uses, its composites' insides included (no validation: for
+    deciding which modules it needs before it is loaded)."""
+    found: set[str] = set()
+    todo = [document]
+    while todo:
+        value = todo.pop()
+        if isinstance(value, dict):
+            node_id = value.get("node_id")
+            if isinstance(node_id, str):
+                found.add(node_id)
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+    return found
+
+
 def first_error(exc: ValidationError) -> str:
     """``where: what`` of a validation error's first problem (``nodes.0.uuid: Field required``)."""
     first = exc.errors(include_url=False)[0]

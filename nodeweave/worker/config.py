@@ -65,6 +65,11 @@ class WorkerConfig:
     chart_preview_budget: int = 1 << 20
     """Room for an interactive chart's preview (a plotly or Vega-Lite spec with its data)."""
     debounce_ms: int = 30
+    defer_funcnodes: bool = False
+    """Installed FuncNodes modules are imported only once something needs them: the saved graph
+    uses a node type the rest of the library lacks, a command lists the library, or a command
+    names a node type the rest lacks (see ``WHOLE_LIBRARY`` in service.py). ``nodeweave worker run`` defers
+    (``NODEWEAVE_FUNCNODES=eager``: not), in-process tests do not."""
     freeze_imports: bool = False
     """Once the modules are loaded, freeze what is alive out of the cyclic collector's sight
     (see :mod:`nodeweave.worker.heap`); ``nodeweave worker run`` does, in-process tests do not."""
@@ -121,7 +126,8 @@ def config_from_env(
     """The config of ``nodeweave worker run``: state dir, modules path and origins from the env.
 
     ``NODEWEAVE_ALLOWED_ORIGINS`` (comma-separated) adds origins; ``NODEWEAVE_HUB_PORT`` says
-    where the hub's UI is served; ``NODEWEAVE_FUNCNODES=off`` leaves FuncNodes modules out.
+    where the hub's UI is served; ``NODEWEAVE_FUNCNODES=off`` leaves FuncNodes modules out,
+    ``=eager`` loads them at start even when nothing needs them yet.
     """
     env = os.environ if environ is None else environ
     state = state_dir(env)
@@ -142,6 +148,7 @@ def config_from_env(
         dask=_dask_settings(env, dask_scheduler),
         idle_timeout=float(env.get("NODEWEAVE_IDLE_TIMEOUT") or 10.0),
         funcnodes=funcnodes_enabled(env),
+        defer_funcnodes=env.get("NODEWEAVE_FUNCNODES", "").strip().lower() != "eager",
         freeze_imports=True,
         cache_max_bytes=int(float(env.get("NODEWEAVE_CACHE_MB") or 1024) * 2**20),
         cache_min_seconds=float(env.get("NODEWEAVE_CACHE_MIN_SECONDS") or 0.1),

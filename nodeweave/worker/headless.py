@@ -28,6 +28,7 @@ from typing import Any, TextIO
 import orjson
 
 from nodeweave import bundles
+from nodeweave.core.document import node_ids_in
 from nodeweave.core.errors import NodeweaveError
 from nodeweave.core.events import Status
 from nodeweave.core.library import Library
@@ -256,10 +257,15 @@ async def run_workflow(
     folders = [*module_dirs, *modules_path_from_env(env)]
     if (path.parent / "modules").is_dir():
         folders.insert(0, path.parent / "modules")
-    loader = ModuleLoader(library, module_dirs=folders, funcnodes=funcnodes_enabled(env))
+    loader = ModuleLoader(
+        library, module_dirs=folders, funcnodes=funcnodes_enabled(env), defer_funcnodes=True
+    )
     ns = NodeSpace(library)
     try:
-        for event in loader.load_all():
+        events = loader.load_all()
+        if loader.deferred and any(i not in library for i in node_ids_in(document)):
+            events += loader.load_deferred_now()  # installed FuncNodes modules: only if used
+        for event in events:
             if event.kind == "failed":
                 print(f"nodeweave run: module {event.module} failed: {event.message}", file=err)
         try:

@@ -44,6 +44,7 @@ until the pool is restarted.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import hashlib
 import importlib.machinery
@@ -221,6 +222,7 @@ class ModuleLoader:
         entry_points: bool = True,
         funcnodes: bool = True,
         builtins: bool = True,
+        defer_funcnodes: bool = False,
         on_event: Callable[[ModuleEvent], None] | None = None,
     ) -> None:
         self.library = library
@@ -239,6 +241,9 @@ class ModuleLoader:
         self._started = False
         self._entry_points_loaded = False
         self._import_lock: asyncio.Lock | None = None
+        self._defer_funcnodes = defer_funcnodes and funcnodes
+        self._deferred: list[tuple[_Record, importlib.metadata.EntryPoint]] = []
+        self._deferred_loading: asyncio.Task[list[ModuleEvent]] | None = None
 
     # --- public API ----------------------------------------------------------------------
 
@@ -275,7 +280,7 @@ class ModuleLoader:
         if not self._entry_points or self._entry_points_loaded:
             return
         names = [ep.module for ep in _entry_points(ENTRY_POINT_GROUP)]
-        if self._funcnodes:
+        if self._funcnodes and not self._defer_funcnodes:
             names += [ep.module for _name, ep in _funcnodes_entry_points()]
         todo = [n for n in dict.fromkeys(names) if n and n not in sys.modules]
         if todo:
@@ -292,6 +297,41 @@ class ModuleLoader:
             events += await self._load_entry_points_async()
         events += await self.reload_all_async()
         return events
+
+    @property
+    def deferred(self) -> bool:
+        """Installed FuncNodes modules wait to be loaded (``defer_funcnodes``: until
+        :meth:`load_deferred`, called when something needs the whole library)."""
+        return bool(self._deferred)
+
+    def deferred_names(self) -> list[str]:
+        return [record.name for record, _ep in self._deferred]
+
+    async def load_deferred(self) -> list[ModuleEvent]:
+        """Load the deferred FuncNodes modules (their imports in threads); once — callers that
+        come meanwhile wait for the same loading."""
+        if self._deferred_loading is None:
+            if not self._deferred:
+                return []
+            todo, self._deferred = self._deferred, []
+            for record, _ep in todo:
+                self._records[record.key] = record
+            self._deferred_loading = asyncio.ensure_future(self._load_async(todo))
+        return await asyncio.shield(self._deferred_loading)
+
+    async def finish(self) -> None:
+        """Wait for a loading of the deferred modules in progress (imports in threads cannot be
+        cancelled: a worker that stops waits for them, as for any module being imported)."""
+        if self._deferred_loading is not None:
+            with contextlib.suppress(Exception):
+                await asyncio.shield(self._deferred_loading)
+
+    def load_deferred_now(self) -> list[ModuleEvent]:
+        """:meth:`load_deferred` for a caller without an event loop (``nodeweave run``)."""
+        todo, self._deferred = self._deferred, []
+        for record, _ep in todo:
+            self._records[record.key] = record
+        return self._load_each(todo)
 
     def reload_file(self, path: Path) -> ModuleEvent:
         """(Re-)import one file: its new shelf replaces the old one, or the old one keeps serving.
@@ -503,8 +543,13 @@ class ModuleLoader:
         return events
 
     def _load_entry_points(self) -> list[ModuleEvent]:
+        return self._load_each(self._entry_points_to_load())
+
+    def _load_each(
+        self, todo: list[tuple[_Record, importlib.metadata.EntryPoint]]
+    ) -> list[ModuleEvent]:
         events: list[ModuleEvent] = []
-        for record, ep in self._entry_points_to_load():
+        for record, ep in todo:
             try:
                 obj = ep.load()
             except BaseException as exc:  # noqa: BLE001 - see _exec_source
@@ -514,8 +559,13 @@ class ModuleLoader:
         return events
 
     async def _load_entry_points_async(self) -> list[ModuleEvent]:
+        return await self._load_async(self._entry_points_to_load())
+
+    async def _load_async(
+        self, todo: list[tuple[_Record, importlib.metadata.EntryPoint]]
+    ) -> list[ModuleEvent]:
         events: list[ModuleEvent] = []
-        for record, ep in self._entry_points_to_load():
+        for record, ep in todo:
             started = time.perf_counter()
             try:
                 obj = await asyncio.to_thread(ep.load)
@@ -555,6 +605,9 @@ class ModuleLoader:
             if key in self._records:
                 continue
             record = _Record(key=key, name=name, origin="entry_point")
+            if self._defer_funcnodes:
+                self._deferred.append((record, ep))
+                continue
             self._records[key] = record
             todo.append((record, ep))
         return todo

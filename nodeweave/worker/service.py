@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import inspect
 import logging
 import os
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 from nodeweave import __version__
 from nodeweave.core import events as ev
 from nodeweave.core.composite import composite_id_of
+from nodeweave.core.document import node_ids_in
 from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.core.library import Library, LibraryChange
 from nodeweave.core.nodespace import NodeSpace
@@ -45,6 +47,20 @@ from .views import MUTATIONS, Views, json_value
 log = logging.getLogger("nodeweave.worker")
 
 
+WHOLE_LIBRARY = ("get_library", "list_modules", "reload_modules")
+"""Commands that show the whole library: when installed FuncNodes modules were deferred (a
+worker whose graph does not use them starts without importing them), these load them first."""
+NAMING_NODE_TYPES = (
+    "add_node",
+    "merge_workflow",
+    "import_workflow",
+    "set_composite",
+    "apply_edits",
+)
+"""Commands whose arguments name node types: they load the deferred modules first when one of
+those types is not in the library yet."""
+
+
 class Worker:
     def __init__(self, config: WorkerConfig) -> None:
         self.config = config
@@ -65,6 +81,7 @@ class Worker:
             entry_points=config.entry_points,
             funcnodes=config.funcnodes,
             builtins=config.builtins,
+            defer_funcnodes=config.defer_funcnodes,
             on_event=self._module_event,
         )
         self.autosaver = Autosaver(
@@ -149,6 +166,8 @@ class Worker:
             "resume": lambda _: self._resume(),
             "shutdown": self._shutdown,
         }
+        for name in (*WHOLE_LIBRARY, *NAMING_NODE_TYPES):
+            handlers[name] = self._with_whole_library(handlers[name], name in WHOLE_LIBRARY)
         self.dispatcher = Dispatcher(WORKER_COMMANDS, handlers)
         self.modules_loaded = asyncio.Event()
         """Set once :meth:`begin` has loaded the node modules; until then commands wait for it
@@ -239,6 +258,8 @@ class Worker:
         (nodes stay *stale*: "not run (safe start)")."""
         try:
             await self.loader.load_the_rest()
+            if self.loader.deferred and self._unknown_node_ids():
+                await self.loader.load_deferred()  # the graph uses them: load them before it runs
         finally:
             self.modules_loaded.set()
         if self.config.freeze_imports:
@@ -260,6 +281,24 @@ class Worker:
             )
             return
         self.ns.resume()
+
+    def _unknown_node_ids(self) -> set[str]:
+        """Node types the graph (composites' insides included) uses that the library lacks."""
+        return {i for i in node_ids_in(self.ns.to_document()) if i not in self.library}
+
+    def _with_whole_library(self, handler: Handler, always: bool) -> Handler:
+        """``handler``, after loading the deferred FuncNodes modules if ``always``, or if its
+        arguments name a node type the library does not have."""
+
+        async def run(args: Any) -> Any:
+            if self.loader.deferred and (
+                always or any(i not in self.library for i in node_ids_in(args.model_dump()))
+            ):
+                await self.loader.load_deferred()
+            result = handler(args)
+            return await result if inspect.isawaitable(result) else result
+
+        return run
 
     def _resume(self) -> dict[str, Any]:
         was = self.ns.paused
@@ -301,6 +340,7 @@ class Worker:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         await self.ns.aclose()
+        await self.loader.finish()
         if self.result_cache is not None:
             await asyncio.to_thread(self.result_cache.close)
         self.loader.close()

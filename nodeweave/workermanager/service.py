@@ -74,9 +74,10 @@ class Hub:
         self._package_locks: dict[str, asyncio.Lock] = {}
         self._http: aiohttp.ClientSession | None = None
         self._tasks = TaskGroup(log)
-        # Starting a worker is mostly its imports: CPU. Past a few at a time they only compete
-        # with each other — and with the hub, whose answers would lag.
-        self._launching = asyncio.Semaphore(2 * (os.cpu_count() or 2))
+        # Starting a worker is mostly its imports: CPU. More than one per core at a time only
+        # compete with each other — and with the hub, whose answers would lag (50 workers at once:
+        # all running as soon, list_workers p99 ~13 ms instead of ~20 ms with two per core).
+        self._launching = asyncio.Semaphore(os.cpu_count() or 2)
         self._spare: Spare | None = None
         self._spare_starting: asyncio.Task[None] | None = None
         self._closing = False
