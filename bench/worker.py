@@ -188,7 +188,7 @@ class Figure:
 
 
 FIGURES: list[Figure] = [
-    Figure("launch", "launch `worker run` → ready line read", "s", 0.8),
+    Figure("launch", "launch `worker run` → ready line read (cold)", "s", 0.6),
     Figure("sigterm_stop", "SIGTERM → exit (empty nodespace)", "s"),
     Figure("rtt_p50", "ping round trip p50 (raw loop, median of reps)", "ms", 0.25),
     Figure("rtt_p99", "ping round trip p99 (raw loop, median of reps)", "ms", 1.0),
@@ -843,8 +843,10 @@ async def fig_rss(plan: Plan) -> Results:
                     state = await client.call("get_state")
                     if state["nodes"]:
                         raise BenchError(f"rss: the nodespace is not empty: {state}")
-                    await client.call("get_library")  # the installed FuncNodes modules load
-                funcnodes.append(await idle_memory(w.url, w.token, w.proc.pid))
+                    if samples is deferred:
+                        await client.call("get_library")  # the installed FuncNodes modules load
+                if samples is deferred:
+                    funcnodes.append(await idle_memory(w.url, w.token, w.proc.pid))
         async with floor_server(libraries=True) as proc:
             floor.append(await idle_memory(proc.url, None, proc.pid))
     return {
