@@ -565,7 +565,9 @@ async def start_stop(h: Hub, wid: str) -> float:
 async def fig_packages(plan: Plan) -> Results:
     cycles: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="nodeweave-bench-uv-cache-") as cache:
-        env = {"NODEWEAVE_FUNCNODES": "off", "UV_CACHE_DIR": cache}
+        # No warm spare: the start difference compares cold starts (a venv worker has its own
+        # interpreter, which a spare of the hub's cannot become).
+        env = {"NODEWEAVE_FUNCNODES": "off", "UV_CACHE_DIR": cache, "NODEWEAVE_WARM_SPARE": "0"}
         async with hub(env) as (h, _):
             # warm-up: virtualenv's app data (in the fresh state directory), bytecode, and the
             # uv cache (the index's answers and the wheel of six)
