@@ -6,6 +6,7 @@ end to end in a real worker process."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
 import os
 from collections.abc import AsyncIterator
@@ -226,70 +227,52 @@ def numpy_mapped(pid: int) -> bool:
     return "_multiarray_umath" in Path(f"/proc/{pid}/maps").read_text()
 
 
+@contextlib.asynccontextmanager
+async def funcnodes_worker(state: Path) -> AsyncIterator[tuple[WorkerProcess, Client]]:
+    """A ``nodeweave worker run w1`` process with installed FuncNodes modules on (as a user's
+    worker has them), and a client that has read its hello."""
+    proc = await spawn_worker(state, "w1", env={"NODEWEAVE_FUNCNODES": "on"})
+    try:
+        await proc.ready()
+        async with await Client.connect(proc.url, read_token(state)) as client:
+            await client.next_event("hello")
+            yield proc, client
+    finally:
+        await proc.kill()
+
+
 async def test_installed_funcnodes_modules_wait_until_something_needs_them(
     tmp_path: Path,
 ) -> None:
     """A worker whose graph uses no FuncNodes node starts without importing the installed
-    FuncNodes modules (and their numpy, pandas, plotly); listing the library loads them, and a
-    saved graph that uses one has them loaded before it runs."""
+    FuncNodes modules (and their numpy, pandas, plotly); naming one of their node types or
+    listing the library loads them, and a saved graph that uses one has them before it runs."""
     make_worker_dir(tmp_path, "w1")
-    on = {"NODEWEAVE_FUNCNODES": "on"}
-    proc = await spawn_worker(tmp_path, "w1", env=on)
-    try:
-        await proc.ready()
-        token = read_token(tmp_path)
-        async with await Client.connect(proc.url, token) as client:
-            await client.next_event("hello")
-            await client.call("get_state")  # the modules it has are loaded
-            total = (await client.call("add_node", node_id="numbers.add", inputs={"a": 1}))["uuid"]
-            await client.call("set_input", uuid=total, io="b", value=2)
-            assert (await settled_value(client, total, "out"))["value"] == 3
-            assert not numpy_mapped(proc.pid)  # nothing asked for them yet
-            # A FuncNodes node type named: its modules load, then the node is added.
-            node = await client.call("add_node", node_id="add_node", inputs={"a": 2, "b": 3})
-            assert (await settled_value(client, node["uuid"], "out"))["value"] == 5
-            assert numpy_mapped(proc.pid)
-            library = await client.call("get_library")
-            assert "basics" in {s["name"] for s in library["shelves"]}
-            await client.call("save")
-    finally:
-        await proc.kill()
-    proc = await spawn_worker(tmp_path, "w1", env=on)
-    try:
-        await proc.ready()
-        async with await Client.connect(proc.url, token) as client:
-            await client.next_event("hello")
-            # (an empty graph again, for the next start)
-            await client.call("remove_node", uuid=node["uuid"])
-            await client.call("remove_node", uuid=total)
-            await client.call("save")
-    finally:
-        await proc.kill()
-    proc = await spawn_worker(tmp_path, "w1", env=on)
-    try:
-        await proc.ready()
-        async with await Client.connect(proc.url, token) as client:
-            await client.next_event("hello")
-            await client.call("get_state")
-            assert not numpy_mapped(proc.pid)
-            library = await client.call("get_library")  # listing the library loads them too
-            assert "basics" in {s["name"] for s in library["shelves"]}
-            assert numpy_mapped(proc.pid)
-            node = await client.call("add_node", node_id="add_node", inputs={"a": 2, "b": 3})
-            await client.call("save")
-    finally:
-        await proc.kill()
-    proc = await spawn_worker(tmp_path, "w1", env=on)
-    try:
-        await proc.ready()
-        async with await Client.connect(proc.url, token) as client:
-            await client.next_event("hello")
-            # No command asked for the library: the graph needed the module, so it is there.
-            assert (await settled_value(client, node["uuid"], "out"))["value"] == 5
-            state = await client.call("get_state")
-            assert not any(n.get("placeholder") for n in state["nodes"])
-    finally:
-        await proc.kill()
+    async with funcnodes_worker(tmp_path) as (proc, client):
+        await client.call("get_state")  # the modules it has are loaded
+        total = (await client.call("add_node", node_id="numbers.add", inputs={"a": 1}))["uuid"]
+        await client.call("set_input", uuid=total, io="b", value=2)
+        assert (await settled_value(client, total, "out"))["value"] == 3
+        assert not numpy_mapped(proc.pid)  # nothing asked for them yet
+        # A FuncNodes node type named: its modules load, then the node is added.
+        node = (await client.call("add_node", node_id="add_node", inputs={"a": 2, "b": 3}))["uuid"]
+        assert (await settled_value(client, node, "out"))["value"] == 5
+        assert numpy_mapped(proc.pid)
+        await client.call("save")
+    async with funcnodes_worker(tmp_path) as (proc, client):
+        # No command asked for the library: the graph needed the module, so it is there.
+        assert (await settled_value(client, node, "out"))["value"] == 5
+        state = await client.call("get_state")
+        assert not any(n.get("placeholder") for n in state["nodes"])
+        for uuid in (node, total):  # an empty graph again, for the next start
+            await client.call("remove_node", uuid=uuid)
+        await client.call("save")
+    async with funcnodes_worker(tmp_path) as (proc, client):
+        await client.call("get_state")
+        assert not numpy_mapped(proc.pid)
+        library = await client.call("get_library")  # listing the library loads them too
+        assert "basics" in {s["name"] for s in library["shelves"]}
+        assert numpy_mapped(proc.pid)
 
 
 def test_funcnodes_modules_can_be_left_out_of_a_worker(tmp_path: Path) -> None:
