@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModuleEventData, ModuleInfo } from '../protocol/generated';
-import { failedModules, failedShelves, failureText, moduleFile, moduleToast } from './events';
+import { failedModules, failedShelves, failureText, moduleFile, moduleToast, toastsOnArrival } from './events';
 
 function ev(extra: Partial<ModuleEventData>): ModuleEventData {
   return { kind: 'loaded', module: 'mynodes', origin: 'file', path: '/w/modules/mynodes.py', node_ids: ['my.a', 'my.b'], ...extra };
@@ -12,6 +12,17 @@ describe('moduleFile', () => {
     expect(moduleFile(ev({ path: 'C:\\w\\modules\\x.py' }))).toBe('x.py');
     expect(moduleFile(ev({ origin: 'builtin', path: '/site/nodeweave/shelves/numbers.py' }))).toBeNull();
     expect(moduleFile(ev({ path: null }))).toBeNull();
+  });
+});
+
+describe('toastsOnArrival', () => {
+  it('leaves out installed and built-in modules loading, keeps their failures and every file change', () => {
+    expect(toastsOnArrival({ kind: 'loaded', origin: 'entry_point' })).toBe(false);
+    expect(toastsOnArrival({ kind: 'loaded', origin: 'builtin' })).toBe(false);
+    expect(toastsOnArrival({ kind: 'failed', origin: 'entry_point' })).toBe(true);
+    expect(toastsOnArrival({ kind: 'loaded', origin: 'file' })).toBe(true);
+    expect(toastsOnArrival({ kind: 'reloaded', origin: 'file' })).toBe(true);
+    expect(toastsOnArrival({ kind: 'removed', origin: 'file' })).toBe(true);
   });
 });
 

@@ -33,6 +33,13 @@ export function failureText(data: Pick<ModuleEventData, 'message' | 'line'>): st
   return typeof data.line === 'number' && !message.includes(`line ${data.line}`) ? `${message} (line ${data.line})` : message;
 }
 
+/** Whether a module event is worth a toast when it arrives: an installed package or a built-in
+ * shelf loading is the library filling (it loads when the worker first needs it — often as this
+ * page opens it), not news; its failures, and every change of a module file, are. */
+export function toastsOnArrival(data: Pick<ModuleEventData, 'kind' | 'origin'>): boolean {
+  return data.kind !== 'loaded' || data.origin === 'file';
+}
+
 export interface ModuleToast {
   kind: ToastKind;
   message: string;

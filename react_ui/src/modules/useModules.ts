@@ -6,7 +6,7 @@ import type { WorkerClient } from '../protocol/client';
 import type { ModuleEventData, ModuleInfo } from '../protocol/generated';
 import type { ConnectionState } from '../protocol/socket';
 import { useToast } from '../ui/toast';
-import { MODULE_EVENTS, moduleFile, moduleToast } from './events';
+import { MODULE_EVENTS, moduleFile, moduleToast, toastsOnArrival } from './events';
 
 export interface ModulesOptions {
   /** Open a module file of `modules/` (the failed-import toast offers it). */
@@ -22,6 +22,7 @@ export function useModules(client: WorkerClient, state: ConnectionState, options
   useEffect(() => {
     const report = (data: ModuleEventData) => {
       setStale(true);
+      if (!toastsOnArrival(data)) return;
       const t = moduleToast(data);
       const file = moduleFile(data);
       const line = typeof data.line === 'number' ? data.line : null;
