@@ -245,8 +245,9 @@ async def test_installed_funcnodes_modules_wait_until_something_needs_them(
     tmp_path: Path,
 ) -> None:
     """A worker whose graph uses no FuncNodes node starts without importing the installed
-    FuncNodes modules (and their numpy, pandas, plotly); naming one of their node types or
-    listing the library loads them, and a saved graph that uses one has them before it runs."""
+    FuncNodes modules (and their numpy, pandas, plotly); naming one of their node types loads
+    them, a saved graph that uses one has them before it runs, and listing the library is
+    answered from the library cache their last load left (else it loads them)."""
     make_worker_dir(tmp_path, "w1")
     async with funcnodes_worker(tmp_path) as (proc, client):
         await client.call("get_state")  # the modules it has are loaded
@@ -267,10 +268,30 @@ async def test_installed_funcnodes_modules_wait_until_something_needs_them(
         for uuid in (node, total):  # an empty graph again, for the next start
             await client.call("remove_node", uuid=uuid)
         await client.call("save")
+    # Their load left what they give in the worker's library cache: listing the library and
+    # the modules is answered from it, and nothing is imported until one of them is used.
+    cache = tmp_path / "workers" / "w1" / "library.json"
+    assert cache.is_file()
     async with funcnodes_worker(tmp_path) as (proc, client):
-        await client.call("get_state")
+        library = await client.call("get_library")
+        basics = {s["name"]: s for s in library["shelves"]}["basics"]
+        modules = {m["name"]: m for m in await client.call("list_modules")}
+        assert modules["funcnodes_basic"]["status"] == "deferred"
+        assert "add_node" in modules["funcnodes_basic"]["node_ids"]
+        assert modules["numbers"]["status"] == "loaded"
         assert not numpy_mapped(proc.pid)
-        library = await client.call("get_library")  # listing the library loads them too
+        # The node the library showed: its module loads as it is added.
+        shown = next(n for sub in basics["subshelves"] for n in sub["nodes"])
+        await client.call("add_node", node_id=shown["id"])
+        assert numpy_mapped(proc.pid)
+        modules = {m["name"]: m for m in await client.call("list_modules")}
+        assert modules["funcnodes_basic"]["status"] == "loaded"
+        library = await client.call("get_library")
+        assert {s["name"]: s for s in library["shelves"]}["basics"] == basics
+    # A cache for other packages (a changed fingerprint) is no cache: listing loads them.
+    cache.write_bytes(cache.read_bytes().replace(b'"fingerprint":"', b'"fingerprint":"x'))
+    async with funcnodes_worker(tmp_path) as (proc, client):
+        library = await client.call("get_library")
         assert "basics" in {s["name"] for s in library["shelves"]}
         assert numpy_mapped(proc.pid)
 

@@ -212,8 +212,11 @@ class ModuleInfo(Data):
     name: str
     origin: Literal["builtin", "entry_point", "file"]
     path: str | None = None
-    status: Literal["loaded", "failed"] = Field(
-        description="failed: the last import failed; an earlier version's nodes keep serving."
+    status: Literal["loaded", "failed", "deferred"] = Field(
+        description="failed: the last import failed; an earlier version's nodes keep serving. "
+        "deferred: an installed FuncNodes module not imported yet (nothing has needed it); its "
+        "node_ids and shelves are what it gave when it last loaded, and it loads when one of "
+        "them is used."
     )
     node_ids: list[str]
     shelves: list[str]

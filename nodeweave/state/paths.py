@@ -45,6 +45,9 @@ LOG_FILE = "worker.log"
 MODULES_DIR = "modules"
 FILES_DIR = "files"
 CACHE_DIR = "cache"
+LIBRARY_CACHE_FILE = "library.json"
+"""What the worker's installed FuncNodes modules put in the library when they last loaded: it
+answers get_library and list_modules for them while they are not imported (worker/librarycache)."""
 
 # A worker id is a single, harmless path component: it names a folder and shows up in URLs.
 WORKER_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")

@@ -12,6 +12,7 @@ from nodeweave.state import (
     CACHE_DIR,
     FILES_DIR,
     JOURNAL_FILE,
+    LIBRARY_CACHE_FILE,
     MODULES_DIR,
     NODESPACE_FILE,
     RUNTIME_FILE,
@@ -67,8 +68,9 @@ class WorkerConfig:
     debounce_ms: int = 30
     defer_funcnodes: bool = False
     """Installed FuncNodes modules are imported only once something needs them: the saved graph
-    uses a node type the rest of the library lacks, a command lists the library, or a command
-    names a node type the rest lacks (see ``WHOLE_LIBRARY`` in service.py). ``nodeweave worker run`` defers
+    uses a node type the rest of the library lacks, a command names such a node type or lists
+    the library when no cache of their part of it is current (see ``WHOLE_LIBRARY`` in
+    service.py and :mod:`.librarycache`). ``nodeweave worker run`` defers
     (``NODEWEAVE_FUNCNODES=eager``: not), in-process tests do not."""
     freeze_imports: bool = False
     """Once the modules are loaded, freeze what is alive out of the cyclic collector's sight
@@ -98,6 +100,10 @@ class WorkerConfig:
     @property
     def modules_dir(self) -> Path:
         return self.directory / MODULES_DIR
+
+    @property
+    def library_cache_path(self) -> Path:
+        return self.directory / LIBRARY_CACHE_FILE
 
     @property
     def files_dir(self) -> Path:

@@ -62,6 +62,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
+from nodeweave import __version__
 from nodeweave.core.hooks import Hook
 from nodeweave.core.library import Library, Shelf
 from nodeweave.core.spec import NodeSpec, is_node, spec_of
@@ -125,7 +126,7 @@ class ModuleInfo:
     name: str
     origin: Origin
     path: str | None
-    status: Literal["loaded", "failed"]
+    status: Literal["loaded", "failed", "deferred"]
     node_ids: tuple[str, ...]
     shelves: tuple[str, ...]
     import_name: str | None = None
@@ -244,6 +245,8 @@ class ModuleLoader:
         self._defer_funcnodes = defer_funcnodes and funcnodes
         self._deferred: list[tuple[_Record, importlib.metadata.EntryPoint]] = []
         self._deferred_loading: asyncio.Task[list[ModuleEvent]] | None = None
+        self._was_deferred: list[_Record] = []
+        self._fingerprint: str | None = None
 
     # --- public API ----------------------------------------------------------------------
 
@@ -300,12 +303,43 @@ class ModuleLoader:
 
     @property
     def deferred(self) -> bool:
-        """Installed FuncNodes modules wait to be loaded (``defer_funcnodes``: until
-        :meth:`load_deferred`, called when something needs the whole library)."""
-        return bool(self._deferred)
+        """Installed FuncNodes modules wait to be loaded, or are loading (``defer_funcnodes``:
+        until :meth:`load_deferred`, called when something needs them)."""
+        loading = self._deferred_loading
+        return bool(self._deferred) or (loading is not None and not loading.done())
 
-    def deferred_names(self) -> list[str]:
-        return [record.name for record, _ep in self._deferred]
+    def deferred_fingerprint(self) -> str | None:
+        """What the deferred modules' part of the library depends on — nodeweave's and
+        funcnodes-core's versions, and each module's entry point, distribution version and
+        package file time — as a digest; None when nothing is deferred."""
+        if self._fingerprint is None:
+            if not self._deferred:
+                return None
+            parts = [__version__, _version_of("funcnodes-core")]
+            for record, ep in self._deferred:
+                dist = getattr(ep, "dist", None)
+                parts.append(
+                    f"{record.key}={ep.value}@{getattr(dist, 'name', '?')}=="
+                    f"{getattr(dist, 'version', '?')}:{_package_time(ep.module)}"
+                )
+            self._fingerprint = hashlib.sha256("\n".join(parts).encode()).hexdigest()
+        return self._fingerprint
+
+    def deferred_snapshot(self) -> dict[str, Any] | None:
+        """Once the deferred modules have loaded: their shelves (as ``get_library`` shows them)
+        and their ``list_modules`` entries, for a cache that answers for them next time."""
+        records = self._was_deferred
+        if not records:
+            return None
+        return {
+            "shelves": [
+                self.library.shelf(n).to_dict()
+                for r in records
+                for n in r.shelves
+                if self._has_shelf(n)
+            ],
+            "modules": [r.info().to_dict() for r in records],
+        }
 
     async def load_deferred(self) -> list[ModuleEvent]:
         """Load the deferred FuncNodes modules (their imports in threads); once — callers that
@@ -313,9 +347,7 @@ class ModuleLoader:
         if self._deferred_loading is None:
             if not self._deferred:
                 return []
-            todo, self._deferred = self._deferred, []
-            for record, _ep in todo:
-                self._records[record.key] = record
+            todo = self._take_deferred()
             self._deferred_loading = asyncio.ensure_future(self._load_async(todo))
         return await asyncio.shield(self._deferred_loading)
 
@@ -328,10 +360,14 @@ class ModuleLoader:
 
     def load_deferred_now(self) -> list[ModuleEvent]:
         """:meth:`load_deferred` for a caller without an event loop (``nodeweave run``)."""
+        return self._load_each(self._take_deferred())
+
+    def _take_deferred(self) -> list[tuple[_Record, importlib.metadata.EntryPoint]]:
         todo, self._deferred = self._deferred, []
         for record, _ep in todo:
             self._records[record.key] = record
-        return self._load_each(todo)
+        self._was_deferred = [record for record, _ep in todo]
+        return todo
 
     def reload_file(self, path: Path) -> ModuleEvent:
         """(Re-)import one file: its new shelf replaces the old one, or the old one keeps serving.
@@ -929,6 +965,23 @@ def _from_funcnodes(shelf: Any, module: str) -> Found:
 
     converted, problems = convert_shelf(shelf, module)
     return converted, tuple(str(p) for p in problems)
+
+
+def _version_of(distribution: str) -> str:
+    try:
+        return importlib.metadata.version(distribution)
+    except Exception:  # noqa: BLE001 - not installed, or broken metadata: no version
+        return "?"
+
+
+def _package_time(module: str) -> int:
+    """The modification time of a module's top-level package file (an editable install's code
+    changes without its version); 0 when it cannot be found without importing anything."""
+    try:
+        spec = importlib.util.find_spec(module.partition(".")[0])
+        return os.stat(spec.origin).st_mtime_ns if spec and spec.origin else 0
+    except (ImportError, ValueError, OSError):
+        return 0
 
 
 def _entry_points(group: str) -> list[importlib.metadata.EntryPoint]:

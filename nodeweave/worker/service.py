@@ -31,7 +31,7 @@ from nodeweave.protocol import worker as p
 from nodeweave.protocol.outbox import Outbox
 from nodeweave.state.beacon import Beacon
 
-from . import heap, module_files
+from . import heap, librarycache, module_files
 from .cluster import DaskExecutor
 from .config import WorkerConfig
 from .edits import GraphEditor
@@ -47,9 +47,10 @@ from .views import MUTATIONS, Views, json_value
 log = logging.getLogger("nodeweave.worker")
 
 
-WHOLE_LIBRARY = ("get_library", "list_modules", "reload_modules")
-"""Commands that show the whole library: when installed FuncNodes modules were deferred (a
-worker whose graph does not use them starts without importing them), these load them first."""
+WHOLE_LIBRARY = ("reload_modules",)
+"""Commands that need every module loaded: when installed FuncNodes modules were deferred (a
+worker whose graph does not use them starts without importing them), these load them first.
+(``get_library`` and ``list_modules`` do too, unless the library cache answers for them.)"""
 NAMING_NODE_TYPES = (
     "add_node",
     "merge_workflow",
@@ -115,7 +116,7 @@ class Worker:
             "hello": lambda _: self.hello(),
             "ping": lambda _: {"pong": True},
             "get_state": lambda _: self.views.state(),
-            "get_library": lambda _: self.library.to_dict(),
+            "get_library": self._get_library,
             "add_node": self._add_node,
             "remove_node": self._remove_node,
             "get_node": lambda a: self.views.node(self._known(a.uuid)),
@@ -157,7 +158,7 @@ class Worker:
             "get_value": self._get_value,
             "trigger": self._trigger,
             "cancel": lambda a: {"cancelled": self.ns.cancel(a.uuid)},
-            "list_modules": lambda _: [m.to_dict() for m in self.loader.modules()],
+            "list_modules": self._list_modules,
             "reload_modules": self._reload_modules,
             "export_workflow": lambda _: self.ns.to_document(),
             "import_workflow": self._import_workflow,
@@ -169,6 +170,7 @@ class Worker:
         for name in (*WHOLE_LIBRARY, *NAMING_NODE_TYPES):
             handlers[name] = self._with_whole_library(handlers[name], name in WHOLE_LIBRARY)
         self.dispatcher = Dispatcher(WORKER_COMMANDS, handlers)
+        self._library_cached = False
         self.modules_loaded = asyncio.Event()
         """Set once :meth:`begin` has loaded the node modules; until then commands wait for it
         (all but ``ping`` and ``shutdown``), so that a client never sees a half-filled library."""
@@ -259,7 +261,7 @@ class Worker:
         try:
             await self.loader.load_the_rest()
             if self.loader.deferred and self._unknown_node_ids():
-                await self.loader.load_deferred()  # the graph uses them: load them before it runs
+                await self._load_deferred()  # the graph uses them: load them before it runs
         finally:
             self.modules_loaded.set()
         if self.config.freeze_imports:
@@ -294,11 +296,53 @@ class Worker:
             if self.loader.deferred and (
                 always or any(i not in self.library for i in node_ids_in(args.model_dump()))
             ):
-                await self.loader.load_deferred()
+                await self._load_deferred()
             result = handler(args)
             return await result if inspect.isawaitable(result) else result
 
         return run
+
+    async def _load_deferred(self) -> None:
+        """Load the deferred FuncNodes modules, then keep what they gave in the library cache."""
+        fingerprint = self.loader.deferred_fingerprint()
+        await self.loader.load_deferred()
+        snapshot = self.loader.deferred_snapshot()
+        if fingerprint is not None and snapshot is not None and not self._library_cached:
+            self._library_cached = True
+            path = self.config.library_cache_path
+            await asyncio.to_thread(librarycache.write, path, fingerprint, snapshot)
+
+    async def _deferred_cached(self) -> dict[str, Any] | None:
+        """The library cache's answer for the deferred modules (None: load them instead)."""
+        if not self.loader.deferred:
+            return None
+        path = self.config.library_cache_path
+        return await asyncio.to_thread(librarycache.read, path, self.loader.deferred_fingerprint())
+
+    async def _get_library(self, _: Any) -> dict[str, Any]:
+        cached = await self._deferred_cached()
+        if cached is None:
+            if self.loader.deferred:
+                await self._load_deferred()
+            return self.library.to_dict()
+        library = self.library.to_dict()
+        here = {s["name"] for s in library["shelves"]}
+        library["shelves"] += [s for s in cached["shelves"] if s["name"] not in here]
+        return library
+
+    async def _list_modules(self, _: Any) -> list[dict[str, Any]]:
+        cached = await self._deferred_cached()
+        if cached is None and self.loader.deferred:
+            await self._load_deferred()
+        modules = [m.to_dict() for m in self.loader.modules()]
+        if cached is not None:
+            known = {m["name"] for m in modules}
+            modules += [
+                {**m, "status": "deferred", "error": "", "traceback": ""}
+                for m in cached["modules"]
+                if m["name"] not in known
+            ]
+        return modules
 
     def _resume(self) -> dict[str, Any]:
         was = self.ns.paused

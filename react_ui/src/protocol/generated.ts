@@ -1171,9 +1171,9 @@ export interface ModuleInfo {
    */
   skipped?: string[];
   /**
-   * failed: the last import failed; an earlier version's nodes keep serving.
+   * failed: the last import failed; an earlier version's nodes keep serving. deferred: an installed FuncNodes module not imported yet (nothing has needed it); its node_ids and shelves are what it gave when it last loaded, and it loads when one of them is used.
    */
-  status: 'loaded' | 'failed';
+  status: 'loaded' | 'failed' | 'deferred';
   traceback?: string;
   [k: string]: unknown;
 }
