@@ -201,6 +201,9 @@ FIGURES: list[Figure] = [
     Figure("rss_floor", "  floor: aiohttp WS server + pydantic, watchfiles in use", "MB"),
     Figure("rss_deferred", "  FuncNodes modules installed, not needed yet (deferred)", "MB"),
     Figure("rss_funcnodes", "  the same once get_library has loaded them", "MB"),
+    Figure("rss_cached", "  next start: get_library answered from the library cache", "MB"),
+    Figure("library_load", "get_library, FuncNodes modules deferred, no cache (loads)", "s"),
+    Figure("library_cached", "get_library, FuncNodes modules deferred, from the cache", "s"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
     Figure("shutdown", "`shutdown` command → process exit (after an edit)", "s", 0.3),
     Figure("export_cli", "export 1,000 nodes → .nwflow: `nodeweave export` process", "s", 0.5),
@@ -826,27 +829,45 @@ async def idle_memory(url: str, token: str | None, pid: int) -> dict[str, float]
 async def fig_rss(plan: Plan) -> Results:
     """Idle memory once the modules are loaded: nodeweave's own (installed FuncNodes modules
     off, as the floor's libraries are all it has), then with the installed FuncNodes modules
-    loaded (what those packages and their libraries add), and the floor, interleaved."""
+    deferred, once ``get_library`` has loaded them, and on the next start when ``get_library``
+    is answered from the library cache; and the floor, interleaved."""
     own: list[dict[str, float]] = []
     deferred: list[dict[str, float]] = []
     funcnodes: list[dict[str, float]] = []
+    cached: list[dict[str, float]] = []
+    list_load: list[float] = []
+    list_cached: list[float] = []
     floor: list[dict[str, float]] = []
     quiet = {"NODEWEAVE_FUNCNODES": "off"}
     async with worker(env=quiet):
         pass  # warm-up, not counted: the first start of a run fills the bytecode cache
     for _ in range(plan.rss_runs):
-        for env, samples in ((quiet, own), ({}, deferred)):
-            async with worker(env=env) as w:
-                await modules_loaded(w)
-                samples.append(await idle_memory(w.url, w.token, w.proc.pid))
-                async with await Client.connect(w.url, w.token) as client:
-                    state = await client.call("get_state")
-                    if state["nodes"]:
-                        raise BenchError(f"rss: the nodespace is not empty: {state}")
+        async with worker(env=quiet) as w:
+            await modules_loaded(w)
+            own.append(await idle_memory(w.url, w.token, w.proc.pid))
+            async with await Client.connect(w.url, w.token) as client:
+                state = await client.call("get_state")
+                if state["nodes"]:
+                    raise BenchError(f"rss: the nodespace is not empty: {state}")
+        with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
+            for samples, after, times in (
+                (deferred, funcnodes, list_load),
+                ([], cached, list_cached),
+            ):
+                w = await start_worker(Path(tmp))
+                try:
+                    await modules_loaded(w)
                     if samples is deferred:
-                        await client.call("get_library")  # the installed FuncNodes modules load
-                if samples is deferred:
-                    funcnodes.append(await idle_memory(w.url, w.token, w.proc.pid))
+                        samples.append(await idle_memory(w.url, w.token, w.proc.pid))
+                    async with await Client.connect(w.url, w.token) as client:
+                        t0 = time.perf_counter()
+                        library = await client.call("get_library")
+                        times.append(time.perf_counter() - t0)
+                    if not any(s["name"] == "basics" for s in library["shelves"]):
+                        raise BenchError("rss: get_library has no FuncNodes shelf 'basics'")
+                    after.append(await idle_memory(w.url, w.token, w.proc.pid))
+                finally:
+                    await w.proc.stop()
         async with floor_server(libraries=True) as proc:
             floor.append(await idle_memory(proc.url, None, proc.pid))
     return {
@@ -855,6 +876,9 @@ async def fig_rss(plan: Plan) -> Results:
         "rss_floor": summary([m["VmRSS"] for m in floor]),
         "rss_deferred": summary([m["VmRSS"] for m in deferred]),
         "rss_funcnodes": summary([m["VmRSS"] for m in funcnodes]),
+        "rss_cached": summary([m["VmRSS"] for m in cached]),
+        "library_load": summary(list_load),
+        "library_cached": summary(list_cached),
     }
 
 
