@@ -230,3 +230,46 @@ async def test_a_spare_fits_only_its_interpreter_and_startup_environment(tmp_pat
         await spare.aclose()
     assert spare.proc.returncode == 0  # ended by its closed input, not killed
     assert not spare.fits(sys.executable, env)
+
+
+async def test_a_worker_from_the_spare_outlives_its_hub_and_the_next_hub_adopts_it(
+    open_hub: OpenHub, state: Path
+) -> None:
+    first = await open_hub()
+    client = await first.connect()
+    spare = await warm_spare(first)
+    wid = await create(client, "kept", env=QUIET)
+    record = await call(client, "start_worker", id=wid)
+    assert record["pid"] == spare["pid"]
+    idle = (await warm_spare(first, not_pid=spare["pid"]))["pid"]
+    await first.close(stop_workers=False)  # as if the hub had died
+    await wait_gone(idle)  # the idle spare goes with its hub …
+    assert alive(record["pid"])  # … the worker it became does not
+    second = await open_hub()
+    client = await second.connect()
+    [adopted] = await call(client, "list_workers")
+    assert adopted["status"] == "running" and adopted["pid"] == record["pid"]
+    await call(client, "stop_worker", id=wid)
+    await wait_gone(record["pid"])
+
+
+def test_an_idle_spare_ends_when_its_hub_is_killed(tmp_path: Path) -> None:
+    """A hub killed with SIGKILL closes nothing: the spare sees its stdin end and exits."""
+    hub = (
+        "import os, signal, subprocess, sys\n"
+        "spare = subprocess.Popen([sys.executable, '-m', 'nodeweave', 'worker', 'spare'],"
+        " stdin=subprocess.PIPE, stdout=subprocess.PIPE, start_new_session=True)\n"
+        "assert spare.stdout.readline().strip() == b'NODEWEAVE_SPARE_READY'\n"
+        "print(spare.pid, flush=True)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", hub], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == -signal.SIGKILL
+    pid = int(done.stdout.strip())
+    try:
+        asyncio.run(wait_gone(pid, wait=10))
+    finally:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
