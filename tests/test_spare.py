@@ -273,3 +273,39 @@ def test_an_idle_spare_ends_when_its_hub_is_killed(tmp_path: Path) -> None:
     finally:
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+async def test_a_spare_handed_a_worker_before_it_is_warm_becomes_it_all_the_same(
+    tmp_path: Path,
+) -> None:
+    """The assignment waits in the pipe while the spare still imports; the hub reads past its
+    warm line to the worker's ready line."""
+    state = make_state(tmp_path)
+    folder = state / "workers" / "early"
+    folder.mkdir(parents=True)
+    env = {**os.environ, "FUNCNODES_CONFIG_DIR": str(state), "NODEWEAVE_TOKEN": TOKEN, **QUIET}
+    spare = await Spare.start(sys.executable, env, state)
+    assert not spare.warm.is_set()
+    worker = await spare.hand_over(
+        ("worker", "run", "early"),
+        env=env,
+        cwd=folder,
+        log_path=folder / "worker.log",
+        ready_timeout=30,
+    )
+    try:
+        assert worker.pid == spare.pid and worker.info["worker_id"] == "early"
+        async with await Client.connect(worker.url, TOKEN) as client:
+            assert await call(client, "ping") == {"pong": True}
+        with pytest.raises(RuntimeError):  # one worker only
+            await spare.hand_over(
+                ("worker", "run", "other"),
+                env=env,
+                cwd=folder,
+                log_path=folder / "worker.log",
+                ready_timeout=30,
+            )
+    finally:
+        worker.signal(signal.SIGTERM)
+        await worker.wait()
+        await worker.aclose()
