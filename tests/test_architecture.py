@@ -107,6 +107,38 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
     assert not any("orjson" in v for v in found)
 
 
+def test_a_worker_starts_without_building_the_models_of_what_it_sends() -> None:
+    """Result and event models describe what a server sends (schema, docs, tests): a worker's
+    start imports only its argument models, and the tables still resolve every model."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, nodeweave.worker.main\n"
+        "assert 'nodeweave.protocol.worker_results' not in sys.modules\n"
+        "from nodeweave.protocol import WORKER_COMMANDS, WORKER_EVENTS\n"
+        "from nodeweave.protocol.hub import HUB_COMMANDS, HUB_EVENTS\n"
+        "from pydantic import BaseModel\n"
+        "tables = (WORKER_COMMANDS, WORKER_EVENTS, HUB_COMMANDS, HUB_EVENTS)\n"
+        "models = [getattr(s, 'result', None) or s.data for t in tables for s in t.values()]\n"
+        "assert all(issubclass(m, BaseModel) for m in models), models\n"
+        "from nodeweave.protocol.worker import Preview, HelloResult\n"
+        "from nodeweave.protocol.worker_results import HelloResult as same\n"
+        "assert HelloResult is same\n"
+        "import nodeweave.protocol.worker as w\n"
+        "try:\n"
+        "    w.Nope\n"
+        "except AttributeError:\n"
+        "    pass\n"
+        "else:\n"
+        "    raise AssertionError('no error for an unknown name')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
     """``nodeweave`` hands out the core's names when first used: the hub's import path (and
     the CLI's) never loads the engine — nor virtualenv, imported when a venv is made, nor the
@@ -119,7 +151,8 @@ def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
         "import sys, nodeweave.workermanager.main, nodeweave.cli\n"
         "assert 'nodeweave.core' not in sys.modules, 'the hub imported the engine'\n"
         "assert 'virtualenv' not in sys.modules, 'virtualenv is for making a venv, not a start'\n"
-        "late = {'nodeweave.protocol.worker', 'nodeweave.bundles', 'nodeweave.funcnodes'}\n"
+        "late = {'nodeweave.protocol.worker', 'nodeweave.protocol.hub_results',"
+        " 'nodeweave.bundles', 'nodeweave.funcnodes'}\n"
         "assert not late & set(sys.modules), f'imported before used: {late & set(sys.modules)}'\n"
         "from nodeweave.protocol import WORKER_COMMANDS\n"
         "assert 'ping' in WORKER_COMMANDS\n"

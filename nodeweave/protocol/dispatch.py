@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import importlib
 import inspect
 import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping
@@ -31,19 +32,41 @@ Handler = Callable[[Any], Any | Awaitable[Any]]
 """Takes the validated argument model, returns JSON data (or an awaitable of it)."""
 
 
+ModelRef = type[BaseModel] | str
+"""A model, or where it is defined (``"package.module:Name"``) when the module need not be
+imported to serve requests: result and event models only describe what a server sends (the
+schema, the docs, the tests), so a worker or hub never builds them."""
+
+
+def resolve(ref: ModelRef) -> type[BaseModel]:
+    if isinstance(ref, str):
+        module, _, name = ref.partition(":")
+        model: type[BaseModel] = getattr(importlib.import_module(module), name)
+        return model
+    return ref
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class CommandSpec:
     name: str
     args: type[BaseModel]
-    result: type[BaseModel]
+    result_ref: ModelRef
     doc: str
+
+    @property
+    def result(self) -> type[BaseModel]:
+        return resolve(self.result_ref)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class EventSpec:
     name: str
-    data: type[BaseModel]
+    data_ref: ModelRef
     doc: str
+
+    @property
+    def data(self) -> type[BaseModel]:
+        return resolve(self.data_ref)
 
 
 @runtime_checkable

@@ -1,58 +1,24 @@
-"""The hub's commands and events: workers as records."""
+"""The hub's commands and events: their tables, and the models of their arguments.
+
+The models of results and event bodies (workers as records, …) are in :mod:`.hub_results`,
+imported when a table's model is asked for (the schema, the docs, the tests): a hub validates
+what it receives and never builds them. Their names are found here too.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import ConfigDict, Field, RootModel
+from pydantic import Field
 
-from .base import Args, Data, NoArgs, Ok, Pong
+from .base import Args, NoArgs, Ok, Pong
 from .dispatch import CommandSpec, EventSpec, commands, events
 
 WorkerStatus = Literal["stopped", "starting", "running", "stopping", "failed"]
 Autostart = Literal["never", "always"]
 
-
-class WorkerRecord(Data):
-    id: str
-    name: str
-    status: WorkerStatus
-    pid: int | None = None
-    port: int | None = None
-    url: str | None = Field(default=None, description="The worker's ws://…/ws when running.")
-    requirements: list[str] = Field(default_factory=list)
-    venv: bool = False
-    autostart: Autostart = "never"
-    created: str | None = Field(default=None, description="ISO 8601 time of creation.")
-    error: str | None = Field(
-        default=None,
-        description="Why it failed (or what its last crash was, while it restarts).",
-    )
-    env_error: str | None = Field(
-        default=None, description="The installer's output when its environment failed to build."
-    )
-    log_tail: list[str] | None = None
-    safe: bool = Field(
-        default=False,
-        description="Started in safe start: the graph is loaded and nothing has run.",
-    )
-    env: dict[str, str] = Field(
-        default_factory=dict,
-        description="Environment variables of its process (update_worker env), applied at start.",
-    )
-    secrets: list[str] = Field(
-        default_factory=list,
-        description="The names of its secrets (set_secret): never their values.",
-    )
-    hung_node: dict[str, str] | None = Field(
-        default=None,
-        description="The node that was running when the worker last hung ({uuid, node_id, "
-        "name}), as the worker's beacon said.",
-    )
-
-
-class WorkerList(RootModel[list[WorkerRecord]]):
-    model_config = ConfigDict(defer_build=True)
+R = "nodeweave.protocol.hub_results:"
+"""Where the tables' result and event models are."""
 
 
 class CreateWorkerArgs(Args):
@@ -82,11 +48,6 @@ class WorkerLogsArgs(Args):
     lines: int = Field(default=200, ge=1, le=100_000)
 
 
-class WorkerLogs(Data):
-    id: str
-    lines: list[str]
-
-
 class UpdateWorkerArgs(Args):
     id: str
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -97,31 +58,6 @@ class UpdateWorkerArgs(Args):
         description="Environment variables of the worker's process (replaces them all; e.g. "
         "NODEWEAVE_DASK_SCHEDULER). Applied at its next start.",
     )
-
-
-class WorkerDeletedData(Data):
-    id: str
-
-
-class EnvProgressData(Data):
-    id: str
-    stage: str
-    message: str
-    fraction: float | None = None
-
-
-class FuncNodesWorkerInfo(Data):
-    id: str = Field(description="FuncNodes' worker id (its folder is workers/worker_<id>).")
-    name: str
-    path: str = Field(description="Its folder (read only: nodeweave never changes it).")
-    nodes: int
-    edges: int
-    requirements: list[str] = Field(description="Its FuncNodes package dependencies.")
-    error: str | None = Field(default=None, description="Why it cannot be imported.")
-
-
-class FuncNodesWorkerList(RootModel[list[FuncNodesWorkerInfo]]):
-    model_config = ConfigDict(defer_build=True)
 
 
 class ImportFuncNodesArgs(Args):
@@ -145,27 +81,6 @@ class ImportFuncNodesArgs(Args):
     )
 
 
-class ImportFuncNodesResult(Data):
-    worker: WorkerRecord = Field(description="The new nodeweave worker (stopped).")
-    nodes: int
-    edges: int
-    values: int = Field(description="Input values carried over.")
-    dropped_values: list[str] = Field(
-        description="node_uuid.input values JSON cannot hold (left out)."
-    )
-    node_ids: list[str] = Field(
-        description="The node ids the graph uses; ones no module of the worker provides load "
-        "as placeholders (the worker reports them as problems)."
-    )
-    requirements: list[str] = Field(description="Requirements given to the new worker.")
-    packages: list[str] = Field(
-        default_factory=list,
-        description="The workflow's FuncNodes package dependencies (its requirements with "
-        "install).",
-    )
-    files: int = Field(description="Data files copied into its files/ folder.")
-
-
 class SetSecretArgs(Args):
     id: str
     name: str = Field(
@@ -183,11 +98,6 @@ class SecretNameArgs(Args):
     name: str = Field(max_length=128)
 
 
-class SecretNames(Data):
-    id: str
-    names: list[str]
-
-
 class ExportBundleArgs(Args):
     id: str
     files: list[str] = Field(
@@ -196,23 +106,6 @@ class ExportBundleArgs(Args):
         description="Files of the worker's files/ folder to carry (see dry_run's files_available).",
     )
     dry_run: bool = Field(default=False, description="Only say what it would hold.")
-
-
-class BundleFile(Data):
-    path: str
-    size: int
-
-
-class ExportBundleResult(Data):
-    name: str
-    modules: list[str]
-    files: list[str]
-    requirements: list[str]
-    files_available: list[BundleFile] = Field(description="What files could be carried.")
-    data: str | None = Field(
-        default=None, description="The bundle (.nwflow), base64; none for a dry run."
-    )
-    size: int = Field(default=0, description="Its size in bytes.")
 
 
 class ImportBundleArgs(Args):
@@ -228,27 +121,6 @@ class ImportBundleArgs(Args):
 
 class ReadBundleArgs(Args):
     data: str = Field(max_length=3 * 2**20, description="A bundle (.nwflow), base64.")
-
-
-class ReadBundleResult(Data):
-    name: str
-    document: dict[str, Any] = Field(description="Its workflow document (for merge_workflow).")
-    modules: dict[str, str] = Field(
-        description="Its node modules by file name: their source (code: show before writing)."
-    )
-    files: list[str]
-    requirements: list[str]
-    written_by: str
-
-
-class ImportBundleResult(Data):
-    worker: WorkerRecord = Field(description="The new worker (stopped).")
-    nodes: int
-    modules: list[str] = Field(description="Node modules written into it (they run at start).")
-    files: list[str]
-    requirements: list[str]
-    installed: bool
-    written_by: str = Field(description="The nodeweave version that wrote the bundle.")
 
 
 class PackagesArgs(Args):
@@ -281,137 +153,108 @@ class RollbackArgs(Args):
     dry_run: bool = False
 
 
-class PinInfo(Data):
-    name: str
-    version: str | None = Field(description="Exact version (None: installed from a path or URL).")
-
-
-class VersionChange(Data):
-    name: str
-    from_: str | None = Field(alias="from")
-    to: str | None
-
-
-class LockDiffData(Data):
-    added: list[PinInfo]
-    removed: list[PinInfo]
-    changed: list[VersionChange]
-
-
-class PackageChangeResult(Data):
-    diff: LockDiffData = Field(description="What the resolution changes (added/removed/changed).")
-    requirements: list[str] = Field(description="The worker's requirements afterwards.")
-    applied: bool = Field(description="False for a dry run (nothing changed).")
-    restarted: bool = Field(description="The worker was running and was restarted on them.")
-    note: str | None = Field(
-        default=None, description="Why nothing changed, when it is not obvious (a pinned version)."
-    )
-
-
-class PackageInfo(PinInfo):
-    requested: bool = Field(description="One of the worker's requirements (not a dependency).")
-    latest: str | None = Field(
-        default=None, description="A newer version on the index (with outdated: true)."
-    )
-
-
-class PackageListResult(Data):
-    requirements: list[str]
-    packages: list[PackageInfo] = Field(description="Everything the lock pins.")
-    locked: bool = Field(description="The environment is resolved (requirements.lock exists).")
-    can_roll_back: bool = Field(description="A previous lock is kept (rollback_packages).")
-    outdated_checked: bool = Field(
-        default=False, description="Newer versions were asked for (false offline)."
-    )
-
-
 HUB_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("ping", NoArgs, Pong, "Answer at once."),
-    CommandSpec("list_workers", NoArgs, WorkerList, "Every registered worker."),
-    CommandSpec("get_worker", WorkerIdArgs, WorkerRecord, "One worker."),
-    CommandSpec("create_worker", CreateWorkerArgs, WorkerRecord, "Register a new worker."),
-    CommandSpec("update_worker", UpdateWorkerArgs, WorkerRecord, "Rename, re-sync requirements."),
-    CommandSpec("start_worker", StartWorkerArgs, WorkerRecord, "Start it; returns once running."),
-    CommandSpec("stop_worker", WorkerIdArgs, WorkerRecord, "Stop it (it saves first)."),
-    CommandSpec("restart_worker", WorkerIdArgs, WorkerRecord, "Stop, then start."),
-    CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),
-    CommandSpec("worker_logs", WorkerLogsArgs, WorkerLogs, "The last lines of its log."),
+    CommandSpec("list_workers", NoArgs, R + "WorkerList", "Every registered worker."),
+    CommandSpec("get_worker", WorkerIdArgs, R + "WorkerRecord", "One worker."),
+    CommandSpec("create_worker", CreateWorkerArgs, R + "WorkerRecord", "Register a new worker."),
     CommandSpec(
-        "list_packages", ListPackagesArgs, PackageListResult, "A worker's packages and its lock."
+        "update_worker", UpdateWorkerArgs, R + "WorkerRecord", "Rename, re-sync requirements."
+    ),
+    CommandSpec(
+        "start_worker", StartWorkerArgs, R + "WorkerRecord", "Start it; returns once running."
+    ),
+    CommandSpec("stop_worker", WorkerIdArgs, R + "WorkerRecord", "Stop it (it saves first)."),
+    CommandSpec("restart_worker", WorkerIdArgs, R + "WorkerRecord", "Stop, then start."),
+    CommandSpec("delete_worker", WorkerIdArgs, Ok, "Stop it and delete its folder."),
+    CommandSpec("worker_logs", WorkerLogsArgs, R + "WorkerLogs", "The last lines of its log."),
+    CommandSpec(
+        "list_packages",
+        ListPackagesArgs,
+        R + "PackageListResult",
+        "A worker's packages and its lock.",
     ),
     CommandSpec(
         "add_packages",
         PackagesArgs,
-        PackageChangeResult,
+        R + "PackageChangeResult",
         "Add node packages to a worker's environment (resolved, installed beside the current "
         "one, swapped in, the worker restarted); dry_run shows the difference only.",
     ),
     CommandSpec(
-        "remove_packages", PackagesArgs, PackageChangeResult, "Remove node packages (as add)."
+        "remove_packages", PackagesArgs, R + "PackageChangeResult", "Remove node packages (as add)."
     ),
     CommandSpec(
         "upgrade_packages",
         UpgradeArgs,
-        PackageChangeResult,
+        R + "PackageChangeResult",
         "Upgrade some or all packages to their newest fitting versions (as add).",
     ),
     CommandSpec(
         "rollback_packages",
         RollbackArgs,
-        PackageChangeResult,
+        R + "PackageChangeResult",
         "Go back to the lock before the last change (again: forward again).",
     ),
-    CommandSpec("list_secrets", WorkerIdArgs, SecretNames, "The names of a worker's secrets."),
+    CommandSpec(
+        "list_secrets", WorkerIdArgs, R + "SecretNames", "The names of a worker's secrets."
+    ),
     CommandSpec(
         "set_secret",
         SetSecretArgs,
-        SecretNames,
+        R + "SecretNames",
         "Set a secret (applied at the worker's next start); answers with the names only.",
     ),
-    CommandSpec("delete_secret", SecretNameArgs, SecretNames, "Remove a secret."),
+    CommandSpec("delete_secret", SecretNameArgs, R + "SecretNames", "Remove a secret."),
     CommandSpec(
         "export_bundle",
         ExportBundleArgs,
-        ExportBundleResult,
+        R + "ExportBundleResult",
         "A worker as a bundle: its saved graph, modules, packages, settings (never secrets), "
         "chosen files.",
     ),
     CommandSpec(
         "read_bundle",
         ReadBundleArgs,
-        ReadBundleResult,
+        R + "ReadBundleResult",
         "What a bundle holds (checked; nothing written): to merge it into an open worker.",
     ),
     CommandSpec(
         "import_bundle",
         ImportBundleArgs,
-        ImportBundleResult,
+        R + "ImportBundleResult",
         "A new worker from a bundle (its modules are written and run when it starts).",
     ),
     CommandSpec(
         "list_funcnodes_workers",
         NoArgs,
-        FuncNodesWorkerList,
+        R + "FuncNodesWorkerList",
         "FuncNodes workers of this state directory, importable (read only).",
     ),
     CommandSpec(
         "import_funcnodes",
         ImportFuncNodesArgs,
-        ImportFuncNodesResult,
+        R + "ImportFuncNodesResult",
         "A new worker from a FuncNodes workflow (an export, or a FuncNodes worker).",
     ),
 )
 
 
-class HubHello(Data):
-    protocol_version: int
-    version: str = Field(description="nodeweave's version.")
-    pid: int = Field(description="The hub's process id.")
-
-
 HUB_EVENTS: dict[str, EventSpec] = events(
-    EventSpec("hello", HubHello, "First event on every connection (seq 1)."),
-    EventSpec("worker_status", WorkerRecord, "A worker's record changed."),
-    EventSpec("worker_deleted", WorkerDeletedData, "A worker and its folder are gone."),
-    EventSpec("env_progress", EnvProgressData, "Progress while an environment is built."),
+    EventSpec("hello", R + "HubHello", "First event on every connection (seq 1)."),
+    EventSpec("worker_status", R + "WorkerRecord", "A worker's record changed."),
+    EventSpec("worker_deleted", R + "WorkerDeletedData", "A worker and its folder are gone."),
+    EventSpec("env_progress", R + "EnvProgressData", "Progress while an environment is built."),
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The result and event models, from :mod:`.hub_results` (imported on first use)."""
+    if name.startswith("__"):  # (__path__, __wrapped__ …: what import machinery probes)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import hub_results
+
+    try:
+        return getattr(hub_results, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None

@@ -1,10 +1,16 @@
-"""The worker's commands and events: one model per argument set, result and event body."""
+"""The worker's commands and events: their tables, and the models of their arguments.
+
+The models of results and event bodies are in :mod:`.worker_results`: a worker validates what it
+receives, not what it sends, so it never builds them (they describe the protocol for the schema,
+the docs and the tests). The tables name them by where they are (``R + "HelloResult"``); names of
+that module are also found here (``from nodeweave.protocol.worker import Preview``).
+"""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, RootModel
+from pydantic import BaseModel, ConfigDict, Field
 
 from .base import Args as Args
 from .base import Data as Data
@@ -15,128 +21,9 @@ from .dispatch import CommandSpec, EventSpec, commands, events
 
 NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "blocked", "cancelled"]
 
+R = "nodeweave.protocol.worker_results:"
+"""Where the tables' result and event models are (imported when a table's model is asked for)."""
 
-# --- previews: a tagged union on "kind" (see docs/core.md) -----------------------------------
-
-
-class _PreviewBase(Data):
-    type: str = Field(description="The value's type name (e.g. 'int', 'DataFrame').")
-
-
-class EmptyPreview(_PreviewBase):
-    """No value yet."""
-
-    kind: Literal["empty"]
-
-
-class JsonPreview(_PreviewBase):
-    """A number, bool, None or a bounded copy of a container, as JSON."""
-
-    kind: Literal["json"]
-    value: Any = Field(
-        default=None,
-        description="The value, or (with repr) the digits of a number JSON cannot hold exactly.",
-    )
-    repr: bool = Field(default=False, description="value is the text of a number (e.g. 2**70).")
-    length: int | None = Field(default=None, description="Items in the container, or digits.")
-    truncated: bool = False
-
-
-class _TextFields(_PreviewBase):
-    value: str = Field(description="The text, or its prefix that fits.")
-    length: int = Field(description="The full text's length in characters.")
-    truncated: bool
-
-
-class TextPreview(_TextFields):
-    kind: Literal["text"]
-
-
-class ErrorPreview(_TextFields):
-    """An exception: value is its message."""
-
-    kind: Literal["error"]
-
-
-class ReprPreview(_TextFields):
-    """Any other value: value is its repr."""
-
-    kind: Literal["repr"]
-
-
-class BytesPreview(_PreviewBase):
-    kind: Literal["bytes"]
-    length: int
-    mime: str = Field(description="Sniffed from the first bytes (application/octet-stream else).")
-    head: str = Field(description="The first 32 bytes, hex.")
-
-
-class ImagePreview(_PreviewBase):
-    """A PNG thumbnail (≤ 256 px a side) or a small image as it is."""
-
-    kind: Literal["image"]
-    mime: str
-    data: str = Field(description="The image, base64.")
-    width: int | None = Field(description="The original's width in pixels.")
-    height: int | None = Field(description="The original's height in pixels.")
-    shape: list[int] | None = Field(default=None, description="An array image's shape.")
-    dtype: str | None = Field(default=None, description="An array image's dtype.")
-
-
-class ArrayPreview(_PreviewBase):
-    kind: Literal["array"]
-    shape: list[int]
-    dtype: str
-    head: Any = Field(description="The array's leading corner as nested lists.")
-    truncated: bool
-
-
-class TablePreview(_PreviewBase):
-    """The head of a data frame, series or Arrow table."""
-
-    kind: Literal["table"]
-    columns: list[str]
-    dtypes: list[str]
-    index: list[Any] = Field(description="The index labels of the rows shown.")
-    rows: list[list[Any]]
-    shape: list[int] = Field(description="[rows, columns] of the whole table.")
-    summary: list[Any] | None = Field(
-        default=None, description="Per column: nulls and range, or distinct and top values."
-    )
-    name: str | None = Field(default=None, description="A series' name (present for series).")
-    truncated: bool
-
-
-class PlotlyPreview(_PreviewBase):
-    kind: Literal["plotly"]
-    spec: dict[str, Any] = Field(description="The figure's data and layout (plotly.js JSON).")
-    points: int = Field(description="Points in the whole figure.")
-    shown: int = Field(description="Points in spec (fewer when downsampled).")
-    downsampled: bool
-    truncated: bool
-
-
-class VegaPreview(_PreviewBase):
-    kind: Literal["vega"]
-    spec: dict[str, Any] = Field(description="The Vega-Lite spec (inline datasets may be cut).")
-    truncated: bool
-
-
-Preview = Annotated[
-    EmptyPreview
-    | JsonPreview
-    | TextPreview
-    | ErrorPreview
-    | ReprPreview
-    | BytesPreview
-    | ImagePreview
-    | ArrayPreview
-    | TablePreview
-    | PlotlyPreview
-    | VegaPreview,
-    Field(discriminator="kind"),
-]
-"""A bounded preview of a value, tagged by ``kind`` (see docs/core.md)."""
 
 Uuid = str
 
@@ -151,146 +38,7 @@ class EdgeInfo(Data):
     dst_io: str
 
 
-class NodeErrorInfo(Data):
-    message: str
-    type: str
-    traceback: str = ""
-
-
-class InputInfo(Data):
-    name: str
-    type: str = Field(description="The annotation, readable (e.g. 'int', 'list[str]').")
-    schema_: dict[str, Any] = Field(alias="schema", description="JSON Schema of the input.")
-    required: bool
-    connected: bool = Field(description="Driven by an edge (its own value is then ignored).")
-    preview: Preview = Field(description="Preview of the current value (edge, own or default).")
-    value: Any = Field(
-        default=None,
-        description="The node's own value when it is JSON data (what a widget edits).",
-    )
-    has_value: bool = Field(description="Whether the node has an own value for this input.")
-    description: str | None = Field(
-        default=None,
-        description="What the input is for (from Input(description=…)); absent if none.",
-    )
-    options: list[Any] | None = Field(
-        default=None,
-        description="For an input whose schema has x-options-from: the choices that the named "
-        "input's current value offers (a table's columns, a dict's keys); absent otherwise.",
-    )
-
-
-class OutputInfo(Data):
-    name: str
-    type: str
-    schema_: dict[str, Any] = Field(alias="schema")
-    preview: Preview
-
-
-class NodeInfo(Data):
-    uuid: Uuid
-    node_id: str
-    name: str
-    status: NodeStatus
-    placeholder: bool = Field(description="The node's type is missing from the library.")
-    inputs: list[InputInfo]
-    outputs: list[OutputInfo]
-    properties: dict[str, Any] = Field(description="Free JSON: canvas position, name, …")
-    error: NodeErrorInfo | None = None
-    description: str = ""
-    live: bool = Field(
-        default=False, description="A generator node whose stream is live (a running source)."
-    )
-    cached: Literal["memory", "disk"] | None = Field(
-        default=None,
-        description="Its outputs came from a cache and it did not run: its memo of inputs seen "
-        "lately, or the worker's result cache on disk (absent: it ran, or has not).",
-    )
-
-
-class ModuleInfo(Data):
-    name: str
-    origin: Literal["builtin", "entry_point", "file"]
-    path: str | None = None
-    status: Literal["loaded", "failed", "deferred"] = Field(
-        description="failed: the last import failed; an earlier version's nodes keep serving. "
-        "deferred: an installed FuncNodes module not imported yet (nothing has needed it); its "
-        "node_ids and shelves are what it gave when it last loaded, and it loads when one of "
-        "them is used."
-    )
-    node_ids: list[str]
-    shelves: list[str]
-    import_name: str | None = None
-    error: str = ""
-    traceback: str = ""
-    skipped: list[str] = Field(
-        default_factory=list, description="Nodes of the module that could not be loaded, and why."
-    )
-
-
-class ModuleEventData(Data):
-    kind: Literal["loaded", "reloaded", "failed", "removed"]
-    module: str
-    origin: Literal["builtin", "entry_point", "file"]
-    path: str | None = None
-    node_ids: list[str]
-    message: str = ""
-    traceback: str = ""
-    line: int | None = Field(
-        default=None, description="failed: the line of the module file where the import failed."
-    )
-    skipped: list[str] = Field(
-        default_factory=list,
-        description="Nodes of the module that could not be loaded, each as \"'node id': "
-        'why" (FuncNodes node classes that cannot run here); the rest loaded.',
-    )
-
-
 # --- commands -------------------------------------------------------------------------------
-
-
-class ClusterData(Data):
-    scheduler: str = Field(description="The Dask scheduler's address.")
-    dashboard: str | None = Field(description="Its dashboard's URL (None without bokeh).")
-    workers: int = Field(description="Dask workers when it connected.")
-    local: bool = Field(description="A LocalCluster this worker started (not an address).")
-
-
-class HelloResult(Data):
-    protocol_version: int
-    worker_id: str
-    pid: int
-    version: str = Field(description="nodeweave's version.")
-    paused: bool = Field(
-        default=False,
-        description="Nothing runs: the worker was started in safe start (send resume to run the "
-        "graph; nodes stay stale meanwhile).",
-    )
-    cluster: ClusterData | None = Field(
-        default=None, description="The Dask cluster of its Dask nodes, once one has run."
-    )
-    problems: list[str] = Field(
-        default_factory=list, description="What went wrong restoring state or loading modules."
-    )
-
-
-class AnnotationData(BaseModel):
-    """A group (a titled, coloured frame around ``nodes``) or a note (markdown) on the canvas."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    kind: Literal["group", "note"]
-    title: str = Field(default="", max_length=200)
-    text: str = Field(default="", max_length=100_000, description="Markdown (notes).")
-    color: str = Field(default="", max_length=32, description="'#rrggbb', a name, or ''.")
-    x: float = 0.0
-    y: float = 0.0
-    width: float = 320.0
-    height: float = 200.0
-    nodes: list[Uuid] = Field(default_factory=list, description="The nodes a group frames.")
-
-
-class AnnotationInfo(AnnotationData):
-    id: str
 
 
 class CompositePort(BaseModel):
@@ -315,16 +63,6 @@ class CompositeData(BaseModel):
     outputs: list[CompositePort]
 
 
-class StateResult(Data):
-    nodes: list[NodeInfo]
-    edges: list[EdgeInfo]
-    annotations: list[AnnotationInfo] = Field(default_factory=list)
-    composites: dict[str, CompositeData] = Field(
-        default_factory=dict,
-        description="The workflow's composite definitions by id (node type composite.<id>).",
-    )
-
-
 class SetCompositeArgs(Args):
     id: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
     composite: CompositeData
@@ -343,16 +81,6 @@ class MakeCompositeArgs(Args):
     name: str = Field(min_length=1, max_length=100)
 
 
-class MakeCompositeResult(Data):
-    id: str
-    uuid: Uuid = Field(description="The composite node that took the selection's place.")
-    composite: CompositeData
-
-
-class ExpandCompositeResult(Data):
-    nodes: dict[str, str] = Field(description="The inner nodes' uuids → their uuids now.")
-
-
 class GetInsideArgs(Args):
     uuid: Uuid = Field(description="The composite node to look into.")
     path: list[Uuid] = Field(
@@ -360,21 +88,6 @@ class GetInsideArgs(Args):
         max_length=32,
         description="The composite nodes it sits inside, outermost first (empty: a node of the "
         "workflow itself). Each must have run.",
-    )
-
-
-class InsideResult(Data):
-    id: str = Field(description="The composite's id.")
-    composite: CompositeData
-    state: StateResult | None = Field(
-        description="The inside of this instance as it is now (values, statuses); null until "
-        "the composite has run."
-    )
-
-
-class LibraryResult(Data):
-    shelves: list[dict[str, Any]] = Field(
-        description="Shelves: {name, description, nodes: [spec], subshelves: [shelf]}."
     )
 
 
@@ -423,43 +136,15 @@ class SetInputArgs(Args):
     value: Any
 
 
-class SetInputResult(Data):
-    changed: bool = Field(description="False when the value equalled the current one.")
-
-
 class IoArgs(Args):
     uuid: Uuid
     io: str
-
-
-class PreviewResult(RootModel[Preview]):
-    """A preview (see docs/core.md); the full value is at ``GET /values/{uuid}/{io}``."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 class CancelArgs(Args):
     uuid: Uuid | None = Field(
         default=None, description="Cancel this node's run only (default: everything running)."
     )
-
-
-class CancelResult(Data):
-    cancelled: list[Uuid]
-
-
-class ModulesResult(RootModel[list[ModuleInfo]]):
-    model_config = ConfigDict(defer_build=True)
-
-
-class ReloadResult(RootModel[list[ModuleEventData]]):
-    model_config = ConfigDict(defer_build=True)
-
-
-class WorkflowResult(RootModel[dict[str, Any]]):
-    """A workflow document: ``{"schema_version": 1, "nodes": [...], "edges": [...]}``."""
-
-    model_config = ConfigDict(defer_build=True)
 
 
 class ImportWorkflowArgs(Args):
@@ -472,22 +157,6 @@ class MergeWorkflowArgs(Args):
     offset_y: float = Field(default=0.0, description="… and down by this.")
 
 
-class MergeWorkflowResult(Data):
-    nodes: dict[str, str] = Field(description="The document's node uuids → the new ones.")
-    dropped_edges: list[dict[str, Any]] = Field(description="Edges whose ports do not exist here.")
-
-
-class LoadReportData(Data):
-    placeholders: list[dict[str, Any]] = Field(description="Nodes whose type is missing.")
-    dropped_inputs: list[dict[str, Any]]
-    dropped_edges: list[dict[str, Any]]
-    migrated: list[dict[str, Any]] = Field(
-        default_factory=list,
-        description="Nodes saved under an id a node now replaces, or at an older version: "
-        "{uuid, from, to} (ids, or id@vN).",
-    )
-
-
 class SetAnnotationArgs(Args):
     id: str = Field(min_length=1, max_length=200)
     annotation: dict[str, Any] = Field(description="An AnnotationData (checked as such).")
@@ -495,11 +164,6 @@ class SetAnnotationArgs(Args):
 
 class AnnotationIdArgs(Args):
     id: str = Field(min_length=1, max_length=200)
-
-
-class AnnotationChangedData(Data):
-    id: str
-    annotation: AnnotationData | None = Field(description="null: it was removed.")
 
 
 class PresetValueData(BaseModel):
@@ -511,18 +175,6 @@ class PresetValueData(BaseModel):
 
 class PresetData(Data):
     values: list[PresetValueData]
-
-
-class PresetInfo(PresetData):
-    name: str
-    problems: list[str] = Field(
-        description="Why it cannot be applied now (a missing node or input, a value that no "
-        "longer fits …); empty: it can."
-    )
-
-
-class PresetList(Data):
-    presets: list[PresetInfo]
 
 
 class PresetInput(BaseModel):
@@ -552,27 +204,6 @@ class RenamePresetArgs(Args):
     to: str = Field(min_length=1, max_length=200)
 
 
-class ApplyPresetResult(Data):
-    changed: int = Field(description="Inputs whose value changed (one undo step, one recompute).")
-
-
-class PresetChangedData(Data):
-    name: str
-    preset: PresetData | None = Field(description="null: it was removed.")
-
-
-class HistoryData(Data):
-    can_undo: bool
-    can_redo: bool
-    undo_label: str | None = Field(description="What undo would take back, e.g. 'delete Add'.")
-    redo_label: str | None
-
-
-class UndoResult(Data):
-    applied: bool = Field(description="False when there was nothing to undo (or redo).")
-    label: str | None
-
-
 class Edit(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
     cmd: Literal[
@@ -598,30 +229,11 @@ class ApplyEditsArgs(Args):
     edits: list[Edit] = Field(max_length=10_000)
 
 
-class ApplyEditsResult(Data):
-    results: list[Any] = Field(description="Each edit's result, in order.")
-
-
 class ModuleFileArgs(Args):
     name: str = Field(description="A file directly in modules/, like my_nodes.py.")
 
 
 class WriteModuleArgs(ModuleFileArgs):
-    source: str
-
-
-class ModuleFileInfo(Data):
-    name: str
-    size: int
-    modified: float
-
-
-class ModuleFilesResult(Data):
-    files: list[ModuleFileInfo]
-
-
-class ModuleSourceResult(Data):
-    name: str
     source: str
 
 
@@ -631,63 +243,68 @@ class OpenExampleArgs(Args):
     )
 
 
-class OpenExampleResult(LoadReportData):
-    files: list[str] = Field(description="The data files copied into the worker's files/ folder.")
-
-
-class ResumeResult(Data):
-    resumed: bool = Field(description="False when the graph was already running.")
-
-
-class SaveResult(Data):
-    path: str
-    saved: bool = Field(description="False when there was nothing new to write.")
-
-
 WORKER_COMMANDS: dict[str, CommandSpec] = commands(
-    CommandSpec("hello", NoArgs, HelloResult, "The protocol version and who this worker is."),
+    CommandSpec("hello", NoArgs, R + "HelloResult", "The protocol version and who this worker is."),
     CommandSpec("ping", NoArgs, Pong, "Answer at once (liveness, round-trip timing)."),
-    CommandSpec("get_state", NoArgs, StateResult, "The whole graph: every node and edge."),
-    CommandSpec("get_library", NoArgs, LibraryResult, "The shelves and node types."),
-    CommandSpec("add_node", AddNodeArgs, NodeInfo, "Add a node of a library type."),
+    CommandSpec("get_state", NoArgs, R + "StateResult", "The whole graph: every node and edge."),
+    CommandSpec("get_library", NoArgs, R + "LibraryResult", "The shelves and node types."),
+    CommandSpec("add_node", AddNodeArgs, R + "NodeInfo", "Add a node of a library type."),
     CommandSpec("remove_node", UuidArgs, Ok, "Remove a node and its edges."),
-    CommandSpec("get_node", UuidArgs, NodeInfo, "One node."),
+    CommandSpec("get_node", UuidArgs, R + "NodeInfo", "One node."),
     CommandSpec(
-        "update_node", UpdateNodeArgs, NodeInfo, "Change a node's properties (position, name …)."
+        "update_node",
+        UpdateNodeArgs,
+        R + "NodeInfo",
+        "Change a node's properties (position, name …).",
     ),
     CommandSpec(
         "connect", ConnectArgs, EdgeInfo, "Connect an output to an input (refused with a reason)."
     ),
     CommandSpec("disconnect", DisconnectArgs, Ok, "Remove an edge."),
-    CommandSpec("set_input", SetInputArgs, SetInputResult, "Set an input's own value."),
-    CommandSpec("get_value", IoArgs, PreviewResult, "Preview of an output's current value."),
+    CommandSpec("set_input", SetInputArgs, R + "SetInputResult", "Set an input's own value."),
+    CommandSpec("get_value", IoArgs, R + "PreviewResult", "Preview of an output's current value."),
     CommandSpec("trigger", UuidArgs, Ok, "Run a node again although its inputs did not change."),
-    CommandSpec("cancel", CancelArgs, CancelResult, "Cancel everything running or about to run."),
-    CommandSpec("list_modules", NoArgs, ModulesResult, "The node modules and their state."),
     CommandSpec(
-        "reload_modules", NoArgs, ReloadResult, "Re-scan the module folders and reload changes."
+        "cancel", CancelArgs, R + "CancelResult", "Cancel everything running or about to run."
     ),
-    CommandSpec("export_workflow", NoArgs, WorkflowResult, "The graph as a workflow document."),
+    CommandSpec("list_modules", NoArgs, R + "ModulesResult", "The node modules and their state."),
+    CommandSpec(
+        "reload_modules",
+        NoArgs,
+        R + "ReloadResult",
+        "Re-scan the module folders and reload changes.",
+    ),
+    CommandSpec(
+        "export_workflow", NoArgs, R + "WorkflowResult", "The graph as a workflow document."
+    ),
     CommandSpec(
         "import_workflow",
         ImportWorkflowArgs,
-        LoadReportData,
+        R + "LoadReportData",
         "Replace the graph by a workflow document (an invalid one changes nothing).",
     ),
-    CommandSpec("clear_input", IoArgs, SetInputResult, "Drop an input's own value (its default)."),
     CommandSpec(
-        "set_annotation", SetAnnotationArgs, AnnotationData, "Create or replace a group or note."
+        "clear_input", IoArgs, R + "SetInputResult", "Drop an input's own value (its default)."
+    ),
+    CommandSpec(
+        "set_annotation",
+        SetAnnotationArgs,
+        R + "AnnotationData",
+        "Create or replace a group or note.",
     ),
     CommandSpec("remove_annotation", AnnotationIdArgs, Ok, "Remove a group or note."),
     CommandSpec(
         "merge_workflow",
         MergeWorkflowArgs,
-        MergeWorkflowResult,
+        R + "MergeWorkflowResult",
         "Add a workflow's nodes, edges, groups and notes to this graph at an offset (new uuids; "
         "one undo step), as a paste does.",
     ),
     CommandSpec(
-        "list_presets", NoArgs, PresetList, "The workflow's presets, with what does not fit now."
+        "list_presets",
+        NoArgs,
+        R + "PresetList",
+        "The workflow's presets, with what does not fit now.",
     ),
     CommandSpec(
         "save_preset",
@@ -701,14 +318,14 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec(
         "apply_preset",
         PresetNameArgs,
-        ApplyPresetResult,
+        R + "ApplyPresetResult",
         "Set a preset's values as one undoable step (one recompute); a preset that does not fit "
         "is refused with its problems (invalid_state) and changes nothing.",
     ),
     CommandSpec(
         "make_composite",
         MakeCompositeArgs,
-        MakeCompositeResult,
+        R + "MakeCompositeResult",
         "Fold nodes into one composite node (one undo step): its inputs are the selection's "
         "inputs fed from outside or left without a value, its outputs those read outside (or, "
         "if none, the last nodes' outputs).",
@@ -728,47 +345,47 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec(
         "expand_composite",
         UuidArgs,
-        ExpandCompositeResult,
+        R + "ExpandCompositeResult",
         "Put a composite node's inside in its place (one undo step; the definition stays).",
     ),
     CommandSpec(
         "get_inside",
         GetInsideArgs,
-        InsideResult,
+        R + "InsideResult",
         "A composite node's inside, with values (a composite inside another: give its path).",
     ),
-    CommandSpec("undo", NoArgs, UndoResult, "Take back the last edit (of any client)."),
-    CommandSpec("redo", NoArgs, UndoResult, "Apply again the last edit undone."),
-    CommandSpec("get_history", NoArgs, HistoryData, "What undo and redo would do."),
+    CommandSpec("undo", NoArgs, R + "UndoResult", "Take back the last edit (of any client)."),
+    CommandSpec("redo", NoArgs, R + "UndoResult", "Apply again the last edit undone."),
+    CommandSpec("get_history", NoArgs, R + "HistoryData", "What undo and redo would do."),
     CommandSpec(
         "apply_edits",
         ApplyEditsArgs,
-        ApplyEditsResult,
+        R + "ApplyEditsResult",
         "Several edits as one undo step, all or nothing (paste, multi-delete, arrange).",
     ),
-    CommandSpec("list_module_files", NoArgs, ModuleFilesResult, "The files in modules/."),
-    CommandSpec("read_module", ModuleFileArgs, ModuleSourceResult, "A module file's source."),
+    CommandSpec("list_module_files", NoArgs, R + "ModuleFilesResult", "The files in modules/."),
+    CommandSpec("read_module", ModuleFileArgs, R + "ModuleSourceResult", "A module file's source."),
     CommandSpec(
         "write_module",
         WriteModuleArgs,
-        ModuleEventData,
+        R + "ModuleEventData",
         "Write a module file (atomically) and reload it at once: runs its code.",
     ),
     CommandSpec(
-        "create_module", ModuleFileArgs, ModuleEventData, "A new module file from a template."
+        "create_module", ModuleFileArgs, R + "ModuleEventData", "A new module file from a template."
     ),
-    CommandSpec("delete_module", ModuleFileArgs, ModuleEventData, "Delete a module file."),
+    CommandSpec("delete_module", ModuleFileArgs, R + "ModuleEventData", "Delete a module file."),
     CommandSpec(
         "open_example",
         OpenExampleArgs,
-        OpenExampleResult,
+        R + "OpenExampleResult",
         "Load a shipped example workflow and its data files into an empty worker.",
     ),
-    CommandSpec("save", NoArgs, SaveResult, "Write nodespace.json now."),
+    CommandSpec("save", NoArgs, R + "SaveResult", "Write nodespace.json now."),
     CommandSpec(
         "resume",
         NoArgs,
-        ResumeResult,
+        R + "ResumeResult",
         "Run the graph after a safe start (every stale node runs).",
     ),
     CommandSpec("shutdown", NoArgs, Ok, "Save, close every connection and exit."),
@@ -778,195 +395,91 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
 # --- events ---------------------------------------------------------------------------------
 
 
-class NodeStatusData(Data):
-    uuid: Uuid
-    status: NodeStatus
-
-
-class ValueData(Data):
-    uuid: Uuid
-    io: str
-    preview: Preview
-
-
-class ProgressData(Data):
-    uuid: Uuid
-    fraction: float | None = Field(description="0…1, or null when unknown.")
-    message: str
-
-
-class StaleRunsData(Data):
-    uuid: Uuid
-    count: int = Field(
-        description="Runs of the node that were superseded or cancelled but are still going "
-        "(a thread node that does not check its context, a process being stopped): their "
-        "results will be dropped. 0 once all have ended."
-    )
-
-
-class MovedOffLoopData(Data):
-    node_id: str
-    uuid: Uuid = Field(description="The node whose run was slow.")
-    seconds: float = Field(description="How long that run blocked the worker's event loop.")
-
-
-class NodeErrorData(Data):
-    uuid: Uuid
-    message: str
-    type: str
-    traceback: str
-
-
-class NodeRemovedData(Data):
-    uuid: Uuid
-
-
-class EdgeRemovedData(EdgeInfo):
-    reason: str = Field(default="", description="Why the engine dropped it (empty: disconnect).")
-
-
-class InputChangedData(Data):
-    uuid: Uuid
-    io: str
-    preview: Preview
-    value: Any = None
-    has_value: bool
-
-
-class InputOptionsData(Data):
-    uuid: Uuid
-    io: str
-    options: list[Any] = Field(description="The input's choices now (see InputInfo.options).")
-
-
-class NodeUpdatedData(Data):
-    uuid: Uuid
-    properties: dict[str, Any]
-
-
-class NodeReboundData(Data):
-    uuid: Uuid
-    node_id: str
-    placeholder: bool
-    dropped_inputs: list[str]
-    dropped_edges: list[EdgeInfo]
-    node: NodeInfo
-    migrated: str = Field(
-        default="",
-        description="How its saved values were migrated ('old.id → new.id', 'v1 → v2').",
-    )
-
-
-class CacheHitData(Data):
-    uuid: Uuid = Field(description="The node whose outputs came from a cache (it did not run).")
-    source: Literal["memory", "disk"] = Field(
-        default="memory",
-        description="memory: its memo of inputs seen lately; disk: the worker's result cache.",
-    )
-
-
-class StreamData(Data):
-    uuid: Uuid
-    live: bool = Field(
-        description="True: the node is a live source (each value it yields flows on); false: its "
-        "stream ended (returned, failed, stopped by an input change, or the node was paused)."
-    )
-
-
-class CompositeChangedData(Data):
-    id: str
-    composite: CompositeData | None = Field(description="null: it was removed.")
-
-
-class NodesMigratedData(Data):
-    migrated: list[dict[str, Any]] = Field(
-        description="{uuid, from, to}: nodes migrated while a graph was loaded (start, import)."
-    )
-
-
-class GraphReplacedData(Data):
-    """The whole graph changed (a workflow was imported): fetch it again with get_state."""
-
-
-class LibraryChangedData(Data):
-    added: list[str]
-    removed: list[str]
-    replaced: list[str]
-
-
-class ProblemData(Data):
-    message: str
-
-
-class PausedData(Data):
-    paused: bool = Field(description="False: the graph runs again (safe start ended).")
-
-
-class ShuttingDownData(Data):
-    reason: str
-
-
 WORKER_EVENTS: dict[str, EventSpec] = events(
-    EventSpec("hello", HelloResult, "First event on every connection (seq 1)."),
-    EventSpec("node_status", NodeStatusData, "A node changed state."),
-    EventSpec("value", ValueData, "An output has a new value (coalesced per client)."),
-    EventSpec("progress", ProgressData, "A running node reported progress."),
-    EventSpec("node_error", NodeErrorData, "A node's run failed."),
+    EventSpec("hello", R + "HelloResult", "First event on every connection (seq 1)."),
+    EventSpec("node_status", R + "NodeStatusData", "A node changed state."),
+    EventSpec("value", R + "ValueData", "An output has a new value (coalesced per client)."),
+    EventSpec("progress", R + "ProgressData", "A running node reported progress."),
+    EventSpec("node_error", R + "NodeErrorData", "A node's run failed."),
     EventSpec(
         "stale_runs",
-        StaleRunsData,
+        R + "StaleRunsData",
         "Superseded runs of a node are still finishing (shown as 'superseded, finishing').",
     ),
     EventSpec(
         "moved_off_loop",
-        MovedOffLoopData,
+        R + "MovedOffLoopData",
         "A sync node type blocked the event loop too long: it runs in a thread from now on.",
     ),
-    EventSpec("node_added", NodeInfo, "A node was added."),
-    EventSpec("node_removed", NodeRemovedData, "A node was removed (its edges first)."),
+    EventSpec("node_added", R + "NodeInfo", "A node was added."),
+    EventSpec("node_removed", R + "NodeRemovedData", "A node was removed (its edges first)."),
     EventSpec("edge_added", EdgeInfo, "An edge was added."),
-    EventSpec("edge_removed", EdgeRemovedData, "An edge was removed."),
-    EventSpec("input_changed", InputChangedData, "A node's own input value was set."),
-    EventSpec("node_updated", NodeUpdatedData, "A node's properties changed."),
+    EventSpec("edge_removed", R + "EdgeRemovedData", "An edge was removed."),
+    EventSpec("input_changed", R + "InputChangedData", "A node's own input value was set."),
+    EventSpec("node_updated", R + "NodeUpdatedData", "A node's properties changed."),
     EventSpec(
         "input_options",
-        InputOptionsData,
+        R + "InputOptionsData",
         "The choices of an input that follows another input's value changed (column pickers).",
     ),
     EventSpec(
-        "node_rebound", NodeReboundData, "A node got new code, lost its type or found it again."
+        "node_rebound",
+        R + "NodeReboundData",
+        "A node got new code, lost its type or found it again.",
     ),
-    EventSpec("graph_replaced", GraphReplacedData, "The graph was replaced: resync."),
+    EventSpec("graph_replaced", R + "GraphReplacedData", "The graph was replaced: resync."),
     EventSpec(
         "cache_hit",
-        CacheHitData,
+        R + "CacheHitData",
         "A node's outputs came from a cache (its memo, or the result cache on disk): no run.",
     ),
     EventSpec(
         "stream",
-        StreamData,
+        R + "StreamData",
         "A generator node's stream went live (it yields values as they come) or ended.",
     ),
     EventSpec(
         "nodes_migrated",
-        NodesMigratedData,
+        R + "NodesMigratedData",
         "Loading a graph migrated nodes (a replaced id, an older version).",
     ),
-    EventSpec("history", HistoryData, "What undo and redo would do changed."),
-    EventSpec("annotation_changed", AnnotationChangedData, "A group or note was set or removed."),
-    EventSpec("preset_changed", PresetChangedData, "A preset was set or removed."),
+    EventSpec("history", R + "HistoryData", "What undo and redo would do changed."),
     EventSpec(
-        "composite_changed", CompositeChangedData, "A composite definition was set or removed."
+        "annotation_changed", R + "AnnotationChangedData", "A group or note was set or removed."
     ),
-    EventSpec("library_changed", LibraryChangedData, "Node types were added/removed/replaced."),
-    EventSpec("module_loaded", ModuleEventData, "A node module was loaded."),
-    EventSpec("module_reloaded", ModuleEventData, "A node module was reloaded after an edit."),
-    EventSpec("module_failed", ModuleEventData, "A node module failed to import."),
-    EventSpec("module_removed", ModuleEventData, "A node module's file was deleted."),
-    EventSpec("problem", ProblemData, "Something the user should know (e.g. a corrupt save)."),
-    EventSpec("paused", PausedData, "Computing was resumed after a safe start."),
+    EventSpec("preset_changed", R + "PresetChangedData", "A preset was set or removed."),
     EventSpec(
-        "cluster", ClusterData, "The worker connected to the Dask cluster of its Dask nodes."
+        "composite_changed",
+        R + "CompositeChangedData",
+        "A composite definition was set or removed.",
     ),
-    EventSpec("shutting_down", ShuttingDownData, "The worker is stopping."),
+    EventSpec(
+        "library_changed", R + "LibraryChangedData", "Node types were added/removed/replaced."
+    ),
+    EventSpec("module_loaded", R + "ModuleEventData", "A node module was loaded."),
+    EventSpec(
+        "module_reloaded", R + "ModuleEventData", "A node module was reloaded after an edit."
+    ),
+    EventSpec("module_failed", R + "ModuleEventData", "A node module failed to import."),
+    EventSpec("module_removed", R + "ModuleEventData", "A node module's file was deleted."),
+    EventSpec(
+        "problem", R + "ProblemData", "Something the user should know (e.g. a corrupt save)."
+    ),
+    EventSpec("paused", R + "PausedData", "Computing was resumed after a safe start."),
+    EventSpec(
+        "cluster", R + "ClusterData", "The worker connected to the Dask cluster of its Dask nodes."
+    ),
+    EventSpec("shutting_down", R + "ShuttingDownData", "The worker is stopping."),
 )
+
+
+def __getattr__(name: str) -> Any:
+    """The result and event models, from :mod:`.worker_results` (imported on first use)."""
+    if name.startswith("__"):  # (__path__, __wrapped__ …: what import machinery probes)
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import worker_results
+
+    try:
+        return getattr(worker_results, name)
+    except AttributeError:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
