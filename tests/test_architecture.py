@@ -107,12 +107,30 @@ def test_the_checker_catches_a_forbidden_import(tmp_path: Path) -> None:
     assert not any("orjson" in v for v in found)
 
 
-def test_a_worker_starts_without_building_the_models_of_what_it_sends() -> None:
-    """Result and event models describe what a server sends (schema, docs, tests): a worker's
-    start imports only its argument models, and the tables still resolve every model."""
+UNKNOWN_NAME = (
+    "try:\n"
+    "    {name}\n"
+    "except AttributeError:\n"
+    "    pass\n"
+    "else:\n"
+    "    raise AssertionError('no error for an unknown name')\n"
+)
+
+
+def run_probe(code: str) -> None:
+    """Run ``code`` in a fresh interpreter (what a process imports at start is the point)."""
     import subprocess
     import sys
 
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_a_worker_starts_without_building_the_models_of_what_it_sends() -> None:
+    """Result and event models describe what a server sends (schema, docs, tests): a worker's
+    start imports only its argument models, and the tables still resolve every model."""
     probe = (
         "import sys, nodeweave.worker.main\n"
         "assert 'nodeweave.protocol.worker_results' not in sys.modules\n"
@@ -125,18 +143,9 @@ def test_a_worker_starts_without_building_the_models_of_what_it_sends() -> None:
         "from nodeweave.protocol.worker import Preview, HelloResult\n"
         "from nodeweave.protocol.worker_results import HelloResult as same\n"
         "assert HelloResult is same\n"
-        "import nodeweave.protocol.worker as w\n"
-        "try:\n"
-        "    w.Nope\n"
-        "except AttributeError:\n"
-        "    pass\n"
-        "else:\n"
-        "    raise AssertionError('no error for an unknown name')\n"
+        "import nodeweave.protocol.worker as w\n" + UNKNOWN_NAME.format(name="w.Nope")
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    run_probe(probe)
 
 
 def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
@@ -144,9 +153,6 @@ def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
     the CLI's) never loads the engine — nor virtualenv, imported when a venv is made, nor the
     worker's protocol models, bundles or FuncNodes documents — while ``from nodeweave import
     node`` (and ``WORKER_COMMANDS`` from the protocol) still work."""
-    import subprocess
-    import sys
-
     probe = (
         "import sys, nodeweave.workermanager.main, nodeweave.cli\n"
         "assert 'nodeweave.core' not in sys.modules, 'the hub imported the engine'\n"
@@ -159,15 +165,6 @@ def test_the_hub_and_the_cli_start_without_importing_the_engine() -> None:
         "from nodeweave import node, NodeSpace\n"
         "assert 'nodeweave.core' in sys.modules and callable(node)\n"
         "import nodeweave\n"
-        "assert nodeweave.NodeSpace is NodeSpace\n"
-        "try:\n"
-        "    nodeweave.nope\n"
-        "except AttributeError:\n"
-        "    pass\n"
-        "else:\n"
-        "    raise AssertionError('no error for an unknown name')\n"
+        "assert nodeweave.NodeSpace is NodeSpace\n" + UNKNOWN_NAME.format(name="nodeweave.nope")
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert done.returncode == 0, done.stderr
+    run_probe(probe)

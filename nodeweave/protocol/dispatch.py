@@ -8,6 +8,7 @@ never raises: every request frame gets exactly one reply frame, whatever is wron
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import importlib
 import inspect
@@ -44,6 +45,20 @@ def resolve(ref: ModelRef) -> type[BaseModel]:
         model: type[BaseModel] = getattr(importlib.import_module(module), name)
         return model
     return ref
+
+
+def names_from(module: str, here: str) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) that finds the names ``module`` defines, importing it
+    on first use: the tables' modules hand out their result models that way. Dunder names (what
+    import machinery probes: ``__path__`` …) are not looked for there."""
+
+    def __getattr__(name: str) -> Any:
+        if not name.startswith("__"):
+            with contextlib.suppress(AttributeError):
+                return getattr(importlib.import_module(module), name)
+        raise AttributeError(f"module {here!r} has no attribute {name!r}")
+
+    return __getattr__
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

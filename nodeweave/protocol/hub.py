@@ -7,18 +7,19 @@ what it receives and never builds them. Their names are found here too.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import Field
 
 from .base import Args, NoArgs, Ok, Pong
-from .dispatch import CommandSpec, EventSpec, commands, events
+from .dispatch import CommandSpec, EventSpec, commands, events, names_from
 
 WorkerStatus = Literal["stopped", "starting", "running", "stopping", "failed"]
 Autostart = Literal["never", "always"]
 
-R = "nodeweave.protocol.hub_results:"
-"""Where the tables' result and event models are."""
+RESULTS = "nodeweave.protocol.hub_results"
+"""Where the tables' result and event models are (imported when one is asked for)."""
+R = RESULTS + ":"
 
 
 class CreateWorkerArgs(Args):
@@ -248,13 +249,4 @@ HUB_EVENTS: dict[str, EventSpec] = events(
 )
 
 
-def __getattr__(name: str) -> Any:
-    """The result and event models, from :mod:`.hub_results` (imported on first use)."""
-    if name.startswith("__"):  # (__path__, __wrapped__ …: what import machinery probes)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import hub_results
-
-    try:
-        return getattr(hub_results, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__getattr__ = names_from(RESULTS, __name__)

@@ -17,12 +17,13 @@ from .base import Data as Data
 from .base import NoArgs as NoArgs
 from .base import Ok as Ok
 from .base import Pong as Pong
-from .dispatch import CommandSpec, EventSpec, commands, events
+from .dispatch import CommandSpec, EventSpec, commands, events, names_from
 
 NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "blocked", "cancelled"]
 
-R = "nodeweave.protocol.worker_results:"
-"""Where the tables' result and event models are (imported when a table's model is asked for)."""
+RESULTS = "nodeweave.protocol.worker_results"
+"""Where the tables' result and event models are (imported when one is asked for)."""
+R = RESULTS + ":"
 
 
 Uuid = str
@@ -473,13 +474,4 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
 )
 
 
-def __getattr__(name: str) -> Any:
-    """The result and event models, from :mod:`.worker_results` (imported on first use)."""
-    if name.startswith("__"):  # (__path__, __wrapped__ …: what import machinery probes)
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    from . import worker_results
-
-    try:
-        return getattr(worker_results, name)
-    except AttributeError:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+__getattr__ = names_from(RESULTS, __name__)
