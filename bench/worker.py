@@ -33,6 +33,7 @@ import json
 import os
 import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -202,6 +203,10 @@ FIGURES: list[Figure] = [
     Figure("rss_deferred", "  FuncNodes modules installed, not needed yet (deferred)", "MB"),
     Figure("rss_funcnodes", "  the same once get_library has loaded them", "MB"),
     Figure("rss_cached", "  next start: get_library answered from the library cache", "MB"),
+    Figure("rss_part_protocol", "  above the floor (RssAnon): the protocol's models", "MB"),
+    Figure("rss_part_core", "  … then the engine (nodeweave.core)", "MB"),
+    Figure("rss_part_shelves", "  … then the built-in shelves (their node specs)", "MB"),
+    Figure("rss_part_worker", "  … then the worker (app, service, modules, …)", "MB"),
     Figure("library_load", "get_library, FuncNodes modules deferred, no cache (loads)", "s"),
     Figure("library_cached", "get_library, FuncNodes modules deferred, from the cache", "s"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
@@ -826,6 +831,48 @@ async def idle_memory(url: str, token: str | None, pid: int) -> dict[str, float]
         await raw.close()
 
 
+# Where an idle worker's memory above the floor goes: after the floor's libraries, nodeweave's
+# parts are imported one after the other in a fresh interpreter, each step's RssAnon growth.
+RSS_PARTS = (
+    """
+import gc, json, os
+def anon():
+    with open(f"/proc/{os.getpid()}/status") as f:
+        return next(int(l.split()[1]) for l in f if l.startswith("RssAnon")) / 1024
+"""
+    + LIBRARIES_PRELUDE
+    + """
+from aiohttp import web
+gc.collect()
+parts, last = {}, anon()
+for name, stmt in (
+    ("protocol", "import nodeweave.protocol.worker"),
+    ("core", "import nodeweave.core"),
+    ("shelves", "from nodeweave.shelves import builtin_shelves; builtin_shelves()"),
+    ("worker", "import nodeweave.worker.main"),
+):
+    exec(stmt)
+    gc.collect()
+    now = anon()
+    parts[name], last = now - last, now
+print(json.dumps(parts))
+"""
+)
+
+
+def rss_parts() -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, "-c", RSS_PARTS],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+        env=child_env({"NODEWEAVE_FUNCNODES": "off"}),
+    )
+    parts: dict[str, float] = json.loads(done.stdout)
+    return parts
+
+
 async def fig_rss(plan: Plan) -> Results:
     """Idle memory once the modules are loaded: nodeweave's own (installed FuncNodes modules
     off, as the floor's libraries are all it has), then with the installed FuncNodes modules
@@ -879,7 +926,15 @@ async def fig_rss(plan: Plan) -> Results:
         "rss_cached": summary([m["VmRSS"] for m in cached]),
         "library_load": summary(list_load),
         "library_cached": summary(list_cached),
+        **{
+            f"rss_part_{name}": summary(values)
+            for name, values in _by_part([rss_parts() for _ in range(plan.rss_runs)]).items()
+        },
     }
+
+
+def _by_part(runs: list[dict[str, float]]) -> dict[str, list[float]]:
+    return {name: [run[name] for run in runs] for name in runs[0]}
 
 
 def write_like_an_editor(path: Path, text: str) -> None:
