@@ -136,15 +136,7 @@ class Hub:
         )
         hub = cls(proc, state, port)
         try:
-            async with aiohttp.ClientSession() as http, asyncio.timeout(20):
-                while True:
-                    with contextlib.suppress(aiohttp.ClientError, OSError):
-                        async with http.get(f"http://127.0.0.1:{port}/health") as resp:
-                            if resp.status == 200:
-                                break
-                    if proc.returncode is not None:
-                        raise BenchError(f"hub exited: {(state / 'hub.log').read_text()}")
-                    await asyncio.sleep(0.005)
+            await health_answers(port, proc, lambda: f"hub: {(state / 'hub.log').read_text()}")
             elapsed = time.perf_counter() - t0
             hub.token = (state / "token").read_text().strip()
             hub.client = await Client.connect(f"ws://127.0.0.1:{port}/ws", hub.token)
@@ -170,6 +162,22 @@ class Hub:
                 self.proc.kill()
                 await self.proc.wait()
         kill_leftover_workers(self.state)
+
+
+async def health_answers(
+    port: int, proc: asyncio.subprocess.Process, what: Callable[[], str]
+) -> None:
+    """Return once ``/health`` on ``port`` answers 200 (polled every 5 ms, 20 s at most); a
+    :class:`BenchError` naming ``what()`` when the process exits first."""
+    async with aiohttp.ClientSession() as http, asyncio.timeout(20):
+        while True:
+            with contextlib.suppress(aiohttp.ClientError, OSError):
+                async with http.get(f"http://127.0.0.1:{port}/health") as resp:
+                    if resp.status == 200:
+                        return
+            if proc.returncode is not None:
+                raise BenchError(f"exited before /health answered: {what()}")
+            await asyncio.sleep(0.005)
 
 
 def kill_leftover_workers(state: Path) -> None:
@@ -253,13 +261,8 @@ async def floor_launch() -> float:
         sys.executable, "-c", FLOOR_APP, str(port), env=env, stdout=asyncio.subprocess.DEVNULL
     )
     try:
-        async with aiohttp.ClientSession() as http, asyncio.timeout(20):
-            while True:
-                with contextlib.suppress(aiohttp.ClientError, OSError):
-                    async with http.get(f"http://127.0.0.1:{port}/health") as resp:
-                        if resp.status == 200:
-                            return time.perf_counter() - t0
-                await asyncio.sleep(0.005)
+        await health_answers(port, proc, lambda: "the floor app")
+        return time.perf_counter() - t0
     finally:
         if proc.returncode is None:
             proc.send_signal(signal.SIGTERM)

@@ -170,17 +170,20 @@ async def test_instances_keep_insides_of_their_own_and_nest() -> None:
     await ns.aclose()
 
 
+LOOP = {
+    "name": "Loop",
+    "nodes": [{"uuid": "n", "node_id": "composite.loop"}],
+    "edges": [],
+    "inputs": [],
+    "outputs": [],
+}
+"""A definition ``loop`` whose inside is an instance of itself."""
+
+
 async def test_a_definition_cannot_contain_itself() -> None:
     ns = ns_with(("affine", AFFINE))
-    loop = {
-        "name": "Loop",
-        "nodes": [{"uuid": "n", "node_id": "composite.loop"}],
-        "edges": [],
-        "inputs": [],
-        "outputs": [],
-    }
     with pytest.raises(DocumentError, match="contains itself"):
-        ns.set_composite("loop", loop)
+        ns.set_composite("loop", LOOP)
     assert "loop" not in ns.composites()
     await ns.aclose()
 
@@ -478,16 +481,9 @@ async def test_bad_composite_requests_get_clear_errors_and_change_nothing(rpc: A
     assert await code_of("make_composite", nodes=["nope"], name="X") == "not_found"
     assert await code_of("make_composite", nodes=[], name="X") == "invalid_arguments"
     assert await code_of("make_composite", nodes=[a], name="") == "invalid_arguments"
-    loop = {
-        "name": "Loop",
-        "nodes": [{"uuid": "n", "node_id": "composite.loop"}],
-        "edges": [],
-        "inputs": [],
-        "outputs": [],
-    }
-    assert await code_of("set_composite", id="loop", composite=loop) == "invalid_document"
-    assert await code_of("set_composite", id="../x", composite=loop) == "invalid_arguments"
-    bad_port = {**loop, "nodes": [], "outputs": [{"name": "o", "node": "ghost", "io": "out"}]}
+    assert await code_of("set_composite", id="loop", composite=LOOP) == "invalid_document"
+    assert await code_of("set_composite", id="../x", composite=LOOP) == "invalid_arguments"
+    bad_port = {**LOOP, "nodes": [], "outputs": [{"name": "o", "node": "ghost", "io": "out"}]}
     assert await code_of("set_composite", id="p", composite=bad_port) == "invalid_document"
     assert await code_of("expand_composite", uuid=a) == "invalid_state"
     assert await code_of("get_inside", uuid=a) == "invalid_arguments"

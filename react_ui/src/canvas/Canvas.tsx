@@ -36,18 +36,8 @@ import { dropSpot, uploadAndAdd } from '../uploads/dropUpload';
 import { EmptyCanvas } from './EmptyCanvas';
 import { refusalMessage } from './refusal';
 import { displayName } from './card';
-import {
-  CardActionsContext,
-  CardWorkerContext,
-  ExecutorContext,
-  IncomingContext,
-  NodeStoreContext,
-  PausedContext,
-  stableWorker,
-  StreamContext,
-  ZoomContext,
-  type CardActions,
-} from './context';
+import { stableWorker, type CardActions } from './context';
+import { CardContexts } from './CardContexts';
 import { executorsOf, streamsOf } from '../state/runs';
 import { isPausedNode } from './card';
 import { compositeIdOf, compositeNameProblem, isCompositeType } from '../composites/model';
@@ -767,14 +757,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
       inert={inactive}
       aria-hidden={inactive || undefined}
     >
-      <CardWorkerContext.Provider value={cardWorker}>
-        <CardActionsContext.Provider value={cardActions}>
-        <StreamContext.Provider value={streams}>
-        <IncomingContext.Provider value={incoming}>
-        <ZoomContext.Provider value={zoom}>
-        <NodeStoreContext.Provider value={nodeStore}>
-        <PausedContext.Provider value={paused}>
-        <ExecutorContext.Provider value={executors}>
+      <CardContexts worker={cardWorker} actions={cardActions} incoming={incoming} zoom={zoom} nodeStore={nodeStore} paused={paused} executors={executors} streams={streams}>
         <ReactFlow<FlowNode, FlowEdge>
           nodes={nodes}
           edges={edges}
@@ -820,14 +803,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
             {tools}
           </Panel>
         </ReactFlow>
-        </ExecutorContext.Provider>
-        </PausedContext.Provider>
-        </NodeStoreContext.Provider>
-        </ZoomContext.Provider>
-        </IncomingContext.Provider>
-        </StreamContext.Provider>
-        </CardActionsContext.Provider>
-      </CardWorkerContext.Provider>
+      </CardContexts>
       {graph.loaded && graph.order.length === 0 && <EmptyCanvas opening={opening} onOpenExample={openExample} />}
       {palette.element}
       {workflowFile.element}

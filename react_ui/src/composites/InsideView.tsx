@@ -36,18 +36,8 @@ import { useToast } from '../ui/toast';
 import { NodeCard } from '../canvas/NodeCard';
 import { NodeStore } from '../canvas/nodeStore';
 import { IncomingStore } from '../canvas/incoming';
-import {
-  CardActionsContext,
-  CardWorkerContext,
-  ExecutorContext,
-  IncomingContext,
-  NodeStoreContext,
-  PausedContext,
-  PortsContext,
-  stableWorker,
-  ZoomContext,
-  type CardActions,
-} from '../canvas/context';
+import { stableWorker, type CardActions } from '../canvas/context';
+import { CardContexts } from '../canvas/CardContexts';
 import { centredAt, finishedMoves, freeSpot, nodeBox, roundPosition, syncFlowEdges, syncFlowNodes, type FlowEdge } from '../canvas/flow';
 import { ContextMenu, type MenuItem } from '../canvas/ContextMenu';
 import { useCanvasKeys } from '../canvas/useCanvasKeys';
@@ -518,66 +508,52 @@ function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, onOpen
 
   return (
     <div className="nw-canvas nw-inside-canvas" data-testid="inside-canvas" data-zoom={zoom} ref={wrapper} onDragOver={onDragOver} onDrop={onDrop}>
-      <CardWorkerContext.Provider value={cardWorker}>
-        <CardActionsContext.Provider value={cardActions}>
-          <IncomingContext.Provider value={incoming}>
-            <ZoomContext.Provider value={zoom}>
-              <NodeStoreContext.Provider value={nodeStore}>
-                <PausedContext.Provider value={worker.paused}>
-                  <ExecutorContext.Provider value={executors}>
-                    <PortsContext.Provider value={tags}>
-                      <ReactFlow<FlowNode, FlowEdge>
-                        nodes={nodes}
-                        edges={edges}
-                        nodeTypes={nodeTypes}
-                        onNodesChange={onNodesChange}
-                        onEdgesChange={onEdgesChange}
-                        onConnect={onConnect}
-                        isValidConnection={isValidConnection}
-                        onPaneClick={closeMenu}
-                        onNodeContextMenu={(e, n) => openMenu('node', n.id, e)}
-                        onNodeDoubleClick={onNodeDoubleClick}
-                        onEdgeContextMenu={(e, ed) => openMenu('edge', ed.id, e)}
-                        onPaneContextMenu={(e) => e.preventDefault()}
-                        onMoveStart={closeMenu}
-                        onNodeDragStart={closeMenu}
-                        colorMode={theme}
-                        deleteKeyCode={null}
-                        zoomOnDoubleClick={false}
-                        panActivationKeyCode={null}
-                        selectionKeyCode="Shift"
-                        multiSelectionKeyCode={MULTI_SELECT_KEYS}
-                        minZoom={0.1}
-                        maxZoom={2}
-                        connectionRadius={24}
-                        aria-label="Inside of the composite"
-                      >
-                        <Background variant={BackgroundVariant.Cross} gap={24} size={4} />
-                        <Controls showInteractive={false} />
-                        <Panel position="top-left" className="nw-toolbar" data-testid="inside-toolbar">
-                          <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
-                          <div className="nw-toolbar-group" role="group" aria-label="Composite">
-                            <button
-                              type="button"
-                              className="nw-tool"
-                              data-testid="inside-export"
-                              title="Download this composite (and the composites it uses) as <id>.composite.json, to merge into another worker"
-                              disabled={!inside.id}
-                              onClick={() => inside.id && def && exportComposite(inside.id, { ...worker.graph.composites, [inside.id]: def }, onRefused)}
-                            >
-                              Export composite…
-                            </button>
-                          </div>
-                        </Panel>
-                      </ReactFlow>
-                    </PortsContext.Provider>
-                  </ExecutorContext.Provider>
-                </PausedContext.Provider>
-              </NodeStoreContext.Provider>
-            </ZoomContext.Provider>
-          </IncomingContext.Provider>
-        </CardActionsContext.Provider>
-      </CardWorkerContext.Provider>
+      <CardContexts worker={cardWorker} actions={cardActions} incoming={incoming} zoom={zoom} nodeStore={nodeStore} paused={worker.paused} executors={executors} ports={tags}>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          onConnect={onConnect}
+          isValidConnection={isValidConnection}
+          onPaneClick={closeMenu}
+          onNodeContextMenu={(e, n) => openMenu('node', n.id, e)}
+          onNodeDoubleClick={onNodeDoubleClick}
+          onEdgeContextMenu={(e, ed) => openMenu('edge', ed.id, e)}
+          onPaneContextMenu={(e) => e.preventDefault()}
+          onMoveStart={closeMenu}
+          onNodeDragStart={closeMenu}
+          colorMode={theme}
+          deleteKeyCode={null}
+          zoomOnDoubleClick={false}
+          panActivationKeyCode={null}
+          selectionKeyCode="Shift"
+          multiSelectionKeyCode={MULTI_SELECT_KEYS}
+          minZoom={0.1}
+          maxZoom={2}
+          connectionRadius={24}
+          aria-label="Inside of the composite"
+        >
+          <Background variant={BackgroundVariant.Cross} gap={24} size={4} />
+          <Controls showInteractive={false} />
+          <Panel position="top-left" className="nw-toolbar" data-testid="inside-toolbar">
+            <HistoryButtons info={history.info} onUndo={undo} onRedo={redo} />
+            <div className="nw-toolbar-group" role="group" aria-label="Composite">
+              <button
+                type="button"
+                className="nw-tool"
+                data-testid="inside-export"
+                title="Download this composite (and the composites it uses) as <id>.composite.json, to merge into another worker"
+                disabled={!inside.id}
+                onClick={() => inside.id && def && exportComposite(inside.id, { ...worker.graph.composites, [inside.id]: def }, onRefused)}
+              >
+                Export composite…
+              </button>
+            </div>
+          </Panel>
+        </ReactFlow>
+      </CardContexts>
       {empty && (
         <div className="nw-empty-canvas nw-inside-empty" data-testid="inside-empty">
           <p className="nw-empty-title">Nothing inside</p>
