@@ -13,7 +13,7 @@ Figures, median [min, max] (runs):
   (``GET /values/{uuid}/out?sort=…&filter=…&offset=…&limit=50``): the first (uncached) request on
   its own line, then p50 over requests at different offsets;
 - ``launch``/``rss``: launch time (process start → ready handshake) and idle RSS of a worker
-  with the data shelves, next to the same worker with the shelves of before (numbers, text,
+  with the data shelves (once ``get_library`` woke its engine and the shelves loaded), next to the same worker with the shelves of before (numbers, text,
   logic, collections, json, time: a launcher script written to a temporary folder stubs the
   other ``nodeweave.shelves`` modules out, so their code is not even imported, and
   registers only the six); the target is "unchanged": ± 1 MB, ± 5 %;
@@ -109,7 +109,7 @@ class Stub(importlib.abc.MetaPathFinder, importlib.abc.Loader):
 if sys.argv[1] == "--before":
     sys.meta_path.insert(0, Stub())
     import nodeweave.shelves as shelves
-    shelves._MODULES = tuple(m for m in shelves._MODULES if m.__name__.rpartition(".")[2] in BEFORE)
+    shelves._MODULES = tuple(name for name in shelves._MODULES if name in BEFORE)
     if len(shelves._MODULES) != len(BEFORE):
         raise SystemExit(f"expected the six shelves of before, got {shelves._MODULES}")
 
@@ -363,8 +363,8 @@ async def fig_launch(plan: Plan, launcher: Path) -> Results:
         for before in (False, True):
             with tempfile.TemporaryDirectory(prefix="nodeweave-bench-data-") as tmp:
                 async with data_worker(Path(tmp), launcher, before=before) as w:
+                    await check_shelves(w, before)  # get_library: the engine wakes with them
                     memory = await idle_memory(w.url, w.token, w.proc.pid)
-                    await check_shelves(w, before)
                     if i:
                         samples[before].append({"launch": w.proc.ready_after, **memory})
     out: Results = {}

@@ -289,7 +289,8 @@ async def settle(ns: NodeSpace) -> float:
 
 
 async def fig_dask(runs: int) -> Results:
-    from nodeweave.worker.cluster import DaskExecutor, DaskSettings
+    from nodeweave.worker.cluster import DaskExecutor
+    from nodeweave.worker.config import DaskSettings
 
     inline, cluster, ratio, overhead, per_node, floor = [], [], [], [], [], []
     with dask_module() as module:

@@ -197,16 +197,16 @@ FIGURES: list[Figure] = [
     Figure("rtt_client_p99", "ping round trip p99 via nodeweave.client.Client", "ms"),
     Figure("pipelined", "pipelined pings on one connection (raw loop)", "cmd/s", 20000, True),
     Figure("chain", f"{CHAIN_LENGTH}-node chain: set_input → last value event", "ms", 2.0),
-    Figure("rss", "idle RSS, empty nodespace, modules loaded (+ 0.5 s + 1 ping)", "MB", 50),
+    Figure("rss", "idle RSS, a new worker at rest (+ 0.5 s + 1 ping)", "MB", 50),
     Figure("rss_anon", "  of which RssAnon (private; the rest is shared libraries)", "MB"),
     Figure("rss_floor", "  floor: aiohttp WS server + pydantic, watchfiles in use", "MB"),
-    Figure("rss_deferred", "  FuncNodes modules installed, not needed yet (deferred)", "MB"),
+    Figure("rss_awake", "  the same once get_state woke its engine (built-in shelves)", "MB"),
+    Figure("rss_deferred", "  FuncNodes modules installed, not needed yet (deferred), awake", "MB"),
     Figure("rss_funcnodes", "  the same once get_library has loaded them", "MB"),
     Figure("rss_cached", "  next start: get_library answered from the library cache", "MB"),
-    Figure("rss_part_protocol", "  above the floor (RssAnon): the protocol's models", "MB"),
-    Figure("rss_part_core", "  … then the engine (nodeweave.core)", "MB"),
+    Figure("rss_part_worker", "  above the floor (RssAnon): the worker at rest", "MB"),
+    Figure("rss_part_engine", "  … then its engine, woken (argument models included)", "MB"),
     Figure("rss_part_shelves", "  … then the built-in shelves (their node specs)", "MB"),
-    Figure("rss_part_worker", "  … then the worker (app, service, modules, …)", "MB"),
     Figure("library_load", "get_library, FuncNodes modules deferred, no cache (loads)", "s"),
     Figure("library_cached", "get_library, FuncNodes modules deferred, from the cache", "s"),
     Figure("reload", "save module file → value event of the new code", "s", 0.5),
@@ -846,10 +846,9 @@ from aiohttp import web
 gc.collect()
 parts, last = {}, anon()
 for name, stmt in (
-    ("protocol", "import nodeweave.protocol.worker"),
-    ("core", "import nodeweave.core"),
-    ("shelves", "from nodeweave.shelves import builtin_shelves; builtin_shelves()"),
     ("worker", "import nodeweave.worker.main"),
+    ("engine", "import nodeweave.worker.engine, nodeweave.protocol.worker_args"),
+    ("shelves", "from nodeweave.shelves import builtin_shelves; builtin_shelves()"),
 ):
     exec(stmt)
     gc.collect()
@@ -873,12 +872,21 @@ def rss_parts() -> dict[str, float]:
     return parts
 
 
+async def engine_state(w: RunningWorker) -> str:
+    """What the worker's ``/health`` says of its engine: ``rest`` or ``awake``."""
+    url = w.url.replace("ws://", "http://", 1).removesuffix("/ws") + "/health"
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        state: str = (await response.json())["engine"]
+        return state
+
+
 async def fig_rss(plan: Plan) -> Results:
-    """Idle memory once the modules are loaded: nodeweave's own (installed FuncNodes modules
-    off, as the floor's libraries are all it has), then with the installed FuncNodes modules
-    deferred, once ``get_library`` has loaded them, and on the next start when ``get_library``
-    is answered from the library cache; and the floor, interleaved."""
+    """Idle memory of a new worker: at rest (installed FuncNodes modules off, as the floor's
+    libraries are all it has), then once ``get_state`` woke its engine; with the installed
+    FuncNodes modules deferred, once ``get_library`` has loaded them, and on the next start
+    when ``get_library`` is answered from the library cache; and the floor, interleaved."""
     own: list[dict[str, float]] = []
+    awake: list[dict[str, float]] = []
     deferred: list[dict[str, float]] = []
     funcnodes: list[dict[str, float]] = []
     cached: list[dict[str, float]] = []
@@ -890,12 +898,16 @@ async def fig_rss(plan: Plan) -> Results:
         pass  # warm-up, not counted: the first start of a run fills the bytecode cache
     for _ in range(plan.rss_runs):
         async with worker(env=quiet) as w:
-            await modules_loaded(w)
             own.append(await idle_memory(w.url, w.token, w.proc.pid))
+            if await engine_state(w) != "rest":
+                raise BenchError("rss: a new worker with nothing to load is not at rest")
             async with await Client.connect(w.url, w.token) as client:
-                state = await client.call("get_state")
+                state = await client.call("get_state")  # wakes the engine
                 if state["nodes"]:
                     raise BenchError(f"rss: the nodespace is not empty: {state}")
+            if await engine_state(w) != "awake":
+                raise BenchError("rss: get_state did not wake the engine")
+            awake.append(await idle_memory(w.url, w.token, w.proc.pid))
         with tempfile.TemporaryDirectory(prefix="nodeweave-bench-") as tmp:
             for samples, after, times in (
                 (deferred, funcnodes, list_load),
@@ -921,6 +933,7 @@ async def fig_rss(plan: Plan) -> Results:
         "rss": summary([m["VmRSS"] for m in own]),
         "rss_anon": summary([m["RssAnon"] for m in own]),
         "rss_floor": summary([m["VmRSS"] for m in floor]),
+        "rss_awake": summary([m["VmRSS"] for m in awake]),
         "rss_deferred": summary([m["VmRSS"] for m in deferred]),
         "rss_funcnodes": summary([m["VmRSS"] for m in funcnodes]),
         "rss_cached": summary([m["VmRSS"] for m in cached]),
@@ -1576,10 +1589,13 @@ async def main_async(plan: Plan, only: list[str], as_json: bool) -> int:
             "event from every affected node, read with nodeweave.client.Client; executions counted by the nodes themselves)"
         )
     if "rss" in results:
-        ratio = results["rss"]["median"] / results["rss_floor"]["median"]
+        floor = results["rss_floor"]["median"]
+        ratio = results["rss"]["median"] / floor
+        woken = results["rss_awake"]["median"] / floor
         print(
-            f"  (idle RSS / floor: {ratio:.3f}× (target ≤ 1.03×); installed FuncNodes modules "
-            "off for both, as the floor has none of their libraries)"
+            f"  (idle RSS / floor: {ratio:.3f}× at rest (target ≤ 1.03×), {woken:.3f}× once its "
+            "engine woke; installed FuncNodes modules off for both, as the floor has none of "
+            "their libraries)"
         )
     if misses:
         print(f"  missed: {', '.join(misses)}")

@@ -21,7 +21,8 @@ from nodeweave.core.nodespace import NodeSpace
 from nodeweave.core.remote import local
 from nodeweave.worker import cluster
 from nodeweave.worker.app import WORKER_KEY, create_app
-from nodeweave.worker.cluster import ClusterValue, DaskExecutor, DaskSettings
+from nodeweave.worker.cluster import ClusterValue, DaskExecutor
+from nodeweave.worker.config import DaskSettings
 
 from .helpers import (
     Recorder,

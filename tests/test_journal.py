@@ -16,6 +16,7 @@ from nodeweave.core.errors import NotFoundError
 from nodeweave.state import BEACON_FILE, JOURNAL_FILE, NODESPACE_FILE
 from nodeweave.state.beacon import Beacon, read_beacon
 from nodeweave.worker.config import WorkerConfig
+from nodeweave.worker.engine import Engine
 from nodeweave.worker.journal import SEQ_KEY, Journal, read_entries
 from nodeweave.worker.service import Worker
 
@@ -29,7 +30,7 @@ def never_saving(root: Path) -> WorkerConfig:
     return config(root, autosave_delay=60.0, autosave_max_delay=60.0)
 
 
-def graph(worker: Worker) -> dict[str, Any]:
+def graph(worker: Engine) -> dict[str, Any]:
     doc = worker.ns.to_document()
     return {
         "nodes": sorted(orjson.dumps(n, option=orjson.OPT_SORT_KEYS) for n in doc["nodes"]),
@@ -38,10 +39,10 @@ def graph(worker: Worker) -> dict[str, Any]:
     }
 
 
-def started(cfg: WorkerConfig) -> Worker:
+def started(cfg: WorkerConfig) -> Engine:
     worker = Worker(cfg)
     worker.start()
-    return worker
+    return worker.start_engine()  # at rest (nothing saved yet): built now, as a command would
 
 
 async def test_edits_since_the_last_save_come_back_after_a_crash(tmp_path: Path) -> None:
@@ -71,7 +72,7 @@ async def test_edits_since_the_last_save_come_back_after_a_crash(tmp_path: Path)
     # the process dies here: no aclose, no save
     second = started(cfg)
     assert graph(second) == expected
-    assert second.restore_problems == []
+    assert second.worker.restore_problems == []
     await second.aclose()  # saves, and the journal is emptied
     assert (cfg.journal_path).read_bytes() == b""
     third = started(cfg)
@@ -94,7 +95,7 @@ async def test_entries_a_save_includes_are_not_replayed_twice(tmp_path: Path) ->
     assert snapshot[SEQ_KEY] == 2
     second = started(cfg)
     assert sorted(n["uuid"] for n in second.ns.to_document()["nodes"]) == ["B", "C"]
-    assert second.restore_problems == []
+    assert second.worker.restore_problems == []
     await second.aclose()
     await first.aclose()
 
@@ -107,7 +108,7 @@ async def test_a_torn_last_line_is_skipped_and_said(tmp_path: Path) -> None:
         f.write(b'[2, [["add_node", {"node_id": "numb')  # the power went out mid-write
     second = started(cfg)
     assert [n["uuid"] for n in second.ns.to_document()["nodes"]] == ["A"]
-    assert any("line 2 is not an edit" in p for p in second.restore_problems)
+    assert any("line 2 is not an edit" in p for p in second.worker.restore_problems)
     second.editor.add_node("numbers.number", uuid="B")  # appends after the torn line
     entries, problems = read_entries(cfg.journal_path, 0)
     assert [seq for seq, _ in entries] == [1, 2] and len(problems) == 1

@@ -8,6 +8,7 @@ import dataclasses
 import os
 import textwrap
 from collections.abc import AsyncIterator
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -79,7 +80,9 @@ async def watched(tmp_path: Path) -> AsyncIterator[Watched]:
     )
     loader.load_all()
     ready = asyncio.Event()
-    task = asyncio.create_task(watch_modules(loader, [folder], ready=ready), name="test-watch")
+    task = asyncio.create_task(
+        watch_modules(partial(apply_changes, loader), [folder], ready=ready), name="test-watch"
+    )
     try:
         await asyncio.wait_for(ready.wait(), WAIT)
         yield Watched(folder, loader, events, task)
@@ -175,7 +178,9 @@ async def test_cancelling_the_watcher_stops_it_promptly(watched: Watched) -> Non
 async def test_the_stop_event_ends_the_watcher(tmp_path: Path) -> None:
     loader = ModuleLoader(Library(), module_dirs=[tmp_path], builtins=False, entry_points=False)
     stop, ready = asyncio.Event(), asyncio.Event()
-    task = asyncio.create_task(watch_modules(loader, [tmp_path], stop_event=stop, ready=ready))
+    task = asyncio.create_task(
+        watch_modules(partial(apply_changes, loader), [tmp_path], stop_event=stop, ready=ready)
+    )
     try:
         await asyncio.wait_for(ready.wait(), WAIT)
         stop.set()
@@ -189,5 +194,7 @@ async def test_missing_folders_are_skipped(tmp_path: Path) -> None:
     loader = ModuleLoader(Library(), builtins=False, entry_points=False)
     ready = asyncio.Event()
     # Nothing to watch: it says it is ready and returns.
-    await asyncio.wait_for(watch_modules(loader, [tmp_path / "nope"], ready=ready), WAIT)
+    await asyncio.wait_for(
+        watch_modules(partial(apply_changes, loader), [tmp_path / "nope"], ready=ready), WAIT
+    )
     assert ready.is_set()

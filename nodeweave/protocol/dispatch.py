@@ -36,7 +36,8 @@ Handler = Callable[[Any], Any | Awaitable[Any]]
 ModelRef = type[BaseModel] | str
 """A model, or where it is defined (``"package.module:Name"``) when the module need not be
 imported to serve requests: result and event models only describe what a server sends (the
-schema, the docs, the tests), so a worker or hub never builds them."""
+schema, the docs, the tests), so a worker or hub never builds them; a worker builds its argument
+models as their commands first arrive."""
 
 
 def resolve(ref: ModelRef) -> type[BaseModel]:
@@ -47,15 +48,16 @@ def resolve(ref: ModelRef) -> type[BaseModel]:
     return ref
 
 
-def names_from(module: str, here: str) -> Callable[[str], Any]:
-    """A module ``__getattr__`` (PEP 562) that finds the names ``module`` defines, importing it
-    on first use: the tables' modules hand out their result models that way. Dunder names (what
+def names_from(modules: tuple[str, ...], here: str) -> Callable[[str], Any]:
+    """A module ``__getattr__`` (PEP 562) that finds the names ``modules`` define, importing
+    them on first use: the tables' modules hand out their models that way. Dunder names (what
     import machinery probes: ``__path__`` …) are not looked for there."""
 
     def __getattr__(name: str) -> Any:
         if not name.startswith("__"):
-            with contextlib.suppress(AttributeError):
-                return getattr(importlib.import_module(module), name)
+            for module in modules:
+                with contextlib.suppress(AttributeError):
+                    return getattr(importlib.import_module(module), name)
         raise AttributeError(f"module {here!r} has no attribute {name!r}")
 
     return __getattr__
@@ -64,9 +66,13 @@ def names_from(module: str, here: str) -> Callable[[str], Any]:
 @dataclasses.dataclass(frozen=True, slots=True)
 class CommandSpec:
     name: str
-    args: type[BaseModel]
+    args_ref: ModelRef
     result_ref: ModelRef
     doc: str
+
+    @property
+    def args(self) -> type[BaseModel]:
+        return resolve(self.args_ref)
 
     @property
     def result(self) -> type[BaseModel]:
@@ -127,8 +133,8 @@ class Dispatcher:
                 f"undeclared {sorted(extra)}"
             )
         self.specs = dict(specs)
-        self._table: dict[str, tuple[type[BaseModel], Handler, bool]] = {
-            name: (spec.args, handlers[name], inspect.iscoroutinefunction(handlers[name]))
+        self._table: dict[str, tuple[ModelRef, Handler, bool]] = {
+            name: (spec.args_ref, handlers[name], inspect.iscoroutinefunction(handlers[name]))
             for name, spec in specs.items()
         }
         self._gate: asyncio.Event | None = None
@@ -139,6 +145,15 @@ class Dispatcher:
         worker answers ``ping`` while its node modules still load, but edits wait for them."""
         self._gate = until
         self._ungated = frozenset(except_for)
+
+    def replace(self, handlers: Mapping[str, Handler]) -> None:
+        """Route these commands to new handlers from now on (a worker whose engine woke)."""
+        unknown = set(handlers) - set(self._table)
+        if unknown:
+            raise ValueError(f"handlers for undeclared commands: {sorted(unknown)}")
+        for name, handler in handlers.items():
+            model = self._table[name][0]
+            self._table[name] = (model, handler, inspect.iscoroutinefunction(handler))
 
     async def handle(self, frame: str | bytes) -> bytes:
         """The reply frame for one request frame. Never raises (except cancellation)."""
@@ -153,6 +168,9 @@ class Dispatcher:
                     {"known": sorted(self._table)},
                 )
             model, handler, is_async = entry
+            if isinstance(model, str):  # named by where it is: built as its command first comes
+                model = resolve(model)
+                self._table[cmd] = (model, handler, is_async)
             gate = self._gate
             if gate is not None:
                 if gate.is_set():

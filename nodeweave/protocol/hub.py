@@ -249,4 +249,4 @@ HUB_EVENTS: dict[str, EventSpec] = events(
 )
 
 
-__getattr__ = names_from(RESULTS, __name__)
+__getattr__ = names_from((RESULTS,), __name__)

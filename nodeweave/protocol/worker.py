@@ -1,247 +1,25 @@
-"""The worker's commands and events: their tables, and the models of their arguments.
+"""The worker's commands and events: their tables.
 
-The models of results and event bodies are in :mod:`.worker_results`: a worker validates what it
-receives, not what it sends, so it never builds them (they describe the protocol for the schema,
-the docs and the tests). The tables name them by where they are (``R + "HelloResult"``); names of
-that module are also found here (``from nodeweave.protocol.worker import Preview``).
+The models are named by where they are, and imported when first needed: arguments in
+:mod:`.worker_args` (``A + "AddNodeArgs"``: when a command first arrives, so a worker at rest,
+answering ``ping`` and ``hello`` only, never builds them), results and event bodies in
+:mod:`.worker_results` (``R + "HelloResult"``: a worker validates what it receives, not what it
+sends, so it never builds those; they describe the protocol for the schema, the docs and the
+tests). The names of both modules are also found here
+(``from nodeweave.protocol.worker import Preview``).
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field
-
-from .base import Args as Args
-from .base import Data as Data
-from .base import NoArgs as NoArgs
-from .base import Ok as Ok
-from .base import Pong as Pong
+from .base import NoArgs, Ok, Pong
 from .dispatch import CommandSpec, EventSpec, commands, events, names_from
 
-NodeStatus = Literal["idle", "waiting", "stale", "running", "done", "error", "blocked", "cancelled"]
-
+ARGS = "nodeweave.protocol.worker_args"
+"""Where the tables' argument models are."""
+A = ARGS + ":"
 RESULTS = "nodeweave.protocol.worker_results"
-"""Where the tables' result and event models are (imported when one is asked for)."""
+"""Where the tables' result and event models are."""
 R = RESULTS + ":"
-
-
-Uuid = str
-
-
-# --- shared shapes --------------------------------------------------------------------------
-
-
-class EdgeInfo(Data):
-    src: Uuid
-    src_io: str
-    dst: Uuid
-    dst_io: str
-
-
-# --- commands -------------------------------------------------------------------------------
-
-
-class CompositePort(BaseModel):
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    name: str = Field(min_length=1, max_length=64, description="The port's name outside.")
-    node: Uuid = Field(description="The inner node it is.")
-    io: str = Field(description="The inner node's input or output it is.")
-
-
-class CompositeData(BaseModel):
-    """A composite node's definition: its inside (a graph) and its ports, in order."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True)
-    name: str = Field(min_length=1, max_length=100)
-    description: str = Field(default="", max_length=10_000)
-    nodes: list[dict[str, Any]] = Field(
-        description="The inner nodes, as in a workflow document: {uuid, node_id, inputs, "
-        "properties}; inputs made ports take their defaults from these values."
-    )
-    edges: list[EdgeInfo]
-    inputs: list[CompositePort]
-    outputs: list[CompositePort]
-
-
-class SetCompositeArgs(Args):
-    id: str = Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_-]{0,63}$")
-    composite: CompositeData
-    renamed: dict[str, str] = Field(
-        default_factory=dict,
-        description="Ports renamed by this change (old name → new): the instances' edges follow.",
-    )
-
-
-class CompositeIdArgs(Args):
-    id: str = Field(min_length=1, max_length=64)
-
-
-class MakeCompositeArgs(Args):
-    nodes: list[Uuid] = Field(min_length=1, max_length=10_000)
-    name: str = Field(min_length=1, max_length=100)
-
-
-class GetInsideArgs(Args):
-    uuid: Uuid = Field(description="The composite node to look into.")
-    path: list[Uuid] = Field(
-        default_factory=list,
-        max_length=32,
-        description="The composite nodes it sits inside, outermost first (empty: a node of the "
-        "workflow itself). Each must have run.",
-    )
-
-
-class AddNodeArgs(Args):
-    node_id: str = Field(min_length=1, description="The node type (library id).")
-    uuid: Uuid | None = Field(default=None, min_length=1, max_length=200)
-    inputs: dict[str, Any] = Field(default_factory=dict, description="Own input values.")
-    properties: dict[str, Any] = Field(default_factory=dict)
-    allow_missing: bool = Field(
-        default=False,
-        description="A node type the library does not know becomes a placeholder that keeps its "
-        "data (as on import) instead of an error: for pasting into another worker.",
-    )
-
-
-class UuidArgs(Args):
-    uuid: Uuid
-
-
-class UpdateNodeArgs(Args):
-    uuid: Uuid
-    properties: dict[str, Any]
-    merge: bool = Field(default=True, description="Merge into the existing properties.")
-
-
-class ConnectArgs(Args):
-    src: Uuid
-    src_io: str
-    dst: Uuid
-    dst_io: str
-    replace: bool = Field(
-        default=False, description="Replace an edge that already drives the input."
-    )
-
-
-class DisconnectArgs(Args):
-    src: Uuid
-    src_io: str
-    dst: Uuid
-    dst_io: str
-
-
-class SetInputArgs(Args):
-    uuid: Uuid
-    io: str
-    value: Any
-
-
-class IoArgs(Args):
-    uuid: Uuid
-    io: str
-
-
-class CancelArgs(Args):
-    uuid: Uuid | None = Field(
-        default=None, description="Cancel this node's run only (default: everything running)."
-    )
-
-
-class ImportWorkflowArgs(Args):
-    document: dict[str, Any] = Field(description="A workflow document (as export_workflow gives).")
-
-
-class MergeWorkflowArgs(Args):
-    document: dict[str, Any] = Field(description="A workflow document (as export_workflow gives).")
-    offset_x: float = Field(default=0.0, description="Moves the merged nodes right by this.")
-    offset_y: float = Field(default=0.0, description="… and down by this.")
-
-
-class SetAnnotationArgs(Args):
-    id: str = Field(min_length=1, max_length=200)
-    annotation: dict[str, Any] = Field(description="An AnnotationData (checked as such).")
-
-
-class AnnotationIdArgs(Args):
-    id: str = Field(min_length=1, max_length=200)
-
-
-class PresetValueData(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    node: Uuid
-    io: str
-    value: Any
-
-
-class PresetData(Data):
-    values: list[PresetValueData]
-
-
-class PresetInput(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    uuid: Uuid
-    io: str
-
-
-class SavePresetArgs(Args):
-    name: str = Field(min_length=1, max_length=200)
-    inputs: list[PresetInput] = Field(
-        min_length=1, max_length=10_000, description="The inputs whose current values it keeps."
-    )
-
-
-class SetPresetArgs(Args):
-    name: str = Field(min_length=1, max_length=200)
-    preset: PresetData
-
-
-class PresetNameArgs(Args):
-    name: str = Field(min_length=1, max_length=200)
-
-
-class RenamePresetArgs(Args):
-    name: str = Field(min_length=1, max_length=200)
-    to: str = Field(min_length=1, max_length=200)
-
-
-class Edit(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
-    cmd: Literal[
-        "add_node",
-        "remove_node",
-        "update_node",
-        "connect",
-        "disconnect",
-        "set_input",
-        "clear_input",
-        "set_annotation",
-        "remove_annotation",
-        "set_preset",
-        "remove_preset",
-        "set_composite",
-        "remove_composite",
-    ]
-    kwargs: dict[str, Any] = Field(description="The command's arguments, as sent on their own.")
-
-
-class ApplyEditsArgs(Args):
-    label: str = Field(default="edit", max_length=200, description="Names the undo step.")
-    edits: list[Edit] = Field(max_length=10_000)
-
-
-class ModuleFileArgs(Args):
-    name: str = Field(description="A file directly in modules/, like my_nodes.py.")
-
-
-class WriteModuleArgs(ModuleFileArgs):
-    source: str
-
-
-class OpenExampleArgs(Args):
-    name: str = Field(
-        default="sales", description="Which example (nodeweave/examples/<name>.json)."
-    )
 
 
 WORKER_COMMANDS: dict[str, CommandSpec] = commands(
@@ -249,24 +27,31 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("ping", NoArgs, Pong, "Answer at once (liveness, round-trip timing)."),
     CommandSpec("get_state", NoArgs, R + "StateResult", "The whole graph: every node and edge."),
     CommandSpec("get_library", NoArgs, R + "LibraryResult", "The shelves and node types."),
-    CommandSpec("add_node", AddNodeArgs, R + "NodeInfo", "Add a node of a library type."),
-    CommandSpec("remove_node", UuidArgs, Ok, "Remove a node and its edges."),
-    CommandSpec("get_node", UuidArgs, R + "NodeInfo", "One node."),
+    CommandSpec("add_node", A + "AddNodeArgs", R + "NodeInfo", "Add a node of a library type."),
+    CommandSpec("remove_node", A + "UuidArgs", Ok, "Remove a node and its edges."),
+    CommandSpec("get_node", A + "UuidArgs", R + "NodeInfo", "One node."),
     CommandSpec(
         "update_node",
-        UpdateNodeArgs,
+        A + "UpdateNodeArgs",
         R + "NodeInfo",
         "Change a node's properties (position, name …).",
     ),
     CommandSpec(
-        "connect", ConnectArgs, EdgeInfo, "Connect an output to an input (refused with a reason)."
+        "connect",
+        A + "ConnectArgs",
+        A + "EdgeInfo",
+        "Connect an output to an input (refused with a reason).",
     ),
-    CommandSpec("disconnect", DisconnectArgs, Ok, "Remove an edge."),
-    CommandSpec("set_input", SetInputArgs, R + "SetInputResult", "Set an input's own value."),
-    CommandSpec("get_value", IoArgs, R + "PreviewResult", "Preview of an output's current value."),
-    CommandSpec("trigger", UuidArgs, Ok, "Run a node again although its inputs did not change."),
+    CommandSpec("disconnect", A + "DisconnectArgs", Ok, "Remove an edge."),
+    CommandSpec("set_input", A + "SetInputArgs", R + "SetInputResult", "Set an input's own value."),
     CommandSpec(
-        "cancel", CancelArgs, R + "CancelResult", "Cancel everything running or about to run."
+        "get_value", A + "IoArgs", R + "PreviewResult", "Preview of an output's current value."
+    ),
+    CommandSpec(
+        "trigger", A + "UuidArgs", Ok, "Run a node again although its inputs did not change."
+    ),
+    CommandSpec(
+        "cancel", A + "CancelArgs", R + "CancelResult", "Cancel everything running or about to run."
     ),
     CommandSpec("list_modules", NoArgs, R + "ModulesResult", "The node modules and their state."),
     CommandSpec(
@@ -280,23 +65,26 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     ),
     CommandSpec(
         "import_workflow",
-        ImportWorkflowArgs,
+        A + "ImportWorkflowArgs",
         R + "LoadReportData",
         "Replace the graph by a workflow document (an invalid one changes nothing).",
     ),
     CommandSpec(
-        "clear_input", IoArgs, R + "SetInputResult", "Drop an input's own value (its default)."
+        "clear_input",
+        A + "IoArgs",
+        R + "SetInputResult",
+        "Drop an input's own value (its default).",
     ),
     CommandSpec(
         "set_annotation",
-        SetAnnotationArgs,
+        A + "SetAnnotationArgs",
         R + "AnnotationData",
         "Create or replace a group or note.",
     ),
-    CommandSpec("remove_annotation", AnnotationIdArgs, Ok, "Remove a group or note."),
+    CommandSpec("remove_annotation", A + "AnnotationIdArgs", Ok, "Remove a group or note."),
     CommandSpec(
         "merge_workflow",
-        MergeWorkflowArgs,
+        A + "MergeWorkflowArgs",
         R + "MergeWorkflowResult",
         "Add a workflow's nodes, edges, groups and notes to this graph at an offset (new uuids; "
         "one undo step), as a paste does.",
@@ -309,23 +97,30 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     ),
     CommandSpec(
         "save_preset",
-        SavePresetArgs,
-        PresetData,
+        A + "SavePresetArgs",
+        A + "PresetData",
         "Create (or replace) a preset from the current values of chosen inputs (undoable).",
     ),
-    CommandSpec("set_preset", SetPresetArgs, PresetData, "Create or replace a preset (undoable)."),
-    CommandSpec("rename_preset", RenamePresetArgs, PresetData, "Rename a preset (undoable)."),
-    CommandSpec("delete_preset", PresetNameArgs, Ok, "Delete a preset (undoable)."),
+    CommandSpec(
+        "set_preset",
+        A + "SetPresetArgs",
+        A + "PresetData",
+        "Create or replace a preset (undoable).",
+    ),
+    CommandSpec(
+        "rename_preset", A + "RenamePresetArgs", A + "PresetData", "Rename a preset (undoable)."
+    ),
+    CommandSpec("delete_preset", A + "PresetNameArgs", Ok, "Delete a preset (undoable)."),
     CommandSpec(
         "apply_preset",
-        PresetNameArgs,
+        A + "PresetNameArgs",
         R + "ApplyPresetResult",
         "Set a preset's values as one undoable step (one recompute); a preset that does not fit "
         "is refused with its problems (invalid_state) and changes nothing.",
     ),
     CommandSpec(
         "make_composite",
-        MakeCompositeArgs,
+        A + "MakeCompositeArgs",
         R + "MakeCompositeResult",
         "Fold nodes into one composite node (one undo step): its inputs are the selection's "
         "inputs fed from outside or left without a value, its outputs those read outside (or, "
@@ -333,25 +128,25 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     ),
     CommandSpec(
         "set_composite",
-        SetCompositeArgs,
-        CompositeData,
+        A + "SetCompositeArgs",
+        A + "CompositeData",
         "Create or replace a composite definition (undoable); its instances follow.",
     ),
     CommandSpec(
         "remove_composite",
-        CompositeIdArgs,
+        A + "CompositeIdArgs",
         Ok,
         "Remove a composite definition nothing uses (else invalid_state).",
     ),
     CommandSpec(
         "expand_composite",
-        UuidArgs,
+        A + "UuidArgs",
         R + "ExpandCompositeResult",
         "Put a composite node's inside in its place (one undo step; the definition stays).",
     ),
     CommandSpec(
         "get_inside",
-        GetInsideArgs,
+        A + "GetInsideArgs",
         R + "InsideResult",
         "A composite node's inside, with values (a composite inside another: give its path).",
     ),
@@ -360,25 +155,32 @@ WORKER_COMMANDS: dict[str, CommandSpec] = commands(
     CommandSpec("get_history", NoArgs, R + "HistoryData", "What undo and redo would do."),
     CommandSpec(
         "apply_edits",
-        ApplyEditsArgs,
+        A + "ApplyEditsArgs",
         R + "ApplyEditsResult",
         "Several edits as one undo step, all or nothing (paste, multi-delete, arrange).",
     ),
     CommandSpec("list_module_files", NoArgs, R + "ModuleFilesResult", "The files in modules/."),
-    CommandSpec("read_module", ModuleFileArgs, R + "ModuleSourceResult", "A module file's source."),
+    CommandSpec(
+        "read_module", A + "ModuleFileArgs", R + "ModuleSourceResult", "A module file's source."
+    ),
     CommandSpec(
         "write_module",
-        WriteModuleArgs,
+        A + "WriteModuleArgs",
         R + "ModuleEventData",
         "Write a module file (atomically) and reload it at once: runs its code.",
     ),
     CommandSpec(
-        "create_module", ModuleFileArgs, R + "ModuleEventData", "A new module file from a template."
+        "create_module",
+        A + "ModuleFileArgs",
+        R + "ModuleEventData",
+        "A new module file from a template.",
     ),
-    CommandSpec("delete_module", ModuleFileArgs, R + "ModuleEventData", "Delete a module file."),
+    CommandSpec(
+        "delete_module", A + "ModuleFileArgs", R + "ModuleEventData", "Delete a module file."
+    ),
     CommandSpec(
         "open_example",
-        OpenExampleArgs,
+        A + "OpenExampleArgs",
         R + "OpenExampleResult",
         "Load a shipped example workflow and its data files into an empty worker.",
     ),
@@ -414,7 +216,7 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
     ),
     EventSpec("node_added", R + "NodeInfo", "A node was added."),
     EventSpec("node_removed", R + "NodeRemovedData", "A node was removed (its edges first)."),
-    EventSpec("edge_added", EdgeInfo, "An edge was added."),
+    EventSpec("edge_added", A + "EdgeInfo", "An edge was added."),
     EventSpec("edge_removed", R + "EdgeRemovedData", "An edge was removed."),
     EventSpec("input_changed", R + "InputChangedData", "A node's own input value was set."),
     EventSpec("node_updated", R + "NodeUpdatedData", "A node's properties changed."),
@@ -474,4 +276,4 @@ WORKER_EVENTS: dict[str, EventSpec] = events(
 )
 
 
-__getattr__ = names_from(RESULTS, __name__)
+__getattr__ = names_from((ARGS, RESULTS), __name__)

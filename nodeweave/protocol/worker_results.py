@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 from .base import Data
-from .worker import (
+from .worker_args import (
     CompositeData,
     EdgeInfo,
     NodeStatus,

@@ -19,16 +19,12 @@ import os
 import re
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from aiohttp import BodyPartReader, web
 
 from nodeweave.core.errors import NodeweaveError
-from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
-from nodeweave.core.remote import RemoteValue, local
-from nodeweave.core.tableview import TableQuery, ViewCache, parse_query
-from nodeweave.core.values import NO_VALUE
 from nodeweave.protocol import PROTOCOL_VERSION, ErrorCode
 from nodeweave.shelves._paths import FILES_DIR_ENV
 from nodeweave.web import RpcEndpoint, error_response, security_middleware
@@ -37,16 +33,16 @@ from .config import WorkerConfig
 from .reload import watch_modules
 from .service import Worker
 
+if TYPE_CHECKING:
+    from nodeweave.core.tableview import TableQuery
+
 log = logging.getLogger("nodeweave.worker")
 
 WORKER_KEY = web.AppKey("worker", Worker)
 RPC_KEY = web.AppKey("rpc", RpcEndpoint)
-VIEWS_KEY = web.AppKey("views", ViewCache)
 COMPUTE_LATER_KEY = web.AppKey("compute_later", bool)
 """Set by ``nodeweave worker run``: the restored graph starts computing only once the worker has
 said it is ready (:meth:`Worker.begin`), so a graph that hangs never makes it look unstartable."""
-VIEW_CACHE_SIZE = 4
-"""Sorted/filtered table views whose row order a worker keeps (LRU), for paging through them."""
 
 
 def create_app(config: WorkerConfig) -> web.Application:
@@ -64,7 +60,6 @@ def create_app(config: WorkerConfig) -> web.Application:
     )
     app[WORKER_KEY] = worker
     app[RPC_KEY] = rpc
-    app[VIEWS_KEY] = ViewCache(VIEW_CACHE_SIZE)
     app.router.add_get("/health", _health)
     app.router.add_get("/ws", rpc.handle)
     app.router.add_get("/values/{uuid}/{io}", _values)
@@ -102,7 +97,7 @@ async def _worker_ctx(app: web.Application) -> AsyncIterator[None]:
         ready = asyncio.Event()
         watcher = asyncio.create_task(
             watch_modules(
-                worker.loader,
+                worker.modules_changed,
                 dirs,
                 stop_event=stop_watch,
                 debounce_ms=worker.config.debounce_ms,
@@ -149,7 +144,8 @@ async def _health(request: web.Request) -> web.Response:
             "worker_id": worker.config.worker_id,
             "pid": os.getpid(),
             "protocol_version": PROTOCOL_VERSION,
-            "paused": worker.ns.paused,
+            "paused": worker.paused,
+            "engine": "awake" if worker.awake else "rest",
         }
     )
 
@@ -162,6 +158,12 @@ async def _close_connections(app: web.Application) -> None:
 async def _values(request: web.Request) -> web.Response:
     worker = request.app[WORKER_KEY]
     uuid, io = request.match_info["uuid"], request.match_info["io"]
+    if worker.engine is None or not worker.awake:  # at rest, the worker has no nodes
+        return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
+    from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
+    from nodeweave.core.remote import RemoteValue, local
+    from nodeweave.core.values import NO_VALUE
+
     try:
         offset = _int_param(request, "offset")
         limit = _int_param(request, "limit")
@@ -179,7 +181,7 @@ async def _values(request: web.Request) -> web.Response:
         # Sorting, filtering and encoding a big table can take a while: not on the event loop.
         # The thread only reads the value object (outputs are replaced, never edited, by the
         # engine); it never touches the nodespace.
-        views = request.app[VIEWS_KEY]
+        views = worker.engine.table_views
         if isinstance(value, RemoteValue):  # kept on a cluster: the full value comes here now
             value = await asyncio.to_thread(local, value)
         if fmt == "json":
@@ -202,6 +204,8 @@ async def _values(request: web.Request) -> web.Response:
 
 def _table_query(request: web.Request) -> TableQuery:
     """``sort``, ``descending`` and ``filter`` (a JSON list) as a checked query."""
+    from nodeweave.core.tableview import parse_query
+
     raw_desc = request.query.get("descending", "").strip().lower()
     if raw_desc not in _FLAGS:
         raise _BadRequest(f"descending must be 1/0 or true/false, got {raw_desc!r}")

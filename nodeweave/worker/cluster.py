@@ -19,7 +19,6 @@ engine treats it like its pools:
 from __future__ import annotations
 
 import concurrent.futures
-import dataclasses
 import importlib
 import importlib.util
 import itertools
@@ -35,6 +34,8 @@ from nodeweave.core.context import NodeContext
 from nodeweave.core.remote import RemoteValue
 from nodeweave.core.spec import spec_of
 
+from .config import DaskSettings
+
 log = logging.getLogger("nodeweave.worker")
 
 EXTRA_HINT = "executor='dask' needs the Dask extra: pip install 'nodeweave[dask]'"
@@ -42,28 +43,6 @@ EXTRA_HINT = "executor='dask' needs the Dask extra: pip install 'nodeweave[dask]
 
 class DaskUnavailable(RuntimeError):
     """``distributed`` is not installed, or the cluster cannot be reached."""
-
-
-@dataclasses.dataclass(frozen=True)
-class DaskSettings:
-    scheduler: str | None = None
-    """A scheduler address; ``None``: start a LocalCluster on the first Dask run."""
-    workers: int = 2
-    threads: int = 1
-    process_nodes: bool = False
-    """Send every ``executor="process"`` node to the cluster too."""
-
-    @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> DaskSettings:
-        """``NODEWEAVE_DASK_SCHEDULER``, ``NODEWEAVE_DASK_WORKERS``, ``NODEWEAVE_DASK_THREADS``,
-        ``NODEWEAVE_DASK_PROCESS_NODES`` (1/true/yes)."""
-        return cls(
-            scheduler=env.get("NODEWEAVE_DASK_SCHEDULER") or None,
-            workers=int(env.get("NODEWEAVE_DASK_WORKERS") or 2),
-            threads=int(env.get("NODEWEAVE_DASK_THREADS") or 1),
-            process_nodes=env.get("NODEWEAVE_DASK_PROCESS_NODES", "").lower()
-            in ("1", "true", "yes"),
-        )
 
 
 def dask_installed() -> bool:

@@ -20,9 +20,29 @@ from nodeweave.state import (
     worker_dir,
 )
 
-from .cluster import DaskSettings
-
 DEFAULT_HUB_PORT = 9380
+
+
+@dataclasses.dataclass(frozen=True)
+class DaskSettings:
+    scheduler: str | None = None
+    """A scheduler address; ``None``: start a LocalCluster on the first Dask run."""
+    workers: int = 2
+    threads: int = 1
+    process_nodes: bool = False
+    """Send every ``executor="process"`` node to the cluster too."""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> DaskSettings:
+        """``NODEWEAVE_DASK_SCHEDULER``, ``NODEWEAVE_DASK_WORKERS``, ``NODEWEAVE_DASK_THREADS``,
+        ``NODEWEAVE_DASK_PROCESS_NODES`` (1/true/yes)."""
+        return cls(
+            scheduler=env.get("NODEWEAVE_DASK_SCHEDULER") or None,
+            workers=int(env.get("NODEWEAVE_DASK_WORKERS") or 2),
+            threads=int(env.get("NODEWEAVE_DASK_THREADS") or 1),
+            process_nodes=env.get("NODEWEAVE_DASK_PROCESS_NODES", "").lower()
+            in ("1", "true", "yes"),
+        )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

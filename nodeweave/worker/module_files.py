@@ -16,6 +16,18 @@ from nodeweave.core.errors import NodeweaveError, NotFoundError
 from nodeweave.protocol.envelope import ErrorCode
 from nodeweave.state import atomic_write
 
+ENTRY_POINT_GROUP: Final = "nodeweave.modules"
+"""Installed packages' node modules (each entry point names an importable module)."""
+HOOKS_GROUP: Final = "nodeweave.hooks"
+"""Entry points naming a Hook, a list of them, or a callable returning either: hooks an
+installed package runs around every node's runs (an audit trail, credentials set-up, …)."""
+
+
+def is_module_file(path: Path) -> bool:
+    """A ``.py`` file name that is a node module (``_helpers.py``, ``.#x.py`` and such are not)."""
+    return path.suffix == ".py" and not path.name.startswith(("_", "."))
+
+
 MODULE_NAME: Final = re.compile(r"^[A-Za-z][A-Za-z0-9_]*\.py$")
 MAX_SOURCE_BYTES: Final = 2 * 2**20
 

@@ -73,12 +73,10 @@ from nodeweave.funcnodes.bridge import (
 )
 from nodeweave.shelves import builtin_shelves
 
+from .module_files import ENTRY_POINT_GROUP, HOOKS_GROUP, is_module_file
+
 logger = logging.getLogger("nodeweave.worker")
 
-ENTRY_POINT_GROUP = "nodeweave.modules"
-HOOKS_GROUP = "nodeweave.hooks"
-"""Entry points naming a Hook, a list of them, or a callable returning either: hooks an
-installed package runs around every node's runs (an audit trail, credentials set-up, …)."""
 HOOKS_SHELF_PREFIX = "hooks:"
 MODULES_PATH_ENV = "NODEWEAVE_MODULES_PATH"
 SYNTHETIC_PACKAGE = "nodeweave_modules"
@@ -155,11 +153,6 @@ def modules_path_from_env(environ: Mapping[str, str]) -> list[Path]:
             seen.add(folder)
             out.append(folder)
     return out
-
-
-def is_module_file(path: Path) -> bool:
-    """A ``.py`` file name that is a node module (``_helpers.py``, ``.#x.py`` and such are not)."""
-    return path.suffix == ".py" and not path.name.startswith(("_", "."))
 
 
 class _ModuleError(Exception):

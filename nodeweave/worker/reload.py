@@ -17,12 +17,16 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from watchfiles import Change, watch
 
-from .modules import ModuleLoader, is_module_file
+from .module_files import is_module_file
+
+if TYPE_CHECKING:
+    from .modules import ModuleLoader
 
 logger = logging.getLogger("nodeweave.worker")
 
@@ -65,7 +69,7 @@ class _StopSignal:
 
 
 async def watch_modules(
-    loader: ModuleLoader,
+    apply: Callable[[set[str]], Awaitable[None]],
     dirs: Sequence[Path],
     *,
     stop_event: asyncio.Event | None = None,
@@ -73,11 +77,8 @@ async def watch_modules(
     step_ms: int = 20,
     ready: asyncio.Event | None = None,
 ) -> None:
-    """Reload module files of ``dirs`` as they change, until cancelled or ``stop_event`` is set.
-
-    Added or modified files go to :meth:`ModuleLoader.reload_file` (unless their content is
-    unchanged), deleted ones to :meth:`ModuleLoader.remove_file`. A path reported deleted that
-    exists again (editors that save by renaming a temp file over it) counts as modified.
+    """Hand each batch of changed module files of ``dirs`` to ``apply`` (for a loader:
+    :func:`apply_changes`), until cancelled or ``stop_event`` is set.
     Folders that do not exist are skipped; with none left this returns at once (``ready`` set).
     """
     existing: list[Path] = []
@@ -127,7 +128,7 @@ async def watch_modules(
         while (batch := await batches.get()) is not None:
             if isinstance(batch, BaseException):
                 raise batch
-            await apply_changes(loader, batch)
+            await apply(batch)
     finally:
         signal.set()
         # The thread sees the stop within one step; bounded, so a stuck watcher cannot hang
@@ -137,8 +138,11 @@ async def watch_modules(
 
 
 async def apply_changes(loader: ModuleLoader, paths: Iterable[str]) -> None:
-    """Bring the loader up to date with these paths as they are on disk now (deduplicated);
-    each import runs in a thread, so the worker answers meanwhile."""
+    """Bring the loader up to date with these paths as they are on disk now (deduplicated):
+    added or modified files go to :meth:`ModuleLoader.reload_file` (unless their content is
+    unchanged), deleted ones to :meth:`ModuleLoader.remove_file`. A path reported deleted that
+    exists again (editors that save by renaming a temp file over it) counts as modified. Each
+    import runs in a thread, so the worker answers meanwhile."""
     for path in sorted({Path(p) for p in paths}):
         try:
             if path.is_file():

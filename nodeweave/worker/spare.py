@@ -1,8 +1,10 @@
 """``nodeweave worker spare``: a process with a worker's imports done, waiting to become one.
 
 The hub keeps one such *warm spare* so that ``start_worker`` does not wait for an interpreter to
-start and import aiohttp, pydantic and the engine (most of a cold start). The exchange, over the
-spare's standard streams:
+start and import aiohttp, pydantic and the worker (most of a cold start). The engine is not
+imported here: a worker imports it when it has a graph or modules to load (about 0.1 s), and one
+that starts empty stays at rest without it (see :mod:`nodeweave.worker.service`), whether it
+started cold or from a spare. The exchange, over the spare's standard streams:
 
 1. After its imports it prints :data:`SPARE_READY` on stdout.
 2. It reads one JSON line on stdin, an :class:`Assignment`: the ``nodeweave`` arguments it is to
