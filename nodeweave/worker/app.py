@@ -158,7 +158,8 @@ async def _close_connections(app: web.Application) -> None:
 async def _values(request: web.Request) -> web.Response:
     worker = request.app[WORKER_KEY]
     uuid, io = request.match_info["uuid"], request.match_info["io"]
-    if worker.engine is None or not worker.awake:  # at rest, the worker has no nodes
+    engine = worker.engine
+    if engine is None or not worker.awake:  # at rest, the worker has no nodes
         return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
     from nodeweave.core.fullvalue import EXPORT_FORMATS, encode_full, export_table
     from nodeweave.core.remote import RemoteValue, local
@@ -171,9 +172,9 @@ async def _values(request: web.Request) -> web.Response:
         if fmt != "json" and fmt not in EXPORT_FORMATS:
             raise _BadRequest(f"format must be json, csv or parquet, got {fmt!r}")
         query = _table_query(request)
-        if uuid not in worker.ns:
+        if uuid not in engine.ns:
             return error_response(404, ErrorCode.NOT_FOUND, f"no node {uuid!r}")
-        value = worker.ns.get_value(uuid, io, NO_VALUE)  # not_found for an unknown output
+        value = engine.ns.get_value(uuid, io, NO_VALUE)  # not_found for an unknown output
         if value is NO_VALUE:
             return error_response(
                 404, ErrorCode.NOT_FOUND, f"output {io!r} of {uuid!r} has no value"
@@ -181,7 +182,7 @@ async def _values(request: web.Request) -> web.Response:
         # Sorting, filtering and encoding a big table can take a while: not on the event loop.
         # The thread only reads the value object (outputs are replaced, never edited, by the
         # engine); it never touches the nodespace.
-        views = worker.engine.table_views
+        views = engine.table_views
         if isinstance(value, RemoteValue):  # kept on a cluster: the full value comes here now
             value = await asyncio.to_thread(local, value)
         if fmt == "json":

@@ -35,14 +35,9 @@ from .module_files import ENTRY_POINT_GROUP, HOOKS_GROUP, is_module_file
 from .reload import apply_changes
 
 if TYPE_CHECKING:
-    from nodeweave.core.library import Library
     from nodeweave.core.nodespace import NodeSpace
 
     from .engine import Engine
-    from .history import EditHistory
-    from .journal import Journal
-    from .modules import ModuleLoader
-    from .views import Views
 
 log = logging.getLogger("nodeweave.worker")
 
@@ -220,33 +215,9 @@ class Worker:
         log.info("shutdown requested over the protocol")
         self.stop_requested.set()
 
-    # --- the engine's parts (for code that drives a worker in process: tests, tools) -----
-
-    def _engine(self) -> Engine:
-        if self.engine is None:
-            raise RuntimeError("the worker's engine is at rest: await worker.wake() first")
-        return self.engine
-
     @property
     def ns(self) -> NodeSpace:
-        return self._engine().ns
-
-    @property
-    def library(self) -> Library:
-        return self._engine().library
-
-    @property
-    def loader(self) -> ModuleLoader:
-        return self._engine().loader
-
-    @property
-    def views(self) -> Views:
-        return self._engine().views
-
-    @property
-    def history(self) -> EditHistory:
-        return self._engine().history
-
-    @property
-    def journal(self) -> Journal:
-        return self._engine().journal
+        """The engine's nodespace (for code that drives a worker in process: tests, tools)."""
+        if self.engine is None:
+            raise RuntimeError("the worker's engine is at rest: await worker.wake() first")
+        return self.engine.ns
