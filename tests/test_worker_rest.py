@@ -223,3 +223,26 @@ def test_a_worker_at_rest_imports_neither_the_engine_nor_the_argument_models() -
         "asyncio.run(main())\n"
     )
     run_probe(probe)
+
+
+async def test_an_engine_that_fails_to_wake_stops_the_worker_with_a_reason(
+    aiohttp_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from nodeweave.worker.engine import Engine
+
+    def broken(self: Engine) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Engine, "start", broken)
+    app = create_app(resting_config(tmp_path))
+    http = await aiohttp_client(app)
+    worker = app[WORKER_KEY]
+    async with await Client.connect(str(http.make_url("/ws")), TOKEN) as client:
+        await client.next_event("hello")
+        with pytest.raises(RpcError) as failed:
+            await client.call("get_state")
+        assert failed.value.code == "internal_error" and "boom" in failed.value.message
+        problem = await client.next_event("problem")
+        assert "failed to start" in problem["data"]["message"]
+    assert worker.wake_failed and worker.stop_requested.is_set()
+    assert any("boom" in p for p in worker.hello()["problems"])

@@ -108,7 +108,7 @@ async def serve(config: WorkerConfig, *, out: TextIO | None = None) -> int:
         log.info(
             "worker %s stopped in %.0f ms", config.worker_id, 1e3 * (time.perf_counter() - started)
         )
-        return EXIT_OK
+        return EXIT_FAILED if worker.wake_failed else EXIT_OK
     finally:
         if runner is not None:
             await runner.cleanup()

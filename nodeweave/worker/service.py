@@ -72,6 +72,9 @@ class Worker:
         (all but ``ping`` and ``shutdown``), so that a client never sees a half-filled library."""
         self.dispatcher.hold(self.modules_loaded, except_for=("ping", "shutdown"))
         self._waking: asyncio.Future[Engine] | None = None
+        self.wake_failed = False
+        """The engine could not be woken (a bug): the worker stops, with a failing exit status,
+        for its supervisor to see — as when the engine fails at start."""
 
     # --- life cycle -----------------------------------------------------------------------
 
@@ -128,9 +131,16 @@ class Worker:
 
     async def _wake(self) -> Engine:
         await self.modules_loaded.wait()  # started: after the ready line, as at a start
-        engine = self._build_engine()
+        try:
+            engine = self._build_engine()
+            await engine.begin()
+        except Exception as exc:
+            log.exception("worker %s: waking the engine failed", self.config.worker_id)
+            self.problem(f"the worker's engine failed to start, so the worker stops: {exc}")
+            self.wake_failed = True
+            self.stop_requested.set()
+            raise
         log.info("worker %s: engine woken", self.config.worker_id)
-        await engine.begin()
         self.dispatcher.replace(engine.handlers)
         return engine
 
@@ -171,8 +181,16 @@ class Worker:
         self.stopping = True
         if self._waking is not None and not self._waking.done():
             await asyncio.wait({self._waking}, timeout=WAKE_WAIT)
-        if self.engine is not None:
+        if self.engine is None:
+            return
+        try:
             await self.engine.aclose()
+        except Exception:
+            if not self.wake_failed:
+                raise
+            log.exception(
+                "worker %s: closing the engine that failed to wake", self.config.worker_id
+            )
 
     @property
     def awake(self) -> bool:
