@@ -66,6 +66,10 @@ those types is not in the library yet."""
 
 
 class Engine:
+    """One worker's engine: built by its :class:`~nodeweave.worker.service.Worker`, which keeps
+    the clients and the problems; :meth:`start` restores, :meth:`begin` loads the modules and
+    computes, :attr:`handlers` answer every command but the worker's own."""
+
     def __init__(self, worker: Worker) -> None:
         self.worker = worker
         self.config = config = worker.config
