@@ -49,6 +49,7 @@ import { ContextMenu, type MenuItem } from './ContextMenu';
 import {
   CARD_SIZE,
   centredAt,
+  EDITOR_FLOW_PROPS,
   edgeInto,
   finishedMoves,
   freeSpot,
@@ -116,7 +117,6 @@ export interface CanvasProps {
 
 const nodeTypes: NodeTypes = { nodeweave: NodeCard };
 const FIT_OPTIONS = { padding: 0.15, maxZoom: 1 } as const;
-const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
 type MenuState = {
   kind: 'node' | 'edge' | 'pane';
@@ -776,14 +776,7 @@ function CanvasView({ worker, selected, onSelect, onReady, tools, moduleFileOf, 
           onMoveStart={closeMenu}
           onNodeDragStart={closeMenu}
           colorMode={theme}
-          deleteKeyCode={null}
-          zoomOnDoubleClick={false}
-          panActivationKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={MULTI_SELECT_KEYS}
-          minZoom={0.1}
-          maxZoom={2}
-          connectionRadius={24}
+          {...EDITOR_FLOW_PROPS}
           aria-label="Graph canvas"
         >
           <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />

@@ -6,7 +6,7 @@
 // position, highlight, progress and status. A new value, an input's echo or new properties do
 // not make a new flow node: the card reads its live NodeInfo from the NodeStore (nodeStore.ts)
 // and re-renders alone, so a value event leaves React Flow's nodes untouched.
-import { MarkerType, type Edge, type EdgeMarker, type NodeChange } from '@xyflow/react';
+import { MarkerType, type Edge, type EdgeMarker, type NodeChange, type ReactFlowProps } from '@xyflow/react';
 import type { EdgeInfo, NodeInfo, ProgressData } from '../protocol/generated';
 import { defaultPosition, nodePosition, type FlowNode, type LayoutOptions, type XY } from '../state/graph';
 
@@ -272,3 +272,17 @@ export function clampToBox(
     top: Math.min(Math.max(margin, at.y), maxTop),
   };
 }
+
+/** What the workflow canvas and a composite's inside share: the keys (Delete and double-click
+ * are the editor's own; Shift selects, Shift/Meta/Control add to a selection), the zoom limits
+ * and how near a handle a dropped wire snaps. */
+export const EDITOR_FLOW_PROPS: Partial<ReactFlowProps<FlowNode, FlowEdge>> = {
+  deleteKeyCode: null,
+  zoomOnDoubleClick: false,
+  panActivationKeyCode: null,
+  selectionKeyCode: 'Shift',
+  multiSelectionKeyCode: ['Shift', 'Meta', 'Control'],
+  minZoom: 0.1,
+  maxZoom: 2,
+  connectionRadius: 24,
+};

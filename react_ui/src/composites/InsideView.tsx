@@ -38,7 +38,7 @@ import { NodeStore } from '../canvas/nodeStore';
 import { IncomingStore } from '../canvas/incoming';
 import { stableWorker, type CardActions } from '../canvas/context';
 import { CardContexts } from '../canvas/CardContexts';
-import { centredAt, finishedMoves, freeSpot, nodeBox, roundPosition, syncFlowEdges, syncFlowNodes, type FlowEdge } from '../canvas/flow';
+import { centredAt, EDITOR_FLOW_PROPS, finishedMoves, freeSpot, nodeBox, roundPosition, syncFlowEdges, syncFlowNodes, type FlowEdge } from '../canvas/flow';
 import { ContextMenu, type MenuItem } from '../canvas/ContextMenu';
 import { useCanvasKeys } from '../canvas/useCanvasKeys';
 import { isEditableTarget, isInsideMenu, isWidgetTarget } from '../canvas/keys';
@@ -93,7 +93,6 @@ export const EDIT_DELAY_MS = 250;
 
 const nodeTypes: NodeTypes = { nodeweave: NodeCard };
 const FIT_OPTIONS = { padding: 0.2, maxZoom: 1 } as const;
-const MULTI_SELECT_KEYS = ['Shift', 'Meta', 'Control'];
 
 export function InsideView(props: InsideViewProps) {
   return (
@@ -525,14 +524,7 @@ function InsideCanvas({ worker, inside, graph, specs, onReady, onRefused, onOpen
           onMoveStart={closeMenu}
           onNodeDragStart={closeMenu}
           colorMode={theme}
-          deleteKeyCode={null}
-          zoomOnDoubleClick={false}
-          panActivationKeyCode={null}
-          selectionKeyCode="Shift"
-          multiSelectionKeyCode={MULTI_SELECT_KEYS}
-          minZoom={0.1}
-          maxZoom={2}
-          connectionRadius={24}
+          {...EDITOR_FLOW_PROPS}
           aria-label="Inside of the composite"
         >
           <Background variant={BackgroundVariant.Cross} gap={24} size={4} />
